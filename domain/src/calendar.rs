@@ -1,0 +1,226 @@
+//! The working-day calendar: weekends, public holidays and make-up workdays
+//! (调休). It is data (see `data/calendar-cn.txt`), so an admin can add the
+//! next year when the State Council publishes it.
+
+use std::collections::BTreeMap;
+
+use crate::DomainError;
+use crate::time::Day;
+use chrono::Weekday;
+
+/// The calendar shipped with the product: China, 2025 and 2026.
+pub const CHINA_2025_2026: &str = include_str!("../data/calendar-cn.txt");
+
+/// Longest stretch of consecutive days off we will walk over; a longer one
+/// means broken data, and walking on would loop for a very long time.
+const MAX_DAYS_OFF_IN_A_ROW: u32 = 60;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayKind {
+    Off,
+    Work,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exception {
+    pub kind: DayKind,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WorkCalendar {
+    exceptions: BTreeMap<Day, Exception>,
+}
+
+impl WorkCalendar {
+    /// The calendar shipped with the product.
+    pub fn china() -> WorkCalendar {
+        // The shipped file is checked by a test; an empty calendar (weekends
+        // only) is the safe fallback if it were ever broken.
+        WorkCalendar::parse(CHINA_2025_2026).unwrap_or_default()
+    }
+
+    pub fn parse(text: &str) -> Result<WorkCalendar, DomainError> {
+        let mut exceptions = BTreeMap::new();
+        for (index, raw) in text.lines().enumerate() {
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let bad = |reason: &str| DomainError::CalendarLine {
+                line: index + 1,
+                reason: reason.to_string(),
+            };
+            let mut parts = line.split_whitespace();
+            let span = parts.next().ok_or_else(|| bad("missing date"))?;
+            let kind = match parts.next() {
+                Some("off") => DayKind::Off,
+                Some("work") => DayKind::Work,
+                _ => return Err(bad("expected 'off' or 'work' after the date")),
+            };
+            let name = parts.collect::<Vec<_>>().join(" ");
+            let (first, last) = match span.split_once("..") {
+                Some((a, b)) => (Day::parse(a), Day::parse(b)),
+                None => (Day::parse(span), Day::parse(span)),
+            };
+            let (first, last) = (first.map_err(|e| bad(&e.to_string()))?, last.map_err(|e| bad(&e.to_string()))?);
+            if last < first || last.0.signed_duration_since(first.0).num_days() > 31 {
+                return Err(bad("the range must run forwards and span at most a month"));
+            }
+            let mut day = first;
+            while day <= last {
+                if kind == DayKind::Work && !day.is_weekend() {
+                    return Err(bad("a make-up workday must fall on a weekend"));
+                }
+                let entry = Exception { kind, name: name.clone() };
+                if exceptions.insert(day, entry).is_some() {
+                    return Err(bad("this day is listed twice"));
+                }
+                day = day.next();
+            }
+        }
+        Ok(WorkCalendar { exceptions })
+    }
+
+    pub fn exception(&self, day: Day) -> Option<&Exception> {
+        self.exceptions.get(&day)
+    }
+
+    pub fn is_working_day(&self, day: Day) -> bool {
+        match self.exceptions.get(&day) {
+            Some(e) => e.kind == DayKind::Work,
+            None => !day.is_weekend(),
+        }
+    }
+
+    /// The first working day on or after `day`.
+    pub fn on_or_after(&self, day: Day) -> Day {
+        let mut d = day;
+        for _ in 0..MAX_DAYS_OFF_IN_A_ROW {
+            if self.is_working_day(d) {
+                return d;
+            }
+            d = d.next();
+        }
+        d
+    }
+
+    /// `day` plus `n` working days, counted from the day after
+    /// (2026-02-13 + 1 = 2026-02-14, a make-up Saturday).
+    pub fn add_working_days(&self, day: Day, n: u32) -> Day {
+        let mut d = day;
+        for _ in 0..n {
+            d = self.on_or_after(d.next());
+        }
+        d
+    }
+
+    /// Working days in (from, to]; negative when `to` is before `from`.
+    /// `working_days_between(d, add_working_days(d, n)) == n`.
+    pub fn working_days_between(&self, from: Day, to: Day) -> i64 {
+        let (lo, hi, sign) = if to >= from { (from, to, 1) } else { (to, from, -1) };
+        let mut count = 0;
+        let mut d = lo.next();
+        while d <= hi {
+            if self.is_working_day(d) {
+                count += 1;
+            }
+            d = d.next();
+        }
+        sign * count
+    }
+
+    /// The monthly on-site session: the first Friday of the month, moved to
+    /// the next working day when that Friday is a day off (2026-01-02 → 01-04, a make-up Sunday).
+    pub fn monthly_session_day(&self, year: i32, month: u32) -> Result<Day, DomainError> {
+        let first = Day::ymd(year, month, 1)?;
+        let mut friday = first;
+        while friday.weekday() != Weekday::Fri {
+            friday = friday.next();
+        }
+        Ok(self.on_or_after(friday))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(s: &str) -> Day {
+        Day::parse(s).unwrap()
+    }
+
+    #[test]
+    fn shipped_calendar_parses() {
+        let cal = WorkCalendar::parse(CHINA_2025_2026).unwrap();
+        assert_eq!(cal.exception(d("2026-02-15")).map(|e| e.name.as_str()), Some("春节"));
+    }
+
+    #[test]
+    fn official_checks_pass() {
+        let cal = WorkCalendar::china();
+        assert_eq!(cal.add_working_days(d("2026-02-13"), 1), d("2026-02-14"));
+        assert_eq!(cal.add_working_days(d("2026-02-14"), 1), d("2026-02-24"));
+        assert_eq!(cal.add_working_days(d("2025-09-30"), 1), d("2025-10-09"));
+    }
+
+    #[test]
+    fn weekends_and_holidays() {
+        let cal = WorkCalendar::china();
+        assert!(!cal.is_working_day(d("2026-11-28")), "Saturday");
+        assert!(cal.is_working_day(d("2026-11-27")), "Friday");
+        assert!(!cal.is_working_day(d("2026-10-05")), "National Day");
+        assert!(cal.is_working_day(d("2026-10-10")), "make-up Saturday");
+        assert!(cal.is_working_day(d("2027-03-01")), "unlisted years follow the week");
+    }
+
+    #[test]
+    fn monthly_session_moves_off_holidays() {
+        let cal = WorkCalendar::china();
+        // 2026-01-04 is a make-up Sunday: the first working day after the holiday.
+        assert_eq!(cal.monthly_session_day(2026, 1).unwrap(), d("2026-01-04"));
+        assert_eq!(cal.monthly_session_day(2026, 5).unwrap(), d("2026-05-06"));
+        assert_eq!(cal.monthly_session_day(2026, 10).unwrap(), d("2026-10-08"));
+        assert_eq!(cal.monthly_session_day(2026, 12).unwrap(), d("2026-12-04"));
+    }
+
+    #[test]
+    fn counting_backwards_is_negative() {
+        let cal = WorkCalendar::china();
+        assert_eq!(cal.working_days_between(d("2026-11-27"), d("2026-11-23")), -4);
+        assert_eq!(cal.working_days_between(d("2026-11-23"), d("2026-11-23")), 0);
+    }
+
+    #[test]
+    fn bad_lines_are_reported_with_their_number() {
+        let err = WorkCalendar::parse("# x\n2026-01-01 off a\n2026-01-02 holiday\n").unwrap_err();
+        assert!(matches!(err, DomainError::CalendarLine { line: 3, .. }), "{err}");
+        assert!(WorkCalendar::parse("2026-11-25 work x").is_err(), "work on a Wednesday");
+        assert!(WorkCalendar::parse("2026-01-01 off a\n2026-01-01 off b").is_err());
+        assert!(WorkCalendar::parse("2026-02-01..2026-01-01 off a").is_err());
+    }
+
+    fn any_day() -> impl Strategy<Value = Day> {
+        (0i64..(3 * 366)).prop_map(|n| d("2024-12-01").plus_days(n))
+    }
+
+    proptest! {
+        #[test]
+        fn add_then_count_gives_back_n(start in any_day(), n in 0u32..80) {
+            let cal = WorkCalendar::china();
+            let end = cal.add_working_days(start, n);
+            prop_assert_eq!(cal.working_days_between(start, end), i64::from(n));
+            prop_assert!(n == 0 || cal.is_working_day(end));
+        }
+
+        #[test]
+        fn counting_is_additive(a in any_day(), b in any_day(), c in any_day()) {
+            let cal = WorkCalendar::china();
+            prop_assert_eq!(
+                cal.working_days_between(a, b) + cal.working_days_between(b, c),
+                cal.working_days_between(a, c)
+            );
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! The case document schema: the one definition of what a case holds, and
+//! the validation of what people type into it.
+
+use std::collections::BTreeMap;
+
+use autosurgeon::{Hydrate, Reconcile};
+use serde::{Deserialize, Serialize};
+
+use crate::DomainError;
+use crate::directory;
+use crate::event::Event;
+use crate::status::{self, CaseState};
+use crate::uscc;
+
+/// Bumped when the document layout changes incompatibly.
+pub const SCHEMA_VERSION: u64 = 1;
+
+pub const TITLE_MAX: usize = 100;
+pub const DESCRIPTION_MAX: usize = 5000;
+pub const NAME_MAX: usize = 100;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Hydrate, Reconcile)]
+pub struct Enterprise {
+    pub id: String,
+    pub name: String,
+    /// 统一社会信用代码, validated and normalised.
+    pub uscc: String,
+    pub ownership: String,
+    pub size: String,
+    pub industry: String,
+    pub district: String,
+}
+
+impl Enterprise {
+    pub fn validate(mut self) -> Result<Enterprise, DomainError> {
+        self.name = required("企业名称", &self.name, NAME_MAX)?;
+        self.uscc = uscc::validate(&self.uscc)?;
+        self.industry = required("所属行业", &self.industry, NAME_MAX)?;
+        directory::district(&self.district)?;
+        let known = |list: &[directory::Entry], code: &str| list.iter().any(|e| e.code == code);
+        if !known(&directory::OWNERSHIPS, &self.ownership) {
+            return Err(DomainError::UnknownCode { what: "所有制类型", code: self.ownership });
+        }
+        if !known(&directory::SIZES, &self.size) {
+            return Err(DomainError::UnknownCode { what: "企业规模", code: self.size });
+        }
+        Ok(self)
+    }
+}
+
+/// Personal data: never public, never in letters to third parties.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Hydrate, Reconcile)]
+pub struct Contact {
+    pub name: String,
+    pub phone: String,
+}
+
+impl Contact {
+    pub fn validate(self) -> Result<Contact, DomainError> {
+        let name = required("联系人", &self.name, NAME_MAX)?;
+        let phone: String = self.phone.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+        let digits = phone.strip_prefix('+').unwrap_or(&phone);
+        if !(7..=15).contains(&digits.len()) || !digits.chars().all(|c| c.is_ascii_digit()) {
+            return Err(DomainError::BadPhone(self.phone));
+        }
+        Ok(Contact { name, phone })
+    }
+}
+
+/// A file kept as a content-addressed blob; the document holds only this.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Hydrate, Reconcile)]
+pub struct AttachmentRef {
+    pub sha256: String,
+    pub name: String,
+    pub mime: String,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Hydrate, Reconcile)]
+pub struct Appeal {
+    pub title: String,
+    pub description: String,
+    pub category: String,
+    /// The enterprise asks for the monthly on-site session.
+    pub wants_session: bool,
+    pub attachments: Vec<AttachmentRef>,
+}
+
+impl Appeal {
+    pub fn validate(self) -> Result<Appeal, DomainError> {
+        Ok(Appeal {
+            title: required("诉求标题", &self.title, TITLE_MAX)?,
+            description: required("诉求内容", &self.description, DESCRIPTION_MAX)?,
+            category: directory::category(&self.category)?.code.to_string(),
+            ..self
+        })
+    }
+}
+
+fn required(field: &'static str, value: &str, max: usize) -> Result<String, DomainError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(DomainError::Required { field });
+    }
+    if value.chars().count() > max {
+        return Err(DomainError::TooLong { field, max });
+    }
+    Ok(value.to_string())
+}
+
+/// One case: one Automerge document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Hydrate, Reconcile)]
+pub struct CaseDoc {
+    pub schema: u64,
+    pub id: String,
+    /// e.g. HZ-2026-000123, assigned by the server on first receipt.
+    pub number: Option<String>,
+    pub created_ms: i64,
+    pub district: String,
+    pub enterprise: Enterprise,
+    pub contact: Contact,
+    pub appeal: Appeal,
+    /// Event id → event. A map, so concurrent appends never collide.
+    pub events: BTreeMap<String, Event>,
+}
+
+impl CaseDoc {
+    pub fn state(&self) -> CaseState {
+        status::derive(self.events.values())
+    }
+
+    /// The events nobody has appended after yet: what a new event follows.
+    pub fn heads(&self) -> Vec<String> {
+        let followed: std::collections::HashSet<&str> =
+            self.events.values().flat_map(|e| e.after.iter().map(String::as_str)).collect();
+        self.events.keys().filter(|id| !followed.contains(id.as_str())).cloned().collect()
+    }
+}
+
+/// The human case number: HZ-<year>-<6-digit sequence>.
+pub fn case_number(year: i32, sequence: u32) -> String {
+    format!("HZ-{year}-{sequence:06}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn enterprise() -> Enterprise {
+        Enterprise {
+            id: "e1".into(),
+            name: " 惠州市润发投资有限公司 ".into(),
+            uscc: "91350100M000100Y43".into(),
+            ownership: "private".into(),
+            size: "medium".into(),
+            industry: "房地产".into(),
+            district: "boluo".into(),
+        }
+    }
+
+    #[test]
+    fn enterprise_is_trimmed_and_checked() {
+        assert_eq!(enterprise().validate().unwrap().name, "惠州市润发投资有限公司");
+        let bad = Enterprise { uscc: "91350100M000100Y44".into(), ..enterprise() };
+        assert!(matches!(bad.validate(), Err(DomainError::UsccCheck { .. })));
+        let bad = Enterprise { district: "shenzhen".into(), ..enterprise() };
+        assert!(matches!(bad.validate(), Err(DomainError::UnknownCode { .. })));
+        let bad = Enterprise { size: "huge".into(), ..enterprise() };
+        assert!(matches!(bad.validate(), Err(DomainError::UnknownCode { .. })));
+    }
+
+    #[test]
+    fn appeal_needs_title_text_and_known_category() {
+        let ok = Appeal {
+            title: "项目夹心地问题".into(),
+            description: "1300平方米夹心地未妥善处理".into(),
+            category: "land".into(),
+            wants_session: true,
+            attachments: vec![],
+        };
+        assert!(ok.clone().validate().is_ok());
+        let empty = Appeal { title: "  ".into(), ..ok.clone() };
+        assert_eq!(empty.validate(), Err(DomainError::Required { field: "诉求标题" }));
+        let long = Appeal { title: "长".repeat(TITLE_MAX + 1), ..ok.clone() };
+        assert!(matches!(long.validate(), Err(DomainError::TooLong { .. })));
+        let unknown = Appeal { category: "weather".into(), ..ok };
+        assert!(matches!(unknown.validate(), Err(DomainError::UnknownCode { .. })));
+    }
+
+    #[test]
+    fn contact_phone_is_checked() {
+        let c = Contact { name: "符先生".into(), phone: "0752-2345678".into() };
+        assert_eq!(c.validate().unwrap().phone, "07522345678");
+        let bad = Contact { name: "符先生".into(), phone: "call me".into() };
+        assert!(matches!(bad.validate(), Err(DomainError::BadPhone(_))));
+    }
+
+    #[test]
+    fn case_numbers_are_padded() {
+        assert_eq!(case_number(2026, 123), "HZ-2026-000123");
+    }
+}

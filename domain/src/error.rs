@@ -1,0 +1,47 @@
+use thiserror::Error;
+
+/// Every way the domain can refuse input. Messages are zh-CN first, English
+/// after a " / ", because the same text reaches enterprises, officers and logs.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum DomainError {
+    #[error("统一社会信用代码应为18位 / the unified social credit code must be 18 characters (got {0})")]
+    UsccLength(usize),
+    #[error("统一社会信用代码第{position}位含非法字符“{found}” / invalid character '{found}' at position {position} of the unified social credit code")]
+    UsccCharacter { position: usize, found: char },
+    #[error("统一社会信用代码登记管理部门代码“{0}”无效 / unknown registration authority code '{0}'")]
+    UsccAuthority(char),
+    #[error("统一社会信用代码校验位应为“{expected}”,实际为“{found}” / check character should be '{expected}', found '{found}'")]
+    UsccCheck { expected: char, found: char },
+    #[error("工作日历第{line}行无法解析:{reason} / working-day calendar line {line}: {reason}")]
+    CalendarLine { line: usize, reason: String },
+    #[error("日期“{0}”无效 / invalid date '{0}'")]
+    BadDate(String),
+    #[error("{field}不能为空 / {field} must not be empty")]
+    Required { field: &'static str },
+    #[error("{field}过长(最多{max}字)/ {field} is too long (at most {max} characters)")]
+    TooLong { field: &'static str, max: usize },
+    #[error("未知的{what}“{code}” / unknown {what} '{code}'")]
+    UnknownCode { what: &'static str, code: String },
+    #[error("电话号码“{0}”无效(7–15位数字)/ invalid phone number '{0}' (7–15 digits)")]
+    BadPhone(String),
+    #[error("文档读写失败:{0} / document error: {0}")]
+    Document(String),
+}
+
+impl From<automerge::AutomergeError> for DomainError {
+    fn from(e: automerge::AutomergeError) -> Self {
+        DomainError::Document(e.to_string())
+    }
+}
+
+impl From<autosurgeon::HydrateError> for DomainError {
+    fn from(e: autosurgeon::HydrateError) -> Self {
+        DomainError::Document(e.to_string())
+    }
+}
+
+impl From<autosurgeon::ReconcileError> for DomainError {
+    fn from(e: autosurgeon::ReconcileError) -> Self {
+        DomainError::Document(e.to_string())
+    }
+}

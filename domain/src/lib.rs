@@ -1,0 +1,19 @@
+//! Direct Line's pure model: the case schema, events, derived status,
+//! deadlines, roles and permissions, and validation.
+//!
+//! Nothing here does IO or reads a clock: callers pass `today` and the
+//! current time in. The crate builds for native (server) and wasm32 (app).
+
+pub mod calendar;
+pub mod case;
+pub mod deadline;
+pub mod directory;
+pub mod doc;
+mod error;
+pub mod event;
+pub mod permission;
+pub mod status;
+pub mod time;
+pub mod uscc;
+
+pub use error::DomainError;

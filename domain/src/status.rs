@@ -1,0 +1,609 @@
+//! Status derivation: a pure function from a case's set of events to its
+//! state. Two devices holding the same events derive the same state, in
+//! whatever order the events arrived. Flow events made concurrently (neither
+//! author saw the other's) that disagree become a [`Conflict`] to settle.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::event::{Channel, Event, EventKind, Milestone, ReviewLevel};
+use crate::time::Day;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Status {
+    Draft,
+    Submitted,
+    Routed,
+    Declined,
+    Merged,
+    AnsweredOnline,
+    Scheduled,
+    Decided,
+    InProgress,
+    Resolved,
+    Rated,
+    Closed,
+    Reopened,
+}
+
+impl Status {
+    pub const ALL: [Status; 13] = [
+        Status::Draft,
+        Status::Submitted,
+        Status::Routed,
+        Status::Declined,
+        Status::Merged,
+        Status::AnsweredOnline,
+        Status::Scheduled,
+        Status::Decided,
+        Status::InProgress,
+        Status::Resolved,
+        Status::Rated,
+        Status::Closed,
+        Status::Reopened,
+    ];
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Status::Draft => "草稿",
+            Status::Submitted => "已提交",
+            Status::Routed => "已受理分办",
+            Status::Declined => "不予受理",
+            Status::Merged => "已合并",
+            Status::AnsweredOnline => "已线上答复",
+            Status::Scheduled => "已安排现场活动",
+            Status::Decided => "已现场研判",
+            Status::InProgress => "办理中",
+            Status::Resolved => "已办结",
+            Status::Rated => "已评价",
+            Status::Closed => "已关闭",
+            Status::Reopened => "已重新办理",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            Status::Draft => "Draft",
+            Status::Submitted => "Submitted",
+            Status::Routed => "Accepted & routed",
+            Status::Declined => "Declined",
+            Status::Merged => "Merged",
+            Status::AnsweredOnline => "Answered online",
+            Status::Scheduled => "Scheduled for a session",
+            Status::Decided => "Decided",
+            Status::InProgress => "In progress",
+            Status::Resolved => "Resolved",
+            Status::Rated => "Rated",
+            Status::Closed => "Closed",
+            Status::Reopened => "Reopened",
+        }
+    }
+
+    /// Whether the case still needs work from the government side.
+    pub fn is_open(self) -> bool {
+        !matches!(
+            self,
+            Status::Draft | Status::Declined | Status::Merged | Status::Resolved | Status::Rated | Status::Closed
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rating {
+    pub event: String,
+    pub score: u8,
+    pub comment: String,
+    pub public: bool,
+    pub at_ms: i64,
+}
+
+impl Rating {
+    pub fn level(&self) -> ReviewLevel {
+        ReviewLevel::of_score(self.score)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExtensionRequest {
+    pub event: String,
+    pub working_days: u32,
+    pub reason: String,
+}
+
+/// What flow events decide: the lifecycle position and who is responsible.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Flow {
+    pub status: Status,
+    pub channel: Option<Channel>,
+    pub lead_department: Option<String>,
+    pub assisting: Vec<String>,
+    pub lead_leader: Option<String>,
+    pub session: Option<(String, Day)>,
+    pub milestones: Vec<Milestone>,
+    pub answer: Option<String>,
+    pub decline_reason: Option<String>,
+    pub merged_into: Option<String>,
+    pub resolution: Option<String>,
+    pub ratings: Vec<Rating>,
+    pub pending_extension: Option<ExtensionRequest>,
+    /// Approved extra working days for the resolution clock.
+    pub extension_days: u32,
+    pub reopen_count: u32,
+    /// Ratings given since the last resolution: one, or two after a bad review.
+    pub ratings_since_resolved: u32,
+    pub submitted_ms: Option<i64>,
+    pub routed_ms: Option<i64>,
+    pub decided_ms: Option<i64>,
+    pub resolved_ms: Option<i64>,
+    pub reopened_ms: Option<i64>,
+}
+
+impl Default for Flow {
+    fn default() -> Self {
+        Flow {
+            status: Status::Draft,
+            channel: None,
+            lead_department: None,
+            assisting: Vec::new(),
+            lead_leader: None,
+            session: None,
+            milestones: Vec::new(),
+            answer: None,
+            decline_reason: None,
+            merged_into: None,
+            resolution: None,
+            ratings: Vec::new(),
+            pending_extension: None,
+            extension_days: 0,
+            reopen_count: 0,
+            ratings_since_resolved: 0,
+            submitted_ms: None,
+            routed_ms: None,
+            decided_ms: None,
+            resolved_ms: None,
+            reopened_ms: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Note {
+    pub event: String,
+    pub author: String,
+    pub at_ms: i64,
+    pub text: String,
+}
+
+/// What record events add: they always merge, in derivation order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Records {
+    pub progress: Vec<Note>,
+    /// Milestone id → when it was ticked.
+    pub ticked: BTreeMap<String, i64>,
+    pub info_requests: Vec<Note>,
+    pub info_added: Vec<Note>,
+    pub callbacks: Vec<Note>,
+    pub rectifications: Vec<Note>,
+    pub disputes: Vec<Note>,
+    pub rechecks: Vec<(Note, bool)>,
+    pub reopen_requests: Vec<Note>,
+    /// The (bad) rating that the latest call back answered.
+    pub called_back_rating: Option<String>,
+    /// The (bad) rating that the latest rectification answered.
+    pub rectified_rating: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConflictOption {
+    /// The event whose branch this option keeps.
+    pub event: String,
+    pub result: Flow,
+}
+
+/// Concurrent flow events that disagree; the case stays at `base` until a
+/// `Settle` event chooses one option.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Conflict {
+    pub base: Status,
+    pub options: Vec<ConflictOption>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum RefusalReason {
+    /// The event is not possible in the status the case had.
+    NotAllowedIn { status: Status, action: &'static str },
+    /// The case has an open conflict that must be settled first.
+    ConflictOpen,
+    /// A `Settle` names no option of the open conflict, or its author had
+    /// not seen all options.
+    BadSettle,
+    /// The event refers to events or milestones the case does not have.
+    Dangling,
+}
+
+impl RefusalReason {
+    pub fn zh(&self) -> String {
+        match self {
+            RefusalReason::NotAllowedIn { status, action } => {
+                format!("案件处于“{}”状态,不能执行“{}”", status.zh(), action)
+            }
+            RefusalReason::ConflictOpen => "案件存在待处理的冲突,请先裁定".into(),
+            RefusalReason::BadSettle => "裁定无效:所选项不属于当前冲突".into(),
+            RefusalReason::Dangling => "引用了不存在的事件或节点".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Refusal {
+    pub event: String,
+    pub reason: RefusalReason,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CaseState {
+    pub flow: Flow,
+    pub records: Records,
+    pub conflict: Option<Conflict>,
+    pub refused: Vec<Refusal>,
+    /// Concurrent flow events identical to one already applied.
+    pub duplicates: Vec<String>,
+    /// Event ids in derivation order (the timeline).
+    pub order: Vec<String>,
+}
+
+impl CaseState {
+    pub fn status(&self) -> Status {
+        self.flow.status
+    }
+}
+
+/// Derives the state of a case from its events, in any order.
+pub fn derive<'a>(events: impl IntoIterator<Item = &'a Event>) -> CaseState {
+    let graph = Graph::new(events);
+    let mut state = CaseState::default();
+    // Flow events applied since the last settled point, with the flow before each.
+    let mut applied: Vec<(usize, Flow)> = Vec::new();
+    let mut conflict_base: Option<Flow> = None;
+
+    for &i in &graph.order {
+        let event = graph.events[i];
+        state.order.push(event.id.clone());
+        if graph.dangling.contains(&i) {
+            state.refused.push(refusal(event, RefusalReason::Dangling));
+            continue;
+        }
+        if !event.kind.is_flow() {
+            if let Err(reason) = record(&mut state.records, &state.flow, &state.conflict, event) {
+                state.refused.push(refusal(event, reason));
+            }
+            continue;
+        }
+        let outcome = match (&mut state.conflict, &conflict_base) {
+            (Some(conflict), Some(base)) => in_conflict(&graph, i, conflict, base, &state.records),
+            _ => without_conflict(&graph, i, &state.flow, &applied, &state.records),
+        };
+        match outcome {
+            Outcome::Applied(flow) => {
+                applied.push((i, std::mem::replace(&mut state.flow, flow)));
+            }
+            Outcome::Settled(flow) => {
+                state.conflict = None;
+                conflict_base = None;
+                applied.clear();
+                applied.push((i, std::mem::replace(&mut state.flow, flow)));
+            }
+            Outcome::Conflicted { base, options } => {
+                state.conflict = Some(Conflict { base: base.status, options });
+                state.flow = base.clone();
+                conflict_base = Some(base);
+            }
+            Outcome::JoinedConflict(option) => {
+                if let Some(conflict) = &mut state.conflict {
+                    conflict.options.push(option);
+                }
+            }
+            Outcome::Duplicate => state.duplicates.push(event.id.clone()),
+            Outcome::Refused(reason) => state.refused.push(refusal(event, reason)),
+        }
+    }
+    state
+}
+
+enum Outcome {
+    Applied(Flow),
+    Settled(Flow),
+    Conflicted { base: Flow, options: Vec<ConflictOption> },
+    JoinedConflict(ConflictOption),
+    Duplicate,
+    Refused(RefusalReason),
+}
+
+fn refusal(event: &Event, reason: RefusalReason) -> Refusal {
+    Refusal { event: event.id.clone(), reason }
+}
+
+fn without_conflict(graph: &Graph, i: usize, flow: &Flow, applied: &[(usize, Flow)], records: &Records) -> Outcome {
+    let event = graph.events[i];
+    if matches!(event.kind, EventKind::Settle { .. }) {
+        return Outcome::Refused(RefusalReason::BadSettle);
+    }
+    // The earliest applied flow event this one's author had not seen.
+    let Some(k) = applied.iter().position(|(j, _)| !graph.is_ancestor(*j, i)) else {
+        return match transition(flow, records, event) {
+            Ok(next) => Outcome::Applied(next),
+            Err(reason) => Outcome::Refused(reason),
+        };
+    };
+    let (first_unseen, base) = (&applied[k].0, &applied[k].1);
+    match transition(base, records, event) {
+        Err(reason) => Outcome::Refused(reason),
+        Ok(_) if k + 1 == applied.len() && graph.events[*first_unseen].kind == event.kind => Outcome::Duplicate,
+        Ok(result) => {
+            let tip = applied.last().map_or(*first_unseen, |(j, _)| *j);
+            let options = vec![
+                ConflictOption { event: graph.events[tip].id.clone(), result: flow.clone() },
+                ConflictOption { event: event.id.clone(), result },
+            ];
+            Outcome::Conflicted { base: base.clone(), options }
+        }
+    }
+}
+
+fn in_conflict(graph: &Graph, i: usize, conflict: &Conflict, base: &Flow, records: &Records) -> Outcome {
+    let event = graph.events[i];
+    let saw_all = conflict.options.iter().all(|o| graph.ancestor_by_id(&o.event, i));
+    if let EventKind::Settle { chosen } = &event.kind {
+        return match conflict.options.iter().find(|o| &o.event == chosen) {
+            Some(option) if saw_all => Outcome::Settled(option.result.clone()),
+            _ => Outcome::Refused(RefusalReason::BadSettle),
+        };
+    }
+    if saw_all {
+        return Outcome::Refused(RefusalReason::ConflictOpen);
+    }
+    match transition(base, records, event) {
+        Ok(result) => Outcome::JoinedConflict(ConflictOption { event: event.id.clone(), result }),
+        Err(reason) => Outcome::Refused(reason),
+    }
+}
+
+/// The lifecycle: what a flow event does to the flow, or why it cannot.
+fn transition(flow: &Flow, records: &Records, event: &Event) -> Result<Flow, RefusalReason> {
+    use Status::*;
+    let mut next = flow.clone();
+    let at = event.at_ms;
+    let status = flow.status;
+    let allowed = |from: &[Status]| from.contains(&status);
+    let ok = match &event.kind {
+        EventKind::Submit if allowed(&[Draft]) => {
+            next.status = Submitted;
+            next.submitted_ms = Some(at);
+            true
+        }
+        EventKind::Route { lead_department, assisting, channel } if allowed(&[Submitted, Routed]) => {
+            next.status = Routed;
+            next.lead_department = Some(lead_department.clone());
+            next.assisting = assisting.clone();
+            next.channel = Some(*channel);
+            next.routed_ms = Some(at);
+            true
+        }
+        EventKind::Decline { reason } if allowed(&[Submitted]) => {
+            next.status = Declined;
+            next.decline_reason = Some(reason.clone());
+            true
+        }
+        EventKind::MergeInto { target } if allowed(&[Submitted, Routed]) => {
+            next.status = Merged;
+            next.merged_into = Some(target.clone());
+            true
+        }
+        EventKind::ReplyOnline { text } if allowed(&[Routed]) && flow.channel == Some(Channel::Online) => {
+            next.status = AnsweredOnline;
+            next.answer = Some(text.clone());
+            true
+        }
+        EventKind::Schedule { session, day } if allowed(&[Submitted, Routed, AnsweredOnline, Scheduled]) => {
+            next.status = Scheduled;
+            next.channel = Some(Channel::Session);
+            next.session = Some((session.clone(), *day));
+            true
+        }
+        EventKind::Decide { lead_leader, lead_department, assisting, milestones } if allowed(&[Scheduled]) => {
+            next.status = Decided;
+            next.lead_leader = Some(lead_leader.clone());
+            next.lead_department = Some(lead_department.clone());
+            next.assisting = assisting.clone();
+            next.milestones = milestones.clone();
+            next.decided_ms = Some(at);
+            true
+        }
+        EventKind::StartWork { .. } if allowed(&[Routed, AnsweredOnline, Decided, Reopened]) => {
+            next.status = InProgress;
+            true
+        }
+        EventKind::RequestExtension { working_days, reason }
+            if allowed(&[Routed, AnsweredOnline, Decided, InProgress]) && flow.pending_extension.is_none() =>
+        {
+            next.pending_extension = Some(ExtensionRequest {
+                event: event.id.clone(),
+                working_days: *working_days,
+                reason: reason.clone(),
+            });
+            true
+        }
+        EventKind::DecideExtension { request, approved, .. }
+            if flow.pending_extension.as_ref().is_some_and(|p| &p.event == request) =>
+        {
+            if let Some(p) = next.pending_extension.take().filter(|_| *approved) {
+                next.extension_days += p.working_days;
+            }
+            true
+        }
+        EventKind::Resolve { summary, .. } if allowed(&[AnsweredOnline, Decided, InProgress]) => {
+            next.status = Resolved;
+            next.resolution = Some(summary.clone());
+            next.resolved_ms = Some(at);
+            next.pending_extension = None;
+            next.ratings_since_resolved = 0;
+            true
+        }
+        EventKind::Rate { score, comment, public } if *score <= 100 && may_rate(flow, records) => {
+            next.status = Rated;
+            next.ratings_since_resolved += 1;
+            next.ratings.push(Rating {
+                event: event.id.clone(),
+                score: *score,
+                comment: comment.clone(),
+                public: *public,
+                at_ms: at,
+            });
+            true
+        }
+        EventKind::Reopen { .. } if allowed(&[Resolved, Rated, Closed]) => {
+            next.status = Reopened;
+            next.reopen_count += 1;
+            next.reopened_ms = Some(at);
+            true
+        }
+        EventKind::Close if allowed(&[Resolved, Rated]) => {
+            next.status = Closed;
+            true
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(next)
+    } else {
+        Err(RefusalReason::NotAllowedIn { status, action: event.kind.name() })
+    }
+}
+
+/// A first rating after resolution; after a bad one, exactly one more once
+/// the department has rectified (the 好差评 loop).
+fn may_rate(flow: &Flow, records: &Records) -> bool {
+    match (flow.status, flow.ratings.last()) {
+        (Status::Resolved, _) => true,
+        (Status::Rated, Some(last)) => {
+            last.level().is_bad()
+                && flow.ratings_since_resolved == 1
+                && records.rectified_rating.as_deref() == Some(last.event.as_str())
+        }
+        _ => false,
+    }
+}
+
+fn record(records: &mut Records, flow: &Flow, conflict: &Option<Conflict>, event: &Event) -> Result<(), RefusalReason> {
+    let note = |text: &str| Note {
+        event: event.id.clone(),
+        author: event.author.clone(),
+        at_ms: event.at_ms,
+        text: text.to_string(),
+    };
+    let known_milestone = |id: &str| {
+        flow.milestones.iter().any(|m| m.id == id)
+            || conflict.iter().flat_map(|c| &c.options).any(|o| o.result.milestones.iter().any(|m| m.id == id))
+    };
+    let bad_review = flow.ratings.last().is_some_and(|r| r.level().is_bad());
+    let refuse = || RefusalReason::NotAllowedIn { status: flow.status, action: event.kind.name() };
+    match &event.kind {
+        EventKind::PostProgress { text } => records.progress.push(note(text)),
+        EventKind::TickMilestone { milestone } if known_milestone(milestone) => {
+            records.ticked.entry(milestone.clone()).or_insert(event.at_ms);
+        }
+        EventKind::TickMilestone { .. } => return Err(RefusalReason::Dangling),
+        EventKind::RequestInfo { question } => records.info_requests.push(note(question)),
+        EventKind::AddInfo { text, .. } => records.info_added.push(note(text)),
+        EventKind::CallBack { note: text } if bad_review => {
+            records.callbacks.push(note(text));
+            records.called_back_rating = flow.ratings.last().map(|r| r.event.clone());
+        }
+        EventKind::Rectify { note: text } if bad_review => {
+            records.rectifications.push(note(text));
+            records.rectified_rating = flow.ratings.last().map(|r| r.event.clone());
+        }
+        EventKind::DisputeReview { reason } if bad_review => records.disputes.push(note(reason)),
+        EventKind::RecheckReview { upheld, note: text } if !records.disputes.is_empty() => {
+            records.rechecks.push((note(text), *upheld));
+        }
+        EventKind::RequestReopen { reason }
+            if matches!(flow.status, Status::Resolved | Status::Rated | Status::Closed) =>
+        {
+            records.reopen_requests.push(note(reason));
+        }
+        _ => return Err(refuse()),
+    }
+    Ok(())
+}
+
+/// The events as a causal graph, in a deterministic topological order.
+struct Graph<'a> {
+    events: Vec<&'a Event>,
+    order: Vec<usize>,
+    ancestors: Vec<HashSet<usize>>,
+    index: HashMap<&'a str, usize>,
+    /// Events whose `after` names an unknown event or is part of a cycle.
+    dangling: HashSet<usize>,
+}
+
+impl<'a> Graph<'a> {
+    fn new(input: impl IntoIterator<Item = &'a Event>) -> Graph<'a> {
+        let mut events: Vec<&Event> = input.into_iter().collect();
+        events.sort_by(|a, b| (a.at_ms, &a.id).cmp(&(b.at_ms, &b.id)));
+        events.dedup_by(|a, b| a.id == b.id);
+        let index: HashMap<&str, usize> = events.iter().enumerate().map(|(i, e)| (e.id.as_str(), i)).collect();
+        let mut dangling = HashSet::new();
+        let mut children: Vec<Vec<usize>> = vec![Vec::new(); events.len()];
+        let mut waiting: Vec<usize> = vec![0; events.len()];
+        for (i, e) in events.iter().enumerate() {
+            for parent in &e.after {
+                match index.get(parent.as_str()) {
+                    Some(&p) if p != i => {
+                        children[p].push(i);
+                        waiting[i] += 1;
+                    }
+                    _ => {
+                        dangling.insert(i);
+                    }
+                }
+            }
+        }
+        // Kahn's algorithm; ties broken by (device time, id) so the order
+        // depends only on the set of events.
+        let mut ready: BinaryHeap<Reverse<usize>> =
+            (0..events.len()).filter(|&i| waiting[i] == 0).map(Reverse).collect();
+        let mut order = Vec::with_capacity(events.len());
+        let mut ancestors: Vec<HashSet<usize>> = vec![HashSet::new(); events.len()];
+        while let Some(Reverse(i)) = ready.pop() {
+            order.push(i);
+            for &c in &children[i] {
+                let mut inherited = ancestors[i].clone();
+                inherited.insert(i);
+                ancestors[c].extend(inherited);
+                waiting[c] -= 1;
+                if waiting[c] == 0 {
+                    ready.push(Reverse(c));
+                }
+            }
+        }
+        // What is left sits on a cycle: list it last, refused.
+        for i in 0..events.len() {
+            if waiting[i] > 0 {
+                order.push(i);
+                dangling.insert(i);
+            }
+        }
+        Graph { events, order, ancestors, index, dangling }
+    }
+
+    fn is_ancestor(&self, ancestor: usize, of: usize) -> bool {
+        self.ancestors[of].contains(&ancestor)
+    }
+
+    fn ancestor_by_id(&self, ancestor: &str, of: usize) -> bool {
+        self.index.get(ancestor).is_some_and(|&a| self.is_ancestor(a, of))
+    }
+}

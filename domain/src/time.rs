@@ -1,0 +1,109 @@
+//! Dates and instants as the domain sees them. No clock is read here:
+//! callers pass `now` (milliseconds since the Unix epoch) or `today`.
+
+use autosurgeon::{Hydrate, HydrateError, Reconcile, Reconciler};
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use crate::DomainError;
+
+/// China has one time zone and no daylight saving: UTC+8.
+const CHINA_OFFSET_MS: i64 = 8 * 3600 * 1000;
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
+/// A calendar day, stored in documents as `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Day(pub NaiveDate);
+
+impl Day {
+    pub fn ymd(year: i32, month: u32, day: u32) -> Result<Day, DomainError> {
+        NaiveDate::from_ymd_opt(year, month, day)
+            .map(Day)
+            .ok_or_else(|| DomainError::BadDate(format!("{year}-{month}-{day}")))
+    }
+
+    pub fn parse(s: &str) -> Result<Day, DomainError> {
+        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            .map(Day)
+            .map_err(|_| DomainError::BadDate(s.to_string()))
+    }
+
+    /// The day in China of an instant given as milliseconds since the epoch.
+    pub fn of_instant(ms: i64) -> Day {
+        let days = (ms + CHINA_OFFSET_MS).div_euclid(DAY_MS);
+        // 719_163 days separate 0001-01-01 (CE day 1) from 1970-01-01.
+        let ce = i32::try_from(days + 719_163).unwrap_or(i32::MAX);
+        Day(NaiveDate::from_num_days_from_ce_opt(ce).unwrap_or(NaiveDate::MAX))
+    }
+
+    /// Midnight at the start of this day in China, in ms since the epoch.
+    pub fn start_instant(self) -> i64 {
+        let days = i64::from(self.0.num_days_from_ce()) - 719_163;
+        days * DAY_MS - CHINA_OFFSET_MS
+    }
+
+    pub fn next(self) -> Day {
+        Day(self.0.succ_opt().unwrap_or(self.0))
+    }
+
+    pub fn plus_days(self, days: i64) -> Day {
+        Day(self.0.checked_add_signed(Duration::days(days)).unwrap_or(self.0))
+    }
+
+    pub fn weekday(self) -> Weekday {
+        self.0.weekday()
+    }
+
+    pub fn is_weekend(self) -> bool {
+        matches!(self.weekday(), Weekday::Sat | Weekday::Sun)
+    }
+
+    pub fn year(self) -> i32 {
+        self.0.year()
+    }
+
+    pub fn month(self) -> u32 {
+        self.0.month()
+    }
+}
+
+impl fmt::Display for Day {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m-%d"))
+    }
+}
+
+impl Reconcile for Day {
+    type Key<'a> = autosurgeon::reconcile::NoKey;
+    fn reconcile<R: Reconciler>(&self, reconciler: R) -> Result<(), R::Error> {
+        self.to_string().reconcile(reconciler)
+    }
+}
+
+impl Hydrate for Day {
+    fn hydrate_string(s: &'_ str) -> Result<Self, HydrateError> {
+        Day::parse(s).map_err(|_| HydrateError::unexpected("a YYYY-MM-DD date", s.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instant_maps_to_china_day() {
+        // 2026-02-13T16:30:00Z is 2026-02-14 00:30 in China.
+        let ms = 1_771_000_200_000;
+        assert_eq!(Day::of_instant(ms).to_string(), "2026-02-14");
+        let d = Day::parse("2026-02-14").unwrap();
+        assert_eq!(Day::of_instant(d.start_instant()), d);
+        assert_eq!(Day::of_instant(d.start_instant() - 1), Day::parse("2026-02-13").unwrap());
+    }
+
+    #[test]
+    fn rejects_bad_dates() {
+        assert!(Day::parse("2026-02-30").is_err());
+        assert!(Day::ymd(2026, 13, 1).is_err());
+    }
+}
