@@ -13,6 +13,7 @@ use crate::event::{Event, EventKind};
 pub fn create(case: &CaseDoc) -> Result<AutoCommit, DomainError> {
     let mut doc = AutoCommit::new();
     autosurgeon::reconcile(&mut doc, case)?;
+    doc.commit();
     Ok(doc)
 }
 
@@ -37,6 +38,9 @@ pub fn append(doc: &mut AutoCommit, event: &Event) -> Result<(), DomainError> {
         _ => doc.put_object(ROOT, "events", ObjType::Map)?,
     };
     autosurgeon::reconcile_prop(doc, &events, event.id.as_str(), event)?;
+    // One event, one change: a change is the unit the server checks and
+    // relays, and an open transaction must not leak into a clone or a save.
+    doc.commit();
     Ok(())
 }
 
