@@ -56,3 +56,10 @@ pub fn record(doc: &mut AutoCommit, id: String, author: &str, at_ms: i64, kind: 
     append(doc, &event)?;
     Ok(event)
 }
+
+/// Sets the human case number; only the server does this.
+pub fn set_number(doc: &mut AutoCommit, number: &str) -> Result<(), DomainError> {
+    doc.put(ROOT, "number", number)?;
+    doc.commit();
+    Ok(())
+}

@@ -1,0 +1,25 @@
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Parser;
+
+/// Direct Line server (直通车服务端).
+#[derive(Debug, Parser)]
+#[command(version)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "DIRECTLINE_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Directory of the SQLite database (created if missing).
+    #[arg(long, env = "DIRECTLINE_DATA", default_value = "data")]
+    pub data: PathBuf,
+    /// The built app to serve (Trunk's output).
+    #[arg(long, env = "DIRECTLINE_DIST", default_value = "dist")]
+    pub dist: PathBuf,
+    /// Load the deterministic demo data into an empty database.
+    #[arg(long, env = "DIRECTLINE_DEMO")]
+    pub demo: bool,
+    /// The day the demo data is built around (YYYY-MM-DD).
+    #[arg(long, env = "DIRECTLINE_DEMO_ANCHOR", default_value = "2026-11-20")]
+    pub demo_anchor: String,
+}

@@ -1,0 +1,355 @@
+//! Deterministic demo data: the same cases every time for the same anchor
+//! day, covering every status, so a new user sees a living system. Figures
+//! echo the source report (305 appeals in the first rounds).
+
+use domain::calendar::WorkCalendar;
+use domain::case::{Appeal, CaseDoc, Contact, Enterprise, SCHEMA_VERSION};
+use domain::directory::{DEPARTMENTS, DISTRICTS, OWNERSHIPS, SIZES};
+use domain::doc;
+use domain::event::{Channel, EventKind, Milestone};
+use domain::time::Day;
+
+use crate::ServerError;
+use crate::store::{CaseRow, Store};
+
+pub const DEMO_CASES: usize = 305;
+const DEMO_ENTERPRISES: usize = 120;
+const HOUR_MS: i64 = 3_600_000;
+
+/// Huizhou's administrative division codes, used in demo credit codes.
+const DIVISION_CODES: [&str; 8] = ["441300", "441302", "441303", "441323", "441322", "441324", "441304", "441305"];
+const NAME_HEADS: [&str; 16] =
+    ["润", "德", "恒", "晟", "华", "鑫", "嘉", "宏", "瑞", "泰", "丰", "达", "安", "盛", "禾", "景"];
+const NAME_TAILS: [&str; 12] = ["发", "晋昌", "明", "信", "阳", "通", "源", "科", "锦", "隆", "祥", "凯"];
+const TRADES: [(&str, &str); 8] = [
+    ("光电科技有限公司", "光电"),
+    ("家具制造有限公司", "家具制造"),
+    ("生物医药科技有限公司", "生物医药"),
+    ("汽车贸易有限公司", "汽车贸易"),
+    ("电子有限公司", "电子信息"),
+    ("新材料股份有限公司", "新材料"),
+    ("物流有限公司", "物流"),
+    ("投资发展有限公司", "房地产"),
+];
+const SURNAMES: [&str; 10] = ["符", "黄", "严", "杨", "李", "陈", "张", "刘", "林", "翟"];
+
+/// (category, title, description) templates.
+const APPEALS: [(&str, &str, &str); 12] = [
+    ("land", "项目“夹心地”用地手续办理", "项目红线内约1300平方米“夹心地”未能处置,导致项目无法按时落成,请求协调相关部门尽快明确处置办法。"),
+    ("land", "已拿地未动工项目规划调整", "企业已取得土地使用权,但因规划条件调整一直未能动工,建设成本持续上涨。"),
+    ("land", "历史遗留用地确权问题", "多年前购买的地块因历史原因未能确权办证,影响企业融资和开发。"),
+    ("facilities", "厂区门口道路隔离带影响货车进出", "道路中央新建隔离绿化带,每天约30辆次大货车无法正常进出厂区,请求设置开口或伸缩门。"),
+    ("facilities", "员工上下班公交站点设置", "园区附近无公交站点,员工通勤困难,请求增设公交站。"),
+    ("schooling", "员工子女入学学位申请", "公司外来务工员工子女适龄入学需求较大,请求协调学位安排。"),
+    ("arrears", "工程款拖欠问题", "承接的政府投资项目工程款逾期未付,企业资金周转困难,请求协调还款计划。"),
+    ("financing", "中小企业贷款融资难", "企业订单充足但流动资金不足,申请贷款多次未获批准,请求对接金融机构。"),
+    ("approval", "环评审批进度缓慢", "扩建项目环评报批已逾三个月,请求加快审批进度。"),
+    ("qualification", "高新技术企业资格认定", "企业研发投入符合条件,请求指导高新技术企业资格认定及研发资金扶持政策。"),
+    ("enforcement", "执法检查标准不统一", "不同执法队伍对同一事项检查标准不一,请求明确执法依据。"),
+    ("transport", "货车通行证办理", "企业物流车辆进入城区通行证办理周期长,影响正常配送。"),
+];
+
+/// Where a demo case stops in its lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Submitted,
+    RoutedOnline,
+    RoutedSession,
+    Declined,
+    Merged,
+    AnsweredOnline,
+    Scheduled,
+    Decided,
+    InProgressOnline,
+    InProgressSession,
+    Resolved,
+    RatedGood,
+    RatedBad,
+    Closed,
+    Reopened,
+    Conflict,
+}
+
+const STAGES: [Stage; 16] = [
+    Stage::Submitted,
+    Stage::RoutedOnline,
+    Stage::RoutedSession,
+    Stage::Declined,
+    Stage::Merged,
+    Stage::AnsweredOnline,
+    Stage::Scheduled,
+    Stage::Decided,
+    Stage::InProgressOnline,
+    Stage::InProgressSession,
+    Stage::Resolved,
+    Stage::RatedGood,
+    Stage::RatedBad,
+    Stage::Closed,
+    Stage::Reopened,
+    Stage::Conflict,
+];
+
+/// splitmix64: tiny, deterministic, good enough for demo data.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+fn enterprises(rng: &mut Rng) -> Vec<(Enterprise, Contact)> {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    (0..DEMO_ENTERPRISES)
+        .map(|i| {
+            let district = (i % DISTRICTS.len()).max(1);
+            let (trade, industry) = *rng.pick(&TRADES);
+            let name = format!("惠州市{}{}{trade}", rng.pick(&NAME_HEADS), rng.pick(&NAME_TAILS));
+            let org: String = (0..9).map(|_| char::from(ALPHABET[rng.below(ALPHABET.len())])).collect();
+            let body = format!("91{}{org}", DIVISION_CODES[district]);
+            let check = domain::uscc::check_character(&body).unwrap_or('0');
+            let enterprise = Enterprise {
+                id: format!("ent-{i:03}"),
+                name,
+                uscc: format!("{body}{check}"),
+                ownership: rng.pick(&OWNERSHIPS[..4]).code.to_string(),
+                size: rng.pick(&SIZES).code.to_string(),
+                industry: industry.to_string(),
+                district: DISTRICTS[district].code.to_string(),
+            };
+            let contact = Contact {
+                name: format!("{}先生", rng.pick(&SURNAMES)),
+                phone: format!("139{:08}", rng.next() % 100_000_000),
+            };
+            (enterprise, contact)
+        })
+        .collect()
+}
+
+/// Appends events to one demo case, advancing its clock by working days.
+struct Story<'a> {
+    doc: automerge::AutoCommit,
+    /// What `doc` holds, kept alongside so appending needs no re-read.
+    case: CaseDoc,
+    case_id: String,
+    calendar: &'a WorkCalendar,
+    day: Day,
+    hour: i64,
+    count: usize,
+}
+
+impl Story<'_> {
+    fn at_ms(&self) -> i64 {
+        self.day.start_instant() + self.hour * HOUR_MS
+    }
+
+    fn wait(&mut self, working_days: u32) {
+        self.day = self.calendar.add_working_days(self.day, working_days);
+    }
+
+    fn add(&mut self, author: &str, kind: EventKind) -> Result<String, ServerError> {
+        self.count += 1;
+        let id = format!("{}-e{:02}", self.case_id, self.count);
+        let event = doc::next_event(&self.case, id.clone(), author, self.at_ms(), kind);
+        doc::append(&mut self.doc, &event)?;
+        self.case.events.insert(id.clone(), event);
+        self.hour = 9 + (self.hour + 3) % 8;
+        Ok(id)
+    }
+}
+
+/// Loads the demo data unless the database already holds cases.
+/// Returns the number of cases created.
+pub fn seed(store: &Store, anchor: Day) -> Result<usize, ServerError> {
+    if store.case_count()? > 0 {
+        return Ok(0);
+    }
+    let calendar = WorkCalendar::china();
+    let mut rng = Rng(0x00D1_2EC7_11E5);
+    let companies = enterprises(&mut rng);
+    // Creation days first, so case numbers follow filing order.
+    let mut created: Vec<i64> = (0..DEMO_CASES).map(|_| 8 + rng.below(70) as i64).collect();
+    created.sort_unstable_by(|a, b| b.cmp(a));
+    for (i, days_ago) in created.into_iter().enumerate() {
+        let (enterprise, contact) = rng.pick(&companies).clone();
+        let (category, title, description) = *rng.pick(&APPEALS);
+        let start = calendar.on_or_after(anchor.plus_days(-days_ago));
+        let case = CaseDoc {
+            schema: SCHEMA_VERSION,
+            id: format!("demo-{i:04}"),
+            number: None,
+            created_ms: start.start_instant() + 9 * HOUR_MS,
+            district: enterprise.district.clone(),
+            enterprise,
+            contact,
+            appeal: Appeal {
+                title: title.to_string(),
+                description: description.to_string(),
+                category: category.to_string(),
+                wants_session: rng.below(2) == 0,
+                attachments: Vec::new(),
+            },
+            events: Default::default(),
+        };
+        let stage = STAGES[i % STAGES.len()];
+        let mut story = Story {
+            doc: doc::create(&case)?,
+            case: case.clone(),
+            case_id: case.id.clone(),
+            calendar: &calendar,
+            day: start,
+            hour: 9,
+            count: 0,
+        };
+        tell(&mut story, &case, stage, i, &mut rng)?;
+        let number = store.next_case_number(start.year())?;
+        doc::set_number(&mut story.doc, &number)?;
+        let state = doc::read(&story.doc)?.state();
+        let row = CaseRow {
+            id: case.id.clone(),
+            number: Some(number),
+            district: case.district.clone(),
+            enterprise_id: case.enterprise.id.clone(),
+            category: case.appeal.category.clone(),
+            status: format!("{:?}", state.status()),
+            created_ms: case.created_ms,
+        };
+        store.put_case(&row, &story.doc.save())?;
+    }
+    Ok(DEMO_CASES)
+}
+
+/// Plays a case's events up to `stage`.
+fn tell(s: &mut Story<'_>, case: &CaseDoc, stage: Stage, index: usize, rng: &mut Rng) -> Result<(), ServerError> {
+    let district = case.district.as_str();
+    let filer = format!("user-{}", case.enterprise.id);
+    let coordinator = format!("coord-{district}");
+    let leader = format!("leader-{district}");
+    let lead_index = rng.below(DEPARTMENTS.len());
+    let lead = DEPARTMENTS[lead_index].code;
+    let assisting = DEPARTMENTS[(lead_index + 1 + rng.below(DEPARTMENTS.len() - 1)) % DEPARTMENTS.len()].code;
+    let officer = format!("officer-{lead}");
+    let session_channel = matches!(
+        stage,
+        Stage::RoutedSession | Stage::Scheduled | Stage::Decided | Stage::InProgressSession | Stage::Closed
+    );
+    s.add(&filer, EventKind::Submit)?;
+    if stage == Stage::Submitted {
+        return Ok(());
+    }
+    s.wait(1);
+    match stage {
+        Stage::Declined => {
+            let reason = "该事项属于民事纠纷,不属于直通车受理范围,建议通过司法途径解决。".into();
+            s.add(&coordinator, EventKind::Decline { reason })?;
+            return Ok(());
+        }
+        Stage::Merged => {
+            let target = format!("demo-{:04}", index.saturating_sub(16));
+            s.add(&coordinator, EventKind::MergeInto { target })?;
+            return Ok(());
+        }
+        _ => {}
+    }
+    let channel = if session_channel { Channel::Session } else { Channel::Online };
+    let route = EventKind::Route { lead_department: lead.into(), assisting: vec![assisting.into()], channel };
+    s.add(&coordinator, route)?;
+    if matches!(stage, Stage::RoutedOnline | Stage::RoutedSession) {
+        return Ok(());
+    }
+    if session_channel {
+        let day = s.calendar.monthly_session_day(s.day.year(), s.day.month())?;
+        let session = format!("session-{district}-{}", &day.to_string()[..7]);
+        s.add(&coordinator, EventKind::Schedule { session, day })?;
+        if stage == Stage::Scheduled {
+            return Ok(());
+        }
+        s.day = s.day.max(day);
+        let milestones = vec![
+            Milestone { id: "m1".into(), title: "拿出处置方案".into(), due: s.calendar.add_working_days(s.day, 7) },
+            Milestone { id: "m2".into(), title: "完成办理".into(), due: s.calendar.add_working_days(s.day, 40) },
+        ];
+        let decide = EventKind::Decide {
+            lead_leader: format!("{}副区长", rng.pick(&SURNAMES)),
+            lead_department: lead.into(),
+            assisting: vec![assisting.into()],
+            milestones,
+        };
+        s.add(&leader, decide)?;
+        if stage == Stage::Decided {
+            return Ok(());
+        }
+        s.wait(2);
+        s.add(&officer, EventKind::StartWork { plan: "成立专班,会同相关部门现场调研".into() })?;
+        s.wait(3);
+        s.add(&officer, EventKind::TickMilestone { milestone: "m1".into() })?;
+        s.add(&officer, EventKind::PostProgress { text: "处置方案已拟定,正在征求意见".into() })?;
+        if stage == Stage::InProgressSession {
+            return Ok(());
+        }
+    } else {
+        s.wait(2);
+        s.add(&officer, EventKind::ReplyOnline { text: "已收到诉求,经研究,将按以下方案办理:……".into() })?;
+        if stage == Stage::AnsweredOnline {
+            return Ok(());
+        }
+        s.add(&officer, EventKind::StartWork { plan: "按答复方案推进".into() })?;
+        if stage == Stage::InProgressOnline {
+            s.wait(1);
+            s.add(&officer, EventKind::PostProgress { text: "已现场核实,正在办理相关手续".into() })?;
+            return Ok(());
+        }
+        if stage == Stage::Conflict {
+            return concurrent_resolve_and_extension(s, &officer);
+        }
+    }
+    s.wait(4);
+    s.add(&officer, EventKind::Resolve { summary: "问题已解决,企业已确认。".into(), evidence: Vec::new() })?;
+    if stage == Stage::Resolved {
+        return Ok(());
+    }
+    s.wait(2);
+    let bad = stage == Stage::RatedBad;
+    let score = if bad { 45 } else { [85, 90, 95, 78, 100][index % 5] };
+    let comment = if bad { "办理速度太慢,问题未完全解决" } else { "满意,少的分是速度" };
+    s.add(&filer, EventKind::Rate { score, comment: comment.into(), public: index % 3 != 0 })?;
+    match stage {
+        Stage::Closed => {
+            s.wait(1);
+            s.add(&coordinator, EventKind::Close)?;
+        }
+        Stage::Reopened => {
+            s.wait(1);
+            s.add(&filer, EventKind::RequestReopen { reason: "问题再次出现".into() })?;
+            s.add(&coordinator, EventKind::Reopen { note: "经核实,重新办理".into() })?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Two officers of the lead department, offline, one resolving and one
+/// asking for more time: the case shows the conflict for the coordinator.
+fn concurrent_resolve_and_extension(s: &mut Story<'_>, officer: &str) -> Result<(), ServerError> {
+    s.wait(3);
+    let mut other = s.doc.fork();
+    s.add(officer, EventKind::Resolve { summary: "已办结".into(), evidence: Vec::new() })?;
+    let id = format!("{}-e{:02}x", s.case_id, s.count);
+    let ext = EventKind::RequestExtension { working_days: 10, reason: "涉及多个部门,需延期".into() };
+    doc::record(&mut other, id, &format!("{officer}-2"), s.at_ms() + HOUR_MS, ext)?;
+    s.doc.merge(&mut other).map_err(domain::DomainError::from)?;
+    s.case = doc::read(&s.doc)?;
+    Ok(())
+}

@@ -1,0 +1,23 @@
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum ServerError {
+    #[error("数据库错误 / database error: {0}")]
+    Database(#[from] rusqlite::Error),
+    #[error("文件读写错误 / file error: {0}")]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Domain(#[from] domain::DomainError),
+    #[error("数据库已被占用 / the database lock is poisoned")]
+    Poisoned,
+}
+
+impl IntoResponse for ServerError {
+    fn into_response(self) -> Response {
+        tracing::error!(error = %self, "request failed");
+        let body = serde_json::json!({ "error": "服务器内部错误 / internal server error" });
+        (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response()
+    }
+}

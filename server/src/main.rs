@@ -1,0 +1,44 @@
+use std::sync::Arc;
+
+use clap::Parser;
+use server::config::Config;
+use server::store::Store;
+use server::{AppState, ServerError, demo, router};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+    if let Err(e) = run(Config::parse()).await {
+        eprintln!("directline: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(config: Config) -> Result<(), ServerError> {
+    let store = Arc::new(Store::open(&config.data)?);
+    if config.demo {
+        let anchor = domain::time::Day::parse(&config.demo_anchor)?;
+        let created = demo::seed(&store, anchor)?;
+        tracing::info!(created, total = store.case_count()?, "demo data");
+    }
+    if !config.dist.join("index.html").exists() {
+        tracing::warn!(dist = %config.dist.display(), "no built app here: run `trunk build` in app/");
+    }
+    let listener = tokio::net::TcpListener::bind(config.addr).await?;
+    let addr = listener.local_addr()?;
+    // Scripts and tests wait for this line to know the server is up.
+    println!("直通车 Direct Line is running at http://{addr}/");
+    let app = router(AppState { store, dist: config.dist });
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+    Ok(())
+}
+
+async fn shutdown() {
+    // If the handler cannot be installed, run until killed.
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}

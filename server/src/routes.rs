@@ -1,0 +1,37 @@
+//! The one route table of the server.
+
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{Value, json};
+use tower_http::compression::CompressionLayer;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::{AppState, ServerError};
+
+pub fn router(state: AppState) -> Router {
+    // Any path the server does not know is an app route: serve the shell.
+    let app = ServeDir::new(&state.dist).fallback(ServeFile::new(state.dist.join("index.html")));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .fallback_service(app)
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .with_state(state)
+}
+
+/// Liveness and a glance at the data: the count of cases per status.
+async fn healthz(State(state): State<AppState>) -> Result<Json<Value>, ServerError> {
+    let store = state.store.clone();
+    let by_status = tokio::task::spawn_blocking(move || store.count_by_status())
+        .await
+        .map_err(|e| ServerError::Io(std::io::Error::other(e)))??;
+    let total: u64 = by_status.iter().map(|(_, n)| n).sum();
+    let by_status: serde_json::Map<String, Value> = by_status.into_iter().map(|(s, n)| (s, json!(n))).collect();
+    Ok(Json(json!({ "status": "ok", "cases": total, "by_status": by_status })))
+}
