@@ -20,7 +20,7 @@ BINARYEN_NPM_VERSION="${BINARYEN_NPM_VERSION:-132.0.0}"
 BINARYEN_PREFIX=/opt/binaryen
 RUST_LINK_NAME=debian-1.96
 CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
-APT_PKGS=(rustc-web cargo-web rust-web-src rust-web-llvm lld-22 chromium chromium-driver
+APT_PKGS=(rustc-web cargo-web rust-web-src rust-web-llvm rust-web-clippy lld-22 chromium chromium-driver
   brotli fonts-noto-cjk sqlite3 ca-certificates)
 
 log() { printf '[setup] %s\n' "$*"; }
@@ -46,8 +46,11 @@ fi
 # ---------------------------------------------------------------- 2. rustup link
 if command -v rustup >/dev/null; then
   rustup toolchain list | grep -qx "$RUST_LINK_NAME" || rustup toolchain link "$RUST_LINK_NAME" /usr
-  # The native workspace needs clippy/rustfmt of the default toolchain.
-  rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt || true
+  # The native workspace uses the machine's default toolchain's clippy and
+  # rustfmt (rustup cannot download components here).
+  for c in cargo-clippy rustfmt; do
+    command -v "$c" >/dev/null || { echo "the default Rust toolchain lacks $c" >&2; exit 1; }
+  done
   export RUSTUP_TOOLCHAIN="$RUST_LINK_NAME"
 else
   export PATH="/usr/bin:$PATH"

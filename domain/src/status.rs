@@ -6,12 +6,12 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::event::{Channel, Event, EventKind, Milestone, ReviewLevel};
 use crate::time::Day;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Status {
     Draft,
     Submitted,
@@ -281,7 +281,7 @@ pub fn derive<'a>(events: impl IntoIterator<Item = &'a Event>) -> CaseState {
             }
             continue;
         }
-        let outcome = match (&mut state.conflict, &conflict_base) {
+        let outcome = match (&state.conflict, &conflict_base) {
             (Some(conflict), Some(base)) => in_conflict(&graph, i, conflict, base, &state.records),
             _ => without_conflict(&graph, i, &state.flow, &applied, &state.records),
         };

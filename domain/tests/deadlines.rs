@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 //! Deadlines and lights on the working-day calendar (DESIGN.md §4).
 
 mod common;

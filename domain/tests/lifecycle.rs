@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 //! Every lifecycle transition of DESIGN.md §3, and conflict handling.
 
 mod common;

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 //! Property: the derived case state does not depend on the order in which
 //! concurrent changes are merged, nor on the order events are listed.
 

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 //! The server against a real SQLite file and a real socket.
 
 use std::collections::BTreeSet;

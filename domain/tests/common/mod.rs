@@ -1,4 +1,4 @@
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used)]
 //! Builders shared by the domain tests.
 
 use domain::case::{Appeal, CaseDoc, Contact, Enterprise};

@@ -1,0 +1,29 @@
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum AppError {
+    #[error("本设备存储不可用:{0} / device storage failed: {0}")]
+    Storage(String),
+    #[error(transparent)]
+    Domain(#[from] domain::DomainError),
+}
+
+impl From<indexed_db_futures::error::Error> for AppError {
+    fn from(e: indexed_db_futures::error::Error) -> Self {
+        AppError::Storage(e.to_string())
+    }
+}
+
+impl From<indexed_db_futures::error::OpenDbError> for AppError {
+    fn from(e: indexed_db_futures::error::OpenDbError) -> Self {
+        AppError::Storage(e.to_string())
+    }
+}
+
+impl AppError {
+    /// The zh-CN half of a bilingual message.
+    pub fn zh(&self) -> String {
+        let text = self.to_string();
+        text.split(" / ").next().unwrap_or(&text).to_string()
+    }
+}

@@ -1,0 +1,2 @@
+pub mod case_list;
+pub mod new_appeal;

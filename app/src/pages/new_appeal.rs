@@ -1,0 +1,243 @@
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+
+use domain::case::{Appeal, CaseDoc, Contact, Enterprise, SCHEMA_VERSION};
+use domain::directory::{self, Entry};
+use domain::doc;
+use domain::event::EventKind;
+
+use crate::clock;
+use crate::error::AppError;
+use crate::storage::{self, CaseSummary};
+
+/// What the person typed, before validation.
+#[derive(Clone, Copy)]
+struct Form {
+    enterprise: RwSignal<String>,
+    uscc: RwSignal<String>,
+    district: RwSignal<String>,
+    ownership: RwSignal<String>,
+    size: RwSignal<String>,
+    industry: RwSignal<String>,
+    contact_name: RwSignal<String>,
+    phone: RwSignal<String>,
+    category: RwSignal<String>,
+    title: RwSignal<String>,
+    description: RwSignal<String>,
+    wants_session: RwSignal<bool>,
+}
+
+impl Form {
+    fn new() -> Form {
+        let text = || RwSignal::new(String::new());
+        Form {
+            enterprise: text(),
+            uscc: text(),
+            district: RwSignal::new(directory::DISTRICTS[1].code.to_string()),
+            ownership: RwSignal::new(directory::OWNERSHIPS[1].code.to_string()),
+            size: RwSignal::new(directory::SIZES[2].code.to_string()),
+            industry: text(),
+            contact_name: text(),
+            phone: text(),
+            category: RwSignal::new(directory::CATEGORIES[0].code.to_string()),
+            title: text(),
+            description: text(),
+            wants_session: RwSignal::new(false),
+        }
+    }
+
+    /// Validates every part and reports every problem at once.
+    fn to_case(self, now_ms: i64) -> Result<CaseDoc, Vec<String>> {
+        let uscc = self.uscc.get_untracked().trim().to_uppercase();
+        let enterprise = Enterprise {
+            id: format!("ent-{uscc}"),
+            name: self.enterprise.get_untracked(),
+            uscc,
+            ownership: self.ownership.get_untracked(),
+            size: self.size.get_untracked(),
+            industry: self.industry.get_untracked(),
+            district: self.district.get_untracked(),
+        }
+        .validate();
+        let contact = Contact { name: self.contact_name.get_untracked(), phone: self.phone.get_untracked() }.validate();
+        let appeal = Appeal {
+            title: self.title.get_untracked(),
+            description: self.description.get_untracked(),
+            category: self.category.get_untracked(),
+            wants_session: self.wants_session.get_untracked(),
+            attachments: Vec::new(),
+        }
+        .validate();
+        match (enterprise, contact, appeal) {
+            (Ok(enterprise), Ok(contact), Ok(appeal)) => Ok(CaseDoc {
+                schema: SCHEMA_VERSION,
+                id: uuid::Uuid::new_v4().to_string(),
+                number: None,
+                created_ms: now_ms,
+                district: enterprise.district.clone(),
+                enterprise,
+                contact,
+                appeal,
+                events: Default::default(),
+            }),
+            (e, c, a) => Err([e.err(), c.err(), a.err()]
+                .into_iter()
+                .flatten()
+                .map(|err| AppError::from(err).zh())
+                .collect()),
+        }
+    }
+}
+
+/// Creates the document, optionally submits it, and stores it on the device.
+async fn save(case: CaseDoc, submit: bool) -> Result<(), AppError> {
+    let now = clock::now_ms();
+    let mut document = doc::create(&case)?;
+    if submit {
+        let author = format!("user-{}", case.enterprise.id);
+        doc::record(&mut document, uuid::Uuid::new_v4().to_string(), &author, now, EventKind::Submit)?;
+    }
+    let stored = doc::read(&document)?;
+    let db = storage::open().await?;
+    storage::save_case(&db, &CaseSummary::of(&stored, now, true), document.save()).await
+}
+
+#[component]
+pub fn NewAppeal() -> impl IntoView {
+    let form = Form::new();
+    let errors: RwSignal<Vec<String>> = RwSignal::new(Vec::new());
+    let saving = RwSignal::new(false);
+    let navigate = use_navigate();
+    let on_save = move |submit: bool| {
+        let case = match form.to_case(clock::now_ms()) {
+            Ok(case) => case,
+            Err(problems) => return errors.set(problems),
+        };
+        errors.set(Vec::new());
+        saving.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match save(case, submit).await {
+                Ok(()) => navigate("/", Default::default()),
+                Err(e) => errors.set(vec![e.zh()]),
+            }
+            saving.set(false);
+        });
+    };
+    let on_submit = {
+        let on_save = on_save.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            on_save(true);
+        }
+    };
+    view! {
+        <h1>"反映诉求"</h1>
+        <form class="appeal-form" on:submit=on_submit novalidate>
+            <fieldset>
+                <legend>"企业信息"</legend>
+                <TextField label="企业名称" value=form.enterprise name="enterprise" />
+                <TextField label="统一社会信用代码" value=form.uscc name="uscc" hint="18位,见营业执照" />
+                <SelectField label="所在区县" value=form.district options=&directory::DISTRICTS name="district" />
+                <SelectField label="所有制类型" value=form.ownership options=&directory::OWNERSHIPS name="ownership" />
+                <SelectField label="企业规模" value=form.size options=&directory::SIZES name="size" />
+                <TextField label="所属行业" value=form.industry name="industry" />
+            </fieldset>
+            <fieldset>
+                <legend>"联系人"</legend>
+                <TextField label="姓名" value=form.contact_name name="contact" />
+                <TextField label="联系电话" value=form.phone name="phone" />
+            </fieldset>
+            <fieldset>
+                <legend>"诉求"</legend>
+                <SelectField label="诉求类别" value=form.category options=&directory::CATEGORIES name="category" />
+                <TextField label="标题" value=form.title name="title" hint="一句话说明困难" />
+                <label class="field">
+                    <span>"具体情况"</span>
+                    <textarea
+                        name="description"
+                        rows="6"
+                        prop:value=move || form.description.get()
+                        on:input=move |ev| form.description.set(event_target_value(&ev))
+                    ></textarea>
+                </label>
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        name="wants_session"
+                        prop:checked=move || form.wants_session.get()
+                        on:change=move |ev| form.wants_session.set(event_target_checked(&ev))
+                    />
+                    <span>"希望在每月现场活动中当面反映"</span>
+                </label>
+            </fieldset>
+            <Show when=move || !errors.get().is_empty()>
+                <ul class="error" role="alert">
+                    {move || errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
+                </ul>
+            </Show>
+            <div class="actions">
+                <button type="submit" class="button primary" disabled=move || saving.get()>
+                    "提交诉求"
+                </button>
+                <button
+                    type="button"
+                    class="button"
+                    disabled=move || saving.get()
+                    on:click=move |_| on_save(false)
+                >
+                    "存为草稿"
+                </button>
+            </div>
+            <p class="note">"无网络时也可提交:诉求先保存在本设备,联网后自动同步。"</p>
+        </form>
+    }
+}
+
+#[component]
+fn TextField(
+    label: &'static str,
+    value: RwSignal<String>,
+    name: &'static str,
+    #[prop(optional)] hint: &'static str,
+) -> impl IntoView {
+    view! {
+        <label class="field">
+            <span>{label}</span>
+            <input
+                type="text"
+                name=name
+                placeholder=hint
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+        </label>
+    }
+}
+
+#[component]
+fn SelectField(
+    label: &'static str,
+    value: RwSignal<String>,
+    options: &'static [Entry],
+    name: &'static str,
+) -> impl IntoView {
+    view! {
+        <label class="field">
+            <span>{label}</span>
+            <select name=name on:change=move |ev| value.set(event_target_value(&ev))>
+                {options
+                    .iter()
+                    .map(|o| {
+                        view! {
+                            <option value=o.code selected=move || value.get() == o.code>
+                                {o.zh}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </label>
+    }
+}

@@ -1,0 +1,88 @@
+//! The device's copy of every case: IndexedDB, one Automerge document per
+//! case plus a small summary for the list. Both are written in one
+//! transaction, so the list never shows a case whose document is missing.
+
+use indexed_db_futures::database::Database;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+use indexed_db_futures::typed_array::Uint8Array;
+use serde::{Deserialize, Serialize};
+
+use domain::case::CaseDoc;
+use domain::status::Status;
+
+use crate::error::AppError;
+
+const DB_NAME: &str = "directline";
+const DB_VERSION: u8 = 1;
+/// Case id → the document's saved bytes.
+const DOCS: &str = "docs";
+/// Case id → [`CaseSummary`].
+const SUMMARIES: &str = "summaries";
+
+/// What the case list shows, kept beside the document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseSummary {
+    pub id: String,
+    pub number: Option<String>,
+    pub title: String,
+    pub category: String,
+    pub district: String,
+    pub enterprise: String,
+    pub status: Status,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+    /// True until the server has the document (step 2 syncs it).
+    pub local_only: bool,
+}
+
+impl CaseSummary {
+    pub fn of(case: &CaseDoc, updated_ms: i64, local_only: bool) -> CaseSummary {
+        CaseSummary {
+            id: case.id.clone(),
+            number: case.number.clone(),
+            title: case.appeal.title.clone(),
+            category: case.appeal.category.clone(),
+            district: case.district.clone(),
+            enterprise: case.enterprise.name.clone(),
+            status: case.state().status(),
+            created_ms: case.created_ms,
+            updated_ms,
+            local_only,
+        }
+    }
+}
+
+pub async fn open() -> Result<Database, AppError> {
+    let db = Database::open(DB_NAME)
+        .with_version(DB_VERSION)
+        .with_on_upgrade_needed(|event, db: Database| {
+            if event.old_version() < 1.0 {
+                db.create_object_store(DOCS).build()?;
+                db.create_object_store(SUMMARIES).build()?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(db)
+}
+
+/// Stores a case durably; returns once IndexedDB has committed it.
+pub async fn save_case(db: &Database, summary: &CaseSummary, bytes: Vec<u8>) -> Result<(), AppError> {
+    let tx = db.transaction([DOCS, SUMMARIES]).with_mode(TransactionMode::Readwrite).build()?;
+    let docs = tx.object_store(DOCS)?;
+    docs.put(Uint8Array::from(bytes)).with_key(summary.id.clone()).await?;
+    let summaries = tx.object_store(SUMMARIES)?;
+    summaries.put(summary).with_key(summary.id.clone()).serde()?.await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Every case on this device, newest first.
+pub async fn summaries(db: &Database) -> Result<Vec<CaseSummary>, AppError> {
+    let tx = db.transaction(SUMMARIES).build()?;
+    let store = tx.object_store(SUMMARIES)?;
+    let mut list: Vec<CaseSummary> = store.get_all().serde()?.await?.collect::<Result<_, _>>()?;
+    list.sort_by(|a, b| b.created_ms.cmp(&a.created_ms));
+    Ok(list)
+}

@@ -1,0 +1,107 @@
+// An enterprise files an appeal on its device; it survives a reload.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, screenshot, horizontalOverflow } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function fillAppeal(page, { uscc = '91350100M000100Y43', title = '厂区门口隔离带影响货车进出' } = {}) {
+  await page.getByRole('link', { name: '＋ 反映诉求' }).click();
+  await page.locator('input[name=enterprise]').fill('惠州市德晋昌光电科技有限公司');
+  await page.locator('input[name=uscc]').fill(uscc);
+  await page.locator('select[name=district]').selectOption('zhongkai');
+  await page.locator('input[name=industry]').fill('光电');
+  await page.locator('input[name=contact]').fill('黄女士');
+  await page.locator('input[name=phone]').fill('0752-2345678');
+  await page.locator('select[name=category]').selectOption('facilities');
+  await page.locator('input[name=title]').fill(title);
+  await page.locator('textarea[name=description]').fill('红星路中央新建隔离绿化带,每天约30辆次大货车无法进出厂区。');
+  await page.locator('input[name=wants_session]').check();
+}
+
+test('an appeal filed on the device is still there after a reload', async () => {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.getByRole('heading', { name: '我的诉求' }).waitFor();
+  await page.getByText('本设备上还没有诉求').waitFor();
+  assert.equal(await page.locator('#shell').count(), 0, 'the static shell is replaced by the app');
+
+  await fillAppeal(page);
+  for (const width of [390, 1280]) {
+    await screenshot(page, 'new-appeal', width);
+    assert.ok((await horizontalOverflow(page)) <= 0, `form fits at ${width}px`);
+  }
+  await page.getByRole('button', { name: '提交诉求' }).click();
+
+  const card = page.locator('.case-card', { hasText: '厂区门口隔离带影响货车进出' });
+  await card.waitFor();
+  assert.match(await card.innerText(), /已提交/);
+  assert.match(await card.innerText(), /周边配套/);
+  assert.match(await card.innerText(), /仲恺高新区/);
+
+  await page.reload();
+  await card.waitFor();
+  assert.match(await card.innerText(), /已提交/);
+  assert.match(await card.innerText(), /已保存在本设备/);
+
+  // The document itself is in IndexedDB, not only the summary.
+  const stored = await page.evaluate(() => new Promise((resolve, reject) => {
+    const open = indexedDB.open('directline');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const tx = open.result.transaction('docs');
+      const all = tx.objectStore('docs').getAll();
+      all.onsuccess = () => resolve(all.result.map((bytes) => bytes.length));
+    };
+  }));
+  assert.equal(stored.length, 1);
+  assert.ok(stored[0] > 100, 'an Automerge document of real size');
+
+  for (const width of [390, 1280]) {
+    await screenshot(page, 'case-list', width);
+    assert.ok((await horizontalOverflow(page)) <= 0, `list fits at ${width}px`);
+  }
+  await context.close();
+});
+
+test('a draft is kept as a draft', async () => {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await fillAppeal(page, { title: '员工子女入学学位' });
+  await page.getByRole('button', { name: '存为草稿' }).click();
+  const card = page.locator('.case-card', { hasText: '员工子女入学学位' });
+  await card.waitFor();
+  assert.match(await card.innerText(), /草稿/);
+  await context.close();
+});
+
+test('a wrong credit code is refused with a clear message and nothing is saved', async () => {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await fillAppeal(page, { uscc: '91350100M000100Y44' });
+  await page.locator('input[name=title]').fill('');
+  await page.getByRole('button', { name: '提交诉求' }).click();
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  const text = await alert.innerText();
+  assert.match(text, /校验位应为“3”/);
+  assert.match(text, /诉求标题不能为空/);
+  await screenshot(page, 'new-appeal-errors', 390);
+  await page.goto(server.url);
+  await page.getByText('本设备上还没有诉求').waitFor();
+  await context.close();
+});
