@@ -83,6 +83,6 @@ pub async fn summaries(db: &Database) -> Result<Vec<CaseSummary>, AppError> {
     let tx = db.transaction(SUMMARIES).build()?;
     let store = tx.object_store(SUMMARIES)?;
     let mut list: Vec<CaseSummary> = store.get_all().serde()?.await?.collect::<Result<_, _>>()?;
-    list.sort_by(|a, b| b.created_ms.cmp(&a.created_ms));
+    list.sort_by_key(|c| std::cmp::Reverse(c.created_ms));
     Ok(list)
 }

@@ -47,10 +47,7 @@ impl WorkCalendar {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let bad = |reason: &str| DomainError::CalendarLine {
-                line: index + 1,
-                reason: reason.to_string(),
-            };
+            let bad = |reason: &str| DomainError::CalendarLine { line: index + 1, reason: reason.to_string() };
             let mut parts = line.split_whitespace();
             let span = parts.next().ok_or_else(|| bad("missing date"))?;
             let kind = match parts.next() {

@@ -147,16 +147,16 @@ pub fn open_clocks(calendar: &WorkCalendar, rules: &Rules, state: &CaseState) ->
             clocks.push(Clock { kind: ClockKind::ProgressUpdate, start, due });
         }
     }
-    if let (Status::Rated, Some(last)) = (flow.status, flow.ratings.last()) {
-        if last.level().is_bad() {
-            let rated = Day::of_instant(last.at_ms);
-            let answered = |rating: &Option<String>| rating.as_deref() == Some(last.event.as_str());
-            if !answered(&state.records.called_back_rating) {
-                clocks.push(working(rated, rules.callback_working_days, ClockKind::BadReviewCallback));
-            }
-            if !answered(&state.records.rectified_rating) {
-                clocks.push(working(rated, rules.rectify_working_days, ClockKind::BadReviewRectify));
-            }
+    if let (Status::Rated, Some(last)) = (flow.status, flow.ratings.last())
+        && last.level().is_bad()
+    {
+        let rated = Day::of_instant(last.at_ms);
+        let answered = |rating: &Option<String>| rating.as_deref() == Some(last.event.as_str());
+        if !answered(&state.records.called_back_rating) {
+            clocks.push(working(rated, rules.callback_working_days, ClockKind::BadReviewCallback));
+        }
+        if !answered(&state.records.rectified_rating) {
+            clocks.push(working(rated, rules.rectify_working_days, ClockKind::BadReviewRectify));
         }
     }
     clocks

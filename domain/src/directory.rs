@@ -76,9 +76,7 @@ pub const SIZES: [Entry; 4] = [
 ];
 
 fn find(list: &'static [Entry], what: &'static str, code: &str) -> Result<&'static Entry, DomainError> {
-    list.iter()
-        .find(|e| e.code == code)
-        .ok_or_else(|| DomainError::UnknownCode { what, code: code.to_string() })
+    list.iter().find(|e| e.code == code).ok_or_else(|| DomainError::UnknownCode { what, code: code.to_string() })
 }
 
 pub fn district(code: &str) -> Result<&'static Entry, DomainError> {

@@ -50,7 +50,13 @@ pub fn next_event(case: &CaseDoc, id: String, author: &str, at_ms: i64, kind: Ev
 }
 
 /// Appends an event built from the document's current heads and returns it.
-pub fn record(doc: &mut AutoCommit, id: String, author: &str, at_ms: i64, kind: EventKind) -> Result<Event, DomainError> {
+pub fn record(
+    doc: &mut AutoCommit,
+    id: String,
+    author: &str,
+    at_ms: i64,
+    kind: EventKind,
+) -> Result<Event, DomainError> {
     let case = read(doc)?;
     let event = next_event(&case, id, author, at_ms, kind);
     append(doc, &event)?;

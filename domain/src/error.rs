@@ -6,11 +6,15 @@ use thiserror::Error;
 pub enum DomainError {
     #[error("统一社会信用代码应为18位 / the unified social credit code must be 18 characters (got {0})")]
     UsccLength(usize),
-    #[error("统一社会信用代码第{position}位含非法字符“{found}” / invalid character '{found}' at position {position} of the unified social credit code")]
+    #[error(
+        "统一社会信用代码第{position}位含非法字符“{found}” / invalid character '{found}' at position {position} of the unified social credit code"
+    )]
     UsccCharacter { position: usize, found: char },
     #[error("统一社会信用代码登记管理部门代码“{0}”无效 / unknown registration authority code '{0}'")]
     UsccAuthority(char),
-    #[error("统一社会信用代码校验位应为“{expected}”,实际为“{found}” / check character should be '{expected}', found '{found}'")]
+    #[error(
+        "统一社会信用代码校验位应为“{expected}”,实际为“{found}” / check character should be '{expected}', found '{found}'"
+    )]
     UsccCheck { expected: char, found: char },
     #[error("工作日历第{line}行无法解析:{reason} / working-day calendar line {line}: {reason}")]
     CalendarLine { line: usize, reason: String },

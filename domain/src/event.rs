@@ -36,12 +36,7 @@ pub enum EventKind {
     /// Coordinator: put the case on a session's agenda.
     Schedule { session: String, day: Day },
     /// Leader, at the session: responsibility and timetable.
-    Decide {
-        lead_leader: String,
-        lead_department: String,
-        assisting: Vec<String>,
-        milestones: Vec<Milestone>,
-    },
+    Decide { lead_leader: String, lead_department: String, assisting: Vec<String>, milestones: Vec<Milestone> },
     /// Lead department takes the work on (after an answer, decision or reopening).
     StartWork { plan: String },
     /// Lead or assisting department: a progress note.
@@ -192,8 +187,16 @@ mod tests {
         assert_eq!(
             levels,
             [
-                VerySatisfied, VerySatisfied, Satisfied, Satisfied, Basic, Basic, Dissatisfied,
-                Dissatisfied, VeryDissatisfied, VeryDissatisfied
+                VerySatisfied,
+                VerySatisfied,
+                Satisfied,
+                Satisfied,
+                Basic,
+                Basic,
+                Dissatisfied,
+                Dissatisfied,
+                VeryDissatisfied,
+                VeryDissatisfied
             ]
         );
         assert!(ReviewLevel::of_score(59).is_bad());

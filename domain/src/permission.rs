@@ -101,8 +101,7 @@ pub fn relation(user: &User, case: &CaseParties<'_>) -> Relation {
     Relation {
         filer: user.role == Role::Enterprise && org == Some(case.enterprise),
         lead_department: user.role == Role::Officer && org.is_some() && org == flow.lead_department.as_deref(),
-        assisting_department: user.role == Role::Officer
-            && org.is_some_and(|o| flow.assisting.iter().any(|a| a == o)),
+        assisting_department: user.role == Role::Officer && org.is_some_and(|o| flow.assisting.iter().any(|a| a == o)),
         district_coordinator: user.role == Role::Coordinator && serves_district,
         district_leader: user.role == Role::Leader && serves_district,
     }

@@ -24,9 +24,7 @@ impl Day {
     }
 
     pub fn parse(s: &str) -> Result<Day, DomainError> {
-        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-            .map(Day)
-            .map_err(|_| DomainError::BadDate(s.to_string()))
+        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map(Day).map_err(|_| DomainError::BadDate(s.to_string()))
     }
 
     /// The day in China of an instant given as milliseconds since the epoch.

@@ -69,19 +69,13 @@ mod tests {
 
     #[test]
     fn rejects_wrong_check_character() {
-        assert_eq!(
-            validate("91350100M000100Y44"),
-            Err(DomainError::UsccCheck { expected: '3', found: '4' })
-        );
+        assert_eq!(validate("91350100M000100Y44"), Err(DomainError::UsccCheck { expected: '3', found: '4' }));
     }
 
     #[test]
     fn rejects_letters_outside_the_alphabet() {
         // I, O, S, V, Z are not used, to avoid confusion with digits.
-        assert_eq!(
-            validate("91350100M0001O0Y43"),
-            Err(DomainError::UsccCharacter { position: 14, found: 'O' })
-        );
+        assert_eq!(validate("91350100M0001O0Y43"), Err(DomainError::UsccCharacter { position: 14, found: 'O' }));
     }
 
     #[test]
@@ -92,10 +86,7 @@ mod tests {
 
     #[test]
     fn division_code_must_be_digits() {
-        assert!(matches!(
-            validate("9135A100M000100Y43"),
-            Err(DomainError::UsccCharacter { position: 5, .. })
-        ));
+        assert!(matches!(validate("9135A100M000100Y43"), Err(DomainError::UsccCharacter { position: 5, .. })));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 mod common;
 use common::*;
 use domain::calendar::WorkCalendar;
-use domain::deadline::{case_light, open_clocks, Clock, ClockKind, Light, RuleBook, RuleOverride, Rules};
+use domain::deadline::{Clock, ClockKind, Light, RuleBook, RuleOverride, Rules, case_light, open_clocks};
 use domain::event::EventKind;
 use domain::status::derive;
 use domain::time::Day;
@@ -17,7 +17,8 @@ fn d(s: &str) -> Day {
 fn light_turns_yellow_then_red() {
     let cal = WorkCalendar::china();
     // 15 working days from Monday 2026-11-02: due Monday 2026-11-23.
-    let clock = Clock { kind: ClockKind::Resolution, start: d("2026-11-02"), due: cal.add_working_days(d("2026-11-02"), 15) };
+    let clock =
+        Clock { kind: ClockKind::Resolution, start: d("2026-11-02"), due: cal.add_working_days(d("2026-11-02"), 15) };
     assert_eq!(clock.due, d("2026-11-23"));
     assert_eq!(clock.light(&cal, d("2026-11-12")), Light::Green, "7 of 15 left");
     assert_eq!(clock.light(&cal, d("2026-11-16")), Light::Green, "5 of 15 left");
@@ -96,7 +97,8 @@ fn milestones_have_their_own_dates_until_ticked() {
 #[test]
 fn bad_review_starts_callback_and_rectify_clocks() {
     let cal = WorkCalendar::china();
-    let mut kinds = vec![EventKind::Submit, route_online(), EventKind::StartWork { plan: "p".into() }, resolve(), rate(50)];
+    let mut kinds =
+        vec![EventKind::Submit, route_online(), EventKind::StartWork { plan: "p".into() }, resolve(), rate(50)];
     let kinds_of = |k: &Vec<EventKind>| {
         open_clocks(&cal, &Rules::default(), &derive(&chain(k.clone()))).into_iter().map(|c| c.kind).collect::<Vec<_>>()
     };

@@ -4,7 +4,7 @@
 mod common;
 use common::*;
 use domain::event::{Channel, EventKind};
-use domain::status::{derive, RefusalReason, Status};
+use domain::status::{RefusalReason, Status, derive};
 
 fn status_after(kinds: Vec<EventKind>) -> Status {
     derive(&chain(kinds)).status()
@@ -64,10 +64,7 @@ fn decline_and_merge_end_the_case() {
 fn invalid_transition_is_refused_with_reason() {
     let state = derive(&chain(vec![EventKind::Submit, resolve()]));
     assert_eq!(state.status(), Status::Submitted);
-    assert_eq!(
-        state.refused[0].reason,
-        RefusalReason::NotAllowedIn { status: Status::Submitted, action: "resolve" }
-    );
+    assert_eq!(state.refused[0].reason, RefusalReason::NotAllowedIn { status: Status::Submitted, action: "resolve" });
     assert!(state.refused[0].reason.zh().contains("已提交"));
 }
 
@@ -141,7 +138,14 @@ fn bad_review_loop_allows_one_more_rating_after_rectification() {
 #[test]
 fn rectify_without_bad_review_is_refused() {
     use EventKind::*;
-    let state = derive(&chain(vec![Submit, route_online(), StartWork { plan: "p".into() }, resolve(), rate(90), Rectify { note: "x".into() }]));
+    let state = derive(&chain(vec![
+        Submit,
+        route_online(),
+        StartWork { plan: "p".into() },
+        resolve(),
+        rate(90),
+        Rectify { note: "x".into() },
+    ]));
     assert_eq!(state.refused.len(), 1);
 }
 

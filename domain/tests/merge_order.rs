@@ -17,7 +17,7 @@ fn kind(pick: u8, ids: &[String]) -> EventKind {
     match pick % 12 {
         0 => resolve(),
         1 => EventKind::RequestExtension { working_days: 5, reason: "r".into() },
-        2 => EventKind::DecideExtension { request: some_id(pick), approved: pick % 2 == 0, note: "".into() },
+        2 => EventKind::DecideExtension { request: some_id(pick), approved: pick.is_multiple_of(2), note: "".into() },
         3 => EventKind::PostProgress { text: format!("p{pick}") },
         4 => EventKind::ReplyOnline { text: "a".into() },
         5 => rate(pick.saturating_mul(7) % 101),
@@ -41,8 +41,12 @@ struct Step {
 }
 
 fn step() -> impl Strategy<Value = Step> {
-    (0..REPLICAS, any::<u8>(), 0i64..5, prop::option::of(0..REPLICAS))
-        .prop_map(|(at, pick, minutes, sync_from)| Step { at, pick, minutes, sync_from })
+    (0..REPLICAS, any::<u8>(), 0i64..5, prop::option::of(0..REPLICAS)).prop_map(|(at, pick, minutes, sync_from)| Step {
+        at,
+        pick,
+        minutes,
+        sync_from,
+    })
 }
 
 fn base() -> AutoCommit {

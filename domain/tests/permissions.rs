@@ -4,8 +4,8 @@
 mod common;
 use common::*;
 use domain::event::EventKind;
-use domain::permission::{authorize, may_read, Action, CaseParties, Denied, Field, Role, User};
-use domain::status::{derive, CaseState};
+use domain::permission::{Action, CaseParties, Denied, Field, Role, User, authorize, may_read};
+use domain::status::{CaseState, derive};
 
 fn user(role: Role, org: Option<&str>, district: Option<&str>) -> User {
     User { id: "u".into(), role, org: org.map(Into::into), district: district.map(Into::into) }

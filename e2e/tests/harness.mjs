@@ -11,7 +11,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ARTIFACTS = join(ROOT, 'e2e', 'artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
 
-const SERVER = process.env.DIRECTLINE_BIN ?? join(ROOT, 'target', 'release', 'directline');
+const SERVER = process.env.DIRECTLINE_BIN ?? join(ROOT, 'target', 'server', 'directline');
 
 /** Starts a server on a free loopback port with a fresh database. */
 export async function startServer({ demo = false } = {}) {
@@ -52,7 +52,11 @@ export async function launchBrowser() {
 export async function screenshot(page, name, width) {
   await page.setViewportSize({ width, height: width < 600 ? 844 : 900 });
   // Let layout settle after the resize before capturing.
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  // Scroll to the top so the sticky header sits where a person sees it.
+  await page.evaluate(() => new Promise((r) => {
+    window.scrollTo(0, 0);
+    requestAnimationFrame(() => requestAnimationFrame(r));
+  }));
   const path = join(ARTIFACTS, `${name}-${width}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;

@@ -35,10 +35,18 @@ const SURNAMES: [&str; 10] = ["符", "黄", "严", "杨", "李", "陈", "张", "
 
 /// (category, title, description) templates.
 const APPEALS: [(&str, &str, &str); 12] = [
-    ("land", "项目“夹心地”用地手续办理", "项目红线内约1300平方米“夹心地”未能处置,导致项目无法按时落成,请求协调相关部门尽快明确处置办法。"),
+    (
+        "land",
+        "项目“夹心地”用地手续办理",
+        "项目红线内约1300平方米“夹心地”未能处置,导致项目无法按时落成,请求协调相关部门尽快明确处置办法。",
+    ),
     ("land", "已拿地未动工项目规划调整", "企业已取得土地使用权,但因规划条件调整一直未能动工,建设成本持续上涨。"),
     ("land", "历史遗留用地确权问题", "多年前购买的地块因历史原因未能确权办证,影响企业融资和开发。"),
-    ("facilities", "厂区门口道路隔离带影响货车进出", "道路中央新建隔离绿化带,每天约30辆次大货车无法正常进出厂区,请求设置开口或伸缩门。"),
+    (
+        "facilities",
+        "厂区门口道路隔离带影响货车进出",
+        "道路中央新建隔离绿化带,每天约30辆次大货车无法正常进出厂区,请求设置开口或伸缩门。",
+    ),
     ("facilities", "员工上下班公交站点设置", "园区附近无公交站点,员工通勤困难,请求增设公交站。"),
     ("schooling", "员工子女入学学位申请", "公司外来务工员工子女适龄入学需求较大,请求协调学位安排。"),
     ("arrears", "工程款拖欠问题", "承接的政府投资项目工程款逾期未付,企业资金周转困难,请求协调还款计划。"),
@@ -278,7 +286,9 @@ fn tell(s: &mut Story<'_>, case: &CaseDoc, stage: Stage, index: usize, rng: &mut
         }
         s.day = s.day.max(day);
         let milestones = vec![
-            Milestone { id: "m1".into(), title: "拿出处置方案".into(), due: s.calendar.add_working_days(s.day, 7) },
+            Milestone {
+                id: "m1".into(), title: "拿出处置方案".into(), due: s.calendar.add_working_days(s.day, 7)
+            },
             Milestone { id: "m2".into(), title: "完成办理".into(), due: s.calendar.add_working_days(s.day, 40) },
         ];
         let decide = EventKind::Decide {
@@ -324,7 +334,7 @@ fn tell(s: &mut Story<'_>, case: &CaseDoc, stage: Stage, index: usize, rng: &mut
     let bad = stage == Stage::RatedBad;
     let score = if bad { 45 } else { [85, 90, 95, 78, 100][index % 5] };
     let comment = if bad { "办理速度太慢,问题未完全解决" } else { "满意,少的分是速度" };
-    s.add(&filer, EventKind::Rate { score, comment: comment.into(), public: index % 3 != 0 })?;
+    s.add(&filer, EventKind::Rate { score, comment: comment.into(), public: !index.is_multiple_of(3) })?;
     match stage {
         Stage::Closed => {
             s.wait(1);

@@ -81,11 +81,9 @@ impl Form {
                 appeal,
                 events: Default::default(),
             }),
-            (e, c, a) => Err([e.err(), c.err(), a.err()]
-                .into_iter()
-                .flatten()
-                .map(|err| AppError::from(err).zh())
-                .collect()),
+            (e, c, a) => {
+                Err([e.err(), c.err(), a.err()].into_iter().flatten().map(|err| AppError::from(err).zh()).collect())
+            }
         }
     }
 }

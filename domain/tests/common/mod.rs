@@ -38,7 +38,11 @@ pub fn decide(milestones: &[(&str, &str)]) -> EventKind {
         assisting: vec!["housing".into()],
         milestones: milestones
             .iter()
-            .map(|(id, due)| Milestone { id: id.to_string(), title: format!("节点{id}"), due: Day::parse(due).unwrap() })
+            .map(|(id, due)| Milestone {
+                id: id.to_string(),
+                title: format!("节点{id}"),
+                due: Day::parse(due).unwrap(),
+            })
             .collect(),
     }
 }
@@ -56,7 +60,13 @@ pub fn chain(kinds: Vec<EventKind>) -> Vec<Event> {
     let mut out: Vec<Event> = Vec::new();
     for (i, kind) in kinds.into_iter().enumerate() {
         let after: Vec<String> = out.last().map(|e| e.id.clone()).into_iter().collect();
-        out.push(Event { id: format!("e{i:02}"), author: "u".into(), at_ms: monday_ms() + i as i64 * DAY_MS, after, kind });
+        out.push(Event {
+            id: format!("e{i:02}"),
+            author: "u".into(),
+            at_ms: monday_ms() + i as i64 * DAY_MS,
+            after,
+            kind,
+        });
     }
     out
 }

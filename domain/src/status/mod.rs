@@ -3,13 +3,17 @@
 //! whatever order the events arrived. Flow events made concurrently (neither
 //! author saw the other's) that disagree become a [`Conflict`] to settle.
 
-use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
+mod graph;
+mod transition;
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::event::{Channel, Event, EventKind, Milestone, ReviewLevel};
 use crate::time::Day;
+use graph::Graph;
+use transition::transition;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Status {
@@ -370,132 +374,6 @@ fn in_conflict(graph: &Graph, i: usize, conflict: &Conflict, base: &Flow, record
     }
 }
 
-/// The lifecycle: what a flow event does to the flow, or why it cannot.
-fn transition(flow: &Flow, records: &Records, event: &Event) -> Result<Flow, RefusalReason> {
-    use Status::*;
-    let mut next = flow.clone();
-    let at = event.at_ms;
-    let status = flow.status;
-    let allowed = |from: &[Status]| from.contains(&status);
-    let ok = match &event.kind {
-        EventKind::Submit if allowed(&[Draft]) => {
-            next.status = Submitted;
-            next.submitted_ms = Some(at);
-            true
-        }
-        EventKind::Route { lead_department, assisting, channel } if allowed(&[Submitted, Routed]) => {
-            next.status = Routed;
-            next.lead_department = Some(lead_department.clone());
-            next.assisting = assisting.clone();
-            next.channel = Some(*channel);
-            next.routed_ms = Some(at);
-            true
-        }
-        EventKind::Decline { reason } if allowed(&[Submitted]) => {
-            next.status = Declined;
-            next.decline_reason = Some(reason.clone());
-            true
-        }
-        EventKind::MergeInto { target } if allowed(&[Submitted, Routed]) => {
-            next.status = Merged;
-            next.merged_into = Some(target.clone());
-            true
-        }
-        EventKind::ReplyOnline { text } if allowed(&[Routed]) && flow.channel == Some(Channel::Online) => {
-            next.status = AnsweredOnline;
-            next.answer = Some(text.clone());
-            true
-        }
-        EventKind::Schedule { session, day } if allowed(&[Submitted, Routed, AnsweredOnline, Scheduled]) => {
-            next.status = Scheduled;
-            next.channel = Some(Channel::Session);
-            next.session = Some((session.clone(), *day));
-            true
-        }
-        EventKind::Decide { lead_leader, lead_department, assisting, milestones } if allowed(&[Scheduled]) => {
-            next.status = Decided;
-            next.lead_leader = Some(lead_leader.clone());
-            next.lead_department = Some(lead_department.clone());
-            next.assisting = assisting.clone();
-            next.milestones = milestones.clone();
-            next.decided_ms = Some(at);
-            true
-        }
-        EventKind::StartWork { .. } if allowed(&[Routed, AnsweredOnline, Decided, Reopened]) => {
-            next.status = InProgress;
-            true
-        }
-        EventKind::RequestExtension { working_days, reason }
-            if allowed(&[Routed, AnsweredOnline, Decided, InProgress]) && flow.pending_extension.is_none() =>
-        {
-            next.pending_extension = Some(ExtensionRequest {
-                event: event.id.clone(),
-                working_days: *working_days,
-                reason: reason.clone(),
-            });
-            true
-        }
-        EventKind::DecideExtension { request, approved, .. }
-            if flow.pending_extension.as_ref().is_some_and(|p| &p.event == request) =>
-        {
-            if let Some(p) = next.pending_extension.take().filter(|_| *approved) {
-                next.extension_days += p.working_days;
-            }
-            true
-        }
-        EventKind::Resolve { summary, .. } if allowed(&[AnsweredOnline, Decided, InProgress]) => {
-            next.status = Resolved;
-            next.resolution = Some(summary.clone());
-            next.resolved_ms = Some(at);
-            next.pending_extension = None;
-            next.ratings_since_resolved = 0;
-            true
-        }
-        EventKind::Rate { score, comment, public } if *score <= 100 && may_rate(flow, records) => {
-            next.status = Rated;
-            next.ratings_since_resolved += 1;
-            next.ratings.push(Rating {
-                event: event.id.clone(),
-                score: *score,
-                comment: comment.clone(),
-                public: *public,
-                at_ms: at,
-            });
-            true
-        }
-        EventKind::Reopen { .. } if allowed(&[Resolved, Rated, Closed]) => {
-            next.status = Reopened;
-            next.reopen_count += 1;
-            next.reopened_ms = Some(at);
-            true
-        }
-        EventKind::Close if allowed(&[Resolved, Rated]) => {
-            next.status = Closed;
-            true
-        }
-        _ => false,
-    };
-    if ok {
-        Ok(next)
-    } else {
-        Err(RefusalReason::NotAllowedIn { status, action: event.kind.name() })
-    }
-}
-
-/// A first rating after resolution; after a bad one, exactly one more once
-/// the department has rectified (the 好差评 loop).
-fn may_rate(flow: &Flow, records: &Records) -> bool {
-    match (flow.status, flow.ratings.last()) {
-        (Status::Resolved, _) => true,
-        (Status::Rated, Some(last)) => {
-            last.level().is_bad()
-                && flow.ratings_since_resolved == 1
-                && records.rectified_rating.as_deref() == Some(last.event.as_str())
-        }
-        _ => false,
-    }
-}
-
 fn record(records: &mut Records, flow: &Flow, conflict: &Option<Conflict>, event: &Event) -> Result<(), RefusalReason> {
     let note = |text: &str| Note {
         event: event.id.clone(),
@@ -537,73 +415,4 @@ fn record(records: &mut Records, flow: &Flow, conflict: &Option<Conflict>, event
         _ => return Err(refuse()),
     }
     Ok(())
-}
-
-/// The events as a causal graph, in a deterministic topological order.
-struct Graph<'a> {
-    events: Vec<&'a Event>,
-    order: Vec<usize>,
-    ancestors: Vec<HashSet<usize>>,
-    index: HashMap<&'a str, usize>,
-    /// Events whose `after` names an unknown event or is part of a cycle.
-    dangling: HashSet<usize>,
-}
-
-impl<'a> Graph<'a> {
-    fn new(input: impl IntoIterator<Item = &'a Event>) -> Graph<'a> {
-        let mut events: Vec<&Event> = input.into_iter().collect();
-        events.sort_by(|a, b| (a.at_ms, &a.id).cmp(&(b.at_ms, &b.id)));
-        events.dedup_by(|a, b| a.id == b.id);
-        let index: HashMap<&str, usize> = events.iter().enumerate().map(|(i, e)| (e.id.as_str(), i)).collect();
-        let mut dangling = HashSet::new();
-        let mut children: Vec<Vec<usize>> = vec![Vec::new(); events.len()];
-        let mut waiting: Vec<usize> = vec![0; events.len()];
-        for (i, e) in events.iter().enumerate() {
-            for parent in &e.after {
-                match index.get(parent.as_str()) {
-                    Some(&p) if p != i => {
-                        children[p].push(i);
-                        waiting[i] += 1;
-                    }
-                    _ => {
-                        dangling.insert(i);
-                    }
-                }
-            }
-        }
-        // Kahn's algorithm; ties broken by (device time, id) so the order
-        // depends only on the set of events.
-        let mut ready: BinaryHeap<Reverse<usize>> =
-            (0..events.len()).filter(|&i| waiting[i] == 0).map(Reverse).collect();
-        let mut order = Vec::with_capacity(events.len());
-        let mut ancestors: Vec<HashSet<usize>> = vec![HashSet::new(); events.len()];
-        while let Some(Reverse(i)) = ready.pop() {
-            order.push(i);
-            for &c in &children[i] {
-                let mut inherited = ancestors[i].clone();
-                inherited.insert(i);
-                ancestors[c].extend(inherited);
-                waiting[c] -= 1;
-                if waiting[c] == 0 {
-                    ready.push(Reverse(c));
-                }
-            }
-        }
-        // What is left sits on a cycle: list it last, refused.
-        for i in 0..events.len() {
-            if waiting[i] > 0 {
-                order.push(i);
-                dangling.insert(i);
-            }
-        }
-        Graph { events, order, ancestors, index, dangling }
-    }
-
-    fn is_ancestor(&self, ancestor: usize, of: usize) -> bool {
-        self.ancestors[of].contains(&ancestor)
-    }
-
-    fn ancestor_by_id(&self, ancestor: &str, of: usize) -> bool {
-        self.index.get(ancestor).is_some_and(|&a| self.is_ancestor(a, of))
-    }
 }
