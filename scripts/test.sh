@@ -6,6 +6,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 t0=$(date +%s)
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
 step() { printf '\n[test] %s (%ss)\n' "$*" "$(( $(date +%s) - t0 ))"; }
 
 step "setup"
@@ -22,7 +24,7 @@ step "clippy, wasm32 app"
 wasm_env cargo clippy --quiet -p app --target wasm32-unknown-unknown --release -- -D warnings
 
 step "domain and server tests"
-cargo test --quiet -p domain -p server
+cargo test --quiet -p domain -p server 2>&1 | tee -a "$results"
 
 step "build app and server"
 bash scripts/build.sh
@@ -31,6 +33,10 @@ step "wasm size"
 bash scripts/sizes.sh
 
 step "e2e (chromium)"
-(cd e2e && npm test)
+(cd e2e && npm test) 2>&1 | tee -a "$results"
 
-step "all tests passed"
+# One closing line for people and CI: cargo's and node's counts added up.
+passed=$(grep -oE '(ok\. [0-9]+ passed|^# pass [0-9]+)' "$results" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+failed=$(grep -oE '([0-9]+ failed|^# fail [0-9]+)' "$results" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+step "done"
+echo "total: ${passed:-0} passed, ${failed:-0} failed"
