@@ -16,6 +16,9 @@ pub struct Config {
     /// The built app to serve (Trunk's output).
     #[arg(long, env = "DIRECTLINE_DIST", default_value = "dist")]
     pub dist: PathBuf,
+    /// Mark session cookies Secure: set this when clients reach the server over TLS.
+    #[arg(long, env = "DIRECTLINE_SECURE_COOKIES")]
+    pub secure_cookies: bool,
     /// Load the deterministic demo data into an empty database.
     #[arg(long, env = "DIRECTLINE_DEMO")]
     pub demo: bool,

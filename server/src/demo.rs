@@ -14,6 +14,9 @@ use crate::store::{CaseRow, Store};
 
 pub const DEMO_CASES: usize = 305;
 const DEMO_ENTERPRISES: usize = 120;
+const DEMO_SEED: u64 = 0x00D1_2EC7_11E5;
+/// Enterprises with a demo sign-in (qiye01, qiye02, …).
+const DEMO_ENTERPRISE_ACCOUNTS: usize = 3;
 const HOUR_MS: i64 = 3_600_000;
 
 /// Huizhou's administrative division codes, used in demo credit codes.
@@ -178,15 +181,16 @@ impl Story<'_> {
     }
 }
 
-/// Loads the demo data unless the database already holds cases.
-/// Returns the number of cases created.
+/// Loads the demo accounts and cases unless the database already holds
+/// them. Returns the number of cases created.
 pub fn seed(store: &Store, anchor: Day) -> Result<usize, ServerError> {
+    let mut rng = Rng(DEMO_SEED);
+    let companies = enterprises(&mut rng);
+    seed_accounts_for(store, &companies)?;
     if store.case_count()? > 0 {
         return Ok(0);
     }
     let calendar = WorkCalendar::china();
-    let mut rng = Rng(0x00D1_2EC7_11E5);
-    let companies = enterprises(&mut rng);
     // Creation days first, so case numbers follow filing order.
     let mut created: Vec<i64> = (0..DEMO_CASES).map(|_| 8 + rng.below(70) as i64).collect();
     created.sort_unstable_by(|a, b| b.cmp(a));
@@ -237,6 +241,17 @@ pub fn seed(store: &Store, anchor: Day) -> Result<usize, ServerError> {
         store.put_case(&row, &story.doc.save())?;
     }
     Ok(DEMO_CASES)
+}
+
+/// Loads only the demo accounts (and no cases) unless users exist.
+pub fn seed_accounts(store: &Store) -> Result<usize, ServerError> {
+    seed_accounts_for(store, &enterprises(&mut Rng(DEMO_SEED)))
+}
+
+fn seed_accounts_for(store: &Store, companies: &[(Enterprise, Contact)]) -> Result<usize, ServerError> {
+    let named: Vec<(String, String)> =
+        companies.iter().take(DEMO_ENTERPRISE_ACCOUNTS).map(|(e, _)| (e.id.clone(), e.name.clone())).collect();
+    crate::demo_accounts::seed_accounts(store, &named)
 }
 
 /// Plays a case's events up to `stage`.

@@ -10,6 +10,8 @@ pub enum ServerError {
     Io(#[from] std::io::Error),
     #[error(transparent)]
     Domain(#[from] domain::DomainError),
+    #[error("加密操作失败 / cryptography failed: {0}")]
+    Crypto(String),
     #[error("数据库已被占用 / the database lock is poisoned")]
     Poisoned,
 }

@@ -1,8 +1,11 @@
 //! Direct Line's server: serves the built app, relays and stores case
 //! documents (SQLite), and is the trust boundary for every change.
 
+mod auth;
+pub mod clock;
 pub mod config;
 pub mod demo;
+pub mod demo_accounts;
 mod error;
 mod routes;
 pub mod store;
@@ -10,6 +13,7 @@ pub mod store;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+pub use clock::Clock;
 pub use error::ServerError;
 pub use routes::router;
 use store::Store;
@@ -20,4 +24,14 @@ pub struct AppState {
     pub store: Arc<Store>,
     /// The built PWA (Trunk's `dist/`).
     pub dist: PathBuf,
+    pub clock: Clock,
+    /// Mark cookies `Secure` (set when the server is reached over TLS).
+    pub secure_cookies: bool,
+}
+
+/// Runs blocking work (SQLite, argon2) off the async workers.
+pub(crate) async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ServerError> + Send + 'static,
+) -> Result<T, ServerError> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| ServerError::Io(std::io::Error::other(e)))?
 }

@@ -3,7 +3,7 @@ use std::sync::Arc;
 use clap::Parser;
 use server::config::Config;
 use server::store::Store;
-use server::{AppState, ServerError, demo, router};
+use server::{AppState, Clock, ServerError, demo, router};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -31,7 +31,8 @@ async fn run(config: Config) -> Result<(), ServerError> {
     let addr = listener.local_addr()?;
     // Scripts and tests wait for this line to know the server is up.
     println!("直通车 Direct Line is running at http://{addr}/");
-    let app = router(AppState { store, dist: config.dist });
+    let app =
+        router(AppState { store, dist: config.dist, clock: Clock::system(), secure_cookies: config.secure_cookies });
     axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
     Ok(())
 }

@@ -9,13 +9,14 @@ use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::{AppState, ServerError};
+use crate::{AppState, ServerError, auth, blocking};
 
 pub fn router(state: AppState) -> Router {
     // Any path the server does not know is an app route: serve the shell.
     let app = ServeDir::new(&state.dist).fallback(ServeFile::new(state.dist.join("index.html")));
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/api/session", get(auth::current).post(auth::sign_in).delete(auth::sign_out))
         .fallback_service(app)
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -28,9 +29,7 @@ pub fn router(state: AppState) -> Router {
 /// Liveness and a glance at the data: the count of cases per status.
 async fn healthz(State(state): State<AppState>) -> Result<Json<Value>, ServerError> {
     let store = state.store.clone();
-    let by_status = tokio::task::spawn_blocking(move || store.count_by_status())
-        .await
-        .map_err(|e| ServerError::Io(std::io::Error::other(e)))??;
+    let by_status = blocking(move || store.count_by_status()).await?;
     let total: u64 = by_status.iter().map(|(_, n)| n).sum();
     let by_status: serde_json::Map<String, Value> = by_status.into_iter().map(|(s, n)| (s, json!(n))).collect();
     Ok(Json(json!({ "status": "ok", "cases": total, "by_status": by_status })))

@@ -1,17 +1,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 //! The server against a real SQLite file and a real socket.
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
+use common::{anchor, get};
 use domain::status::Status;
+use server::demo;
 use server::store::Store;
-use server::{AppState, demo, router};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-fn anchor() -> domain::time::Day {
-    domain::time::Day::parse("2026-11-20").unwrap()
-}
 
 fn demo_cases(store: &Store) -> Vec<domain::case::CaseDoc> {
     (0..demo::DEMO_CASES)
@@ -74,40 +71,19 @@ fn case_numbers_count_per_year() {
     assert_eq!(store.next_case_number(2027).unwrap(), "HZ-2027-000001");
 }
 
-async fn get(addr: std::net::SocketAddr, path: &str) -> (u16, String) {
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await.unwrap();
-    let status = response[9..12].parse().unwrap();
-    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
-    (status, body)
-}
-
 #[tokio::test]
 async fn serves_health_and_the_app_shell() {
-    let dir = tempfile::tempdir().unwrap();
-    let dist = dir.path().join("dist");
-    std::fs::create_dir_all(&dist).unwrap();
-    std::fs::write(dist.join("index.html"), "<html lang=\"zh-CN\">直通车</html>").unwrap();
-    std::fs::write(dist.join("app.js"), "console.log(1)").unwrap();
-    let store = Arc::new(Store::open(&dir.path().join("data")).unwrap());
-    demo::seed(&store, anchor()).unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(axum::serve(listener, router(AppState { store, dist })).into_future());
+    let server = common::start(true).await;
+    let health = get(server.addr, "/healthz").await;
+    assert_eq!(health.status, 200);
+    assert_eq!(health.json()["cases"], 305);
+    assert_eq!(health.json()["by_status"]["Declined"], 19);
+    assert_eq!(health.header("x-content-type-options").as_deref(), Some("nosniff"));
 
-    let (status, body) = get(addr, "/healthz").await;
-    assert_eq!(status, 200);
-    let health: serde_json::Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(health["cases"], 305);
-    assert_eq!(health["by_status"]["Declined"], 19);
-
-    let (status, body) = get(addr, "/app.js").await;
-    assert_eq!((status, body.as_str()), (200, "console.log(1)"));
+    let script = get(server.addr, "/app.js").await;
+    assert_eq!((script.status, script.body.as_str()), (200, "console.log(1)"));
     // App routes are served the shell, for the client-side router.
-    let (status, body) = get(addr, "/cases/new").await;
-    assert_eq!(status, 200);
-    assert!(body.contains("直通车"));
+    let page = get(server.addr, "/cases/new").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("直通车"));
 }

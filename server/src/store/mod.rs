@@ -9,7 +9,11 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::ServerError;
 
-const MIGRATIONS: &[&str] = &["
+mod accounts;
+pub use accounts::Account;
+
+const MIGRATIONS: &[&str] = &[
+    "
     CREATE TABLE cases (
         id            TEXT PRIMARY KEY,
         number        TEXT UNIQUE,
@@ -23,7 +27,24 @@ const MIGRATIONS: &[&str] = &["
     CREATE INDEX cases_by_district ON cases(district);
     CREATE INDEX cases_by_enterprise ON cases(enterprise_id);
     CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-"];
+",
+    "
+    CREATE TABLE users (
+        id            TEXT PRIMARY KEY,
+        login         TEXT NOT NULL UNIQUE,
+        display_name  TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        role          TEXT NOT NULL,
+        org           TEXT,
+        district      TEXT
+    );
+    CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        expires_ms INTEGER NOT NULL
+    );
+",
+];
 
 /// What the server keeps of a case beside its document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +77,7 @@ impl Store {
         Ok(store)
     }
 
-    fn conn(&self) -> Result<std::sync::MutexGuard<'_, Connection>, ServerError> {
+    pub(crate) fn conn(&self) -> Result<std::sync::MutexGuard<'_, Connection>, ServerError> {
         self.conn.lock().map_err(|_| ServerError::Poisoned)
     }
 

@@ -1,0 +1,131 @@
+//! Sign-in: argon2 password hashes and cookie sessions (HttpOnly,
+//! SameSite=Strict; Secure when served over TLS).
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::Json;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::store::Account;
+use crate::{AppState, ServerError, blocking};
+
+pub const COOKIE: &str = "dl_session";
+/// Sessions last 30 days: an officer signs in once and then works offline.
+const SESSION_MS: i64 = 30 * 24 * 3600 * 1000;
+
+pub fn hash_password(password: &str) -> Result<String, ServerError> {
+    let salt = SaltString::encode_b64(&random_bytes::<16>()?).map_err(|e| ServerError::Crypto(e.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ServerError::Crypto(e.to_string()))
+}
+
+fn password_matches(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+fn digest(token: &str) -> String {
+    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn random_bytes<const N: usize>() -> Result<[u8; N], ServerError> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|e| ServerError::Crypto(e.to_string()))?;
+    Ok(bytes)
+}
+
+fn new_token() -> Result<String, ServerError> {
+    Ok(random_bytes::<32>()?.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| pair.trim().strip_prefix(COOKIE)?.strip_prefix('=').map(str::to_string))
+}
+
+fn cookie(state: &AppState, value: &str, max_age_s: i64) -> Result<HeaderValue, ServerError> {
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_s}{secure}"))
+        .map_err(|e| ServerError::Crypto(e.to_string()))
+}
+
+/// A request's signed-in user; rejects with 401 when there is none.
+pub struct SignedIn(pub Account);
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = session_token(&parts.headers).ok_or_else(not_signed_in)?;
+        let store = state.store.clone();
+        let now = state.clock.now_ms();
+        let found =
+            blocking(move || store.session_account(&digest(&token), now)).await.map_err(IntoResponse::into_response)?;
+        found.map(SignedIn).ok_or_else(not_signed_in)
+    }
+}
+
+fn not_signed_in() -> Response {
+    error(StatusCode::UNAUTHORIZED, "请先登录 / please sign in")
+}
+
+pub fn error(status: StatusCode, message: &str) -> Response {
+    (status, Json(serde_json::json!({ "error": message }))).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct Credentials {
+    login: String,
+    password: String,
+}
+
+/// `POST /api/session`: sign in.
+pub async fn sign_in(State(state): State<AppState>, Json(c): Json<Credentials>) -> Result<Response, ServerError> {
+    let store = state.store.clone();
+    let now = state.clock.now_ms();
+    let outcome = blocking(move || -> Result<Option<(Account, String)>, ServerError> {
+        let Some((account, hash)) = store.user_by_login(c.login.trim())? else {
+            // Spend the same time as a real check, so timing does not tell
+            // which logins exist.
+            let _ = hash_password(&c.password);
+            return Ok(None);
+        };
+        if !password_matches(&c.password, &hash) {
+            return Ok(None);
+        }
+        let token = new_token()?;
+        store.create_session(&digest(&token), &account.user.id, now + SESSION_MS)?;
+        Ok(Some((account, token)))
+    })
+    .await?;
+    let Some((account, token)) = outcome else {
+        return Ok(error(StatusCode::UNAUTHORIZED, "账号或密码错误 / wrong account or password"));
+    };
+    let set = cookie(&state, &token, SESSION_MS / 1000)?;
+    Ok(([(header::SET_COOKIE, set)], Json(account)).into_response())
+}
+
+/// `GET /api/session`: who is signed in.
+pub async fn current(SignedIn(account): SignedIn) -> Json<Account> {
+    Json(account)
+}
+
+/// `DELETE /api/session`: sign out, on the server and in the browser.
+pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ServerError> {
+    if let Some(token) = session_token(&headers) {
+        let store = state.store.clone();
+        blocking(move || store.delete_session(&digest(&token))).await?;
+    }
+    let clear = cookie(&state, "", 0)?;
+    Ok(([(header::SET_COOKIE, clear)], StatusCode::NO_CONTENT).into_response())
+}

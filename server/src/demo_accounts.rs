@@ -1,0 +1,79 @@
+//! Demo accounts, one or more for every role, all with the password
+//! [`DEMO_PASSWORD`]. Their ids match the authors in the demo cases.
+
+use domain::directory::{DEPARTMENTS, DISTRICTS};
+use domain::permission::{Role, User};
+
+use crate::ServerError;
+use crate::auth::hash_password;
+use crate::store::{Account, Store};
+
+pub const DEMO_PASSWORD: &str = "zhitongche2026";
+
+fn account(
+    login: String,
+    display_name: String,
+    id: String,
+    role: Role,
+    org: Option<&str>,
+    district: Option<&str>,
+) -> Account {
+    let user = User { id, role, org: org.map(Into::into), district: district.map(Into::into) };
+    Account { login, display_name, user }
+}
+
+/// Every demo account: enterprises ent-000…ent-002, a coordinator and a
+/// leader per district (and the city), an officer per department, an admin.
+pub fn demo_accounts(enterprise_names: &[(String, String)]) -> Vec<Account> {
+    let mut all = Vec::new();
+    for (i, (id, name)) in enterprise_names.iter().enumerate() {
+        let login = format!("qiye{:02}", i + 1);
+        all.push(account(login, name.clone(), format!("user-{id}"), Role::Enterprise, Some(id), None));
+    }
+    for d in &DISTRICTS {
+        let (code, zh) = (d.code, d.zh);
+        all.push(account(
+            format!("xietiao-{code}"),
+            format!("{zh}政数局协调员"),
+            format!("coord-{code}"),
+            Role::Coordinator,
+            None,
+            Some(code),
+        ));
+        all.push(account(
+            format!("lingdao-{code}"),
+            format!("{zh}领导"),
+            format!("leader-{code}"),
+            Role::Leader,
+            None,
+            Some(code),
+        ));
+    }
+    for dept in &DEPARTMENTS {
+        let code = dept.code;
+        all.push(account(
+            format!("bumen-{code}"),
+            format!("{}办事员", dept.zh),
+            format!("officer-{code}"),
+            Role::Officer,
+            Some(code),
+            None,
+        ));
+    }
+    all.push(account("admin".into(), "系统管理员".into(), "admin".into(), Role::Admin, None, None));
+    all
+}
+
+/// Creates the demo accounts unless users exist already.
+pub fn seed_accounts(store: &Store, enterprise_names: &[(String, String)]) -> Result<usize, ServerError> {
+    if store.user_count()? > 0 {
+        return Ok(0);
+    }
+    // One hash for all: argon2 is slow by design, and every demo password is the same.
+    let hash = hash_password(DEMO_PASSWORD)?;
+    let accounts = demo_accounts(enterprise_names);
+    for a in &accounts {
+        store.create_user(a, &hash)?;
+    }
+    Ok(accounts.len())
+}

@@ -1,0 +1,94 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+//! Sign-in, sessions and sign-out against a real server and SQLite file.
+
+mod common;
+
+use common::{request, start};
+use server::demo_accounts::DEMO_PASSWORD;
+
+async fn sign_in(addr: std::net::SocketAddr, login: &str, password: &str) -> common::Response {
+    let body = serde_json::json!({ "login": login, "password": password }).to_string();
+    request(addr, "POST", "/api/session", &[("Content-Type", "application/json")], &body).await
+}
+
+fn session_cookie(r: &common::Response) -> String {
+    r.header("set-cookie").expect("a cookie").split(';').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn every_role_has_a_demo_account() {
+    let server = start(false).await;
+    for (login, role) in [
+        ("qiye01", "Enterprise"),
+        ("xietiao-boluo", "Coordinator"),
+        ("bumen-natres", "Officer"),
+        ("lingdao-city", "Leader"),
+        ("admin", "Admin"),
+    ] {
+        let r = sign_in(server.addr, login, DEMO_PASSWORD).await;
+        assert_eq!(r.status, 200, "{login}: {}", r.body);
+        assert_eq!(r.json()["user"]["role"], role);
+    }
+}
+
+#[tokio::test]
+async fn session_cookie_identifies_the_user_until_sign_out() {
+    let server = start(false).await;
+    let r = sign_in(server.addr, "bumen-natres", DEMO_PASSWORD).await;
+    let set = r.header("set-cookie").unwrap();
+    assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict") && set.contains("Path=/"), "{set}");
+    assert!(!set.contains("Secure"), "plain HTTP on loopback");
+    let cookie = session_cookie(&r);
+
+    let me = request(server.addr, "GET", "/api/session", &[("Cookie", &cookie)], "").await;
+    assert_eq!(me.status, 200);
+    assert_eq!(me.json()["user"]["org"], "natres");
+
+    let out = request(server.addr, "DELETE", "/api/session", &[("Cookie", &cookie)], "").await;
+    assert_eq!(out.status, 204);
+    assert!(out.header("set-cookie").unwrap().contains("Max-Age=0"));
+    let me = request(server.addr, "GET", "/api/session", &[("Cookie", &cookie)], "").await;
+    assert_eq!(me.status, 401);
+    assert!(me.json()["error"].as_str().unwrap().contains("请先登录"));
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_login_get_the_same_answer() {
+    let server = start(false).await;
+    let wrong = sign_in(server.addr, "qiye01", "nope").await;
+    let unknown = sign_in(server.addr, "nobody", "nope").await;
+    assert_eq!((wrong.status, unknown.status), (401, 401));
+    assert_eq!(wrong.body, unknown.body);
+    assert!(wrong.json()["error"].as_str().unwrap().contains("账号或密码错误"));
+    assert!(wrong.header("set-cookie").is_none());
+}
+
+#[tokio::test]
+async fn sessions_expire_after_thirty_days() {
+    let server = start(false).await;
+    let cookie = session_cookie(&sign_in(server.addr, "qiye01", DEMO_PASSWORD).await);
+    let start_ms = server.clock.now_ms();
+    server.clock.set_ms(start_ms + 29 * 86_400_000);
+    assert_eq!(request(server.addr, "GET", "/api/session", &[("Cookie", &cookie)], "").await.status, 200);
+    server.clock.set_ms(start_ms + 31 * 86_400_000);
+    assert_eq!(request(server.addr, "GET", "/api/session", &[("Cookie", &cookie)], "").await.status, 401);
+}
+
+#[tokio::test]
+async fn forged_or_missing_cookies_are_refused() {
+    let server = start(false).await;
+    assert_eq!(request(server.addr, "GET", "/api/session", &[], "").await.status, 401);
+    let forged = format!("dl_session={}", "a".repeat(64));
+    assert_eq!(request(server.addr, "GET", "/api/session", &[("Cookie", &forged)], "").await.status, 401);
+}
+
+#[tokio::test]
+async fn database_holds_neither_passwords_nor_tokens() {
+    let server = start(false).await;
+    let cookie = session_cookie(&sign_in(server.addr, "qiye01", DEMO_PASSWORD).await);
+    let token = cookie.split_once('=').unwrap().1.to_string();
+    let (account, hash) = server.store.user_by_login("qiye01").unwrap().unwrap();
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    assert_eq!(account.user.id, "user-ent-000");
+    assert!(server.store.session_account(&token, server.clock.now_ms()).unwrap().is_none(), "raw token is no key");
+}

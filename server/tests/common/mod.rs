@@ -1,0 +1,79 @@
+#![allow(dead_code, clippy::unwrap_used)]
+//! A real server on a loopback port, and a tiny HTTP/1.1 client for it.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use server::store::Store;
+use server::{AppState, Clock, demo, router};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+pub fn anchor() -> domain::time::Day {
+    domain::time::Day::parse("2026-11-20").unwrap()
+}
+
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub clock: Clock,
+    pub store: Arc<Store>,
+    _dir: tempfile::TempDir,
+}
+
+/// Starts the server with the demo accounts (and cases, if asked), a
+/// manual clock and a stub `dist/`.
+pub async fn start(with_cases: bool) -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "<html lang=\"zh-CN\">直通车</html>").unwrap();
+    std::fs::write(dist.join("app.js"), "console.log(1)").unwrap();
+    let store = Arc::new(Store::open(&dir.path().join("data")).unwrap());
+    if with_cases {
+        demo::seed(&store, anchor()).unwrap();
+    } else {
+        demo::seed_accounts(&store).unwrap();
+    }
+    let clock = Clock::manual(anchor().start_instant() + 10 * 3_600_000);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let state = AppState { store: store.clone(), dist, clock: clock.clone(), secure_cookies: false };
+    tokio::spawn(axum::serve(listener, router(state)).into_future());
+    TestServer { addr, clock, store, _dir: dir }
+}
+
+pub struct Response {
+    pub status: u16,
+    pub head: String,
+    pub body: String,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.head.lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+        })
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap()
+    }
+}
+
+pub async fn request(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Response {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+    stream.write_all(req.as_bytes()).await.unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).await.unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    Response { status: head[9..12].parse().unwrap(), head: head.to_string(), body: body.to_string() }
+}
+
+pub async fn get(addr: SocketAddr, path: &str) -> Response {
+    request(addr, "GET", path, &[], "").await
+}
