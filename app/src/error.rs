@@ -6,6 +6,11 @@ pub enum AppError {
     Storage(String),
     #[error(transparent)]
     Domain(#[from] domain::DomainError),
+    #[error("无法连接服务器,请检查网络 / cannot reach the server, check the network")]
+    Offline,
+    /// The server's own bilingual message (e.g. a wrong password).
+    #[error("{0}")]
+    Refused(String),
 }
 
 impl From<indexed_db_futures::error::Error> for AppError {

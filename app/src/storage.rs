@@ -12,13 +12,17 @@ use domain::case::CaseDoc;
 use domain::status::Status;
 
 use crate::error::AppError;
+use crate::session::Identity;
 
 const DB_NAME: &str = "directline";
-const DB_VERSION: u8 = 1;
+const DB_VERSION: u8 = 2;
 /// Case id → the document's saved bytes.
 const DOCS: &str = "docs";
 /// Case id → [`CaseSummary`].
 const SUMMARIES: &str = "summaries";
+/// Small device-wide records, e.g. the signed-in identity.
+const META: &str = "meta";
+const IDENTITY_KEY: &str = "identity";
 
 /// What the case list shows, kept beside the document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -61,6 +65,9 @@ pub async fn open() -> Result<Database, AppError> {
                 db.create_object_store(DOCS).build()?;
                 db.create_object_store(SUMMARIES).build()?;
             }
+            if event.old_version() < 2.0 {
+                db.create_object_store(META).build()?;
+            }
             Ok(())
         })
         .await?;
@@ -85,4 +92,25 @@ pub async fn summaries(db: &Database) -> Result<Vec<CaseSummary>, AppError> {
     let mut list: Vec<CaseSummary> = store.get_all().serde()?.await?.collect::<Result<_, _>>()?;
     list.sort_by_key(|c| std::cmp::Reverse(c.created_ms));
     Ok(list)
+}
+
+/// The identity of the last sign-in, so the app opens offline.
+pub async fn identity(db: &Database) -> Result<Option<Identity>, AppError> {
+    let tx = db.transaction(META).build()?;
+    let store = tx.object_store(META)?;
+    Ok(store.get(IDENTITY_KEY).serde()?.await?)
+}
+
+/// Remembers the signed-in identity, or forgets it with `None`.
+pub async fn set_identity(db: &Database, identity: Option<&Identity>) -> Result<(), AppError> {
+    let tx = db.transaction(META).with_mode(TransactionMode::Readwrite).build()?;
+    let store = tx.object_store(META)?;
+    match identity {
+        Some(identity) => {
+            store.put(identity).with_key(IDENTITY_KEY.to_string()).serde()?.await?;
+        }
+        None => store.delete(IDENTITY_KEY).await?,
+    }
+    tx.commit().await?;
+    Ok(())
 }

@@ -1,0 +1,67 @@
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+
+use crate::session::{self, use_identity};
+
+/// Sign-in with an account the coordinator gave out (or a demo account).
+#[component]
+pub fn SignIn() -> impl IntoView {
+    let identity = use_identity();
+    let login = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error: RwSignal<Option<String>> = RwSignal::new(None);
+    let busy = RwSignal::new(false);
+    let navigate = use_navigate();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (l, p) = (login.get_untracked(), password.get_untracked());
+        if l.trim().is_empty() || p.is_empty() {
+            return error.set(Some("请输入账号和密码".into()));
+        }
+        busy.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match session::sign_in(&l, &p).await {
+                Ok(who) => {
+                    identity.set(Some(who));
+                    navigate("/", Default::default());
+                }
+                Err(e) => error.set(Some(e.zh())),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <h1>"登录"</h1>
+        <form class="signin-form" on:submit=on_submit novalidate>
+            <label class="field">
+                <span>"账号"</span>
+                <input
+                    type="text"
+                    name="login"
+                    autocomplete="username"
+                    prop:value=move || login.get()
+                    on:input=move |ev| login.set(event_target_value(&ev))
+                />
+            </label>
+            <label class="field">
+                <span>"密码"</span>
+                <input
+                    type="password"
+                    name="password"
+                    autocomplete="current-password"
+                    prop:value=move || password.get()
+                    on:input=move |ev| password.set(event_target_value(&ev))
+                />
+            </label>
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            <div class="actions">
+                <button type="submit" class="button primary" disabled=move || busy.get()>
+                    "登录"
+                </button>
+            </div>
+            <p class="note">"首次登录需要联网;之后没有网络也能打开并使用。"</p>
+        </form>
+    }
+}

@@ -1,0 +1,56 @@
+//! Sign-in against the server. It needs the network once; the identity is
+//! then kept in IndexedDB so the app opens offline as that user.
+
+use gloo::net::http::Request;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use domain::permission::User;
+
+use crate::error::AppError;
+use crate::storage;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    pub login: String,
+    pub display_name: String,
+    pub user: User,
+}
+
+/// The app-wide signed-in identity (`None`: signed out or not loaded yet).
+pub type IdentitySignal = RwSignal<Option<Identity>>;
+
+pub fn use_identity() -> IdentitySignal {
+    use_context::<IdentitySignal>().unwrap_or_else(|| RwSignal::new(None))
+}
+
+#[derive(Deserialize)]
+struct ServerError {
+    error: String,
+}
+
+pub async fn sign_in(login: &str, password: &str) -> Result<Identity, AppError> {
+    let body = serde_json::json!({ "login": login, "password": password });
+    let response = Request::post("/api/session")
+        .json(&body)
+        .map_err(|_| AppError::Offline)?
+        .send()
+        .await
+        .map_err(|_| AppError::Offline)?;
+    if !response.ok() {
+        let message = response.json::<ServerError>().await.map(|e| e.error);
+        return Err(AppError::Refused(message.unwrap_or_else(|_| format!("HTTP {}", response.status()))));
+    }
+    let identity: Identity = response.json().await.map_err(|_| AppError::Offline)?;
+    storage::set_identity(&storage::open().await?, Some(&identity)).await?;
+    Ok(identity)
+}
+
+/// Forgets the identity on this device and, when online, ends the server
+/// session too. Offline, the cookie is removed on the next sign-in.
+pub async fn sign_out() -> Result<(), AppError> {
+    storage::set_identity(&storage::open().await?, None).await?;
+    // Best effort: with no network the server session simply expires.
+    let _ = Request::delete("/api/session").send().await;
+    Ok(())
+}
