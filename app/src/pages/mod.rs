@@ -1,3 +1,4 @@
 pub mod case_list;
+mod fields;
 pub mod new_appeal;
 pub mod sign_in;

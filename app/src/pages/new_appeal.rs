@@ -3,10 +3,11 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use domain::case::{Appeal, CaseDoc, Contact, Enterprise, SCHEMA_VERSION};
-use domain::directory::{self, Entry};
+use domain::directory;
 use domain::doc;
 use domain::event::EventKind;
 
+use super::fields::{SelectField, TextField};
 use crate::clock;
 use crate::error::AppError;
 use crate::storage::{self, CaseSummary};
@@ -190,52 +191,5 @@ pub fn NewAppeal() -> impl IntoView {
             </div>
             <p class="note">"无网络时也可提交:诉求先保存在本设备,联网后自动同步。"</p>
         </form>
-    }
-}
-
-#[component]
-fn TextField(
-    label: &'static str,
-    value: RwSignal<String>,
-    name: &'static str,
-    #[prop(optional)] hint: &'static str,
-) -> impl IntoView {
-    view! {
-        <label class="field">
-            <span>{label}</span>
-            <input
-                type="text"
-                name=name
-                placeholder=hint
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
-            />
-        </label>
-    }
-}
-
-#[component]
-fn SelectField(
-    label: &'static str,
-    value: RwSignal<String>,
-    options: &'static [Entry],
-    name: &'static str,
-) -> impl IntoView {
-    view! {
-        <label class="field">
-            <span>{label}</span>
-            <select name=name on:change=move |ev| value.set(event_target_value(&ev))>
-                {options
-                    .iter()
-                    .map(|o| {
-                        view! {
-                            <option value=o.code selected=move || value.get() == o.code>
-                                {o.zh}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
-        </label>
     }
 }

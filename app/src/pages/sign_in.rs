@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
+use super::fields::TextField;
 use crate::session::{self, use_identity};
 
 /// Sign-in with an account the coordinator gave out (or a demo account).
@@ -35,26 +36,14 @@ pub fn SignIn() -> impl IntoView {
     view! {
         <h1>"登录"</h1>
         <form class="signin-form" on:submit=on_submit novalidate>
-            <label class="field">
-                <span>"账号"</span>
-                <input
-                    type="text"
-                    name="login"
-                    autocomplete="username"
-                    prop:value=move || login.get()
-                    on:input=move |ev| login.set(event_target_value(&ev))
-                />
-            </label>
-            <label class="field">
-                <span>"密码"</span>
-                <input
-                    type="password"
-                    name="password"
-                    autocomplete="current-password"
-                    prop:value=move || password.get()
-                    on:input=move |ev| password.set(event_target_value(&ev))
-                />
-            </label>
+            <TextField label="账号" value=login name="login" autocomplete="username" />
+            <TextField
+                label="密码"
+                value=password
+                name="password"
+                kind="password"
+                autocomplete="current-password"
+            />
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             <div class="actions">
                 <button type="submit" class="button primary" disabled=move || busy.get()>
