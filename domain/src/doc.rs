@@ -3,15 +3,17 @@
 //! `Hydrate`/`Reconcile` derives on [`CaseDoc`]).
 
 use automerge::transaction::Transactable;
-use automerge::{AutoCommit, ObjType, ROOT, ReadDoc};
+use automerge::{ActorId, AutoCommit, ObjType, ROOT, ReadDoc};
 
 use crate::DomainError;
 use crate::case::CaseDoc;
 use crate::event::{Event, EventKind};
 
-/// A new document holding `case`.
-pub fn create(case: &CaseDoc) -> Result<AutoCommit, DomainError> {
-    let mut doc = AutoCommit::new();
+/// A new document holding `case`, written under `actor` (see
+/// [`crate::sync::actor_for`]: the server accepts a user's changes only
+/// under that user's actors).
+pub fn create(case: &CaseDoc, actor: ActorId) -> Result<AutoCommit, DomainError> {
+    let mut doc = AutoCommit::new().with_actor(actor);
     autosurgeon::reconcile(&mut doc, case)?;
     doc.commit();
     Ok(doc)

@@ -28,6 +28,10 @@ pub enum DomainError {
     UnknownCode { what: &'static str, code: String },
     #[error("电话号码“{0}”无效(7–15位数字)/ invalid phone number '{0}' (7–15 digits)")]
     BadPhone(String),
+    #[error("同步消息无效:{0} / malformed sync message: {0}")]
+    BadMessage(String),
+    #[error("文档编号“{0}”无效 / invalid document id '{0}'")]
+    BadDocumentId(String),
     #[error("文档读写失败:{0} / document error: {0}")]
     Document(String),
 }

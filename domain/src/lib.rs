@@ -13,6 +13,7 @@ mod error;
 pub mod event;
 pub mod permission;
 pub mod status;
+pub mod sync;
 pub mod time;
 pub mod uscc;
 

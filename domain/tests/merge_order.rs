@@ -51,7 +51,7 @@ fn step() -> impl Strategy<Value = Step> {
 
 fn base() -> AutoCommit {
     let case = case_doc(&chain(vec![EventKind::Submit, route_online(), EventKind::StartWork { plan: "p".into() }]));
-    doc::create(&case).unwrap()
+    doc::create(&case, automerge::ActorId::random()).unwrap()
 }
 
 fn merged(origin: &mut AutoCommit, replicas: &[AutoCommit], order: &[usize]) -> AutoCommit {

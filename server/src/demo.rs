@@ -11,6 +11,9 @@ use domain::time::Day;
 
 use crate::ServerError;
 use crate::store::{CaseRow, Store};
+use crate::sync::server_actor;
+use domain::sync::DocumentId;
+use sha2::{Digest, Sha256};
 
 pub const DEMO_CASES: usize = 305;
 const DEMO_ENTERPRISES: usize = 120;
@@ -200,7 +203,7 @@ pub fn seed(store: &Store, anchor: Day) -> Result<usize, ServerError> {
         let start = calendar.on_or_after(anchor.plus_days(-days_ago));
         let case = CaseDoc {
             schema: SCHEMA_VERSION,
-            id: format!("demo-{i:04}"),
+            id: demo_case_id(i),
             number: None,
             created_ms: start.start_instant() + 9 * HOUR_MS,
             district: enterprise.district.clone(),
@@ -217,7 +220,7 @@ pub fn seed(store: &Store, anchor: Day) -> Result<usize, ServerError> {
         };
         let stage = STAGES[i % STAGES.len()];
         let mut story = Story {
-            doc: doc::create(&case)?,
+            doc: doc::create(&case, server_actor())?,
             case: case.clone(),
             case_id: case.id.clone(),
             calendar: &calendar,
@@ -228,19 +231,18 @@ pub fn seed(store: &Store, anchor: Day) -> Result<usize, ServerError> {
         tell(&mut story, &case, stage, i, &mut rng)?;
         let number = store.next_case_number(start.year())?;
         doc::set_number(&mut story.doc, &number)?;
-        let state = doc::read(&story.doc)?.state();
-        let row = CaseRow {
-            id: case.id.clone(),
-            number: Some(number),
-            district: case.district.clone(),
-            enterprise_id: case.enterprise.id.clone(),
-            category: case.appeal.category.clone(),
-            status: format!("{:?}", state.status()),
-            created_ms: case.created_ms,
-        };
+        let row = CaseRow::of(&doc::read(&story.doc)?, &story.doc.get_heads());
         store.put_case(&row, &story.doc.save())?;
     }
     Ok(DEMO_CASES)
+}
+
+/// The document id of the `index`th demo case: stable across runs.
+pub fn demo_case_id(index: usize) -> String {
+    let digest = Sha256::digest(format!("directline demo case {index}"));
+    let mut bytes = [0; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    DocumentId::from_bytes(bytes).to_string()
 }
 
 /// Loads only the demo accounts (and no cases) unless users exist.

@@ -9,6 +9,7 @@ pub mod demo_accounts;
 mod error;
 mod routes;
 pub mod store;
+pub mod sync;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -27,6 +28,16 @@ pub struct AppState {
     pub clock: Clock,
     /// Mark cookies `Secure` (set when the server is reached over TLS).
     pub secure_cookies: bool,
+    pub hub: Arc<sync::Hub>,
+}
+
+impl AppState {
+    /// The state of a running server; starts the sync hub (call inside a
+    /// tokio runtime).
+    pub fn new(store: Arc<Store>, dist: PathBuf, clock: Clock, secure_cookies: bool) -> AppState {
+        let hub = sync::Hub::start(store.clone(), clock.clone());
+        AppState { store, dist, clock, secure_cookies, hub }
+    }
 }
 
 /// Runs blocking work (SQLite, argon2) off the async workers.

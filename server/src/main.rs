@@ -31,8 +31,7 @@ async fn run(config: Config) -> Result<(), ServerError> {
     let addr = listener.local_addr()?;
     // Scripts and tests wait for this line to know the server is up.
     println!("直通车 Direct Line is running at http://{addr}/");
-    let app =
-        router(AppState { store, dist: config.dist, clock: Clock::system(), secure_cookies: config.secure_cookies });
+    let app = router(AppState::new(store, config.dist, Clock::system(), config.secure_cookies));
     axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
     Ok(())
 }

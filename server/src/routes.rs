@@ -9,7 +9,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::{AppState, ServerError, auth, blocking};
+use crate::{AppState, ServerError, auth, blocking, sync};
 
 pub fn router(state: AppState) -> Router {
     // Any path the server does not know is an app route: serve the shell.
@@ -17,6 +17,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/session", get(auth::current).post(auth::sign_in).delete(auth::sign_out))
+        .route("/api/sync", get(sync::upgrade))
         .fallback_service(app)
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -13,8 +13,8 @@ use server::store::Store;
 fn demo_cases(store: &Store) -> Vec<domain::case::CaseDoc> {
     (0..demo::DEMO_CASES)
         .map(|i| {
-            let bytes = store.case_doc(&format!("demo-{i:04}")).unwrap().expect("demo case exists");
-            domain::doc::read(&domain::doc::load(&bytes).unwrap()).unwrap()
+            let (doc, _) = store.load_document(&demo::demo_case_id(i)).unwrap().expect("demo case exists");
+            domain::doc::read(&doc).unwrap()
         })
         .collect()
 }

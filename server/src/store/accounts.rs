@@ -94,6 +94,14 @@ impl Store {
         Ok(())
     }
 
+    /// Every account, by login.
+    pub fn accounts(&self) -> Result<Vec<Account>, ServerError> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare("SELECT * FROM users ORDER BY login")?;
+        let rows = stmt.query_map([], account)?;
+        Ok(rows.filter_map(Result::transpose).collect::<Result<_, _>>()?)
+    }
+
     pub fn user_count(&self) -> Result<u64, ServerError> {
         Ok(self.conn()?.query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))?)
     }

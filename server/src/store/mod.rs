@@ -5,12 +5,14 @@
 use std::path::Path;
 use std::sync::Mutex;
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::Connection;
 
 use crate::ServerError;
 
 mod accounts;
+mod cases;
 pub use accounts::Account;
+pub use cases::{CaseRow, StoredCase, heads_text};
 
 const MIGRATIONS: &[&str] = &[
     "
@@ -44,19 +46,33 @@ const MIGRATIONS: &[&str] = &[
         expires_ms INTEGER NOT NULL
     );
 ",
+    // Sync: changes are appended as they arrive and folded into `doc` (the
+    // snapshot) by compaction; `heads` and `departments` let a connecting
+    // client be served without loading documents.
+    "
+    ALTER TABLE cases ADD COLUMN heads TEXT NOT NULL DEFAULT '';
+    ALTER TABLE cases ADD COLUMN departments TEXT NOT NULL DEFAULT '';
+    CREATE TABLE changes (
+        seq     INTEGER PRIMARY KEY,
+        case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+        bytes   BLOB NOT NULL
+    );
+    CREATE INDEX changes_by_case ON changes(case_id, seq);
+    CREATE TABLE sync_states (
+        peer    TEXT NOT NULL,
+        case_id TEXT NOT NULL,
+        state   BLOB NOT NULL,
+        PRIMARY KEY (peer, case_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE refusals (
+        seq     INTEGER PRIMARY KEY,
+        case_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        at_ms   INTEGER NOT NULL,
+        reason  TEXT NOT NULL
+    );
+",
 ];
-
-/// What the server keeps of a case beside its document.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CaseRow {
-    pub id: String,
-    pub number: Option<String>,
-    pub district: String,
-    pub enterprise_id: String,
-    pub category: String,
-    pub status: String,
-    pub created_ms: i64,
-}
 
 pub struct Store {
     conn: Mutex<Connection>,
@@ -67,10 +83,11 @@ impl Store {
     pub fn open(dir: &Path) -> Result<Store, ServerError> {
         std::fs::create_dir_all(dir)?;
         let conn = Connection::open(dir.join("directline.sqlite3"))?;
-        // WAL: readers never block the writer; a committed transaction
-        // survives the process being killed.
+        // WAL: readers never block the writer. FULL: a committed
+        // transaction is on disk, so a change the server has acknowledged
+        // survives a crash of the process or of the machine.
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let store = Store { conn: Mutex::new(conn) };
         store.migrate()?;
@@ -91,48 +108,5 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
-    }
-
-    /// Inserts or replaces a case and its document in one transaction.
-    pub fn put_case(&self, row: &CaseRow, doc: &[u8]) -> Result<(), ServerError> {
-        self.conn()?.execute(
-            "INSERT INTO cases (id, number, district, enterprise_id, category, status, created_ms, doc)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-             ON CONFLICT(id) DO UPDATE SET number = excluded.number, status = excluded.status, doc = excluded.doc",
-            params![row.id, row.number, row.district, row.enterprise_id, row.category, row.status, row.created_ms, doc],
-        )?;
-        Ok(())
-    }
-
-    pub fn case_doc(&self, id: &str) -> Result<Option<Vec<u8>>, ServerError> {
-        Ok(self.conn()?.query_row("SELECT doc FROM cases WHERE id = ?1", [id], |r| r.get(0)).optional()?)
-    }
-
-    pub fn case_count(&self) -> Result<u64, ServerError> {
-        Ok(self.conn()?.query_row("SELECT COUNT(*) FROM cases", [], |r| r.get(0))?)
-    }
-
-    /// Case counts by status, for health and statistics.
-    pub fn count_by_status(&self) -> Result<Vec<(String, u64)>, ServerError> {
-        let conn = self.conn()?;
-        let mut stmt = conn.prepare("SELECT status, COUNT(*) FROM cases GROUP BY status ORDER BY status")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    /// The next human case number of `year`, e.g. HZ-2026-000123. The counter
-    /// moves in its own transaction, so a number is never handed out twice.
-    pub fn next_case_number(&self, year: i32) -> Result<String, ServerError> {
-        let mut conn = self.conn()?;
-        let tx = conn.transaction()?;
-        let name = format!("case-number-{year}");
-        tx.execute(
-            "INSERT INTO counters (name, value) VALUES (?1, 1)
-             ON CONFLICT(name) DO UPDATE SET value = value + 1",
-            [&name],
-        )?;
-        let value: u32 = tx.query_row("SELECT value FROM counters WHERE name = ?1", [&name], |r| r.get(0))?;
-        tx.commit()?;
-        Ok(domain::case::case_number(year, value))
     }
 }

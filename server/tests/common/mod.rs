@@ -1,6 +1,8 @@
 #![allow(dead_code, clippy::unwrap_used)]
 //! A real server on a loopback port, and a tiny HTTP/1.1 client for it.
 
+pub mod client;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -36,7 +38,7 @@ pub async fn start(with_cases: bool) -> TestServer {
     let clock = Clock::manual(anchor().start_instant() + 10 * 3_600_000);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let state = AppState { store: store.clone(), dist, clock: clock.clone(), secure_cookies: false };
+    let state = AppState::new(store.clone(), dist, clock.clone(), false);
     tokio::spawn(axum::serve(listener, router(state)).into_future());
     TestServer { addr, clock, store, _dir: dir }
 }

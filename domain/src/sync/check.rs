@@ -1,0 +1,207 @@
+//! The server's check of the changes a client sends: they are applied to a
+//! fork, never to the real document, and accepted only if every one was
+//! made under the sender's own actor, touches only the case schema, keeps
+//! recorded events as they were, and is allowed by [`authorize`].
+
+use automerge::{AutoCommit, ChangeHash, Patch, PatchAction, Prop, ReadDoc};
+
+use crate::DomainError;
+use crate::case::{CaseDoc, SCHEMA_VERSION};
+use crate::doc;
+use crate::event::Event;
+use crate::permission::{Action, CaseParties, Denied, Field, User, authorize};
+use crate::sync::actor_belongs;
+
+/// The top-level keys of a case document (see [`CaseDoc`]).
+const CASE_KEYS: [&str; 9] = ["schema", "id", "number", "created_ms", "district", "enterprise", "contact", "appeal", "events"];
+
+
+/// Changes that passed the check, and the case as they leave it.
+#[derive(Debug)]
+pub struct Checked {
+    pub changes: Vec<ChangeHash>,
+    pub case: CaseDoc,
+    /// The changes created the document.
+    pub created: bool,
+}
+
+/// Why changes were refused. Shown to their author, in both languages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rejection {
+    Denied(Denied),
+    /// A change was made under an actor id that is not the sender's.
+    ForeignActor,
+    /// The bytes are not Automerge changes, or do not make a case.
+    Malformed(String),
+    /// Changes that build on changes the server does not have.
+    MissingDependencies,
+    /// A key outside the case schema.
+    UnknownKey(String),
+    /// A field that is fixed once the case exists.
+    Immutable(&'static str),
+    /// An event already recorded was changed or removed.
+    EventRewritten(String),
+    /// An event names someone else as its author.
+    WrongAuthor(String),
+    /// A new case or edited field fails validation.
+    Invalid(DomainError),
+}
+
+impl Rejection {
+    pub fn zh(&self) -> String {
+        match self {
+            Rejection::Denied(d) => d.zh().to_string(),
+            Rejection::ForeignActor => "变更不是以您的身份做出的".into(),
+            Rejection::Malformed(why) => format!("变更格式无效:{why}"),
+            Rejection::MissingDependencies => "变更依赖于服务器没有的变更".into(),
+            Rejection::UnknownKey(key) => format!("案件文档中不允许字段“{key}”"),
+            Rejection::Immutable(field) => format!("案件创建后不能修改“{field}”"),
+            Rejection::EventRewritten(id) => format!("已记录的事件 {id} 不能修改或删除"),
+            Rejection::WrongAuthor(id) => format!("事件 {id} 的作者不是您"),
+            Rejection::Invalid(e) => e.to_string().split(" / ").next().unwrap_or_default().to_string(),
+        }
+    }
+
+    pub fn en(&self) -> String {
+        match self {
+            Rejection::Denied(d) => d.en().to_string(),
+            Rejection::ForeignActor => "the change was not made under your identity".into(),
+            Rejection::Malformed(why) => format!("malformed change: {why}"),
+            Rejection::MissingDependencies => "the change builds on changes the server does not have".into(),
+            Rejection::UnknownKey(key) => format!("field '{key}' is not allowed in a case document"),
+            Rejection::Immutable(field) => format!("'{field}' cannot change once the case exists"),
+            Rejection::EventRewritten(id) => format!("recorded event {id} cannot be changed or removed"),
+            Rejection::WrongAuthor(id) => format!("event {id} names another author"),
+            Rejection::Invalid(e) => e.to_string().split(" / ").nth(1).unwrap_or_default().to_string(),
+        }
+    }
+}
+
+/// Refused changes: their hashes (so the author can roll them back) and why.
+pub type Refusal = (Vec<ChangeHash>, Rejection);
+
+/// Checks `chunks` (the change bytes of one sync message) from `user`
+/// against `current`, the server's copy of document `document_id` (empty if
+/// the server has never seen it). Returns `None` when nothing in them is new.
+/// `current` itself is never modified.
+pub fn check_incoming(
+    current: &mut AutoCommit,
+    document_id: &str,
+    chunks: &[&[u8]],
+    user: &User,
+) -> Result<Option<Checked>, Refusal> {
+    let mut fork = current.fork();
+    for chunk in chunks {
+        fork.load_incremental(chunk).map_err(|e| (vec![], Rejection::Malformed(e.to_string())))?;
+    }
+    let added = current.get_changes_added(&mut fork);
+    let hashes: Vec<ChangeHash> = added.iter().map(|c| c.hash()).collect();
+    let refuse = |why: Rejection| (hashes.clone(), why);
+    if !fork.get_missing_deps(&[]).is_empty() {
+        return Err(refuse(Rejection::MissingDependencies));
+    }
+    if added.is_empty() {
+        return Ok(None);
+    }
+    if added.iter().any(|c| !actor_belongs(&user.id, c.actor_id())) {
+        return Err(refuse(Rejection::ForeignActor));
+    }
+    let before_heads = current.get_heads();
+    let after_heads = fork.get_heads();
+    if let Some(key) = foreign_key(fork.diff(&before_heads, &after_heads)) {
+        return Err(refuse(Rejection::UnknownKey(key)));
+    }
+    let after = doc::read(&fork).map_err(|e| refuse(Rejection::Malformed(e.to_string())))?;
+    if after.id != document_id || after.schema != SCHEMA_VERSION {
+        return Err(refuse(Rejection::Malformed("document id or schema".into())));
+    }
+    let created = before_heads.is_empty();
+    if created {
+        check_new_case(&after, user).map_err(refuse)?;
+    } else {
+        let before = doc::read(current).map_err(|e| refuse(Rejection::Malformed(e.to_string())))?;
+        check_edit(&before, &after, user).map_err(refuse)?;
+    }
+    Ok(Some(Checked { changes: hashes, case: after, created }))
+}
+
+/// The first root key a patch touches that is not part of the case schema.
+fn foreign_key(patches: Vec<Patch>) -> Option<String> {
+    patches.into_iter().find_map(|patch| {
+        let root = match (patch.path.first(), &patch.action) {
+            (Some((_, Prop::Map(key))), _) => key.clone(),
+            (None, PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key }) => key.clone(),
+            (None, _) => return Some("(root)".into()),
+            (Some((_, Prop::Seq(_))), _) => return Some("(root)".into()),
+        };
+        (!CASE_KEYS.contains(&root.as_str())).then_some(root)
+    })
+}
+
+fn check_new_case(case: &CaseDoc, user: &User) -> Result<(), Rejection> {
+    if case.number.is_some() {
+        return Err(Rejection::Denied(Denied::ServerOnly));
+    }
+    let valid = |same: bool| if same { Ok(()) } else { Err(Rejection::Malformed("fields not in canonical form".into())) };
+    valid(case.enterprise.clone().validate().map_err(Rejection::Invalid)? == case.enterprise)?;
+    valid(case.contact.clone().validate().map_err(Rejection::Invalid)? == case.contact)?;
+    valid(case.appeal.clone().validate().map_err(Rejection::Invalid)? == case.appeal)?;
+    crate::directory::district(&case.district).map_err(Rejection::Invalid)?;
+    // Creating a case is editing its appeal while it is a draft.
+    let empty = CaseDoc { events: Default::default(), ..case.clone() };
+    let state = empty.state();
+    let parties = CaseParties { enterprise: &case.enterprise.id, district: &case.district, state: &state };
+    authorize(user, &parties, Action::Edit(Field::Appeal)).map_err(Rejection::Denied)?;
+    new_events(&empty, case, user)
+}
+
+fn check_edit(before: &CaseDoc, after: &CaseDoc, user: &User) -> Result<(), Rejection> {
+    let fixed = [
+        ("schema", before.schema == after.schema),
+        ("id", before.id == after.id),
+        ("created_ms", before.created_ms == after.created_ms),
+        ("district", before.district == after.district),
+        ("enterprise", before.enterprise == after.enterprise),
+    ];
+    if let Some((field, _)) = fixed.iter().find(|(_, same)| !same) {
+        return Err(Rejection::Immutable(field));
+    }
+    let state = before.state();
+    let parties = CaseParties { enterprise: &before.enterprise.id, district: &before.district, state: &state };
+    let edits = [
+        (Field::CaseNumber, before.number != after.number),
+        (Field::Contact, before.contact != after.contact),
+        (Field::Appeal, before.appeal != after.appeal),
+    ];
+    for (field, _) in edits.iter().filter(|(_, changed)| *changed) {
+        authorize(user, &parties, Action::Edit(*field)).map_err(Rejection::Denied)?;
+    }
+    if before.contact != after.contact {
+        after.contact.clone().validate().map_err(Rejection::Invalid)?;
+    }
+    if before.appeal != after.appeal {
+        after.appeal.clone().validate().map_err(Rejection::Invalid)?;
+    }
+    new_events(before, after, user)
+}
+
+/// Recorded events stay as they were; each new one is the user's and allowed.
+fn new_events(before: &CaseDoc, after: &CaseDoc, user: &User) -> Result<(), Rejection> {
+    if let Some(id) = before.events.iter().find(|(id, e)| after.events.get(*id) != Some(e)).map(|(id, _)| id) {
+        return Err(Rejection::EventRewritten(id.clone()));
+    }
+    let state = before.state();
+    let parties = CaseParties { enterprise: &before.enterprise.id, district: &before.district, state: &state };
+    let added = after.events.values().filter(|e| !before.events.contains_key(&e.id));
+    for event in added {
+        check_event(event, user, &parties)?;
+    }
+    Ok(())
+}
+
+fn check_event(event: &Event, user: &User, parties: &CaseParties<'_>) -> Result<(), Rejection> {
+    if event.author != user.id {
+        return Err(Rejection::WrongAuthor(event.id.clone()));
+    }
+    authorize(user, parties, Action::Append(&event.kind)).map_err(Rejection::Denied)
+}

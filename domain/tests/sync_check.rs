@@ -1,0 +1,196 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The server's check of incoming changes, and the client's rollback of
+//! refused ones, on real Automerge documents.
+
+mod common;
+
+use automerge::transaction::Transactable;
+use automerge::{AutoCommit, ROOT, ReadDoc};
+use common::*;
+use domain::doc;
+use domain::event::{Event, EventKind};
+use domain::permission::{Denied, Role, User};
+use domain::sync::{DocumentId, Rejection, actor_for, check_incoming, roll_back};
+
+fn user(id: &str, role: Role, org: Option<&str>, district: Option<&str>) -> User {
+    User { id: id.into(), role, org: org.map(Into::into), district: district.map(Into::into) }
+}
+fn filer() -> User {
+    user("u-ent", Role::Enterprise, Some("ent-1"), None)
+}
+fn officer() -> User {
+    user("u-natres", Role::Officer, Some("natres"), None)
+}
+fn coordinator() -> User {
+    user("u-coord", Role::Coordinator, None, Some("boluo"))
+}
+
+fn doc_id() -> String {
+    DocumentId::from_bytes([9; 16]).to_string()
+}
+
+/// A routed case as the server holds it, created by the filer's device.
+fn server_copy() -> AutoCommit {
+    let mut case = case_doc(&[]);
+    case.id = doc_id();
+    let mut d = doc::create(&case, actor_for("u-ent", [1; 8])).unwrap();
+    record(&mut d, "submit", &filer(), EventKind::Submit);
+    d.set_actor(actor_for("u-coord", [2; 8]));
+    record(&mut d, "route", &coordinator(), route_online());
+    d
+}
+
+fn record(d: &mut AutoCommit, id: &str, user: &User, kind: EventKind) -> Event {
+    doc::record(d, id.into(), &user.id, monday_ms(), kind).unwrap()
+}
+
+/// What a device of `user` sends after making `edit` on its copy.
+fn changes_from(server: &mut AutoCommit, user: &User, edit: impl FnOnce(&mut AutoCommit)) -> (AutoCommit, Vec<u8>) {
+    let mut device = server.fork().with_actor(actor_for(&user.id, [7; 8]));
+    edit(&mut device);
+    let heads = server.get_heads();
+    let bytes = device.save_after(&heads);
+    (device, bytes)
+}
+
+fn check(server: &mut AutoCommit, user: &User, bytes: &[u8]) -> Result<Option<domain::sync::Checked>, Rejection> {
+    check_incoming(server, &doc_id(), &[bytes], user).map_err(|(_, why)| why)
+}
+
+#[test]
+fn the_lead_officer_may_reply_and_the_server_copy_is_untouched() {
+    let mut server = server_copy();
+    let heads = server.get_heads();
+    let o = officer();
+    let (_, bytes) = changes_from(&mut server, &o, |d| {
+        record(d, "reply", &o, EventKind::ReplyOnline { text: "已答复".into() });
+    });
+    let checked = check(&mut server, &o, &bytes).unwrap().unwrap();
+    assert_eq!(checked.changes.len(), 1);
+    assert!(checked.case.events.contains_key("reply"));
+    assert_eq!(server.get_heads(), heads, "the check works on a fork");
+}
+
+#[test]
+fn nothing_new_is_none() {
+    let mut server = server_copy();
+    let (_, bytes) = changes_from(&mut server, &officer(), |_| {});
+    assert!(check(&mut server, &officer(), &bytes).unwrap().is_none());
+}
+
+#[test]
+fn an_enterprise_cannot_resolve_its_own_case() {
+    let mut server = server_copy();
+    let f = filer();
+    let (_, bytes) = changes_from(&mut server, &f, |d| {
+        record(d, "resolve", &f, resolve());
+    });
+    assert_eq!(check(&mut server, &f, &bytes).unwrap_err(), Rejection::Denied(Denied::WrongRole));
+}
+
+#[test]
+fn an_unrelated_officer_is_not_a_party() {
+    let mut server = server_copy();
+    let other = user("u-housing", Role::Officer, Some("finance"), None);
+    let (_, bytes) = changes_from(&mut server, &other, |d| {
+        record(d, "reply", &other, EventKind::ReplyOnline { text: "x".into() });
+    });
+    assert_eq!(check(&mut server, &other, &bytes).unwrap_err(), Rejection::Denied(Denied::NotAParty));
+}
+
+#[test]
+fn changes_under_another_users_actor_are_refused() {
+    let mut server = server_copy();
+    let o = officer();
+    let mut device = server.fork().with_actor(actor_for("u-coord", [7; 8]));
+    record(&mut device, "reply", &o, EventKind::ReplyOnline { text: "x".into() });
+    let bytes = device.save_after(&server.get_heads());
+    assert_eq!(check(&mut server, &o, &bytes).unwrap_err(), Rejection::ForeignActor);
+}
+
+#[test]
+fn an_event_naming_someone_else_is_refused() {
+    let mut server = server_copy();
+    let o = officer();
+    let (_, bytes) = changes_from(&mut server, &o, |d| {
+        doc::record(d, "reply".into(), "u-someone", monday_ms(), EventKind::ReplyOnline { text: "x".into() }).unwrap();
+    });
+    assert!(matches!(check(&mut server, &o, &bytes).unwrap_err(), Rejection::WrongAuthor(_)));
+}
+
+#[test]
+fn rewriting_a_recorded_event_or_the_number_is_refused() {
+    let mut server = server_copy();
+    let c = coordinator();
+    let (_, bytes) = changes_from(&mut server, &c, |d| {
+        let events = d.get(ROOT, "events").unwrap().unwrap().1;
+        d.delete(&events, "submit").unwrap();
+        d.commit();
+    });
+    assert!(matches!(check(&mut server, &c, &bytes).unwrap_err(), Rejection::EventRewritten(_)));
+    let (_, bytes) = changes_from(&mut server, &c, |d| doc::set_number(d, "HZ-2026-999999").unwrap());
+    assert_eq!(check(&mut server, &c, &bytes).unwrap_err(), Rejection::Denied(Denied::ServerOnly));
+}
+
+#[test]
+fn keys_outside_the_schema_are_refused() {
+    let mut server = server_copy();
+    let f = filer();
+    let (_, bytes) = changes_from(&mut server, &f, |d| {
+        d.put(ROOT, "junk", "x".repeat(1000)).unwrap();
+        d.commit();
+    });
+    assert_eq!(check(&mut server, &f, &bytes).unwrap_err(), Rejection::UnknownKey("junk".into()));
+}
+
+#[test]
+fn a_new_case_is_checked_whole() {
+    let mut empty = AutoCommit::new();
+    let f = filer();
+    let mut case = case_doc(&[]);
+    case.id = doc_id();
+    let mut device = doc::create(&case, actor_for(&f.id, [7; 8])).unwrap();
+    record(&mut device, "submit", &f, EventKind::Submit);
+    let bytes = device.save();
+    let checked = check(&mut empty, &f, &bytes).unwrap().unwrap();
+    assert!(checked.created);
+    // Another enterprise cannot file in ent-1's name.
+    let other = user("u-ent2", Role::Enterprise, Some("ent-2"), None);
+    let mut forged = doc::create(&case, actor_for(&other.id, [7; 8])).unwrap();
+    assert_eq!(
+        check(&mut AutoCommit::new(), &other, &forged.save()).unwrap_err(),
+        Rejection::Denied(Denied::NotAParty)
+    );
+    // A document under another id than the one it is synced as.
+    let mut elsewhere = case.clone();
+    elsewhere.id = DocumentId::from_bytes([1; 16]).to_string();
+    let mut wrong = doc::create(&elsewhere, actor_for(&f.id, [7; 8])).unwrap();
+    assert!(matches!(check(&mut AutoCommit::new(), &f, &wrong.save()).unwrap_err(), Rejection::Malformed(_)));
+}
+
+#[test]
+fn garbage_applies_nothing() {
+    let mut server = server_copy();
+    // Automerge skips chunks it cannot parse; nothing reaches the document.
+    assert!(check(&mut server, &filer(), b"not automerge").unwrap().is_none());
+}
+
+#[test]
+fn rollback_removes_refused_changes_and_their_descendants_and_returns_their_events() {
+    let mut server = server_copy();
+    let f = filer();
+    let (mut device, bytes) = changes_from(&mut server, &f, |d| {
+        record(d, "resolve", &f, resolve());
+        record(d, "info", &f, EventKind::AddInfo { text: "补充".into(), attachments: vec![] });
+    });
+    let refused = check_incoming(&mut server, &doc_id(), &[&bytes], &f).unwrap_err().0;
+    let (mut rebuilt, lost) = roll_back(&mut device, &refused).unwrap();
+    let mut lost_ids: Vec<_> = lost.iter().map(|e| e.id.as_str()).collect();
+    lost_ids.sort();
+    assert_eq!(lost_ids, ["info", "resolve"]);
+    assert_eq!(rebuilt.get_heads(), server.get_heads());
+    // Rolling back again changes nothing.
+    let (mut again, lost) = roll_back(&mut rebuilt, &refused).unwrap();
+    assert!(lost.is_empty());
+    assert_eq!(again.get_heads(), server.get_heads());
+}

@@ -1,0 +1,405 @@
+//! The hub: every open sync connection and every document in memory. It
+//! answers each incoming sync message for a document under that document's
+//! lock: check the changes (domain), persist them, acknowledge, relay to
+//! every other connection whose user may read the case.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock, Weak};
+use std::time::{Duration, Instant};
+
+use automerge::ChangeHash;
+use automerge::sync::{Message as SyncMessage, State as SyncState, SyncDoc};
+use domain::permission::{CaseParties, Denied, User, may_read};
+use domain::sync::wire::{Message, PROTOCOL_VERSION};
+use domain::sync::{Checked, DocumentId, Rejection, check_incoming};
+use tokio::sync::Mutex as AsyncMutex;
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::live::{ConnId, LiveDoc};
+use super::{SERVER_PEER, server_actor};
+use crate::store::{CaseRow, Store, heads_text};
+use crate::{Clock, ServerError, blocking};
+
+/// Changes kept beside a snapshot before they are folded into it.
+const COMPACT_AFTER: usize = 64;
+/// A document nobody has touched for this long leaves memory.
+const IDLE: Duration = Duration::from_secs(60);
+
+struct Conn {
+    user: User,
+    /// The client's peer id, known after its `join`.
+    peer_id: Option<String>,
+    /// `user/storageId`: where the client keeps documents, so what it has
+    /// survives a reconnect (sync state is stored per device).
+    storage_key: Option<String>,
+    outbox: UnboundedSender<Vec<u8>>,
+}
+
+type Shared = Arc<AsyncMutex<LiveDoc>>;
+
+pub struct Hub {
+    store: Arc<Store>,
+    clock: Clock,
+    conns: RwLock<HashMap<ConnId, Conn>>,
+    docs: Mutex<HashMap<String, Shared>>,
+    next_conn: AtomicU64,
+}
+
+impl Hub {
+    /// A hub, with a background task that evicts idle documents.
+    pub fn start(store: Arc<Store>, clock: Clock) -> Arc<Hub> {
+        let hub = Arc::new(Hub {
+            store,
+            clock,
+            conns: RwLock::new(HashMap::new()),
+            docs: Mutex::new(HashMap::new()),
+            next_conn: AtomicU64::new(1),
+        });
+        let weak = Arc::downgrade(&hub);
+        tokio::spawn(evict_idle(weak));
+        hub
+    }
+
+    pub fn connect(&self, user: User, outbox: UnboundedSender<Vec<u8>>) -> ConnId {
+        let id = self.next_conn.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut conns) = self.conns.write() {
+            conns.insert(id, Conn { user, peer_id: None, storage_key: None, outbox });
+        }
+        id
+    }
+
+    pub async fn disconnect(&self, conn: ConnId) {
+        if let Ok(mut conns) = self.conns.write() {
+            conns.remove(&conn);
+        }
+    }
+
+    /// Documents in memory (for tests and health).
+    pub fn live_documents(&self) -> usize {
+        self.docs.lock().map(|d| d.len()).unwrap_or_default()
+    }
+
+    pub async fn receive(&self, conn: ConnId, bytes: &[u8]) -> Result<(), ServerError> {
+        let message = match Message::decode(bytes) {
+            Ok(message) => message,
+            Err(e) => {
+                self.send(conn, Message::Error { message: e.to_string() });
+                return Ok(());
+            }
+        };
+        match message {
+            Message::Join { sender_id, storage_id, protocol_versions } => {
+                if !protocol_versions.iter().any(|v| v == PROTOCOL_VERSION) {
+                    self.send(conn, Message::Error { message: "unsupported protocol version".into() });
+                    return Ok(());
+                }
+                self.join(conn, sender_id, storage_id).await
+            }
+            Message::Sync { document_id, data, .. } | Message::Request { document_id, data, .. } => {
+                self.sync(conn, &document_id, &data).await
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Greets the client, then offers every readable document it does not
+    /// have as of its last visit.
+    async fn join(&self, conn: ConnId, sender_id: String, storage_id: Option<String>) -> Result<(), ServerError> {
+        let Some(user) = self.user_of(conn) else { return Ok(()) };
+        let storage_key = storage_id.map(|s| format!("{}/{s}", user.id));
+        if let Ok(mut conns) = self.conns.write()
+            && let Some(c) = conns.get_mut(&conn)
+        {
+            c.peer_id = Some(sender_id);
+            c.storage_key = storage_key.clone();
+        }
+        let target_id = self.peer_of(conn).unwrap_or_default();
+        self.send(conn, Message::Peer { sender_id: SERVER_PEER.into(), target_id, storage_id: Some(SERVER_PEER.into()) });
+        let store = self.store.clone();
+        let reader = user.clone();
+        let (cases, states) = blocking(move || {
+            let cases = store.readable_cases(&reader)?;
+            let states = match &storage_key {
+                Some(key) => store.sync_states_of(key)?,
+                None => HashMap::new(),
+            };
+            Ok((cases, states))
+        })
+        .await?;
+        for (id, heads) in cases {
+            let known = states.get(&id).and_then(|bytes| SyncState::decode(bytes).ok());
+            if known.as_ref().is_some_and(|s| heads_text(&s.shared_heads) == heads) {
+                continue;
+            }
+            let shared = self.live(&id).await?;
+            let mut live = shared.lock().await;
+            if live.readable_by(&user) {
+                live.peers.insert(conn, known.unwrap_or_default());
+                self.offer(conn, &id, &mut live);
+            }
+        }
+        Ok(())
+    }
+
+    async fn sync(&self, conn: ConnId, id: &str, data: &[u8]) -> Result<(), ServerError> {
+        let Some(user) = self.user_of(conn) else { return Ok(()) };
+        let unavailable = || self.send_unavailable(conn, id);
+        if self.peer_of(conn).is_none() || DocumentId::parse(id).is_err() {
+            unavailable();
+            return Ok(());
+        }
+        let message = match SyncMessage::decode(data) {
+            Ok(message) => message,
+            Err(e) => {
+                self.send(conn, Message::Error { message: format!("{id}: {e}") });
+                return Ok(());
+            }
+        };
+        let shared = self.live(id).await?;
+        let mut guard = shared.lock().await;
+        let live = &mut *guard;
+        live.last_used = Instant::now();
+        let readable = live.readable_by(&user);
+        let chunks: Vec<&[u8]> = message.changes.iter().collect();
+        match check_incoming(&mut live.doc, id, &chunks, &user) {
+            Ok(Some(checked)) if readable || checked.created => {
+                self.accept(conn, id, live, message, checked).await
+            }
+            Ok(Some(checked)) => {
+                self.refuse(conn, &user, id, live, &checked.changes, Rejection::Denied(Denied::NotAParty)).await?;
+                unavailable();
+                Ok(())
+            }
+            Ok(None) if readable => {
+                let before = self.peer_state(conn, id, live).await?.shared_heads.clone();
+                let Some(state) = live.peers.get_mut(&conn) else { return Ok(()) };
+                live.doc.sync().receive_sync_message(state, message)?;
+                if state.shared_heads != before {
+                    self.save_peer_state(conn, id, state.encode()).await?;
+                }
+                self.offer(conn, id, live);
+                Ok(())
+            }
+            Ok(None) => {
+                unavailable();
+                Ok(())
+            }
+            Err((hashes, why)) => {
+                self.refuse(conn, &user, id, live, &hashes, why).await?;
+                if !readable {
+                    unavailable();
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Applies checked changes, makes them durable, then acknowledges and
+    /// relays. A new case gets its number here, before anyone sees it.
+    async fn accept(
+        &self,
+        conn: ConnId,
+        id: &str,
+        live: &mut LiveDoc,
+        message: SyncMessage,
+        checked: Checked,
+    ) -> Result<(), ServerError> {
+        self.peer_state(conn, id, live).await?;
+        let Some(state) = live.peers.get_mut(&conn) else { return Ok(()) };
+        live.doc.sync().receive_sync_message(state, message)?;
+        let peer_state = state.encode();
+        let mut case = checked.case;
+        let mut hashes = checked.changes;
+        if checked.created {
+            let year = domain::time::Day::of_instant(self.clock.now_ms()).year();
+            let store = self.store.clone();
+            let number = blocking(move || store.next_case_number(year)).await?;
+            live.doc.set_actor(server_actor());
+            domain::doc::set_number(&mut live.doc, &number)?;
+            hashes.extend(live.doc.get_heads());
+            case.number = Some(number);
+        }
+        let changes: Vec<Vec<u8>> =
+            hashes.iter().filter_map(|h| live.doc.get_change_by_hash(h)).map(|c| c.raw_bytes().to_vec()).collect();
+        let row = CaseRow::of(&case, &live.doc.get_heads());
+        live.case = Some(case);
+        live.uncompacted += changes.len();
+        let snapshot = (live.uncompacted >= COMPACT_AFTER).then(|| live.doc.save());
+        let store = self.store.clone();
+        let key = self.storage_key_of(conn);
+        let persisted = blocking(move || {
+            store.append_changes(&row, &changes, key.as_deref().map(|k| (k, peer_state.as_slice())))?;
+            if let Some(snapshot) = snapshot {
+                store.put_case(&row, &snapshot)?;
+            }
+            Ok(())
+        })
+        .await;
+        if let Err(e) = persisted {
+            // What is in memory is not on disk: drop it, so nobody is told
+            // it is saved; the client re-sends on its next connection.
+            if let Ok(mut docs) = self.docs.lock() {
+                docs.remove(id);
+            }
+            return Err(e);
+        }
+        if live.uncompacted >= COMPACT_AFTER {
+            live.uncompacted = 0;
+        }
+        self.offer(conn, id, live);
+        self.relay(id, live, conn);
+        Ok(())
+    }
+
+    /// Tells the author its changes were refused; nobody else hears of them.
+    async fn refuse(
+        &self,
+        conn: ConnId,
+        user: &User,
+        id: &str,
+        live: &mut LiveDoc,
+        hashes: &[ChangeHash],
+        why: Rejection,
+    ) -> Result<(), ServerError> {
+        tracing::info!(case = id, user = %user.id, reason = %why.en(), "change refused");
+        let (store, case, author, at, reason) =
+            (self.store.clone(), id.to_string(), user.id.clone(), self.clock.now_ms(), why.en());
+        blocking(move || store.record_refusal(&case, &author, at, &reason)).await?;
+        let target_id = self.peer_of(conn).unwrap_or_default();
+        self.send(
+            conn,
+            Message::Refused {
+                sender_id: SERVER_PEER.into(),
+                target_id,
+                document_id: id.into(),
+                changes: hashes.iter().map(|h| h.0).collect(),
+                reason_zh: why.zh(),
+                reason_en: why.en(),
+            },
+        );
+        // Start over with this peer: it rolls the refused changes back.
+        live.peers.insert(conn, SyncState::new());
+        if live.readable_by(user) {
+            self.offer(conn, id, live);
+        }
+        Ok(())
+    }
+
+    /// Sends `conn` whatever it lacks of the document, if anything.
+    fn offer(&self, conn: ConnId, id: &str, live: &mut LiveDoc) {
+        let Some(state) = live.peers.get_mut(&conn) else { return };
+        if let Some(message) = live.doc.sync().generate_sync_message(state) {
+            let target_id = self.peer_of(conn).unwrap_or_default();
+            self.send(
+                conn,
+                Message::Sync { sender_id: SERVER_PEER.into(), target_id, document_id: id.into(), data: message.encode() },
+            );
+        }
+    }
+
+    /// Offers the new state to every other connection that may read it.
+    fn relay(&self, id: &str, live: &mut LiveDoc, except: ConnId) {
+        let Some(case) = live.case.as_ref() else { return };
+        let state = case.state();
+        let parties = CaseParties { enterprise: &case.enterprise.id, district: &case.district, state: &state };
+        let Ok(conns) = self.conns.read() else { return };
+        let readers: Vec<ConnId> = conns
+            .iter()
+            .filter(|(cid, c)| **cid != except && c.peer_id.is_some() && may_read(&c.user, &parties))
+            .map(|(cid, _)| *cid)
+            .collect();
+        live.peers.retain(|cid, _| conns.contains_key(cid));
+        drop(conns);
+        for reader in readers {
+            live.peers.entry(reader).or_default();
+            self.offer(reader, id, live);
+        }
+    }
+
+    /// Makes sure `live` has a sync state for `conn`, from the store if the
+    /// device synced this document before.
+    async fn peer_state<'a>(
+        &self,
+        conn: ConnId,
+        id: &str,
+        live: &'a mut LiveDoc,
+    ) -> Result<&'a mut SyncState, ServerError> {
+        if !live.peers.contains_key(&conn) {
+            let known = match self.storage_key_of(conn) {
+                Some(key) => {
+                    let (store, id) = (self.store.clone(), id.to_string());
+                    blocking(move || store.sync_state(&key, &id)).await?
+                }
+                None => None,
+            };
+            let state = known.and_then(|bytes| SyncState::decode(&bytes).ok()).unwrap_or_default();
+            live.peers.insert(conn, state);
+        }
+        live.peers.get_mut(&conn).ok_or(ServerError::Poisoned)
+    }
+
+    async fn save_peer_state(&self, conn: ConnId, id: &str, state: Vec<u8>) -> Result<(), ServerError> {
+        let Some(key) = self.storage_key_of(conn) else { return Ok(()) };
+        let (store, id) = (self.store.clone(), id.to_string());
+        blocking(move || store.put_sync_state(&key, &id, &state)).await
+    }
+
+    /// The document in memory, loading it (or an empty one) if needed.
+    async fn live(&self, id: &str) -> Result<Shared, ServerError> {
+        if let Some(shared) = self.docs.lock().map_err(|_| ServerError::Poisoned)?.get(id) {
+            return Ok(shared.clone());
+        }
+        let (store, key) = (self.store.clone(), id.to_string());
+        let loaded = blocking(move || LiveDoc::load(&store, &key)).await?;
+        let mut docs = self.docs.lock().map_err(|_| ServerError::Poisoned)?;
+        // Another task may have loaded it meanwhile; theirs wins.
+        Ok(docs.entry(id.to_string()).or_insert_with(|| Arc::new(AsyncMutex::new(loaded))).clone())
+    }
+
+    fn send(&self, conn: ConnId, message: Message) {
+        if let Ok(conns) = self.conns.read()
+            && let Some(c) = conns.get(&conn)
+        {
+            // A closed outbox means the socket is gone; nothing to do.
+            let _ = c.outbox.send(message.encode());
+        }
+    }
+
+    fn send_unavailable(&self, conn: ConnId, id: &str) {
+        let target_id = self.peer_of(conn).unwrap_or_default();
+        self.send(conn, Message::DocUnavailable { sender_id: SERVER_PEER.into(), target_id, document_id: id.into() });
+    }
+
+    fn with_conn<T>(&self, conn: ConnId, f: impl FnOnce(&Conn) -> Option<T>) -> Option<T> {
+        self.conns.read().ok()?.get(&conn).and_then(f)
+    }
+
+    fn user_of(&self, conn: ConnId) -> Option<User> {
+        self.with_conn(conn, |c| Some(c.user.clone()))
+    }
+
+    fn peer_of(&self, conn: ConnId) -> Option<String> {
+        self.with_conn(conn, |c| c.peer_id.clone())
+    }
+
+    fn storage_key_of(&self, conn: ConnId) -> Option<String> {
+        self.with_conn(conn, |c| c.storage_key.clone())
+    }
+}
+
+/// Drops documents from memory that no task holds and nobody used lately.
+/// Nothing is lost: every accepted change is in the store already.
+async fn evict_idle(hub: Weak<Hub>) {
+    let mut tick = tokio::time::interval(IDLE / 2);
+    loop {
+        tick.tick().await;
+        let Some(hub) = hub.upgrade() else { return };
+        let Ok(mut docs) = hub.docs.lock() else { return };
+        docs.retain(|_, shared| {
+            // Held elsewhere (count > 1) or locked: in use.
+            Arc::strong_count(shared) > 1
+                || shared.try_lock().map(|live| live.last_used.elapsed() < IDLE).unwrap_or(true)
+        });
+    }
+}

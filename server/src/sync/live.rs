@@ -1,0 +1,47 @@
+//! One case document held in memory while someone syncs it: the Automerge
+//! document, the case it holds, and the sync state of each connection.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use automerge::AutoCommit;
+use automerge::sync::State as SyncState;
+use domain::case::CaseDoc;
+use domain::permission::{CaseParties, User, may_read};
+
+use crate::ServerError;
+use crate::store::Store;
+
+pub type ConnId = u64;
+
+pub struct LiveDoc {
+    pub doc: AutoCommit,
+    /// What `doc` holds; `None` while the document does not exist yet.
+    pub case: Option<CaseDoc>,
+    pub peers: HashMap<ConnId, SyncState>,
+    /// Changes appended to the store since the last snapshot.
+    pub uncompacted: usize,
+    pub last_used: Instant,
+}
+
+impl LiveDoc {
+    /// Loads a case from the store, or an empty document if there is none.
+    pub fn load(store: &Store, id: &str) -> Result<LiveDoc, ServerError> {
+        let (mut doc, uncompacted) = store.load_document(id)?.unwrap_or_default();
+        let case = if doc.get_heads().is_empty() { None } else { Some(domain::doc::read(&doc)?) };
+        Ok(LiveDoc { doc, case, peers: HashMap::new(), uncompacted, last_used: Instant::now() })
+    }
+
+    pub fn readable_by(&self, user: &User) -> bool {
+        self.case.as_ref().is_some_and(|case| {
+            let state = case.state();
+            may_read(user, &CaseParties { enterprise: &case.enterprise.id, district: &case.district, state: &state })
+        })
+    }
+}
+
+impl From<automerge::AutomergeError> for ServerError {
+    fn from(e: automerge::AutomergeError) -> Self {
+        ServerError::Domain(e.into())
+    }
+}

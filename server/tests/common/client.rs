@@ -1,0 +1,265 @@
+//! A sync client for tests and benchmarks: a device holding Automerge
+//! documents, speaking the automerge-repo protocol over a real WebSocket,
+//! rolling back what the server refuses (as the app does).
+
+use std::collections::{HashMap, HashSet};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use automerge::sync::{Message as SyncMessage, State as SyncState, SyncDoc};
+use automerge::{AutoCommit, ChangeHash};
+use domain::case::CaseDoc;
+use domain::event::{Event, EventKind};
+use domain::sync::wire::Message;
+use domain::sync::{actor_for, roll_back};
+use futures_util::{SinkExt, StreamExt};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+pub struct Refusal {
+    pub document_id: String,
+    pub reason_zh: String,
+    pub events: Vec<Event>,
+}
+
+pub struct Device {
+    pub user_id: String,
+    pub peer_id: String,
+    pub storage_id: String,
+    device: [u8; 8],
+    pub docs: HashMap<String, AutoCommit>,
+    pub states: HashMap<String, SyncState>,
+    pub refusals: Vec<Refusal>,
+    pub unavailable: HashSet<String>,
+    /// Documents that hold a whole case (read after each receive).
+    whole: HashSet<String>,
+    socket: Option<Socket>,
+    pub bytes_sent: u64,
+    pub bytes_received: u64,
+    next_event: u64,
+}
+
+/// Signs in over HTTP; returns the session cookie (`name=value`).
+pub async fn sign_in(addr: SocketAddr, login: &str) -> String {
+    let body = format!(r#"{{"login":"{login}","password":"{}"}}"#, server::demo_accounts::DEMO_PASSWORD);
+    let response = super::request(addr, "POST", "/api/session", &[("Content-Type", "application/json")], &body).await;
+    assert_eq!(response.status, 200, "sign-in of {login}: {}", response.body);
+    let set = response.header("set-cookie").expect("a session cookie");
+    set.split(';').next().unwrap().to_string()
+}
+
+impl Device {
+    pub fn new(user_id: &str, storage_id: &str, device: u8) -> Device {
+        Device {
+            user_id: user_id.into(),
+            peer_id: format!("peer-{storage_id}"),
+            storage_id: storage_id.into(),
+            device: [device; 8],
+            docs: HashMap::new(),
+            states: HashMap::new(),
+            refusals: Vec::new(),
+            unavailable: HashSet::new(),
+            whole: HashSet::new(),
+            socket: None,
+            bytes_sent: 0,
+            bytes_received: 0,
+            next_event: 0,
+        }
+    }
+
+    /// Opens the socket with `cookie`, joins, and offers every document
+    /// whose heads moved since the last shared state.
+    pub async fn connect(&mut self, addr: SocketAddr, cookie: &str) {
+        let mut request = format!("ws://{addr}/api/sync").into_client_request().unwrap();
+        request.headers_mut().insert("Cookie", cookie.parse().unwrap());
+        let (socket, _) = tokio_tungstenite::connect_async(request).await.expect("websocket upgrade");
+        self.socket = Some(socket);
+        self.send(Message::Join {
+            sender_id: self.peer_id.clone(),
+            storage_id: Some(self.storage_id.clone()),
+            protocol_versions: vec!["1".into()],
+        })
+        .await;
+        let peer = self.next_message(Duration::from_secs(10)).await.expect("peer message");
+        assert!(matches!(peer, Message::Peer { .. }), "expected peer, got {peer:?}");
+        // A new connection starts every document's exchange afresh.
+        for state in self.states.values_mut() {
+            *state = SyncState::decode(&state.encode()).unwrap();
+        }
+        let ids: Vec<String> = self.docs.keys().cloned().collect();
+        for id in ids {
+            let moved = self.states.get(&id).is_none_or(|s| s.shared_heads != self.docs[&id].clone().get_heads());
+            if moved {
+                self.offer(&id).await;
+            }
+        }
+    }
+
+    pub fn disconnect(&mut self) {
+        self.socket = None;
+    }
+
+    pub fn is_connected(&self) -> bool {
+        self.socket.is_some()
+    }
+
+    async fn send(&mut self, message: Message) {
+        let bytes = message.encode();
+        self.bytes_sent += bytes.len() as u64;
+        if let Some(socket) = self.socket.as_mut()
+            && socket.send(WsMessage::Binary(bytes.into())).await.is_err()
+        {
+            self.socket = None;
+        }
+    }
+
+    /// Sends the server whatever it lacks of `id`, if connected.
+    pub async fn offer(&mut self, id: &str) {
+        if self.socket.is_none() {
+            return;
+        }
+        let state = self.states.entry(id.to_string()).or_default();
+        let Some(doc) = self.docs.get_mut(id) else { return };
+        let message = doc.sync().generate_sync_message(state);
+        if let Some(message) = message {
+            let sync = Message::Sync {
+                sender_id: self.peer_id.clone(),
+                target_id: server::sync::SERVER_PEER.into(),
+                document_id: id.into(),
+                data: message.encode(),
+            };
+            self.send(sync).await;
+        }
+    }
+
+    /// Asks for a document by id (as an automerge-repo peer would).
+    pub async fn request(&mut self, id: &str) {
+        let mut empty = AutoCommit::new();
+        let message = empty.sync().generate_sync_message(&mut SyncState::new()).unwrap();
+        let request = Message::Request {
+            sender_id: self.peer_id.clone(),
+            target_id: server::sync::SERVER_PEER.into(),
+            document_id: id.into(),
+            data: message.encode(),
+        };
+        self.send(request).await;
+    }
+
+    async fn next_message(&mut self, wait: Duration) -> Option<Message> {
+        let socket = self.socket.as_mut()?;
+        loop {
+            match tokio::time::timeout(wait, socket.next()).await {
+                Ok(Some(Ok(WsMessage::Binary(bytes)))) => {
+                    self.bytes_received += bytes.len() as u64;
+                    return Some(Message::decode(&bytes).unwrap());
+                }
+                Ok(Some(Ok(_))) => continue,
+                Ok(Some(Err(_))) | Ok(None) => {
+                    self.socket = None;
+                    return None;
+                }
+                Err(_) => return None,
+            }
+        }
+    }
+
+    /// Handles one incoming message; false if none came within `wait`.
+    pub async fn step(&mut self, wait: Duration) -> bool {
+        let Some(message) = self.next_message(wait).await else { return false };
+        match message {
+            Message::Sync { document_id, data, .. } => {
+                let doc = self.docs.entry(document_id.clone()).or_insert_with(|| {
+                    AutoCommit::new().with_actor(actor_for(&self.user_id, self.device))
+                });
+                let state = self.states.entry(document_id.clone()).or_default();
+                doc.sync().receive_sync_message(state, SyncMessage::decode(&data).unwrap()).unwrap();
+                if !self.whole.contains(&document_id) && domain::doc::read(doc).is_ok() {
+                    self.whole.insert(document_id.clone());
+                }
+                self.offer(&document_id).await;
+            }
+            Message::DocUnavailable { document_id, .. } => {
+                self.unavailable.insert(document_id);
+            }
+            Message::Refused { document_id, changes, reason_zh, .. } => {
+                let hashes: Vec<ChangeHash> = changes.into_iter().map(ChangeHash).collect();
+                let mut events = Vec::new();
+                if let Some(doc) = self.docs.get_mut(&document_id) {
+                    let (rebuilt, lost) = roll_back(doc, &hashes).unwrap();
+                    // A fresh actor: the refused sequence numbers are burnt.
+                    self.device[0] = self.device[0].wrapping_add(1);
+                    *doc = rebuilt.with_actor(actor_for(&self.user_id, self.device));
+                    events = lost;
+                }
+                self.states.insert(document_id.clone(), SyncState::new());
+                self.refusals.push(Refusal { document_id, reason_zh, events });
+            }
+            other => panic!("unexpected message {other:?}"),
+        }
+        true
+    }
+
+    /// Handles messages until `done` holds; false if the server went quiet
+    /// for `quiet` first.
+    pub async fn pump_until(&mut self, quiet: Duration, done: impl Fn(&Device) -> bool) -> bool {
+        while !done(self) {
+            if !self.step(quiet).await {
+                return done(self);
+            }
+        }
+        true
+    }
+
+    /// How many documents on the device hold a whole case.
+    pub fn whole_cases(&self) -> usize {
+        self.whole.len()
+    }
+
+    pub fn case(&self, id: &str) -> Option<CaseDoc> {
+        self.docs.get(id).and_then(|d| domain::doc::read(d).ok())
+    }
+
+    /// Records an event on `id` locally (offline-first) and offers it.
+    pub async fn record(&mut self, id: &str, at_ms: i64, kind: EventKind) -> String {
+        self.next_event += 1;
+        let event_id = format!("{}-{}-{}", self.storage_id, self.device[0], self.next_event);
+        let doc = self.docs.get_mut(id).expect("document on device");
+        domain::doc::record(doc, event_id.clone(), &self.user_id, at_ms, kind).unwrap();
+        self.offer(id).await;
+        event_id
+    }
+
+    /// Creates a case on the device and offers it.
+    pub async fn create(&mut self, case: &CaseDoc) {
+        let doc = domain::doc::create(case, actor_for(&self.user_id, self.device)).unwrap();
+        self.docs.insert(case.id.clone(), doc);
+        self.whole.insert(case.id.clone());
+        self.offer(&case.id).await;
+    }
+
+    /// Whether the server has acknowledged everything of `id`.
+    pub fn in_sync(&self, id: &str) -> bool {
+        let (Some(doc), Some(state)) = (self.docs.get(id), self.states.get(id)) else { return false };
+        let mut doc = doc.clone();
+        state.their_heads.as_ref().is_some_and(|theirs| {
+            let mut theirs = theirs.clone();
+            let mut ours = doc.get_heads();
+            theirs.sort();
+            ours.sort();
+            theirs == ours
+        })
+    }
+
+    /// Changes of `id` the server has acknowledged (ancestors of its heads).
+    pub fn acknowledged(&self, id: &str) -> HashSet<ChangeHash> {
+        let (Some(doc), Some(state)) = (self.docs.get(id), self.states.get(id)) else { return HashSet::new() };
+        let mut doc = doc.clone();
+        let theirs = state.their_heads.clone().unwrap_or_default();
+        let missing: HashSet<ChangeHash> = doc.get_changes(&theirs).iter().map(|c| c.hash()).collect();
+        doc.get_changes(&[]).iter().map(|c| c.hash()).filter(|h| !missing.contains(h)).collect()
+    }
+}
