@@ -3,7 +3,10 @@
 //! `Hydrate`/`Reconcile` derives on [`CaseDoc`]).
 
 use automerge::transaction::Transactable;
-use automerge::{ActorId, AutoCommit, ObjType, ROOT, ReadDoc};
+use std::collections::BTreeSet;
+
+use automerge::{ActorId, AutoCommit, ObjType, Patch, PatchAction, Prop, ROOT, ReadDoc};
+use autosurgeon::hydrate_prop;
 
 use crate::DomainError;
 use crate::case::CaseDoc;
@@ -33,6 +36,108 @@ pub fn read(doc: &AutoCommit) -> Result<CaseDoc, DomainError> {
     Ok(case)
 }
 
+/// What a set of patches touched: top-level keys, and event ids (a whole
+/// new or replaced `events` map counts as the key `events`).
+#[derive(Debug, Default)]
+pub struct Touched {
+    pub keys: BTreeSet<String>,
+    pub events: BTreeSet<String>,
+}
+
+impl Touched {
+    pub fn of(patches: &[Patch]) -> Touched {
+        let mut touched = Touched::default();
+        for patch in patches {
+            match (patch.path.as_slice(), &patch.action) {
+                ([], PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key }) => {
+                    touched.keys.insert(key.clone());
+                }
+                ([(_, Prop::Map(root))], PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key })
+                    if root == "events" =>
+                {
+                    touched.events.insert(key.clone());
+                }
+                ([(_, Prop::Map(root)), (_, Prop::Map(id)), ..], _) if root == "events" => {
+                    touched.events.insert(id.clone());
+                }
+                ([(_, Prop::Map(root)), ..], _) => {
+                    touched.keys.insert(root.clone());
+                }
+                _ => {
+                    touched.keys.insert(String::new());
+                }
+            }
+        }
+        touched
+    }
+}
+
+/// `before` brought up to date with `doc` by reading only what `touched`
+/// names: a case with a thousand events is not read whole for one more.
+pub fn reread(doc: &AutoCommit, before: &CaseDoc, touched: &Touched) -> Result<CaseDoc, DomainError> {
+    if touched.keys.contains("events") || touched.keys.contains("") {
+        return read(doc);
+    }
+    let mut case = before.clone();
+    for key in &touched.keys {
+        let key = key.as_str();
+        match key {
+            "schema" => case.schema = hydrate_prop(doc, ROOT, key)?,
+            "id" => case.id = hydrate_prop(doc, ROOT, key)?,
+            "number" => case.number = hydrate_prop(doc, ROOT, key)?,
+            "created_ms" => case.created_ms = hydrate_prop(doc, ROOT, key)?,
+            "district" => case.district = hydrate_prop(doc, ROOT, key)?,
+            "enterprise" => case.enterprise = hydrate_prop(doc, ROOT, key)?,
+            "contact" => case.contact = hydrate_prop(doc, ROOT, key)?,
+            "appeal" => case.appeal = hydrate_prop(doc, ROOT, key)?,
+            // Keys outside the schema are the caller's to refuse.
+            _ => {}
+        }
+    }
+    if !touched.events.is_empty() {
+        let Some((automerge::Value::Object(ObjType::Map), events)) = doc.get(ROOT, "events")? else {
+            return read(doc);
+        };
+        for id in &touched.events {
+            if doc.get(&events, id.as_str())?.is_none() {
+                case.events.remove(id);
+                continue;
+            }
+            let event: Event = hydrate_prop(doc, &events, id.as_str())?;
+            if event.id != *id {
+                return Err(DomainError::Document(format!("event key {id} does not match its id")));
+            }
+            case.events.insert(id.clone(), event);
+        }
+    }
+    Ok(case)
+}
+
+/// The ids of the events nobody has appended after yet, read straight from
+/// the document (see [`CaseDoc::heads`]) without reading whole events.
+pub fn event_heads(doc: &AutoCommit) -> Result<Vec<String>, DomainError> {
+    let Some((automerge::Value::Object(ObjType::Map), events)) = doc.get(ROOT, "events")? else {
+        return Ok(vec![]);
+    };
+    let mut ids = BTreeSet::new();
+    let mut followed = BTreeSet::new();
+    for id in doc.keys(&events) {
+        if let Some((automerge::Value::Object(ObjType::Map), event)) = doc.get(&events, id.as_str())?
+            && let Some((automerge::Value::Object(ObjType::List), after)) = doc.get(&event, "after")?
+        {
+            for i in 0..doc.length(&after) {
+                if let Some((automerge::Value::Scalar(s), _)) = doc.get(&after, i)?
+                    && let automerge::ScalarValue::Str(text) = s.as_ref()
+                {
+                    followed.insert(text.to_string());
+                }
+            }
+        }
+        ids.insert(id);
+    }
+    Ok(ids.into_iter().filter(|id| !followed.contains(id)).collect())
+}
+
 /// Appends one event under its id, touching nothing else in the document.
 pub fn append(doc: &mut AutoCommit, event: &Event) -> Result<(), DomainError> {
     let events = match doc.get(ROOT, "events")? {
@@ -59,8 +164,7 @@ pub fn record(
     at_ms: i64,
     kind: EventKind,
 ) -> Result<Event, DomainError> {
-    let case = read(doc)?;
-    let event = next_event(&case, id, author, at_ms, kind);
+    let event = Event { id, author: author.to_string(), at_ms, after: event_heads(doc)?, kind };
     append(doc, &event)?;
     Ok(event)
 }

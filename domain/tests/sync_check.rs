@@ -54,7 +54,10 @@ fn changes_from(server: &mut AutoCommit, user: &User, edit: impl FnOnce(&mut Aut
 }
 
 fn check(server: &mut AutoCommit, user: &User, bytes: &[u8]) -> Result<Option<domain::sync::Checked>, Rejection> {
-    check_incoming(server, &doc_id(), &[bytes], user).map_err(|(_, why)| why)
+    let case = doc::read(server).ok();
+    let state = case.as_ref().map(|c| c.state());
+    let known = case.as_ref().zip(state.as_ref());
+    check_incoming(server, known, &doc_id(), &[bytes], user).map_err(|(_, why)| why)
 }
 
 #[test]
@@ -62,11 +65,12 @@ fn the_lead_officer_may_reply_and_the_server_copy_is_untouched() {
     let mut server = server_copy();
     let heads = server.get_heads();
     let o = officer();
-    let (_, bytes) = changes_from(&mut server, &o, |d| {
+    let (device, bytes) = changes_from(&mut server, &o, |d| {
         record(d, "reply", &o, EventKind::ReplyOnline { text: "已答复".into() });
     });
     let checked = check(&mut server, &o, &bytes).unwrap().unwrap();
     assert_eq!(checked.changes.len(), 1);
+    assert_eq!(checked.case, doc::read(&device).unwrap(), "reading only what changed gives the whole case");
     assert!(checked.case.events.contains_key("reply"));
     assert_eq!(server.get_heads(), heads, "the check works on a fork");
 }
@@ -127,7 +131,8 @@ fn rewriting_a_recorded_event_or_the_number_is_refused() {
         d.delete(&events, "submit").unwrap();
         d.commit();
     });
-    assert!(matches!(check(&mut server, &c, &bytes).unwrap_err(), Rejection::EventRewritten(_)));
+    let why = check(&mut server, &c, &bytes).unwrap_err();
+    assert!(matches!(why, Rejection::EventRewritten(_)), "{why:?}");
     let (_, bytes) = changes_from(&mut server, &c, |d| doc::set_number(d, "HZ-2026-999999").unwrap());
     assert_eq!(check(&mut server, &c, &bytes).unwrap_err(), Rejection::Denied(Denied::ServerOnly));
 }
@@ -183,7 +188,8 @@ fn rollback_removes_refused_changes_and_their_descendants_and_returns_their_even
         record(d, "resolve", &f, resolve());
         record(d, "info", &f, EventKind::AddInfo { text: "补充".into(), attachments: vec![] });
     });
-    let refused = check_incoming(&mut server, &doc_id(), &[&bytes], &f).unwrap_err().0;
+    let case = doc::read(&server).unwrap();
+    let refused = check_incoming(&mut server, Some((&case, &case.state())), &doc_id(), &[&bytes], &f).unwrap_err().0;
     let (mut rebuilt, lost) = roll_back(&mut device, &refused).unwrap();
     let mut lost_ids: Vec<_> = lost.iter().map(|e| e.id.as_str()).collect();
     lost_ids.sort();

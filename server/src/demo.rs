@@ -231,7 +231,8 @@ pub fn seed(store: &Store, anchor: Day) -> Result<usize, ServerError> {
         tell(&mut story, &case, stage, i, &mut rng)?;
         let number = store.next_case_number(start.year())?;
         doc::set_number(&mut story.doc, &number)?;
-        let row = CaseRow::of(&doc::read(&story.doc)?, &story.doc.get_heads());
+        let case = doc::read(&story.doc)?;
+        let row = CaseRow::of(&case, &case.state(), &story.doc.get_heads());
         store.put_case(&row, &story.doc.save())?;
     }
     Ok(DEMO_CASES)

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use common::client::{Device, sign_in};
 use common::start;
+use domain::event::{Channel, EventKind};
 use domain::permission::{CaseParties, may_read};
 use server::demo;
 
@@ -58,4 +59,90 @@ async fn every_user_receives_exactly_the_cases_they_may_read() {
             assert!(device.case(id).is_some(), "{} holds a whole case", account.login);
         }
     }
+}
+
+fn has_event(d: &Device, id: &str, event: &str) -> bool {
+    d.case(id).is_some_and(|c| c.events.contains_key(event))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_case_is_numbered_and_a_refused_change_reaches_only_its_author() {
+    let server = start(false).await;
+    let now = server.clock.now_ms();
+    let id = domain::sync::DocumentId::from_bytes([5; 16]).to_string();
+    let ent_user = server.store.user_by_login("qiye01").unwrap().unwrap().0.user;
+    assert_eq!(ent_user.org.as_deref(), Some("ent-000"));
+
+    // The enterprise files offline, then connects: the server numbers it.
+    let mut ent = Device::new(&ent_user.id, "ent-phone", 1);
+    ent.create(&common::new_case(&id, "ent-000", "boluo")).await;
+    let submit = ent.record(&id, now, EventKind::Submit).await;
+    ent.connect(server.addr, &sign_in(server.addr, "qiye01").await).await;
+    assert!(ent.pump_until(QUIET, |d| d.case(&id).unwrap().number.is_some() && d.in_sync(&id)).await);
+    assert_eq!(ent.case(&id).unwrap().number.as_deref(), Some("HZ-2026-000001"));
+
+    // The district's coordinator receives it and routes it online.
+    let mut coord = Device::new("coord-boluo", "coord-laptop", 2);
+    coord.connect(server.addr, &sign_in(server.addr, "xietiao-boluo").await).await;
+    assert!(coord.pump_until(QUIET, |d| has_event(d, &id, &submit)).await);
+    let route = EventKind::Route { lead_department: "natres".into(), assisting: vec![], channel: Channel::Online };
+    let route = coord.record(&id, now, route).await;
+    assert!(coord.pump_until(QUIET, |d| d.in_sync(&id)).await);
+
+    let mut officer = Device::new("officer-natres", "natres-pc", 3);
+    officer.connect(server.addr, &sign_in(server.addr, "bumen-natres").await).await;
+    assert!(officer.pump_until(QUIET, |d| has_event(d, &id, &route)).await);
+    assert!(ent.pump_until(QUIET, |d| has_event(d, &id, &route)).await);
+
+    // The enterprise resolves its own case: refused, rolled back, flagged.
+    let resolve = ent.record(&id, now, EventKind::Resolve { summary: "自己解决".into(), evidence: vec![] }).await;
+    assert!(ent.pump_until(QUIET, |d| !d.refusals.is_empty()).await);
+    let refusal = &ent.refusals[0];
+    assert_eq!(refusal.reason_zh, "您的角色不能执行此操作");
+    assert_eq!(refusal.events.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), [resolve.as_str()]);
+    assert!(!has_event(&ent, &id, &resolve), "rolled back on the device");
+
+    // A later, allowed change goes through; the others get it, never the refused one.
+    let info = EventKind::AddInfo { text: "补充材料".into(), attachments: vec![] };
+    let info = ent.record(&id, now, info).await;
+    assert!(ent.pump_until(QUIET, |d| d.in_sync(&id)).await);
+    for other in [&mut officer, &mut coord] {
+        assert!(other.pump_until(QUIET, |d| has_event(d, &id, &info)).await);
+        assert!(!has_event(other, &id, &resolve));
+        assert!(other.refusals.is_empty());
+    }
+    assert_eq!(server.store.refusal_count().unwrap(), 1);
+    let (mut stored, _) = server.store.load_document(&id).unwrap().unwrap();
+    let mut on_device = ent.docs[&id].clone();
+    assert_eq!(stored.get_heads(), on_device.get_heads(), "server and device agree");
+    assert!(!domain::doc::read(&stored).unwrap().events.contains_key(&resolve));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_cannot_write_to_a_case_they_may_not_read() {
+    let server = start(false).await;
+    let now = server.clock.now_ms();
+    let id = domain::sync::DocumentId::from_bytes([6; 16]).to_string();
+    let mut ent = Device::new("user-ent-000", "ent-phone", 1);
+    ent.create(&common::new_case(&id, "ent-000", "boluo")).await;
+    ent.record(&id, now, EventKind::Submit).await;
+    ent.connect(server.addr, &sign_in(server.addr, "qiye01").await).await;
+    assert!(ent.pump_until(QUIET, |d| d.in_sync(&id)).await);
+
+    // Another enterprise got hold of the document (say, a copied file) and
+    // appends to it under its own identity.
+    let mut other = Device::new("user-ent-001", "other-phone", 2);
+    let mut copy = ent.docs.get_mut(&id).unwrap().fork();
+    copy.set_actor(domain::sync::actor_for("user-ent-001", [2; 8]));
+    other.docs.insert(id.clone(), copy);
+    other.connect(server.addr, &sign_in(server.addr, "qiye02").await).await;
+    let info = other.record(&id, now, EventKind::AddInfo { text: "冒充".into(), attachments: vec![] }).await;
+    // The server does not engage with a document the user may not read …
+    assert!(other.pump_until(QUIET, |d| d.unavailable.contains(&id)).await);
+    // … and changes pushed at it anyway are refused.
+    other.push_all(&id).await;
+    assert!(other.pump_until(QUIET, |d| !d.refusals.is_empty()).await);
+    assert_eq!(other.refusals[0].reason_zh, "您不是该案件的当事方");
+    let (stored, _) = server.store.load_document(&id).unwrap().unwrap();
+    assert!(!domain::doc::read(&stored).unwrap().events.contains_key(&info));
 }

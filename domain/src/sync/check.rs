@@ -3,18 +3,19 @@
 //! made under the sender's own actor, touches only the case schema, keeps
 //! recorded events as they were, and is allowed by [`authorize`].
 
-use automerge::{AutoCommit, ChangeHash, Patch, PatchAction, Prop, ReadDoc};
+use automerge::{AutoCommit, ChangeHash};
 
 use crate::DomainError;
 use crate::case::{CaseDoc, SCHEMA_VERSION};
-use crate::doc;
+use crate::doc::{self, Touched};
 use crate::event::Event;
 use crate::permission::{Action, CaseParties, Denied, Field, User, authorize};
+use crate::status::CaseState;
 use crate::sync::actor_belongs;
 
 /// The top-level keys of a case document (see [`CaseDoc`]).
-const CASE_KEYS: [&str; 9] = ["schema", "id", "number", "created_ms", "district", "enterprise", "contact", "appeal", "events"];
-
+const CASE_KEYS: [&str; 9] =
+    ["schema", "id", "number", "created_ms", "district", "enterprise", "contact", "appeal", "events"];
 
 /// Changes that passed the check, and the case as they leave it.
 #[derive(Debug)]
@@ -82,10 +83,12 @@ pub type Refusal = (Vec<ChangeHash>, Rejection);
 
 /// Checks `chunks` (the change bytes of one sync message) from `user`
 /// against `current`, the server's copy of document `document_id` (empty if
-/// the server has never seen it). Returns `None` when nothing in them is new.
-/// `current` itself is never modified.
+/// the server has never seen it), which holds `known`: the case and its
+/// derived state (the caller keeps them; `None` for an empty document). Returns `None` when nothing in
+/// them is new. `current` itself is never modified.
 pub fn check_incoming(
     current: &mut AutoCommit,
+    known: Option<(&CaseDoc, &CaseState)>,
     document_id: &str,
     chunks: &[&[u8]],
     user: &User,
@@ -108,41 +111,33 @@ pub fn check_incoming(
     }
     let before_heads = current.get_heads();
     let after_heads = fork.get_heads();
-    if let Some(key) = foreign_key(fork.diff(&before_heads, &after_heads)) {
+    let touched = Touched::of(&fork.diff(&before_heads, &after_heads));
+    if let Some(key) = touched.keys.iter().find(|k| !CASE_KEYS.contains(&k.as_str())) {
+        let key = if key.is_empty() { "(root)".to_string() } else { key.clone() };
         return Err(refuse(Rejection::UnknownKey(key)));
     }
-    let after = doc::read(&fork).map_err(|e| refuse(Rejection::Malformed(e.to_string())))?;
+    let after = match &known {
+        Some((before, _)) => doc::reread(&fork, before, &touched),
+        None => doc::read(&fork),
+    }
+    .map_err(|e| refuse(Rejection::Malformed(e.to_string())))?;
     if after.id != document_id || after.schema != SCHEMA_VERSION {
         return Err(refuse(Rejection::Malformed("document id or schema".into())));
     }
-    let created = before_heads.is_empty();
-    if created {
-        check_new_case(&after, user).map_err(refuse)?;
-    } else {
-        let before = doc::read(current).map_err(|e| refuse(Rejection::Malformed(e.to_string())))?;
-        check_edit(&before, &after, user).map_err(refuse)?;
+    let created = known.is_none();
+    match known {
+        None => check_new_case(&after, user).map_err(refuse)?,
+        Some((before, state)) => check_edit(before, state, &after, user).map_err(refuse)?,
     }
     Ok(Some(Checked { changes: hashes, case: after, created }))
-}
-
-/// The first root key a patch touches that is not part of the case schema.
-fn foreign_key(patches: Vec<Patch>) -> Option<String> {
-    patches.into_iter().find_map(|patch| {
-        let root = match (patch.path.first(), &patch.action) {
-            (Some((_, Prop::Map(key))), _) => key.clone(),
-            (None, PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key }) => key.clone(),
-            (None, _) => return Some("(root)".into()),
-            (Some((_, Prop::Seq(_))), _) => return Some("(root)".into()),
-        };
-        (!CASE_KEYS.contains(&root.as_str())).then_some(root)
-    })
 }
 
 fn check_new_case(case: &CaseDoc, user: &User) -> Result<(), Rejection> {
     if case.number.is_some() {
         return Err(Rejection::Denied(Denied::ServerOnly));
     }
-    let valid = |same: bool| if same { Ok(()) } else { Err(Rejection::Malformed("fields not in canonical form".into())) };
+    let valid =
+        |same: bool| if same { Ok(()) } else { Err(Rejection::Malformed("fields not in canonical form".into())) };
     valid(case.enterprise.clone().validate().map_err(Rejection::Invalid)? == case.enterprise)?;
     valid(case.contact.clone().validate().map_err(Rejection::Invalid)? == case.contact)?;
     valid(case.appeal.clone().validate().map_err(Rejection::Invalid)? == case.appeal)?;
@@ -152,10 +147,10 @@ fn check_new_case(case: &CaseDoc, user: &User) -> Result<(), Rejection> {
     let state = empty.state();
     let parties = CaseParties { enterprise: &case.enterprise.id, district: &case.district, state: &state };
     authorize(user, &parties, Action::Edit(Field::Appeal)).map_err(Rejection::Denied)?;
-    new_events(&empty, case, user)
+    new_events(&empty, &parties, case, user)
 }
 
-fn check_edit(before: &CaseDoc, after: &CaseDoc, user: &User) -> Result<(), Rejection> {
+fn check_edit(before: &CaseDoc, state: &CaseState, after: &CaseDoc, user: &User) -> Result<(), Rejection> {
     let fixed = [
         ("schema", before.schema == after.schema),
         ("id", before.id == after.id),
@@ -166,8 +161,7 @@ fn check_edit(before: &CaseDoc, after: &CaseDoc, user: &User) -> Result<(), Reje
     if let Some((field, _)) = fixed.iter().find(|(_, same)| !same) {
         return Err(Rejection::Immutable(field));
     }
-    let state = before.state();
-    let parties = CaseParties { enterprise: &before.enterprise.id, district: &before.district, state: &state };
+    let parties = CaseParties { enterprise: &before.enterprise.id, district: &before.district, state };
     let edits = [
         (Field::CaseNumber, before.number != after.number),
         (Field::Contact, before.contact != after.contact),
@@ -182,19 +176,17 @@ fn check_edit(before: &CaseDoc, after: &CaseDoc, user: &User) -> Result<(), Reje
     if before.appeal != after.appeal {
         after.appeal.clone().validate().map_err(Rejection::Invalid)?;
     }
-    new_events(before, after, user)
+    new_events(before, &parties, after, user)
 }
 
 /// Recorded events stay as they were; each new one is the user's and allowed.
-fn new_events(before: &CaseDoc, after: &CaseDoc, user: &User) -> Result<(), Rejection> {
+fn new_events(before: &CaseDoc, parties: &CaseParties<'_>, after: &CaseDoc, user: &User) -> Result<(), Rejection> {
     if let Some(id) = before.events.iter().find(|(id, e)| after.events.get(*id) != Some(e)).map(|(id, _)| id) {
         return Err(Rejection::EventRewritten(id.clone()));
     }
-    let state = before.state();
-    let parties = CaseParties { enterprise: &before.enterprise.id, district: &before.district, state: &state };
     let added = after.events.values().filter(|e| !before.events.contains_key(&e.id));
     for event in added {
-        check_event(event, user, &parties)?;
+        check_event(event, user, parties)?;
     }
     Ok(())
 }

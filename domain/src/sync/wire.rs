@@ -16,16 +16,38 @@ const MAX_DEPTH: usize = 8;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Message {
     /// First message of a client: who it is and where it keeps documents.
-    Join { sender_id: String, storage_id: Option<String>, protocol_versions: Vec<String> },
+    Join {
+        sender_id: String,
+        storage_id: Option<String>,
+        protocol_versions: Vec<String>,
+    },
     /// The server's answer to `Join`.
-    Peer { sender_id: String, target_id: String, storage_id: Option<String> },
+    Peer {
+        sender_id: String,
+        target_id: String,
+        storage_id: Option<String>,
+    },
     /// Asks for a document the sender does not have yet.
-    Request { sender_id: String, target_id: String, document_id: String, data: Vec<u8> },
+    Request {
+        sender_id: String,
+        target_id: String,
+        document_id: String,
+        data: Vec<u8>,
+    },
     /// One Automerge sync message for one document.
-    Sync { sender_id: String, target_id: String, document_id: String, data: Vec<u8> },
+    Sync {
+        sender_id: String,
+        target_id: String,
+        document_id: String,
+        data: Vec<u8>,
+    },
     /// The document does not exist or the sender may not read it (one answer
     /// for both, so its existence does not leak).
-    DocUnavailable { sender_id: String, target_id: String, document_id: String },
+    DocUnavailable {
+        sender_id: String,
+        target_id: String,
+        document_id: String,
+    },
     /// Changes the server refused: the client keeps them flagged, never relayed.
     Refused {
         sender_id: String,
@@ -35,9 +57,13 @@ pub enum Message {
         reason_zh: String,
         reason_en: String,
     },
-    Error { message: String },
+    Error {
+        message: String,
+    },
     /// A type this side does not handle (ephemeral, heads-changed, …).
-    Other { kind: String },
+    Other {
+        kind: String,
+    },
 }
 
 impl Message {
@@ -179,7 +205,9 @@ fn read(d: &mut Decoder<'_>) -> Result<Message, minicbor::decode::Error> {
     Ok(match kind.as_str() {
         "join" => Message::Join { sender_id: sender()?, storage_id: f.storage_id, protocol_versions: f.versions },
         "peer" => Message::Peer { sender_id: sender()?, target_id: target()?, storage_id: f.storage_id },
-        "request" => Message::Request { sender_id: sender()?, target_id: target()?, document_id: document()?, data: data()? },
+        "request" => {
+            Message::Request { sender_id: sender()?, target_id: target()?, document_id: document()?, data: data()? }
+        }
         "sync" => Message::Sync { sender_id: sender()?, target_id: target()?, document_id: document()?, data: data()? },
         "doc-unavailable" => {
             Message::DocUnavailable { sender_id: sender()?, target_id: target()?, document_id: document()? }
@@ -245,7 +273,11 @@ mod tests {
     fn all() -> Vec<Message> {
         let (s, t, doc) = ("client-1".to_string(), "server".to_string(), "2ZAK5tnGpE1gQrUSGJdZq5Z2zzjH".to_string());
         vec![
-            Message::Join { sender_id: s.clone(), storage_id: Some("st-1".into()), protocol_versions: vec!["1".into()] },
+            Message::Join {
+                sender_id: s.clone(),
+                storage_id: Some("st-1".into()),
+                protocol_versions: vec!["1".into()],
+            },
             Message::Join { sender_id: s.clone(), storage_id: None, protocol_versions: vec!["1".into()] },
             Message::Peer { sender_id: t.clone(), target_id: s.clone(), storage_id: Some("server-st".into()) },
             Message::Request { sender_id: s.clone(), target_id: t.clone(), document_id: doc.clone(), data: vec![1, 2] },

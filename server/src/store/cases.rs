@@ -5,6 +5,7 @@
 use automerge::ChangeHash;
 use domain::case::CaseDoc;
 use domain::permission::{Role, User};
+use domain::status::CaseState;
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::Store;
@@ -27,8 +28,7 @@ pub struct CaseRow {
 }
 
 impl CaseRow {
-    pub fn of(case: &CaseDoc, heads: &[ChangeHash]) -> CaseRow {
-        let state = case.state();
+    pub fn of(case: &CaseDoc, state: &CaseState, heads: &[ChangeHash]) -> CaseRow {
         let departments: Vec<&str> =
             state.flow.lead_department.iter().chain(&state.flow.assisting).map(String::as_str).collect();
         CaseRow {

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use automerge::ChangeHash;
 use automerge::sync::{Message as SyncMessage, State as SyncState, SyncDoc};
-use domain::permission::{CaseParties, Denied, User, may_read};
+use domain::permission::{Denied, User, may_read};
 use domain::sync::wire::{Message, PROTOCOL_VERSION};
 use domain::sync::{Checked, DocumentId, Rejection, check_incoming};
 use tokio::sync::Mutex as AsyncMutex;
@@ -96,9 +96,8 @@ impl Hub {
                 }
                 self.join(conn, sender_id, storage_id).await
             }
-            Message::Sync { document_id, data, .. } | Message::Request { document_id, data, .. } => {
-                self.sync(conn, &document_id, &data).await
-            }
+            Message::Sync { document_id, data, .. } => self.sync(conn, &document_id, &data, false).await,
+            Message::Request { document_id, data, .. } => self.sync(conn, &document_id, &data, true).await,
             _ => Ok(()),
         }
     }
@@ -115,7 +114,10 @@ impl Hub {
             c.storage_key = storage_key.clone();
         }
         let target_id = self.peer_of(conn).unwrap_or_default();
-        self.send(conn, Message::Peer { sender_id: SERVER_PEER.into(), target_id, storage_id: Some(SERVER_PEER.into()) });
+        self.send(
+            conn,
+            Message::Peer { sender_id: SERVER_PEER.into(), target_id, storage_id: Some(SERVER_PEER.into()) },
+        );
         let store = self.store.clone();
         let reader = user.clone();
         let (cases, states) = blocking(move || {
@@ -142,7 +144,10 @@ impl Hub {
         Ok(())
     }
 
-    async fn sync(&self, conn: ConnId, id: &str, data: &[u8]) -> Result<(), ServerError> {
+    /// One sync message for document `id`. A `request` is for a document
+    /// the client lacks; a `sync` for a document the server lacks is a case
+    /// being created, so the exchange starts and the check decides.
+    async fn sync(&self, conn: ConnId, id: &str, data: &[u8], request: bool) -> Result<(), ServerError> {
         let Some(user) = self.user_of(conn) else { return Ok(()) };
         let unavailable = || self.send_unavailable(conn, id);
         if self.peer_of(conn).is_none() || DocumentId::parse(id).is_err() {
@@ -161,17 +166,17 @@ impl Hub {
         let live = &mut *guard;
         live.last_used = Instant::now();
         let readable = live.readable_by(&user);
+        let creating = live.case.is_none() && !request;
         let chunks: Vec<&[u8]> = message.changes.iter().collect();
-        match check_incoming(&mut live.doc, id, &chunks, &user) {
-            Ok(Some(checked)) if readable || checked.created => {
-                self.accept(conn, id, live, message, checked).await
-            }
+        let known = live.case.as_ref().map(|(case, state)| (case, state));
+        match check_incoming(&mut live.doc, known, id, &chunks, &user) {
+            Ok(Some(checked)) if readable || checked.created => self.accept(conn, id, live, message, checked).await,
             Ok(Some(checked)) => {
                 self.refuse(conn, &user, id, live, &checked.changes, Rejection::Denied(Denied::NotAParty)).await?;
                 unavailable();
                 Ok(())
             }
-            Ok(None) if readable => {
+            Ok(None) if readable || creating => {
                 let before = self.peer_state(conn, id, live).await?.shared_heads.clone();
                 let Some(state) = live.peers.get_mut(&conn) else { return Ok(()) };
                 live.doc.sync().receive_sync_message(state, message)?;
@@ -222,8 +227,9 @@ impl Hub {
         }
         let changes: Vec<Vec<u8>> =
             hashes.iter().filter_map(|h| live.doc.get_change_by_hash(h)).map(|c| c.raw_bytes().to_vec()).collect();
-        let row = CaseRow::of(&case, &live.doc.get_heads());
-        live.case = Some(case);
+        let state = case.state();
+        let row = CaseRow::of(&case, &state, &live.doc.get_heads());
+        live.case = Some((case, state));
         live.uncompacted += changes.len();
         let snapshot = (live.uncompacted >= COMPACT_AFTER).then(|| live.doc.save());
         let store = self.store.clone();
@@ -293,16 +299,19 @@ impl Hub {
             let target_id = self.peer_of(conn).unwrap_or_default();
             self.send(
                 conn,
-                Message::Sync { sender_id: SERVER_PEER.into(), target_id, document_id: id.into(), data: message.encode() },
+                Message::Sync {
+                    sender_id: SERVER_PEER.into(),
+                    target_id,
+                    document_id: id.into(),
+                    data: message.encode(),
+                },
             );
         }
     }
 
     /// Offers the new state to every other connection that may read it.
     fn relay(&self, id: &str, live: &mut LiveDoc, except: ConnId) {
-        let Some(case) = live.case.as_ref() else { return };
-        let state = case.state();
-        let parties = CaseParties { enterprise: &case.enterprise.id, district: &case.district, state: &state };
+        let Some(parties) = live.parties() else { return };
         let Ok(conns) = self.conns.read() else { return };
         let readers: Vec<ConnId> = conns
             .iter()
@@ -325,7 +334,7 @@ impl Hub {
         id: &str,
         live: &'a mut LiveDoc,
     ) -> Result<&'a mut SyncState, ServerError> {
-        if !live.peers.contains_key(&conn) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = live.peers.entry(conn) {
             let known = match self.storage_key_of(conn) {
                 Some(key) => {
                     let (store, id) = (self.store.clone(), id.to_string());
@@ -333,8 +342,7 @@ impl Hub {
                 }
                 None => None,
             };
-            let state = known.and_then(|bytes| SyncState::decode(&bytes).ok()).unwrap_or_default();
-            live.peers.insert(conn, state);
+            slot.insert(known.and_then(|bytes| SyncState::decode(&bytes).ok()).unwrap_or_default());
         }
         live.peers.get_mut(&conn).ok_or(ServerError::Poisoned)
     }

@@ -8,6 +8,7 @@ use automerge::AutoCommit;
 use automerge::sync::State as SyncState;
 use domain::case::CaseDoc;
 use domain::permission::{CaseParties, User, may_read};
+use domain::status::CaseState;
 
 use crate::ServerError;
 use crate::store::Store;
@@ -16,8 +17,9 @@ pub type ConnId = u64;
 
 pub struct LiveDoc {
     pub doc: AutoCommit,
-    /// What `doc` holds; `None` while the document does not exist yet.
-    pub case: Option<CaseDoc>,
+    /// What `doc` holds and its derived state; `None` while the document
+    /// does not exist yet.
+    pub case: Option<(CaseDoc, CaseState)>,
     pub peers: HashMap<ConnId, SyncState>,
     /// Changes appended to the store since the last snapshot.
     pub uncompacted: usize,
@@ -28,15 +30,26 @@ impl LiveDoc {
     /// Loads a case from the store, or an empty document if there is none.
     pub fn load(store: &Store, id: &str) -> Result<LiveDoc, ServerError> {
         let (mut doc, uncompacted) = store.load_document(id)?.unwrap_or_default();
-        let case = if doc.get_heads().is_empty() { None } else { Some(domain::doc::read(&doc)?) };
+        let case = if doc.get_heads().is_empty() {
+            None
+        } else {
+            let case = domain::doc::read(&doc)?;
+            let state = case.state();
+            Some((case, state))
+        };
         Ok(LiveDoc { doc, case, peers: HashMap::new(), uncompacted, last_used: Instant::now() })
     }
 
-    pub fn readable_by(&self, user: &User) -> bool {
-        self.case.as_ref().is_some_and(|case| {
-            let state = case.state();
-            may_read(user, &CaseParties { enterprise: &case.enterprise.id, district: &case.district, state: &state })
+    pub fn parties(&self) -> Option<CaseParties<'_>> {
+        self.case.as_ref().map(|(case, state)| CaseParties {
+            enterprise: &case.enterprise.id,
+            district: &case.district,
+            state,
         })
+    }
+
+    pub fn readable_by(&self, user: &User) -> bool {
+        self.parties().is_some_and(|parties| may_read(user, &parties))
     }
 }
 

@@ -136,6 +136,27 @@ impl Device {
         }
     }
 
+    /// Sends every change of `id` in one sync message, unasked (as a forged
+    /// client would, skipping the protocol's exchange of heads).
+    pub async fn push_all(&mut self, id: &str) {
+        let doc = self.docs.get_mut(id).expect("document on device");
+        let message = SyncMessage {
+            heads: doc.get_heads(),
+            need: vec![],
+            have: vec![],
+            changes: doc.save().into(),
+            flags: None,
+            version: automerge::sync::MessageVersion::V1,
+        };
+        let sync = Message::Sync {
+            sender_id: self.peer_id.clone(),
+            target_id: server::sync::SERVER_PEER.into(),
+            document_id: id.into(),
+            data: message.encode(),
+        };
+        self.send(sync).await;
+    }
+
     /// Asks for a document by id (as an automerge-repo peer would).
     pub async fn request(&mut self, id: &str) {
         let mut empty = AutoCommit::new();
@@ -172,9 +193,10 @@ impl Device {
         let Some(message) = self.next_message(wait).await else { return false };
         match message {
             Message::Sync { document_id, data, .. } => {
-                let doc = self.docs.entry(document_id.clone()).or_insert_with(|| {
-                    AutoCommit::new().with_actor(actor_for(&self.user_id, self.device))
-                });
+                let doc = self
+                    .docs
+                    .entry(document_id.clone())
+                    .or_insert_with(|| AutoCommit::new().with_actor(actor_for(&self.user_id, self.device)));
                 let state = self.states.entry(document_id.clone()).or_default();
                 doc.sync().receive_sync_message(state, SyncMessage::decode(&data).unwrap()).unwrap();
                 if !self.whole.contains(&document_id) && domain::doc::read(doc).is_ok() {

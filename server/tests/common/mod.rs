@@ -79,3 +79,33 @@ pub async fn request(addr: SocketAddr, method: &str, path: &str, headers: &[(&st
 pub async fn get(addr: SocketAddr, path: &str) -> Response {
     request(addr, "GET", path, &[], "").await
 }
+
+/// A valid new case of `enterprise` in `district`, as a device files it.
+pub fn new_case(id: &str, enterprise: &str, district: &str) -> domain::case::CaseDoc {
+    use domain::case::{Appeal, CaseDoc, Contact, Enterprise, SCHEMA_VERSION};
+    CaseDoc {
+        schema: SCHEMA_VERSION,
+        id: id.into(),
+        number: None,
+        created_ms: anchor().start_instant(),
+        district: district.into(),
+        enterprise: Enterprise {
+            id: enterprise.into(),
+            name: "惠州市润发投资有限公司".into(),
+            uscc: "91350100M000100Y43".into(),
+            ownership: "private".into(),
+            size: "medium".into(),
+            industry: "房地产".into(),
+            district: district.into(),
+        },
+        contact: Contact { name: "符先生".into(), phone: "13800000000".into() },
+        appeal: Appeal {
+            title: "夹心地问题".into(),
+            description: "村民拆迁安置和夹心地问题未解决".into(),
+            category: "land".into(),
+            wants_session: false,
+            attachments: vec![],
+        },
+        events: Default::default(),
+    }
+}

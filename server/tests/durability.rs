@@ -1,0 +1,98 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Nothing acknowledged is lost: a client bursts 1,000 changes, the server
+//! process is killed with SIGKILL in the middle, and after a restart every
+//! acknowledged change is there and the client's document converges.
+
+mod common;
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::client::{Device, sign_in};
+use domain::event::EventKind;
+use server::store::Store;
+
+const BURST: usize = 1_000;
+const QUIET: Duration = Duration::from_secs(20);
+
+/// Starts the real server binary on a free loopback port.
+fn spawn_server(dir: &Path) -> (Child, SocketAddr) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_directline"))
+        .args(["--addr", "127.0.0.1:0", "--demo"])
+        .arg("--data")
+        .arg(dir.join("data"))
+        .arg("--dist")
+        .arg(dir.join("dist"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("server printed its address").unwrap();
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.trim_end_matches('/').parse().unwrap();
+        }
+    };
+    // Keep draining its output so it never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, addr)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_changes_survive_sigkill_and_the_rest_are_resent() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("dist")).unwrap();
+    let (mut server, addr) = spawn_server(dir.path());
+    let now = common::anchor().start_instant();
+    let id = domain::sync::DocumentId::from_bytes([8; 16]).to_string();
+
+    let cookie = sign_in(addr, "qiye01").await;
+    let mut ent = Device::new("user-ent-000", "burst-phone", 1);
+    ent.create(&common::new_case(&id, "ent-000", "boluo")).await;
+    ent.record(&id, now, EventKind::Submit).await;
+    ent.connect(addr, &cookie).await;
+    assert!(ent.pump_until(QUIET, |d| d.in_sync(&id)).await);
+
+    let mut acknowledged_at_kill = None;
+    for i in 0..BURST {
+        ent.record(&id, now, EventKind::AddInfo { text: format!("补充第{i}条"), attachments: vec![] }).await;
+        // Take in whatever the server has answered so far, without waiting.
+        while ent.is_connected() && ent.step(Duration::from_millis(1)).await {}
+        if acknowledged_at_kill.is_none() && i >= BURST / 2 {
+            server.kill().unwrap(); // SIGKILL
+            server.wait().unwrap();
+            ent.disconnect();
+            acknowledged_at_kill = Some(ent.acknowledged(&id));
+        }
+    }
+    let acknowledged: HashSet<_> = acknowledged_at_kill.unwrap();
+    assert!(acknowledged.len() > 100, "the server acknowledged part of the burst ({})", acknowledged.len());
+    assert!(acknowledged.len() < BURST, "and not all of it");
+
+    // Straight from the database file the killed process left behind.
+    {
+        let store = Store::open(&dir.path().join("data")).unwrap();
+        let (mut stored, _) = store.load_document(&id).unwrap().unwrap();
+        let missing: Vec<_> = acknowledged.iter().filter(|h| stored.get_change_by_hash(h).is_none()).collect();
+        assert!(missing.is_empty(), "{} acknowledged changes lost", missing.len());
+    }
+
+    let (mut server, addr) = spawn_server(dir.path());
+    ent.connect(addr, &cookie).await;
+    assert!(ent.pump_until(QUIET, |d| d.in_sync(&id)).await, "the client re-sent the rest");
+    let store = Store::open(&dir.path().join("data")).unwrap();
+    let (mut stored, unfolded) = store.load_document(&id).unwrap().unwrap();
+    let mut on_device = ent.docs[&id].clone();
+    assert_eq!(stored.get_heads(), on_device.get_heads());
+    let (stored, on_device) = (domain::doc::read(&stored).unwrap(), domain::doc::read(&on_device).unwrap());
+    assert_eq!(stored, on_device);
+    assert_eq!(stored.events.len(), BURST + 1);
+    assert!(unfolded < 64, "changes are compacted into snapshots ({unfolded} left over)");
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
