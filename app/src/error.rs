@@ -8,6 +8,8 @@ pub enum AppError {
     Domain(#[from] domain::DomainError),
     #[error("无法连接服务器,请检查网络 / cannot reach the server, check the network")]
     Offline,
+    #[error("请先登录 / please sign in first")]
+    SignedOut,
     /// The server's own bilingual message (e.g. a wrong password).
     #[error("{0}")]
     Refused(String),
@@ -22,6 +24,12 @@ impl From<indexed_db_futures::error::Error> for AppError {
 impl From<indexed_db_futures::error::OpenDbError> for AppError {
     fn from(e: indexed_db_futures::error::OpenDbError) -> Self {
         AppError::Storage(e.to_string())
+    }
+}
+
+impl From<automerge::AutomergeError> for AppError {
+    fn from(e: automerge::AutomergeError) -> Self {
+        AppError::Domain(e.into())
     }
 }
 

@@ -18,3 +18,18 @@ pub fn category(code: &str) -> &'static str {
 pub fn date(ms: i64) -> String {
     domain::time::Day::of_instant(ms).to_string()
 }
+
+/// `HH:MM` of an instant, in China (UTC+8, no daylight saving).
+pub fn time(ms: i64) -> String {
+    let minutes = (ms / 60_000 + 8 * 60).rem_euclid(24 * 60);
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// `YYYY-MM-DD HH:MM` of an instant, in China.
+pub fn date_time(ms: i64) -> String {
+    format!("{} {}", date(ms), time(ms))
+}
+
+pub fn department(code: &str) -> &'static str {
+    name(&directory::DEPARTMENTS, code)
+}

@@ -8,6 +8,7 @@ mod labels;
 mod pages;
 mod session;
 mod storage;
+mod sync;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -15,8 +16,10 @@ use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 
 use session::{Identity, IdentitySignal};
+use sync::{SyncHandle, SyncStatus};
 
 fn main() {
+    register_service_worker();
     leptos::mount::mount_to_body(App);
     // The static shell in index.html painted while the wasm loaded; the
     // app has taken over now.
@@ -25,10 +28,25 @@ fn main() {
     }
 }
 
+/// The service worker (generated at build time, see
+/// scripts/service-worker.sh) lets the app open with no network.
+fn register_service_worker() {
+    if let Some(window) = web_sys::window() {
+        // Without service workers (old browser, insecure origin) the app
+        // still works while online.
+        let _ = window.navigator().service_worker().register("/sw.js");
+    }
+}
+
 #[component]
 fn App() -> impl IntoView {
     let identity: IdentitySignal = RwSignal::new(None);
     provide_context(identity);
+    let sync = SyncHandle::start();
+    provide_context(sync.clone());
+    let status = sync.status;
+    // Whoever is signed in is whom the engine syncs for.
+    Effect::new(move |_| sync.set_identity(identity.get()));
     // The identity of the last sign-in comes from the device, not the
     // network, so the app opens as that user offline.
     spawn_local(async move {
@@ -46,6 +64,7 @@ fn App() -> impl IntoView {
                         <span class="brand-mark">"直通车"</span>
                         <span class="brand-sub">"惠州市办理企业困难直通车"</span>
                     </A>
+                    <SyncIndicator status />
                     <Account identity />
                 </div>
             </header>
@@ -54,9 +73,25 @@ fn App() -> impl IntoView {
                     <Route path=path!("/") view=pages::case_list::CaseList />
                     <Route path=path!("/new") view=pages::new_appeal::NewAppeal />
                     <Route path=path!("/signin") view=pages::sign_in::SignIn />
+                    <Route path=path!("/case/:id") view=pages::case_view::CaseView />
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// Offline / saved on this device / syncing / synced at HH:MM.
+#[component]
+fn SyncIndicator(status: RwSignal<SyncStatus>) -> impl IntoView {
+    view! {
+        <span
+            class=move || format!("sync-status sync-{}", status.get().key())
+            data-testid="sync-status"
+            data-state=move || status.get().key()
+            role="status"
+        >
+            {move || status.get().zh()}
+        </span>
     }
 }
 

@@ -1,6 +1,7 @@
 //! The device's copy of every case: IndexedDB, one Automerge document per
-//! case plus a small summary for the list. Both are written in one
-//! transaction, so the list never shows a case whose document is missing.
+//! case, a small summary for the list, the sync state with the server, and
+//! changes the server refused. A document and its summary are written in
+//! one transaction, so the list never shows a case whose document is missing.
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
@@ -9,20 +10,26 @@ use indexed_db_futures::typed_array::Uint8Array;
 use serde::{Deserialize, Serialize};
 
 use domain::case::CaseDoc;
+use domain::event::Event;
 use domain::status::Status;
 
 use crate::error::AppError;
 use crate::session::Identity;
 
 const DB_NAME: &str = "directline";
-const DB_VERSION: u8 = 2;
+const DB_VERSION: u8 = 3;
 /// Case id → the document's saved bytes.
 const DOCS: &str = "docs";
 /// Case id → [`CaseSummary`].
 const SUMMARIES: &str = "summaries";
-/// Small device-wide records, e.g. the signed-in identity.
+/// Small device-wide records: the signed-in identity, the device's ids.
 const META: &str = "meta";
+/// Case id → the Automerge sync state shared with the server.
+const SYNC: &str = "sync";
+/// `case id/event id` → [`RefusedEvent`].
+const REFUSED: &str = "refused";
 const IDENTITY_KEY: &str = "identity";
+const DEVICE_KEY: &str = "device";
 
 /// What the case list shows, kept beside the document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,12 +43,15 @@ pub struct CaseSummary {
     pub status: Status,
     pub created_ms: i64,
     pub updated_ms: i64,
-    /// True until the server has the document (step 2 syncs it).
-    pub local_only: bool,
+    /// Changes made here that the server has not acknowledged yet.
+    pub unsynced: bool,
+    /// The document's heads (hex, sorted): compared with the sync state on
+    /// connect, so unchanged documents need not be loaded.
+    pub heads: Vec<String>,
 }
 
 impl CaseSummary {
-    pub fn of(case: &CaseDoc, updated_ms: i64, local_only: bool) -> CaseSummary {
+    pub fn of(case: &CaseDoc, heads: Vec<String>, updated_ms: i64, unsynced: bool) -> CaseSummary {
         CaseSummary {
             id: case.id.clone(),
             number: case.number.clone(),
@@ -52,9 +62,29 @@ impl CaseSummary {
             status: case.state().status(),
             created_ms: case.created_ms,
             updated_ms,
-            local_only,
+            unsynced,
+            heads,
         }
     }
+}
+
+/// A change of this device that the server refused, kept to be shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RefusedEvent {
+    pub case_id: String,
+    pub event: Event,
+    pub reason_zh: String,
+    pub reason_en: String,
+}
+
+/// This device as the server knows it: where it keeps documents
+/// (automerge-repo `storageId`) and the per-device half of its actor ids.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Device {
+    pub storage_id: String,
+    pub actor_suffix: [u8; 8],
+    /// Whose documents this device holds (a different sign-in wipes them).
+    pub owner: Option<String>,
 }
 
 pub async fn open() -> Result<Database, AppError> {
@@ -68,21 +98,53 @@ pub async fn open() -> Result<Database, AppError> {
             if event.old_version() < 2.0 {
                 db.create_object_store(META).build()?;
             }
+            if event.old_version() < 3.0 {
+                db.create_object_store(SYNC).build()?;
+                db.create_object_store(REFUSED).build()?;
+            }
             Ok(())
         })
         .await?;
     Ok(db)
 }
 
-/// Stores a case durably; returns once IndexedDB has committed it.
-pub async fn save_case(db: &Database, summary: &CaseSummary, bytes: Vec<u8>) -> Result<(), AppError> {
-    let tx = db.transaction([DOCS, SUMMARIES]).with_mode(TransactionMode::Readwrite).build()?;
-    let docs = tx.object_store(DOCS)?;
-    docs.put(Uint8Array::from(bytes)).with_key(summary.id.clone()).await?;
-    let summaries = tx.object_store(SUMMARIES)?;
-    summaries.put(summary).with_key(summary.id.clone()).serde()?.await?;
+/// Stores a case durably, with its sync state if given; returns once
+/// IndexedDB has committed.
+pub async fn save_case(
+    db: &Database,
+    summary: &CaseSummary,
+    bytes: Vec<u8>,
+    sync_state: Option<Vec<u8>>,
+) -> Result<(), AppError> {
+    let tx = db.transaction([DOCS, SUMMARIES, SYNC]).with_mode(TransactionMode::Readwrite).build()?;
+    tx.object_store(DOCS)?.put(Uint8Array::from(bytes)).with_key(summary.id.clone()).await?;
+    tx.object_store(SUMMARIES)?.put(summary).with_key(summary.id.clone()).serde()?.await?;
+    if let Some(state) = sync_state {
+        tx.object_store(SYNC)?.put(Uint8Array::from(state)).with_key(summary.id.clone()).await?;
+    }
     tx.commit().await?;
     Ok(())
+}
+
+pub async fn save_sync_state(db: &Database, id: &str, state: Vec<u8>) -> Result<(), AppError> {
+    let tx = db.transaction(SYNC).with_mode(TransactionMode::Readwrite).build()?;
+    tx.object_store(SYNC)?.put(Uint8Array::from(state)).with_key(id.to_string()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn bytes_of(db: &Database, store: &str, id: &str) -> Result<Option<Vec<u8>>, AppError> {
+    let tx = db.transaction(store).build()?;
+    let found: Option<Uint8Array> = tx.object_store(store)?.get(id.to_string()).primitive()?.await?;
+    Ok(found.map(|a| a.to_vec()))
+}
+
+pub async fn load_doc(db: &Database, id: &str) -> Result<Option<Vec<u8>>, AppError> {
+    bytes_of(db, DOCS, id).await
+}
+
+pub async fn sync_state(db: &Database, id: &str) -> Result<Option<Vec<u8>>, AppError> {
+    bytes_of(db, SYNC, id).await
 }
 
 /// Every case on this device, newest first.
@@ -94,22 +156,65 @@ pub async fn summaries(db: &Database) -> Result<Vec<CaseSummary>, AppError> {
     Ok(list)
 }
 
+pub async fn add_refused(db: &Database, refused: &[RefusedEvent]) -> Result<(), AppError> {
+    let tx = db.transaction(REFUSED).with_mode(TransactionMode::Readwrite).build()?;
+    let store = tx.object_store(REFUSED)?;
+    for r in refused {
+        store.put(r).with_key(format!("{}/{}", r.case_id, r.event.id)).serde()?.await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The refused changes of one case.
+pub async fn refused(db: &Database, case_id: &str) -> Result<Vec<RefusedEvent>, AppError> {
+    let tx = db.transaction(REFUSED).build()?;
+    let all: Vec<RefusedEvent> = tx.object_store(REFUSED)?.get_all().serde()?.await?.collect::<Result<_, _>>()?;
+    Ok(all.into_iter().filter(|r| r.case_id == case_id).collect())
+}
+
+async fn meta<T: for<'de> Deserialize<'de>>(db: &Database, key: &str) -> Result<Option<T>, AppError> {
+    let tx = db.transaction(META).build()?;
+    Ok(tx.object_store(META)?.get(key.to_string()).serde()?.await?)
+}
+
+async fn set_meta<T: Serialize>(db: &Database, key: &str, value: Option<&T>) -> Result<(), AppError> {
+    let tx = db.transaction(META).with_mode(TransactionMode::Readwrite).build()?;
+    let store = tx.object_store(META)?;
+    match value {
+        Some(value) => {
+            store.put(value).with_key(key.to_string()).serde()?.await?;
+        }
+        None => store.delete(key.to_string()).await?,
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 /// The identity of the last sign-in, so the app opens offline.
 pub async fn identity(db: &Database) -> Result<Option<Identity>, AppError> {
-    let tx = db.transaction(META).build()?;
-    let store = tx.object_store(META)?;
-    Ok(store.get(IDENTITY_KEY).serde()?.await?)
+    meta(db, IDENTITY_KEY).await
 }
 
 /// Remembers the signed-in identity, or forgets it with `None`.
 pub async fn set_identity(db: &Database, identity: Option<&Identity>) -> Result<(), AppError> {
-    let tx = db.transaction(META).with_mode(TransactionMode::Readwrite).build()?;
-    let store = tx.object_store(META)?;
-    match identity {
-        Some(identity) => {
-            store.put(identity).with_key(IDENTITY_KEY.to_string()).serde()?.await?;
-        }
-        None => store.delete(IDENTITY_KEY).await?,
+    set_meta(db, IDENTITY_KEY, identity).await
+}
+
+pub async fn device(db: &Database) -> Result<Option<Device>, AppError> {
+    meta(db, DEVICE_KEY).await
+}
+
+pub async fn set_device(db: &Database, device: &Device) -> Result<(), AppError> {
+    set_meta(db, DEVICE_KEY, Some(device)).await
+}
+
+/// Forgets every case on the device (another user signed in here).
+pub async fn wipe_cases(db: &Database) -> Result<(), AppError> {
+    let stores = [DOCS, SUMMARIES, SYNC, REFUSED];
+    let tx = db.transaction(stores).with_mode(TransactionMode::Readwrite).build()?;
+    for store in stores {
+        tx.object_store(store)?.clear()?.await?;
     }
     tx.commit().await?;
     Ok(())

@@ -14,10 +14,12 @@ mkdirSync(ARTIFACTS, { recursive: true });
 const SERVER = process.env.DIRECTLINE_BIN ?? join(ROOT, 'target', 'server', 'directline');
 
 /** Starts a server on a free loopback port with a fresh database. */
-export async function startServer({ demo = false } = {}) {
+/** `demo`: demo accounts and cases; `accounts`: the demo accounts only. */
+export async function startServer({ demo = false, accounts = false } = {}) {
   const data = mkdtempSync(join(tmpdir(), 'directline-e2e-'));
   const args = ['--addr', '127.0.0.1:0', '--data', data, '--dist', join(ROOT, 'dist')];
   if (demo) args.push('--demo');
+  else if (accounts) args.push('--demo-accounts');
   const child = spawn(SERVER, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
     let out = '';
@@ -65,4 +67,44 @@ export async function screenshot(page, name, width) {
 /** Asserts nothing on the page is wider than the viewport (no sideways scroll). */
 export async function horizontalOverflow(page) {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
+export const DEMO_PASSWORD = 'zhitongche2026';
+
+/** A fresh browser context signed in as `login`, its page on the case list. */
+export async function signedIn(browser, server, login) {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(`${server.url}signin`);
+  await page.locator('input[name=login]').fill(login);
+  await page.locator('input[name=password]').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByTestId('account-name').waitFor();
+  // The service worker must control the page before it can serve it offline.
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  if (!(await page.evaluate(() => !!navigator.serviceWorker.controller))) {
+    await page.reload();
+    await page.getByTestId('account-name').waitFor();
+  }
+  return { context, page };
+}
+
+/** Waits until the sync indicator shows `state` (offline, saved, syncing, synced). */
+export async function syncState(page, state) {
+  await page.locator(`[data-testid=sync-status][data-state=${state}]`).waitFor();
+}
+
+/** Fills the new-appeal form (an enterprise in Boluo unless told). */
+export async function fillAppeal(page, { uscc = '91350100M000100Y43', title = '厂区门口隔离带影响货车进出', district = 'zhongkai' } = {}) {
+  await page.getByRole('link', { name: '＋ 反映诉求' }).click();
+  await page.locator('input[name=enterprise]').fill('惠州市德晋昌光电科技有限公司');
+  await page.locator('input[name=uscc]').fill(uscc);
+  await page.locator('select[name=district]').selectOption(district);
+  await page.locator('input[name=industry]').fill('光电');
+  await page.locator('input[name=contact]').fill('黄女士');
+  await page.locator('input[name=phone]').fill('0752-2345678');
+  await page.locator('select[name=category]').selectOption('facilities');
+  await page.locator('input[name=title]').fill(title);
+  await page.locator('textarea[name=description]').fill('红星路中央新建隔离绿化带,每天约30辆次大货车无法进出厂区。');
+  await page.locator('input[name=wants_session]').check();
 }

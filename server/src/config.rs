@@ -22,6 +22,10 @@ pub struct Config {
     /// Load the deterministic demo data into an empty database.
     #[arg(long, env = "DIRECTLINE_DEMO")]
     pub demo: bool,
+    /// Load only the demo accounts (no cases), e.g. for tests that file
+    /// their own.
+    #[arg(long, env = "DIRECTLINE_DEMO_ACCOUNTS")]
+    pub demo_accounts: bool,
     /// The day the demo data is built around (YYYY-MM-DD).
     #[arg(long, env = "DIRECTLINE_DEMO_ANCHOR", default_value = "2026-11-20")]
     pub demo_anchor: String,

@@ -23,6 +23,8 @@ async fn run(config: Config) -> Result<(), ServerError> {
         let anchor = domain::time::Day::parse(&config.demo_anchor)?;
         let created = demo::seed(&store, anchor)?;
         tracing::info!(created, total = store.case_count()?, "demo data");
+    } else if config.demo_accounts {
+        demo::seed_accounts(&store)?;
     }
     if !config.dist.join("index.html").exists() {
         tracing::warn!(dist = %config.dist.display(), "no built app here: run `trunk build` in app/");

@@ -4,21 +4,29 @@ use leptos_router::components::A;
 
 use crate::labels;
 use crate::storage::{self, CaseSummary};
+use crate::sync::use_sync;
 
 /// The cases on this device, newest first.
 #[component]
 pub fn CaseList() -> impl IntoView {
     let cases: RwSignal<Option<Result<Vec<CaseSummary>, String>>> = RwSignal::new(None);
-    spawn_local(async move {
-        let loaded = match storage::open().await {
-            Ok(db) => storage::summaries(&db).await,
-            Err(e) => Err(e),
-        };
-        cases.set(Some(loaded.map_err(|e| e.zh())));
+    let revision = use_sync().map(|s| s.revision);
+    // Re-read whenever a case on the device changed.
+    Effect::new(move |_| {
+        if let Some(revision) = revision {
+            revision.track();
+        }
+        spawn_local(async move {
+            let loaded = match storage::open().await {
+                Ok(db) => storage::summaries(&db).await,
+                Err(e) => Err(e),
+            };
+            cases.set(Some(loaded.map_err(|e| e.zh())));
+        });
     });
     view! {
         <section class="list-head">
-            <h1>"我的诉求"</h1>
+            <h1>"诉求"</h1>
             <A href="/new" attr:class="button primary">"＋ 反映诉求"</A>
         </section>
         {move || match cases.get() {
@@ -45,8 +53,10 @@ pub fn CaseList() -> impl IntoView {
 #[component]
 fn CaseCard(case: CaseSummary) -> impl IntoView {
     let number = case.number.clone().unwrap_or_else(|| "编号待分配".to_string());
+    let href = format!("/case/{}", case.id);
     view! {
         <li class="case-card">
+            <A href=href attr:class="case-link">
             <div class="case-top">
                 <span class="case-number">{number}</span>
                 <span class=format!("status status-{:?}", case.status)>{case.status.zh()}</span>
@@ -57,7 +67,8 @@ fn CaseCard(case: CaseSummary) -> impl IntoView {
                 <span>{labels::district(&case.district)}</span>
                 <span>{labels::date(case.created_ms)}</span>
             </p>
-            {case.local_only.then(|| view! { <p class="saved-local">"已保存在本设备 · 待联网同步"</p> })}
+            {case.unsynced.then(|| view! { <p class="saved-local">"已保存在本设备 · 待联网同步"</p> })}
+            </A>
         </li>
     }
 }

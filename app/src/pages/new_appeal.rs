@@ -4,13 +4,13 @@ use leptos_router::hooks::use_navigate;
 
 use domain::case::{Appeal, CaseDoc, Contact, Enterprise, SCHEMA_VERSION};
 use domain::directory;
-use domain::doc;
-use domain::event::EventKind;
+use domain::permission::Role;
 
 use super::fields::{SelectField, TextField};
 use crate::clock;
 use crate::error::AppError;
-use crate::storage::{self, CaseSummary};
+use crate::session::use_identity;
+use crate::sync::use_sync;
 
 /// What the person typed, before validation.
 #[derive(Clone, Copy)]
@@ -49,10 +49,10 @@ impl Form {
     }
 
     /// Validates every part and reports every problem at once.
-    fn to_case(self, now_ms: i64) -> Result<CaseDoc, Vec<String>> {
+    fn to_case(self, now_ms: i64, enterprise_id: String) -> Result<CaseDoc, Vec<String>> {
         let uscc = self.uscc.get_untracked().trim().to_uppercase();
         let enterprise = Enterprise {
-            id: format!("ent-{uscc}"),
+            id: enterprise_id,
             name: self.enterprise.get_untracked(),
             uscc,
             ownership: self.ownership.get_untracked(),
@@ -73,7 +73,7 @@ impl Form {
         match (enterprise, contact, appeal) {
             (Ok(enterprise), Ok(contact), Ok(appeal)) => Ok(CaseDoc {
                 schema: SCHEMA_VERSION,
-                id: uuid::Uuid::new_v4().to_string(),
+                id: domain::sync::DocumentId::from_bytes(*uuid::Uuid::new_v4().as_bytes()).to_string(),
                 number: None,
                 created_ms: now_ms,
                 district: enterprise.district.clone(),
@@ -89,35 +89,38 @@ impl Form {
     }
 }
 
-/// Creates the document, optionally submits it, and stores it on the device.
-async fn save(case: CaseDoc, submit: bool) -> Result<(), AppError> {
-    let now = clock::now_ms();
-    let mut document = doc::create(&case)?;
-    if submit {
-        let author = format!("user-{}", case.enterprise.id);
-        doc::record(&mut document, uuid::Uuid::new_v4().to_string(), &author, now, EventKind::Submit)?;
-    }
-    let stored = doc::read(&document)?;
-    let db = storage::open().await?;
-    storage::save_case(&db, &CaseSummary::of(&stored, now, true), document.save()).await
-}
-
 #[component]
 pub fn NewAppeal() -> impl IntoView {
     let form = Form::new();
     let errors: RwSignal<Vec<String>> = RwSignal::new(Vec::new());
     let saving = RwSignal::new(false);
     let navigate = use_navigate();
+    let identity = use_identity();
+    let sync = use_sync();
     let on_save = move |submit: bool| {
-        let case = match form.to_case(clock::now_ms()) {
+        // An enterprise files as itself; a coordinator files on behalf of
+        // the enterprise named by its credit code (on-site or phone intake).
+        let Some(user) = identity.get_untracked().map(|i| i.user) else {
+            return errors.set(vec![AppError::SignedOut.zh()]);
+        };
+        let enterprise_id = match user.role {
+            Role::Enterprise => user.org.clone().unwrap_or_default(),
+            _ => format!("ent-{}", form.uscc.get_untracked().trim().to_uppercase()),
+        };
+        let case = match form.to_case(clock::now_ms(), enterprise_id) {
             Ok(case) => case,
             Err(problems) => return errors.set(problems),
         };
         errors.set(Vec::new());
         saving.set(true);
         let navigate = navigate.clone();
+        let sync = sync.clone();
         spawn_local(async move {
-            match save(case, submit).await {
+            let saved = match &sync {
+                Some(sync) => sync.create(case, submit).await,
+                None => Err(AppError::SignedOut),
+            };
+            match saved {
                 Ok(()) => navigate("/", Default::default()),
                 Err(e) => errors.set(vec![e.zh()]),
             }

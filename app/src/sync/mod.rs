@@ -1,0 +1,111 @@
+//! The sync client: one task owns every document the app writes, speaks the
+//! automerge-repo protocol with the server over a WebSocket, and keeps the
+//! indicator (offline / saved on device / syncing / synced at HH:MM).
+//! Pages read cases from IndexedDB and write only through [`SyncHandle`],
+//! so a page's change and a change arriving from the server are never
+//! written over each other.
+
+mod engine;
+mod socket;
+
+use futures_channel::mpsc::{UnboundedSender, unbounded};
+use futures_channel::oneshot;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use domain::case::CaseDoc;
+use domain::event::EventKind;
+
+use crate::error::AppError;
+use crate::session::Identity;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncStatus {
+    /// Not connected; `unsynced`: changes wait on this device.
+    Offline { unsynced: bool },
+    Syncing,
+    Synced { at_ms: i64 },
+}
+
+impl SyncStatus {
+    /// For tests and styles: offline, saved, syncing, synced.
+    pub fn key(self) -> &'static str {
+        match self {
+            SyncStatus::Offline { unsynced: false } => "offline",
+            SyncStatus::Offline { unsynced: true } => "saved",
+            SyncStatus::Syncing => "syncing",
+            SyncStatus::Synced { .. } => "synced",
+        }
+    }
+
+    pub fn zh(self) -> String {
+        match self {
+            SyncStatus::Offline { unsynced: false } => "离线".into(),
+            SyncStatus::Offline { unsynced: true } => "离线 · 已保存在本设备".into(),
+            SyncStatus::Syncing => "同步中…".into(),
+            SyncStatus::Synced { at_ms } => format!("已同步 {}", crate::labels::time(at_ms)),
+        }
+    }
+}
+
+/// What the engine is told. Socket events carry their socket's generation.
+pub enum Input {
+    Identity(Option<Identity>),
+    Connect,
+    NetworkDown,
+    Opened(u64),
+    Received(u64, Vec<u8>),
+    Closed(u64),
+    Record { case_id: String, kind: EventKind, done: oneshot::Sender<Result<(), AppError>> },
+    Create { case: Box<CaseDoc>, submit: bool, done: oneshot::Sender<Result<(), AppError>> },
+}
+
+/// The app's way to the sync engine; in context for every page.
+#[derive(Clone)]
+pub struct SyncHandle {
+    inbox: UnboundedSender<Input>,
+    pub status: RwSignal<SyncStatus>,
+    /// Moves whenever a case on the device changed: pages re-read.
+    pub revision: RwSignal<u64>,
+}
+
+impl SyncHandle {
+    /// Starts the engine.
+    pub fn start() -> SyncHandle {
+        let (inbox, rx) = unbounded();
+        let handle = SyncHandle {
+            inbox: inbox.clone(),
+            status: RwSignal::new(SyncStatus::Offline { unsynced: false }),
+            revision: RwSignal::new(0),
+        };
+        socket::watch_network(&inbox);
+        spawn_local(engine::run(inbox, rx, handle.status, handle.revision));
+        handle
+    }
+
+    pub fn set_identity(&self, identity: Option<Identity>) {
+        let _ = self.inbox.unbounded_send(Input::Identity(identity));
+    }
+
+    /// Appends an event to a case; resolves once it is saved on the device.
+    pub async fn record(&self, case_id: &str, kind: EventKind) -> Result<(), AppError> {
+        let (done, result) = oneshot::channel();
+        self.post(Input::Record { case_id: case_id.into(), kind, done })?;
+        result.await.map_err(|_| AppError::Storage("sync engine stopped".into()))?
+    }
+
+    /// Saves a new case (submitted or as a draft); resolves once saved.
+    pub async fn create(&self, case: CaseDoc, submit: bool) -> Result<(), AppError> {
+        let (done, result) = oneshot::channel();
+        self.post(Input::Create { case: Box::new(case), submit, done })?;
+        result.await.map_err(|_| AppError::Storage("sync engine stopped".into()))?
+    }
+
+    fn post(&self, input: Input) -> Result<(), AppError> {
+        self.inbox.unbounded_send(input).map_err(|_| AppError::Storage("sync engine stopped".into()))
+    }
+}
+
+pub fn use_sync() -> Option<SyncHandle> {
+    use_context::<SyncHandle>()
+}
