@@ -1,13 +1,14 @@
-// An enterprise files an appeal on its device; it survives a reload.
+// An enterprise files an appeal on its device; it survives a reload, and
+// the server numbers it once it syncs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, screenshot, horizontalOverflow } from './harness.mjs';
+import { startServer, launchBrowser, screenshot, horizontalOverflow, signedIn, syncState, fillAppeal } from './harness.mjs';
 
 let server;
 let browser;
 
 before(async () => {
-  server = await startServer();
+  server = await startServer({ accounts: true });
   browser = await launchBrowser();
 });
 
@@ -16,25 +17,9 @@ after(async () => {
   await server?.stop();
 });
 
-async function fillAppeal(page, { uscc = '91350100M000100Y43', title = '厂区门口隔离带影响货车进出' } = {}) {
-  await page.getByRole('link', { name: '＋ 反映诉求' }).click();
-  await page.locator('input[name=enterprise]').fill('惠州市德晋昌光电科技有限公司');
-  await page.locator('input[name=uscc]').fill(uscc);
-  await page.locator('select[name=district]').selectOption('zhongkai');
-  await page.locator('input[name=industry]').fill('光电');
-  await page.locator('input[name=contact]').fill('黄女士');
-  await page.locator('input[name=phone]').fill('0752-2345678');
-  await page.locator('select[name=category]').selectOption('facilities');
-  await page.locator('input[name=title]').fill(title);
-  await page.locator('textarea[name=description]').fill('红星路中央新建隔离绿化带,每天约30辆次大货车无法进出厂区。');
-  await page.locator('input[name=wants_session]').check();
-}
-
-test('an appeal filed on the device is still there after a reload', async () => {
-  const context = await browser.newContext({ locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto(server.url);
-  await page.getByRole('heading', { name: '我的诉求' }).waitFor();
+test('an appeal filed on the device is still there after a reload, and gets its number', async () => {
+  const { context, page } = await signedIn(browser, server, 'qiye01');
+  await page.getByRole('heading', { name: '诉求' }).waitFor();
   await page.getByText('本设备上还没有诉求').waitFor();
   assert.equal(await page.locator('#shell').count(), 0, 'the static shell is replaced by the app');
 
@@ -51,10 +36,12 @@ test('an appeal filed on the device is still there after a reload', async () => 
   assert.match(await card.innerText(), /周边配套/);
   assert.match(await card.innerText(), /仲恺高新区/);
 
+  await card.getByText(/HZ-\d{4}-\d{6}/).waitFor();
+  await syncState(page, 'synced');
   await page.reload();
   await card.waitFor();
   assert.match(await card.innerText(), /已提交/);
-  assert.match(await card.innerText(), /已保存在本设备/);
+  assert.match(await card.innerText(), /HZ-\d{4}-\d{6}/);
 
   // The document itself is in IndexedDB, not only the summary.
   const stored = await page.evaluate(() => new Promise((resolve, reject) => {
@@ -76,22 +63,19 @@ test('an appeal filed on the device is still there after a reload', async () => 
   await context.close();
 });
 
-test('a draft is kept as a draft', async () => {
-  const context = await browser.newContext({ locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto(server.url);
+test('a draft is kept as a draft, on the device only', async () => {
+  const { context, page } = await signedIn(browser, server, 'qiye02');
   await fillAppeal(page, { title: '员工子女入学学位' });
   await page.getByRole('button', { name: '存为草稿' }).click();
   const card = page.locator('.case-card', { hasText: '员工子女入学学位' });
   await card.waitFor();
   assert.match(await card.innerText(), /草稿/);
+  assert.match(await card.innerText(), /编号待分配/);
   await context.close();
 });
 
 test('a wrong credit code is refused with a clear message and nothing is saved', async () => {
-  const context = await browser.newContext({ locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto(server.url);
+  const { context, page } = await signedIn(browser, server, 'qiye03');
   await fillAppeal(page, { uscc: '91350100M000100Y44' });
   await page.locator('input[name=title]').fill('');
   await page.getByRole('button', { name: '提交诉求' }).click();
