@@ -227,7 +227,7 @@ impl Device {
 
     /// Handles messages until `done` holds; false if the server went quiet
     /// for `quiet` first.
-    pub async fn pump_until(&mut self, quiet: Duration, done: impl Fn(&Device) -> bool) -> bool {
+    pub async fn pump_until(&mut self, quiet: Duration, done: impl Fn(&mut Device) -> bool) -> bool {
         while !done(self) {
             if !self.step(quiet).await {
                 return done(self);
@@ -264,9 +264,8 @@ impl Device {
     }
 
     /// Whether the server has acknowledged everything of `id`.
-    pub fn in_sync(&self, id: &str) -> bool {
-        let (Some(doc), Some(state)) = (self.docs.get(id), self.states.get(id)) else { return false };
-        let mut doc = doc.clone();
+    pub fn in_sync(&mut self, id: &str) -> bool {
+        let (Some(doc), Some(state)) = (self.docs.get_mut(id), self.states.get(id)) else { return false };
         state.their_heads.as_ref().is_some_and(|theirs| {
             let mut theirs = theirs.clone();
             let mut ours = doc.get_heads();
