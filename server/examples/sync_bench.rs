@@ -24,7 +24,9 @@ async fn main() {
     let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
     let runs: Vec<(usize, usize)> =
         if args.len() >= 2 { args.chunks(2).map(|c| (c[0], c[1])).collect() } else { vec![(100, 10), (1_000, 10)] };
-    println!("| cases × edits | changes | converge | bytes sent | bytes received | bytes/edit | reconnect, nothing new |");
+    println!(
+        "| cases × edits | changes | converge | bytes sent | bytes received | bytes/edit | reconnect, nothing new |"
+    );
     println!("|---|---|---|---|---|---|---|");
     for (cases, edits) in runs {
         run(cases, edits).await;

@@ -1,6 +1,6 @@
 pub mod case_list;
+pub mod case_view;
 pub mod fields;
 pub mod new_appeal;
 pub mod sign_in;
-pub mod case_view;
 pub mod timeline;

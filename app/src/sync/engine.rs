@@ -88,11 +88,8 @@ impl Engine {
         let device = match storage::device(&db).await? {
             Some(device) => device,
             None => {
-                let device = Device {
-                    storage_id: uuid::Uuid::new_v4().to_string(),
-                    actor_suffix: random_bytes(),
-                    owner: None,
-                };
+                let device =
+                    Device { storage_id: uuid::Uuid::new_v4().to_string(), actor_suffix: random_bytes(), owner: None };
                 storage::set_device(&db, &device).await?;
                 device
             }

@@ -22,9 +22,13 @@ use crate::session::Identity;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SyncStatus {
     /// Not connected; `unsynced`: changes wait on this device.
-    Offline { unsynced: bool },
+    Offline {
+        unsynced: bool,
+    },
     Syncing,
-    Synced { at_ms: i64 },
+    Synced {
+        at_ms: i64,
+    },
 }
 
 impl SyncStatus {

@@ -67,8 +67,10 @@ pub fn after(ms: u32, inbox: &UnboundedSender<Input>, input: Input) {
         let _ = tx.unbounded_send(input);
     });
     if let Some(window) = web_sys::window() {
-        let _ = window
-            .set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms.try_into().unwrap_or(0));
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+            callback.unchecked_ref(),
+            ms.try_into().unwrap_or(0),
+        );
     }
 }
 
@@ -76,7 +78,9 @@ pub fn after(ms: u32, inbox: &UnboundedSender<Input>, input: Input) {
 /// when it loses it.
 pub fn watch_network(inbox: &UnboundedSender<Input>) {
     let Some(window) = web_sys::window() else { return };
-    for (event, make) in [("online", (|| Input::Connect) as fn() -> Input), ("offline", (|| Input::NetworkDown) as fn() -> Input)] {
+    for (event, make) in
+        [("online", (|| Input::Connect) as fn() -> Input), ("offline", (|| Input::NetworkDown) as fn() -> Input)]
+    {
         let tx = inbox.clone();
         let listener = Closure::<dyn FnMut()>::new(move || {
             let _ = tx.unbounded_send(make());
