@@ -67,6 +67,12 @@ impl Contact {
     }
 }
 
+/// The largest attachment accepted (photos from a phone, scanned PDFs).
+pub const ATTACHMENT_MAX_BYTES: u64 = 10 * 1024 * 1024;
+/// Attachment types people can open everywhere.
+pub const ATTACHMENT_TYPES: [&str; 4] = ["image/jpeg", "image/png", "image/webp", "application/pdf"];
+const ATTACHMENTS_MAX: usize = 9;
+
 /// A file kept as a content-addressed blob; the document holds only this.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Hydrate, Reconcile)]
 pub struct AttachmentRef {
@@ -74,6 +80,22 @@ pub struct AttachmentRef {
     pub name: String,
     pub mime: String,
     pub bytes: u64,
+}
+
+impl AttachmentRef {
+    pub fn validate(self) -> Result<AttachmentRef, DomainError> {
+        if self.bytes > ATTACHMENT_MAX_BYTES {
+            return Err(DomainError::AttachmentTooLarge { name: self.name, max_mb: ATTACHMENT_MAX_BYTES >> 20 });
+        }
+        if !ATTACHMENT_TYPES.contains(&self.mime.as_str()) {
+            return Err(DomainError::AttachmentType { name: self.name });
+        }
+        let hex = self.sha256.len() == 64 && self.sha256.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f'));
+        if !hex {
+            return Err(DomainError::Document(format!("bad attachment hash {}", self.sha256)));
+        }
+        Ok(self)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Hydrate, Reconcile)]
@@ -92,9 +114,17 @@ impl Appeal {
             title: required("诉求标题", &self.title, TITLE_MAX)?,
             description: required("诉求内容", &self.description, DESCRIPTION_MAX)?,
             category: directory::category(&self.category)?.code.to_string(),
+            attachments: validate_attachments(self.attachments)?,
             ..self
         })
     }
+}
+
+fn validate_attachments(list: Vec<AttachmentRef>) -> Result<Vec<AttachmentRef>, DomainError> {
+    if list.len() > ATTACHMENTS_MAX {
+        return Err(DomainError::TooManyAttachments { max: ATTACHMENTS_MAX });
+    }
+    list.into_iter().map(AttachmentRef::validate).collect()
 }
 
 fn required(field: &'static str, value: &str, max: usize) -> Result<String, DomainError> {
@@ -193,6 +223,24 @@ mod tests {
         assert_eq!(c.validate().unwrap().phone, "07522345678");
         let bad = Contact { name: "符先生".into(), phone: "call me".into() };
         assert!(matches!(bad.validate(), Err(DomainError::BadPhone(_))));
+    }
+
+    #[test]
+    fn attachments_are_limited_in_size_type_and_number() {
+        let photo = AttachmentRef {
+            sha256: "a".repeat(64),
+            name: "现场.jpg".into(),
+            mime: "image/jpeg".into(),
+            bytes: ATTACHMENT_MAX_BYTES,
+        };
+        assert!(photo.clone().validate().is_ok());
+        let big = AttachmentRef { bytes: ATTACHMENT_MAX_BYTES + 1, ..photo.clone() };
+        assert_eq!(big.validate().unwrap_err().to_string().split(" / ").next().unwrap(), "文件“现场.jpg”超过10MB上限");
+        let exe = AttachmentRef { mime: "application/x-msdownload".into(), ..photo.clone() };
+        assert!(matches!(exe.validate(), Err(DomainError::AttachmentType { .. })));
+        let forged = AttachmentRef { sha256: "../etc/passwd".into(), ..photo.clone() };
+        assert!(forged.validate().is_err());
+        assert!(matches!(validate_attachments(vec![photo; 10]), Err(DomainError::TooManyAttachments { max: 9 })));
     }
 
     #[test]

@@ -28,6 +28,12 @@ pub enum DomainError {
     UnknownCode { what: &'static str, code: String },
     #[error("电话号码“{0}”无效(7–15位数字)/ invalid phone number '{0}' (7–15 digits)")]
     BadPhone(String),
+    #[error("文件“{name}”超过{max_mb}MB上限 / file '{name}' is larger than {max_mb} MB")]
+    AttachmentTooLarge { name: String, max_mb: u64 },
+    #[error("文件“{name}”的类型不支持(可上传 JPG、PNG、WebP 图片或 PDF)/ file '{name}': only JPG, PNG, WebP images or PDF")]
+    AttachmentType { name: String },
+    #[error("附件最多{max}个 / at most {max} attachments")]
+    TooManyAttachments { max: usize },
     #[error("同步消息无效:{0} / malformed sync message: {0}")]
     BadMessage(String),
     #[error("文档编号“{0}”无效 / invalid document id '{0}'")]

@@ -2,6 +2,7 @@
 //! documents (SQLite), and is the trust boundary for every change.
 
 mod auth;
+mod blobs;
 pub mod clock;
 pub mod config;
 pub mod demo;

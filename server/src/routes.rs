@@ -1,6 +1,6 @@
 //! The one route table of the server.
 
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, header};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -9,7 +9,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::{AppState, ServerError, auth, blocking, sync};
+use crate::{AppState, ServerError, auth, blobs, blocking, sync};
 
 pub fn router(state: AppState) -> Router {
     // Any path the server does not know is an app route: serve the shell.
@@ -18,6 +18,10 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/api/session", get(auth::current).post(auth::sign_in).delete(auth::sign_out))
         .route("/api/sync", get(sync::upgrade))
+        .route(
+            "/api/blobs/{sha256}",
+            get(blobs::download).put(blobs::upload).layer(DefaultBodyLimit::max(blobs::UPLOAD_LIMIT)),
+        )
         .fallback_service(app)
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(

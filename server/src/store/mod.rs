@@ -10,6 +10,7 @@ use rusqlite::Connection;
 use crate::ServerError;
 
 mod accounts;
+mod blobs;
 mod cases;
 pub use accounts::Account;
 pub use cases::{CaseRow, StoredCase, heads_text};
@@ -71,6 +72,22 @@ const MIGRATIONS: &[&str] = &[
         at_ms   INTEGER NOT NULL,
         reason  TEXT NOT NULL
     );
+",
+    // Attachments: content-addressed files, and which cases name them (who
+    // may download one follows from who may read those cases).
+    "
+    CREATE TABLE blobs (
+        sha256     TEXT PRIMARY KEY,
+        mime       TEXT NOT NULL,
+        bytes      BLOB NOT NULL,
+        uploader   TEXT NOT NULL,
+        created_ms INTEGER NOT NULL
+    );
+    CREATE TABLE blob_refs (
+        sha256  TEXT NOT NULL,
+        case_id TEXT NOT NULL,
+        PRIMARY KEY (sha256, case_id)
+    ) WITHOUT ROWID;
 ",
 ];
 

@@ -229,6 +229,7 @@ impl Hub {
             hashes.iter().filter_map(|h| live.doc.get_change_by_hash(h)).map(|c| c.raw_bytes().to_vec()).collect();
         let state = case.state();
         let row = CaseRow::of(&case, &state, &live.doc.get_heads());
+        let blobs = attachments(&case);
         live.case = Some((case, state));
         live.uncompacted += changes.len();
         let snapshot = (live.uncompacted >= COMPACT_AFTER).then(|| live.doc.save());
@@ -236,6 +237,7 @@ impl Hub {
         let key = self.storage_key_of(conn);
         let persisted = blocking(move || {
             store.append_changes(&row, &changes, key.as_deref().map(|k| (k, peer_state.as_slice())))?;
+            store.add_blob_refs(&row.id, &blobs)?;
             if let Some(snapshot) = snapshot {
                 store.put_case(&row, &snapshot)?;
             }
@@ -394,6 +396,21 @@ impl Hub {
     fn storage_key_of(&self, conn: ConnId) -> Option<String> {
         self.with_conn(conn, |c| c.storage_key.clone())
     }
+}
+
+/// Every attachment a case names: the appeal's, added information's, and
+/// resolution evidence.
+fn attachments(case: &domain::case::CaseDoc) -> Vec<String> {
+    use domain::event::EventKind;
+    let mut shas: Vec<String> = case.appeal.attachments.iter().map(|a| a.sha256.clone()).collect();
+    for event in case.events.values() {
+        match &event.kind {
+            EventKind::AddInfo { attachments, .. } => shas.extend(attachments.iter().cloned()),
+            EventKind::Resolve { evidence, .. } => shas.extend(evidence.iter().cloned()),
+            _ => {}
+        }
+    }
+    shas
 }
 
 /// Drops documents from memory that no task holds and nobody used lately.
