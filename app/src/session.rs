@@ -54,3 +54,21 @@ pub async fn sign_out() -> Result<(), AppError> {
     let _ = Request::delete("/api/session").send().await;
     Ok(())
 }
+
+/// Uploads an attachment (`PUT /api/blobs/{sha256}`).
+pub async fn upload(sha256: &str, mime: &str, bytes: &[u8]) -> Result<(), AppError> {
+    let body = js_sys::Uint8Array::from(bytes);
+    let response = Request::put(&format!("/api/blobs/{sha256}"))
+        .header("Content-Type", mime)
+        .body(body)
+        .map_err(|_| AppError::Offline)?
+        .send()
+        .await
+        .map_err(|_| AppError::Offline)?;
+    if response.ok() {
+        Ok(())
+    } else {
+        let message = response.json::<ServerError>().await.map(|e| e.error);
+        Err(AppError::Refused(message.unwrap_or_else(|_| format!("HTTP {}", response.status()))))
+    }
+}

@@ -17,7 +17,7 @@ use crate::error::AppError;
 use crate::session::Identity;
 
 const DB_NAME: &str = "directline";
-const DB_VERSION: u8 = 3;
+const DB_VERSION: u8 = 4;
 /// Case id → the document's saved bytes.
 const DOCS: &str = "docs";
 /// Case id → [`CaseSummary`].
@@ -28,6 +28,10 @@ const META: &str = "meta";
 const SYNC: &str = "sync";
 /// `case id/event id` → [`RefusedEvent`].
 const REFUSED: &str = "refused";
+/// sha256 → an attachment's bytes, captured on the device.
+const BLOBS: &str = "blobs";
+/// sha256 → mime type, for attachments not yet uploaded.
+const UPLOADS: &str = "uploads";
 const IDENTITY_KEY: &str = "identity";
 const DEVICE_KEY: &str = "device";
 
@@ -101,6 +105,10 @@ pub async fn open() -> Result<Database, AppError> {
             if event.old_version() < 3.0 {
                 db.create_object_store(SYNC).build()?;
                 db.create_object_store(REFUSED).build()?;
+            }
+            if event.old_version() < 4.0 {
+                db.create_object_store(BLOBS).build()?;
+                db.create_object_store(UPLOADS).build()?;
             }
             Ok(())
         })
@@ -207,6 +215,40 @@ pub async fn device(db: &Database) -> Result<Option<Device>, AppError> {
 
 pub async fn set_device(db: &Database, device: &Device) -> Result<(), AppError> {
     set_meta(db, DEVICE_KEY, Some(device)).await
+}
+
+/// Keeps an attachment on the device and queues it for upload.
+pub async fn save_blob(db: &Database, sha256: &str, mime: &str, bytes: Vec<u8>) -> Result<(), AppError> {
+    let tx = db.transaction([BLOBS, UPLOADS]).with_mode(TransactionMode::Readwrite).build()?;
+    tx.object_store(BLOBS)?.put(Uint8Array::from(bytes)).with_key(sha256.to_string()).await?;
+    tx.object_store(UPLOADS)?.put(mime.to_string()).with_key(sha256.to_string()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Attachments waiting for upload: (sha256, mime).
+pub async fn pending_uploads(db: &Database) -> Result<Vec<(String, String)>, AppError> {
+    let tx = db.transaction(UPLOADS).build()?;
+    let store = tx.object_store(UPLOADS)?;
+    let keys: Vec<String> = store.get_all_keys().primitive()?.await?.collect::<Result<_, _>>()?;
+    let mut pending = Vec::new();
+    for key in keys {
+        if let Some(mime) = store.get(key.clone()).primitive()?.await? {
+            pending.push((key, mime));
+        }
+    }
+    Ok(pending)
+}
+
+pub async fn blob(db: &Database, sha256: &str) -> Result<Option<Vec<u8>>, AppError> {
+    bytes_of(db, BLOBS, sha256).await
+}
+
+pub async fn uploaded(db: &Database, sha256: &str) -> Result<(), AppError> {
+    let tx = db.transaction(UPLOADS).with_mode(TransactionMode::Readwrite).build()?;
+    tx.object_store(UPLOADS)?.delete(sha256.to_string()).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Forgets every case on the device (another user signed in here).

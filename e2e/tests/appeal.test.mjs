@@ -2,6 +2,7 @@
 // the server numbers it once it syncs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { startServer, launchBrowser, screenshot, horizontalOverflow, signedIn, syncState, fillAppeal } from './harness.mjs';
 
 let server;
@@ -24,6 +25,15 @@ test('an appeal filed on the device is still there after a reload, and gets its 
   assert.equal(await page.locator('#shell').count(), 0, 'the static shell is replaced by the app');
 
   await fillAppeal(page);
+  // A photo is taken in; a file over the limit is refused with the reason.
+  const photo = Buffer.alloc(3000, 7);
+  await page.locator('input[name=attachments]').setInputFiles([
+    { name: '现场照片.jpg', mimeType: 'image/jpeg', buffer: photo },
+    { name: '全部材料.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(10 * 1024 * 1024 + 1) },
+  ]);
+  await page.getByTestId('attachments').getByText('现场照片.jpg').waitFor();
+  assert.match(await page.getByRole('alert').innerText(), /文件“全部材料.pdf”超过10MB上限/);
+  assert.equal(await page.getByTestId('attachments').getByText('全部材料.pdf').count(), 0);
   for (const width of [390, 1280]) {
     await screenshot(page, 'new-appeal', width);
     assert.ok((await horizontalOverflow(page)) <= 0, `form fits at ${width}px`);
@@ -38,6 +48,17 @@ test('an appeal filed on the device is still there after a reload, and gets its 
 
   await card.getByText(/HZ-\d{4}-\d{6}/).waitFor();
   await syncState(page, 'synced');
+  // The photo was uploaded once online, under its content hash.
+  const hash = createHash('sha256').update(photo).digest('hex');
+  const uploaded = await page.evaluate(async (h) => {
+    for (let i = 0; i < 100; i++) {
+      const r = await fetch(`/api/blobs/${h}`);
+      if (r.ok) return (await r.arrayBuffer()).byteLength;
+      await new Promise((ok) => setTimeout(ok, 100));
+    }
+    return 0;
+  }, hash);
+  assert.equal(uploaded, photo.length);
   await page.reload();
   await card.waitFor();
   assert.match(await card.innerText(), /已提交/);

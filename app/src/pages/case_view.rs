@@ -103,6 +103,27 @@ fn CaseFile(case: CaseDoc, refused: Vec<RefusedEvent>) -> impl IntoView {
                 <span>{case.enterprise.name.clone()}</span>
             </p>
             <p class="case-description">{case.appeal.description.clone()}</p>
+            {(!case.appeal.attachments.is_empty())
+                .then(|| {
+                    view! {
+                        <ul class="attachments">
+                            {case
+                                .appeal
+                                .attachments
+                                .iter()
+                                .map(|a| {
+                                    view! {
+                                        <li>
+                                            <a href=format!("/api/blobs/{}", a.sha256) target="_blank">
+                                                {a.name.clone()}
+                                            </a>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                })}
             <h2>"办理过程"</h2>
             <Timeline events />
             {(!refused.is_empty()).then(|| view! { <Refused refused /> })}

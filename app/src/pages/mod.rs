@@ -4,3 +4,4 @@ pub mod fields;
 pub mod new_appeal;
 pub mod sign_in;
 pub mod timeline;
+mod attachments;

@@ -2,10 +2,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
-use domain::case::{Appeal, CaseDoc, Contact, Enterprise, SCHEMA_VERSION};
+use domain::case::{Appeal, AttachmentRef, CaseDoc, Contact, Enterprise, SCHEMA_VERSION};
 use domain::directory;
 use domain::permission::Role;
 
+use super::attachments::AttachmentField;
 use super::fields::{SelectField, TextField};
 use crate::clock;
 use crate::error::AppError;
@@ -27,6 +28,7 @@ struct Form {
     title: RwSignal<String>,
     description: RwSignal<String>,
     wants_session: RwSignal<bool>,
+    attachments: RwSignal<Vec<AttachmentRef>>,
 }
 
 impl Form {
@@ -45,6 +47,7 @@ impl Form {
             title: text(),
             description: text(),
             wants_session: RwSignal::new(false),
+            attachments: RwSignal::new(Vec::new()),
         }
     }
 
@@ -67,7 +70,7 @@ impl Form {
             description: self.description.get_untracked(),
             category: self.category.get_untracked(),
             wants_session: self.wants_session.get_untracked(),
-            attachments: Vec::new(),
+            attachments: self.attachments.get_untracked(),
         }
         .validate();
         match (enterprise, contact, appeal) {
@@ -164,6 +167,7 @@ pub fn NewAppeal() -> impl IntoView {
                         on:input=move |ev| form.description.set(event_target_value(&ev))
                     ></textarea>
                 </label>
+                <AttachmentField list=form.attachments errors />
                 <label class="check">
                     <input
                         type="checkbox"

@@ -155,6 +155,7 @@ impl Engine {
                 let _ = done.send(result);
                 if saved && submit {
                     self.offer(&id);
+                    self.upload_pending().await?;
                 }
                 Ok(())
             }
@@ -315,6 +316,21 @@ impl Engine {
         self.send(&sync);
     }
 
+    /// Uploads attachments captured on the device, once connected. One
+    /// that fails stays queued for the next connection.
+    async fn upload_pending(&mut self) -> Result<(), AppError> {
+        if !self.joined {
+            return Ok(());
+        }
+        for (sha256, mime) in storage::pending_uploads(&self.db).await? {
+            let Some(bytes) = storage::blob(&self.db, &sha256).await? else { continue };
+            if crate::session::upload(&sha256, &mime, &bytes).await.is_ok() {
+                storage::uploaded(&self.db, &sha256).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// After the server's greeting: offers every case that changed since
     /// the last shared state.
     async fn offer_changed(&mut self) -> Result<(), AppError> {
@@ -344,7 +360,8 @@ impl Engine {
             Message::Peer { .. } => {
                 self.joined = true;
                 self.retry_ms = FIRST_RETRY_MS;
-                self.offer_changed().await
+                self.offer_changed().await?;
+                self.upload_pending().await
             }
             Message::Sync { document_id, data, .. } => self.on_sync(&document_id, &data).await,
             Message::Refused { document_id, changes, reason_zh, reason_en, .. } => {
