@@ -18,8 +18,11 @@ use crate::session::Identity;
 
 const DB_NAME: &str = "directline";
 const DB_VERSION: u8 = 4;
-/// Case id → the document's saved bytes.
+/// Case id → the document's snapshot (`save()`).
 const DOCS: &str = "docs";
+/// `case id/sequence` → changes saved after the snapshot (`save_after`),
+/// folded into it every so often (see the sync engine).
+const CHANGES: &str = "changes";
 /// Case id → [`CaseSummary`].
 const SUMMARIES: &str = "summaries";
 /// Small device-wide records: the signed-in identity, the device's ids.
@@ -107,6 +110,7 @@ pub async fn open() -> Result<Database, AppError> {
                 db.create_object_store(REFUSED).build()?;
             }
             if event.old_version() < 4.0 {
+                db.create_object_store(CHANGES).build()?;
                 db.create_object_store(BLOBS).build()?;
                 db.create_object_store(UPLOADS).build()?;
             }
@@ -116,16 +120,38 @@ pub async fn open() -> Result<Database, AppError> {
     Ok(db)
 }
 
-/// Stores a case durably, with its sync state if given; returns once
-/// IndexedDB has committed.
+/// How a document's new state is written.
+pub enum DocWrite {
+    /// A whole new snapshot; the changes kept beside the old one go.
+    Snapshot(Vec<u8>),
+    /// Changes after the snapshot, as the `sequence`th record.
+    Changes { sequence: u32, bytes: Vec<u8> },
+}
+
+fn changes_of(id: &str) -> std::ops::Range<String> {
+    // '~' sorts after the digits of every sequence number.
+    format!("{id}/")..format!("{id}/~")
+}
+
+/// Stores a case durably (its document, summary and, if given, sync state,
+/// in one transaction); returns once IndexedDB has committed.
 pub async fn save_case(
     db: &Database,
     summary: &CaseSummary,
-    bytes: Vec<u8>,
+    write: DocWrite,
     sync_state: Option<Vec<u8>>,
 ) -> Result<(), AppError> {
-    let tx = db.transaction([DOCS, SUMMARIES, SYNC]).with_mode(TransactionMode::Readwrite).build()?;
-    tx.object_store(DOCS)?.put(Uint8Array::from(bytes)).with_key(summary.id.clone()).await?;
+    let tx = db.transaction([DOCS, CHANGES, SUMMARIES, SYNC]).with_mode(TransactionMode::Readwrite).build()?;
+    match write {
+        DocWrite::Snapshot(bytes) => {
+            tx.object_store(DOCS)?.put(Uint8Array::from(bytes)).with_key(summary.id.clone()).await?;
+            tx.object_store(CHANGES)?.delete(changes_of(&summary.id)).await?;
+        }
+        DocWrite::Changes { sequence, bytes } => {
+            let key = format!("{}/{sequence:010}", summary.id);
+            tx.object_store(CHANGES)?.put(Uint8Array::from(bytes)).with_key(key).await?;
+        }
+    }
     tx.object_store(SUMMARIES)?.put(summary).with_key(summary.id.clone()).serde()?.await?;
     if let Some(state) = sync_state {
         tx.object_store(SYNC)?.put(Uint8Array::from(state)).with_key(summary.id.clone()).await?;
@@ -147,8 +173,13 @@ async fn bytes_of(db: &Database, store: &str, id: &str) -> Result<Option<Vec<u8>
     Ok(found.map(|a| a.to_vec()))
 }
 
-pub async fn load_doc(db: &Database, id: &str) -> Result<Option<Vec<u8>>, AppError> {
-    bytes_of(db, DOCS, id).await
+/// A case's snapshot and the changes saved after it, in order.
+pub async fn load_doc(db: &Database, id: &str) -> Result<Option<(Vec<u8>, Vec<Vec<u8>>)>, AppError> {
+    let Some(snapshot) = bytes_of(db, DOCS, id).await? else { return Ok(None) };
+    let tx = db.transaction(CHANGES).build()?;
+    let records: Vec<Uint8Array> =
+        tx.object_store(CHANGES)?.get_all().with_query(changes_of(id)).primitive()?.await?.collect::<Result<_, _>>()?;
+    Ok(Some((snapshot, records.iter().map(|r| r.to_vec()).collect())))
 }
 
 pub async fn sync_state(db: &Database, id: &str) -> Result<Option<Vec<u8>>, AppError> {
@@ -253,7 +284,7 @@ pub async fn uploaded(db: &Database, sha256: &str) -> Result<(), AppError> {
 
 /// Forgets every case on the device (another user signed in here).
 pub async fn wipe_cases(db: &Database) -> Result<(), AppError> {
-    let stores = [DOCS, SUMMARIES, SYNC, REFUSED];
+    let stores = [DOCS, CHANGES, SUMMARIES, SYNC, REFUSED];
     let tx = db.transaction(stores).with_mode(TransactionMode::Readwrite).build()?;
     for store in stores {
         tx.object_store(store)?.clear()?.await?;

@@ -30,7 +30,9 @@ pub enum DomainError {
     BadPhone(String),
     #[error("文件“{name}”超过{max_mb}MB上限 / file '{name}' is larger than {max_mb} MB")]
     AttachmentTooLarge { name: String, max_mb: u64 },
-    #[error("文件“{name}”的类型不支持(可上传 JPG、PNG、WebP 图片或 PDF)/ file '{name}': only JPG, PNG, WebP images or PDF")]
+    #[error(
+        "文件“{name}”的类型不支持(可上传 JPG、PNG、WebP 图片或 PDF)/ file '{name}': only JPG, PNG, WebP images or PDF"
+    )]
     AttachmentType { name: String },
     #[error("附件最多{max}个 / at most {max} attachments")]
     TooManyAttachments { max: usize },

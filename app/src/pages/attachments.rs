@@ -14,12 +14,8 @@ use crate::error::AppError;
 use crate::storage;
 
 async fn capture(file: web_sys::File) -> Result<AttachmentRef, AppError> {
-    let reference = AttachmentRef {
-        sha256: String::new(),
-        name: file.name(),
-        mime: file.type_(),
-        bytes: file.size() as u64,
-    };
+    let reference =
+        AttachmentRef { sha256: String::new(), name: file.name(), mime: file.type_(), bytes: file.size() as u64 };
     // Check size and type before reading a possibly huge file.
     let checked = AttachmentRef { sha256: "0".repeat(64), ..reference }.validate()?;
     let buffer = JsFuture::from(file.array_buffer()).await.map_err(|_| AppError::Storage("读取文件失败".into()))?;

@@ -22,11 +22,13 @@ use super::{Input, SyncStatus};
 use crate::clock;
 use crate::error::AppError;
 use crate::session::Identity;
-use crate::storage::{self, CaseSummary, Device, RefusedEvent};
+use crate::storage::{self, CaseSummary, Device, DocWrite, RefusedEvent};
 
 const SERVER_PEER: &str = "directline-server";
 const FIRST_RETRY_MS: u32 = 1_000;
 const LAST_RETRY_MS: u32 = 30_000;
+/// Change records kept beside a document's snapshot before a new snapshot.
+const SNAPSHOT_AFTER: u32 = 32;
 
 struct Engine {
     inbox: UnboundedSender<Input>,
@@ -42,6 +44,9 @@ struct Engine {
     summaries: HashMap<String, CaseSummary>,
     docs: HashMap<String, AutoCommit>,
     states: HashMap<String, SyncState>,
+    /// Per document in memory: the heads IndexedDB holds and how many change
+    /// records sit beside its snapshot (none for a document never stored).
+    stored: HashMap<String, (Vec<ChangeHash>, u32)>,
 }
 
 pub async fn run(
@@ -108,6 +113,7 @@ impl Engine {
             summaries: HashMap::new(),
             docs: HashMap::new(),
             states: HashMap::new(),
+            stored: HashMap::new(),
         })
     }
 
@@ -179,6 +185,7 @@ impl Engine {
         self.disconnect();
         self.docs.clear();
         self.states.clear();
+        self.stored.clear();
         self.identity = identity;
         let Some(who) = self.identity.clone() else { return Ok(()) };
         // Another person's cases never stay on a device someone else signs into.
@@ -224,7 +231,14 @@ impl Engine {
     async fn ensure(&mut self, id: &str) -> Result<(), AppError> {
         if !self.docs.contains_key(id) {
             let mut doc = match storage::load_doc(&self.db, id).await? {
-                Some(bytes) => doc::load(&bytes)?,
+                Some((snapshot, changes)) => {
+                    let mut doc = doc::load(&snapshot)?;
+                    for change in &changes {
+                        doc.load_incremental(change)?;
+                    }
+                    self.stored.insert(id.to_string(), (doc.get_heads(), changes.len() as u32));
+                    doc
+                }
                 None => AutoCommit::new(),
             };
             if let Some(actor) = self.actor() {
@@ -245,7 +259,21 @@ impl Engine {
         let case = doc::read(doc)?;
         let summary = CaseSummary::of(&case, heads_hex(&doc.get_heads()), clock::now_ms(), unsynced);
         let state = self.states.get(id).map(SyncState::encode);
-        storage::save_case(&self.db, &summary, doc.save(), state).await?;
+        // Small writes for small edits: the changes since what is stored,
+        // and now and then a fresh snapshot.
+        let heads = doc.get_heads();
+        let write = match self.stored.get(id) {
+            Some((stored_heads, records)) if *records < SNAPSHOT_AFTER => {
+                DocWrite::Changes { sequence: records + 1, bytes: doc.save_after(stored_heads) }
+            }
+            _ => DocWrite::Snapshot(doc.save()),
+        };
+        let records = match &write {
+            DocWrite::Changes { sequence, .. } => *sequence,
+            DocWrite::Snapshot(_) => 0,
+        };
+        storage::save_case(&self.db, &summary, write, state).await?;
+        self.stored.insert(id.to_string(), (heads, records));
         self.summaries.insert(id.to_string(), summary);
         self.revision.update(|r| *r += 1);
         Ok(())
@@ -437,6 +465,8 @@ impl Engine {
         }
         self.docs.insert(id.to_string(), rebuilt);
         self.states.insert(id.to_string(), SyncState::new());
+        // The stored changes include the refused ones: start from a snapshot.
+        self.stored.remove(id);
         self.save(id, false).await?;
         self.offer(id);
         Ok(())

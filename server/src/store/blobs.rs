@@ -7,7 +7,14 @@ use crate::ServerError;
 
 impl Store {
     /// Stores a blob (a second upload of the same content changes nothing).
-    pub fn put_blob(&self, sha256: &str, mime: &str, bytes: &[u8], uploader: &str, now_ms: i64) -> Result<(), ServerError> {
+    pub fn put_blob(
+        &self,
+        sha256: &str,
+        mime: &str,
+        bytes: &[u8],
+        uploader: &str,
+        now_ms: i64,
+    ) -> Result<(), ServerError> {
         self.conn()?.execute(
             "INSERT INTO blobs (sha256, mime, bytes, uploader, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT(sha256) DO NOTHING",
