@@ -61,6 +61,16 @@ test('two people edit offline, keep their edits across an offline reload, and co
   await ent.page.getByRole('button', { name: '补充信息' }).click();
   await ent.page.getByTestId('saved').waitFor();
   await syncState(officer.page, 'saved');
+  // The edit went to IndexedDB as a small change record beside the snapshot.
+  const records = await officer.page.evaluate(() => new Promise((resolve, reject) => {
+    const open = indexedDB.open('directline');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const count = open.result.transaction('changes').objectStore('changes').count();
+      count.onsuccess = () => resolve(count.result);
+    };
+  }));
+  assert.ok(records >= 1, 'change records beside the snapshot');
 
   // Offline reloads: the service worker serves the app, IndexedDB the case.
   for (const [who, own, other] of [[officer, '一周内答复', '早七点'], [ent, '早七点', '一周内答复']]) {

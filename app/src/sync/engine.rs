@@ -308,14 +308,18 @@ impl Engine {
         let (Some(doc), Some(state)) = (self.docs.get_mut(id), self.states.get_mut(id)) else { return };
         let message = doc.sync().generate_sync_message(state);
         if let Some(message) = message {
-            let sync = Message::Sync {
-                sender_id: self.peer_id(),
-                target_id: SERVER_PEER.into(),
-                document_id: id.into(),
-                data: message.encode(),
-            };
-            self.send(&sync);
+            self.send_sync(id, message);
         }
+    }
+
+    fn send_sync(&mut self, id: &str, message: SyncMessage) {
+        let sync = Message::Sync {
+            sender_id: self.peer_id(),
+            target_id: SERVER_PEER.into(),
+            document_id: id.into(),
+            data: message.encode(),
+        };
+        self.send(&sync);
     }
 
     /// The server will not sync `id` with this user (any more: say the case
@@ -335,13 +339,7 @@ impl Engine {
             flags: None,
             version: automerge::sync::MessageVersion::V1,
         };
-        let sync = Message::Sync {
-            sender_id: self.peer_id(),
-            target_id: SERVER_PEER.into(),
-            document_id: id.into(),
-            data: message.encode(),
-        };
-        self.send(&sync);
+        self.send_sync(id, message);
     }
 
     /// Uploads attachments captured on the device, once connected. One

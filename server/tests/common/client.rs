@@ -126,14 +126,18 @@ impl Device {
         let Some(doc) = self.docs.get_mut(id) else { return };
         let message = doc.sync().generate_sync_message(state);
         if let Some(message) = message {
-            let sync = Message::Sync {
-                sender_id: self.peer_id.clone(),
-                target_id: server::sync::SERVER_PEER.into(),
-                document_id: id.into(),
-                data: message.encode(),
-            };
-            self.send(sync).await;
+            self.send_sync(id, message).await;
         }
+    }
+
+    async fn send_sync(&mut self, id: &str, message: SyncMessage) {
+        let sync = Message::Sync {
+            sender_id: self.peer_id.clone(),
+            target_id: server::sync::SERVER_PEER.into(),
+            document_id: id.into(),
+            data: message.encode(),
+        };
+        self.send(sync).await;
     }
 
     /// Sends every change of `id` in one sync message, unasked (as a forged
@@ -148,13 +152,7 @@ impl Device {
             flags: None,
             version: automerge::sync::MessageVersion::V1,
         };
-        let sync = Message::Sync {
-            sender_id: self.peer_id.clone(),
-            target_id: server::sync::SERVER_PEER.into(),
-            document_id: id.into(),
-            data: message.encode(),
-        };
-        self.send(sync).await;
+        self.send_sync(id, message).await;
     }
 
     /// Asks for a document by id (as an automerge-repo peer would).
