@@ -111,7 +111,18 @@ async fn a_new_case_is_numbered_and_a_refused_change_reaches_only_its_author() {
         assert!(!has_event(other, &id, &resolve));
         assert!(other.refusals.is_empty());
     }
-    assert_eq!(server.store.refusal_count().unwrap(), 1);
+    // A forged client splits a forbidden change across two chunks, each
+    // unreadable alone: the server checks the bytes as it would apply them.
+    let forged = ent.record_quietly(&id, now, EventKind::Resolve { summary: "拆开发送".into(), evidence: vec![] });
+    ent.push_all(&id, true).await;
+    assert!(ent.pump_until(QUIET, |d| d.refusals.len() == 2).await);
+    let back = EventKind::AddInfo { text: "再补充".into(), attachments: vec![] };
+    let back = ent.record(&id, now, back).await;
+    assert!(ent.pump_until(QUIET, |d| d.in_sync(&id)).await);
+    assert!(officer.pump_until(QUIET, |d| has_event(d, &id, &back)).await);
+    assert!(!has_event(&officer, &id, &forged));
+
+    assert_eq!(server.store.refusal_count().unwrap(), 2);
     let (mut stored, _) = server.store.load_document(&id).unwrap().unwrap();
     let mut on_device = ent.docs[&id].clone();
     assert_eq!(stored.get_heads(), on_device.get_heads(), "server and device agree");
@@ -140,7 +151,7 @@ async fn a_user_cannot_write_to_a_case_they_may_not_read() {
     // The server does not engage with a document the user may not read …
     assert!(other.pump_until(QUIET, |d| d.unavailable.contains(&id)).await);
     // … and changes pushed at it anyway are refused.
-    other.push_all(&id).await;
+    other.push_all(&id, false).await;
     assert!(other.pump_until(QUIET, |d| !d.refusals.is_empty()).await);
     assert_eq!(other.refusals[0].reason_zh, "您不是该案件的当事方");
     let (stored, _) = server.store.load_document(&id).unwrap().unwrap();

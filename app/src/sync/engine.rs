@@ -191,6 +191,10 @@ impl Engine {
         // Another person's cases never stay on a device someone else signs into.
         if self.device.owner.as_ref().is_some_and(|owner| *owner != who.user.id) {
             storage::wipe_cases(&self.db).await?;
+            // A new device as far as the server knows: what it last shared
+            // with the old storage id is gone from here.
+            self.device.storage_id = uuid::Uuid::new_v4().to_string();
+            self.device.actor_suffix = random_bytes();
             self.revision.update(|r| *r += 1);
         }
         if self.device.owner.as_deref() != Some(who.user.id.as_str()) {
@@ -419,7 +423,9 @@ impl Engine {
         let whole = doc::read(doc).is_ok();
         if whole && (heads != before || unsynced != was_unsynced) {
             self.save(id, unsynced && was_unsynced).await?;
-        } else if state.shared_heads != shared_before {
+        } else if whole && state.shared_heads != shared_before {
+            // (A document not yet whole is not stored, so neither is what
+            // it shares: the device must not claim what it does not hold.)
             storage::save_sync_state(&self.db, id, state.encode()).await?;
         }
         self.offer(id);

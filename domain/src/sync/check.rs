@@ -3,7 +3,7 @@
 //! made under the sender's own actor, touches only the case schema, keeps
 //! recorded events as they were, and is allowed by [`authorize`].
 
-use automerge::{AutoCommit, ChangeHash};
+use automerge::{AutoCommit, Change, ChangeHash};
 
 use crate::DomainError;
 use crate::case::{CaseDoc, SCHEMA_VERSION};
@@ -20,7 +20,9 @@ const CASE_KEYS: [&str; 9] =
 /// Changes that passed the check, and the case as they leave it.
 #[derive(Debug)]
 pub struct Checked {
-    pub changes: Vec<ChangeHash>,
+    /// Exactly the changes that were checked: the caller applies these, and
+    /// never the message's raw bytes (which could hold more).
+    pub changes: Vec<Change>,
     pub case: CaseDoc,
     /// The changes created the document.
     pub created: bool,
@@ -93,11 +95,7 @@ pub fn check_incoming(
     chunks: &[&[u8]],
     user: &User,
 ) -> Result<Option<Checked>, Refusal> {
-    let mut fork = current.fork();
-    for chunk in chunks {
-        fork.load_incremental(chunk).map_err(|e| (vec![], Rejection::Malformed(e.to_string())))?;
-    }
-    let added = current.get_changes_added(&mut fork);
+    let (mut fork, added) = load_into_fork(current, chunks).map_err(|why| (vec![], why))?;
     let hashes: Vec<ChangeHash> = added.iter().map(|c| c.hash()).collect();
     let refuse = |why: Rejection| (hashes.clone(), why);
     if !fork.get_missing_deps(&[]).is_empty() {
@@ -129,7 +127,23 @@ pub fn check_incoming(
         None => check_new_case(&after, user).map_err(refuse)?,
         Some((before, state)) => check_edit(before, state, &after, user).map_err(refuse)?,
     }
-    Ok(Some(Checked { changes: hashes, case: after, created }))
+    Ok(Some(Checked { changes: added, case: after, created }))
+}
+
+/// The changes in `chunks` that `current` lacks, loaded into a fork. The
+/// chunks are joined as the sync protocol joins them, so what is checked is
+/// what the message carries.
+fn load_into_fork(current: &mut AutoCommit, chunks: &[&[u8]]) -> Result<(AutoCommit, Vec<Change>), Rejection> {
+    let mut fork = current.fork();
+    fork.load_incremental(&chunks.concat()).map_err(|e| Rejection::Malformed(e.to_string()))?;
+    let added = current.get_changes_added(&mut fork);
+    Ok((fork, added))
+}
+
+/// The hashes of the changes in `chunks` that `current` lacks, without
+/// checking them (to name what is refused unread).
+pub fn new_change_hashes(current: &mut AutoCommit, chunks: &[&[u8]]) -> Vec<ChangeHash> {
+    load_into_fork(current, chunks).map(|(_, added)| added.iter().map(Change::hash).collect()).unwrap_or_default()
 }
 
 fn check_new_case(case: &CaseDoc, user: &User) -> Result<(), Rejection> {

@@ -9,10 +9,10 @@ use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::{Duration, Instant};
 
 use automerge::ChangeHash;
-use automerge::sync::{Message as SyncMessage, State as SyncState, SyncDoc};
+use automerge::sync::{ChunkList, Message as SyncMessage, State as SyncState, SyncDoc};
 use domain::permission::{Denied, User, may_read};
 use domain::sync::wire::{Message, PROTOCOL_VERSION};
-use domain::sync::{Checked, DocumentId, Rejection, check_incoming};
+use domain::sync::{Checked, DocumentId, Rejection, check_incoming, new_change_hashes};
 use tokio::sync::Mutex as AsyncMutex;
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -164,17 +164,41 @@ impl Hub {
         let shared = self.live(id).await?;
         let mut guard = shared.lock().await;
         let live = &mut *guard;
+        if live.poisoned {
+            return Err(ServerError::Poisoned);
+        }
         live.last_used = Instant::now();
         let readable = live.readable_by(&user);
-        let creating = live.case.is_none() && !request;
-        let chunks: Vec<&[u8]> = message.changes.iter().collect();
+        let exists = live.case.is_some();
+        let creating = !exists && !request;
+        // Only checked changes ever reach the document: the message's own
+        // bytes are taken out, so it updates nothing but the sync state.
+        let mut message = message;
+        let raw = std::mem::replace(&mut message.changes, ChunkList::empty());
+        let chunks: Vec<&[u8]> = raw.iter().collect();
+        if exists && !readable {
+            // Not a party: refuse unread, so the answer tells nothing about
+            // the case's content.
+            let hashes = new_change_hashes(&mut live.doc, &chunks);
+            if !hashes.is_empty() {
+                self.refuse(conn, &user, id, live, &hashes, Rejection::Denied(Denied::NotAParty)).await?;
+            }
+            unavailable();
+            return Ok(());
+        }
         let known = live.case.as_ref().map(|(case, state)| (case, state));
         match check_incoming(&mut live.doc, known, id, &chunks, &user) {
-            Ok(Some(checked)) if readable || checked.created => self.accept(conn, id, live, message, checked).await,
             Ok(Some(checked)) => {
-                self.refuse(conn, &user, id, live, &checked.changes, Rejection::Denied(Denied::NotAParty)).await?;
-                unavailable();
-                Ok(())
+                let accepted = self.accept(conn, id, live, message, checked).await;
+                if accepted.is_err() {
+                    // Memory may now hold what the disk does not: nobody may
+                    // use this copy again; the next message reloads the case.
+                    live.poisoned = true;
+                    if let Ok(mut docs) = self.docs.lock() {
+                        docs.remove(id);
+                    }
+                }
+                accepted
             }
             Ok(None) if readable || creating => {
                 let before = self.peer_state(conn, id, live).await?.shared_heads.clone();
@@ -190,18 +214,13 @@ impl Hub {
                 unavailable();
                 Ok(())
             }
-            Err((hashes, why)) => {
-                self.refuse(conn, &user, id, live, &hashes, why).await?;
-                if !readable {
-                    unavailable();
-                }
-                Ok(())
-            }
+            Err((hashes, why)) => self.refuse(conn, &user, id, live, &hashes, why).await,
         }
     }
 
     /// Applies checked changes, makes them durable, then acknowledges and
-    /// relays. A new case gets its number here, before anyone sees it.
+    /// relays. A new case gets its number here, before anyone sees it. On
+    /// an error the caller poisons `live`.
     async fn accept(
         &self,
         conn: ConnId,
@@ -211,11 +230,15 @@ impl Hub {
         checked: Checked,
     ) -> Result<(), ServerError> {
         self.peer_state(conn, id, live).await?;
+        let mut hashes: Vec<ChangeHash> = checked.changes.iter().map(|c| c.hash()).collect();
+        // The message now carries exactly the checked changes (the sync
+        // protocol's bookkeeping needs them to arrive in the message).
+        let mut message = message;
+        message.changes = checked.changes.iter().map(|c| c.raw_bytes().to_vec()).collect::<Vec<_>>().into();
         let Some(state) = live.peers.get_mut(&conn) else { return Ok(()) };
         live.doc.sync().receive_sync_message(state, message)?;
         let peer_state = state.encode();
         let mut case = checked.case;
-        let mut hashes = checked.changes;
         if checked.created {
             let year = domain::time::Day::of_instant(self.clock.now_ms()).year();
             let store = self.store.clone();
@@ -230,12 +253,11 @@ impl Hub {
         let state = case.state();
         let row = CaseRow::of(&case, &state, &live.doc.get_heads());
         let blobs = attachments(&case);
-        live.case = Some((case, state));
-        live.uncompacted += changes.len();
-        let snapshot = (live.uncompacted >= COMPACT_AFTER).then(|| live.doc.save());
+        let uncompacted = live.uncompacted + changes.len();
+        let snapshot = (uncompacted >= COMPACT_AFTER).then(|| live.doc.save());
         let store = self.store.clone();
         let key = self.storage_key_of(conn);
-        let persisted = blocking(move || {
+        blocking(move || {
             store.append_changes(&row, &changes, key.as_deref().map(|k| (k, peer_state.as_slice())))?;
             store.add_blob_refs(&row.id, &blobs)?;
             if let Some(snapshot) = snapshot {
@@ -243,18 +265,10 @@ impl Hub {
             }
             Ok(())
         })
-        .await;
-        if let Err(e) = persisted {
-            // What is in memory is not on disk: drop it, so nobody is told
-            // it is saved; the client re-sends on its next connection.
-            if let Ok(mut docs) = self.docs.lock() {
-                docs.remove(id);
-            }
-            return Err(e);
-        }
-        if live.uncompacted >= COMPACT_AFTER {
-            live.uncompacted = 0;
-        }
+        .await?;
+        // On disk: now the case may be shown to anyone.
+        live.case = Some((case, state));
+        live.uncompacted = if uncompacted >= COMPACT_AFTER { 0 } else { uncompacted };
         self.offer(conn, id, live);
         self.relay(id, live, conn);
         Ok(())

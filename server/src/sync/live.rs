@@ -24,6 +24,9 @@ pub struct LiveDoc {
     /// Changes appended to the store since the last snapshot.
     pub uncompacted: usize,
     pub last_used: Instant,
+    /// Set when accepting changes failed half-way: this copy may hold what
+    /// the store does not, so it is never used again.
+    pub poisoned: bool,
 }
 
 impl LiveDoc {
@@ -37,7 +40,7 @@ impl LiveDoc {
             let state = case.state();
             Some((case, state))
         };
-        Ok(LiveDoc { doc, case, peers: HashMap::new(), uncompacted, last_used: Instant::now() })
+        Ok(LiveDoc { doc, case, peers: HashMap::new(), uncompacted, last_used: Instant::now(), poisoned: false })
     }
 
     pub fn parties(&self) -> Option<CaseParties<'_>> {

@@ -141,14 +141,22 @@ impl Device {
     }
 
     /// Sends every change of `id` in one sync message, unasked (as a forged
-    /// client would, skipping the protocol's exchange of heads).
-    pub async fn push_all(&mut self, id: &str) {
+    /// client would, skipping the protocol's exchange of heads); `split`
+    /// cuts the bytes into two chunks that parse only when joined.
+    pub async fn push_all(&mut self, id: &str, split: bool) {
         let doc = self.docs.get_mut(id).expect("document on device");
+        let bytes = doc.save();
+        let chunks = if split {
+            let (a, b) = bytes.split_at(bytes.len() / 2);
+            vec![a.to_vec(), b.to_vec()]
+        } else {
+            vec![bytes]
+        };
         let message = SyncMessage {
             heads: doc.get_heads(),
             need: vec![],
             have: vec![],
-            changes: doc.save().into(),
+            changes: chunks.into(),
             flags: None,
             version: automerge::sync::MessageVersion::V1,
         };
@@ -243,12 +251,18 @@ impl Device {
         self.docs.get(id).and_then(|d| domain::doc::read(d).ok())
     }
 
-    /// Records an event on `id` locally (offline-first) and offers it.
-    pub async fn record(&mut self, id: &str, at_ms: i64, kind: EventKind) -> String {
+    /// Records an event on `id` locally, without offering it.
+    pub fn record_quietly(&mut self, id: &str, at_ms: i64, kind: EventKind) -> String {
         self.next_event += 1;
         let event_id = format!("{}-{}-{}", self.storage_id, self.device[0], self.next_event);
         let doc = self.docs.get_mut(id).expect("document on device");
         domain::doc::record(doc, event_id.clone(), &self.user_id, at_ms, kind).unwrap();
+        event_id
+    }
+
+    /// Records an event on `id` locally (offline-first) and offers it.
+    pub async fn record(&mut self, id: &str, at_ms: i64, kind: EventKind) -> String {
+        let event_id = self.record_quietly(id, at_ms, kind);
         self.offer(id).await;
         event_id
     }
