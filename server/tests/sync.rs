@@ -157,3 +157,24 @@ async fn a_user_cannot_write_to_a_case_they_may_not_read() {
     let (stored, _) = server.store.load_document(&id).unwrap().unwrap();
     assert!(!domain::doc::read(&stored).unwrap().events.contains_key(&info));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_arriving_before_its_dependency_is_held_then_accepted() {
+    let server = start(false).await;
+    let now = server.clock.now_ms();
+    let id = domain::sync::DocumentId::from_bytes([7; 16]).to_string();
+    let mut ent = Device::new("user-ent-000", "ent-phone", 1);
+    ent.create(&common::new_case(&id, "ent-000", "boluo")).await;
+    ent.record(&id, now, EventKind::Submit).await;
+    ent.connect(server.addr, &sign_in(server.addr, "qiye01").await).await;
+    assert!(ent.pump_until(QUIET, |d| d.in_sync(&id)).await);
+
+    let first = ent.record_quietly(&id, now, EventKind::AddInfo { text: "一".into(), attachments: vec![] });
+    let second = ent.record_quietly(&id, now, EventKind::AddInfo { text: "二".into(), attachments: vec![] });
+    ent.push_last(&id).await;
+    assert!(ent.pump_until(QUIET, |d| d.in_sync(&id)).await, "the server asked for the missing change");
+    assert!(ent.refusals.is_empty());
+    let (stored, _) = server.store.load_document(&id).unwrap().unwrap();
+    let stored = domain::doc::read(&stored).unwrap();
+    assert!(stored.events.contains_key(&first) && stored.events.contains_key(&second));
+}

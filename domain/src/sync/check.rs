@@ -36,8 +36,9 @@ pub enum Rejection {
     ForeignActor,
     /// The bytes are not Automerge changes, or do not make a case.
     Malformed(String),
-    /// Changes that build on changes the server does not have.
-    MissingDependencies,
+    /// Changes that build on changes the server does not have (listed):
+    /// held back until those arrive, not refused.
+    MissingDependencies(Vec<ChangeHash>),
     /// A key outside the case schema.
     UnknownKey(String),
     /// A field that is fixed once the case exists.
@@ -56,7 +57,7 @@ impl Rejection {
             Rejection::Denied(d) => d.zh().to_string(),
             Rejection::ForeignActor => "变更不是以您的身份做出的".into(),
             Rejection::Malformed(why) => format!("变更格式无效:{why}"),
-            Rejection::MissingDependencies => "变更依赖于服务器没有的变更".into(),
+            Rejection::MissingDependencies(_) => "变更依赖于服务器没有的变更".into(),
             Rejection::UnknownKey(key) => format!("案件文档中不允许字段“{key}”"),
             Rejection::Immutable(field) => format!("案件创建后不能修改“{field}”"),
             Rejection::EventRewritten(id) => format!("已记录的事件 {id} 不能修改或删除"),
@@ -70,7 +71,7 @@ impl Rejection {
             Rejection::Denied(d) => d.en().to_string(),
             Rejection::ForeignActor => "the change was not made under your identity".into(),
             Rejection::Malformed(why) => format!("malformed change: {why}"),
-            Rejection::MissingDependencies => "the change builds on changes the server does not have".into(),
+            Rejection::MissingDependencies(_) => "the change builds on changes the server does not have".into(),
             Rejection::UnknownKey(key) => format!("field '{key}' is not allowed in a case document"),
             Rejection::Immutable(field) => format!("'{field}' cannot change once the case exists"),
             Rejection::EventRewritten(id) => format!("recorded event {id} cannot be changed or removed"),
@@ -98,8 +99,9 @@ pub fn check_incoming(
     let (mut fork, added) = load_into_fork(current, chunks).map_err(|why| (vec![], why))?;
     let hashes: Vec<ChangeHash> = added.iter().map(|c| c.hash()).collect();
     let refuse = |why: Rejection| (hashes.clone(), why);
-    if !fork.get_missing_deps(&[]).is_empty() {
-        return Err(refuse(Rejection::MissingDependencies));
+    let missing = fork.get_missing_deps(&[]);
+    if !missing.is_empty() {
+        return Err(refuse(Rejection::MissingDependencies(missing)));
     }
     if added.is_empty() {
         return Ok(None);

@@ -23,6 +23,9 @@ use crate::{Clock, ServerError, blocking};
 
 /// Changes kept beside a snapshot before they are folded into it.
 const COMPACT_AFTER: usize = 64;
+/// Change chunks held per connection while waiting for their dependencies;
+/// beyond this the sender is refused instead.
+const MAX_HELD_CHUNKS: usize = 1_000;
 /// A document nobody has touched for this long leaves memory.
 const IDLE: Duration = Duration::from_secs(60);
 
@@ -175,7 +178,8 @@ impl Hub {
         // bytes are taken out, so it updates nothing but the sync state.
         let mut message = message;
         let raw = std::mem::replace(&mut message.changes, ChunkList::empty());
-        let chunks: Vec<&[u8]> = raw.iter().collect();
+        let held = live.held.remove(&conn).unwrap_or_default();
+        let chunks: Vec<&[u8]> = held.iter().map(Vec::as_slice).chain(raw.iter()).collect();
         if exists && !readable {
             // Not a party: refuse unread, so the answer tells nothing about
             // the case's content.
@@ -212,6 +216,27 @@ impl Hub {
             }
             Ok(None) => {
                 unavailable();
+                Ok(())
+            }
+            Err((_, Rejection::MissingDependencies(missing))) if held.len() + raw.len() < MAX_HELD_CHUNKS => {
+                // Keep the bytes and ask for what they build on.
+                let bytes: Vec<Vec<u8>> = chunks.iter().map(|c| c.to_vec()).collect();
+                live.held.insert(conn, bytes);
+                self.peer_state(conn, id, live).await?;
+                let Some(state) = live.peers.get_mut(&conn) else { return Ok(()) };
+                live.doc.sync().receive_sync_message(state, message)?;
+                let generated = live.doc.sync().generate_sync_message(state);
+                let heads = live.doc.get_heads();
+                let mut reply = generated.unwrap_or_else(|| SyncMessage {
+                    heads,
+                    need: vec![],
+                    have: vec![],
+                    changes: ChunkList::empty(),
+                    flags: None,
+                    version: automerge::sync::MessageVersion::V1,
+                });
+                reply.need.extend(missing);
+                self.send_sync(conn, id, reply);
                 Ok(())
             }
             Err((hashes, why)) => self.refuse(conn, &user, id, live, &hashes, why).await,
@@ -312,17 +337,16 @@ impl Hub {
     fn offer(&self, conn: ConnId, id: &str, live: &mut LiveDoc) {
         let Some(state) = live.peers.get_mut(&conn) else { return };
         if let Some(message) = live.doc.sync().generate_sync_message(state) {
-            let target_id = self.peer_of(conn).unwrap_or_default();
-            self.send(
-                conn,
-                Message::Sync {
-                    sender_id: SERVER_PEER.into(),
-                    target_id,
-                    document_id: id.into(),
-                    data: message.encode(),
-                },
-            );
+            self.send_sync(conn, id, message);
         }
+    }
+
+    fn send_sync(&self, conn: ConnId, id: &str, message: SyncMessage) {
+        let target_id = self.peer_of(conn).unwrap_or_default();
+        self.send(
+            conn,
+            Message::Sync { sender_id: SERVER_PEER.into(), target_id, document_id: id.into(), data: message.encode() },
+        );
     }
 
     /// Offers the new state to every other connection that may read it.

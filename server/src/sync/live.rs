@@ -21,6 +21,10 @@ pub struct LiveDoc {
     /// does not exist yet.
     pub case: Option<(CaseDoc, CaseState)>,
     pub peers: HashMap<ConnId, SyncState>,
+    /// Per connection: change bytes that arrived before changes they build
+    /// on (the sync protocol's Bloom filter can make a peer skip one); held,
+    /// unapplied, until the rest arrives and all are checked together.
+    pub held: HashMap<ConnId, Vec<Vec<u8>>>,
     /// Changes appended to the store since the last snapshot.
     pub uncompacted: usize,
     pub last_used: Instant,
@@ -40,7 +44,15 @@ impl LiveDoc {
             let state = case.state();
             Some((case, state))
         };
-        Ok(LiveDoc { doc, case, peers: HashMap::new(), uncompacted, last_used: Instant::now(), poisoned: false })
+        Ok(LiveDoc {
+            doc,
+            case,
+            peers: HashMap::new(),
+            held: HashMap::new(),
+            uncompacted,
+            last_used: Instant::now(),
+            poisoned: false,
+        })
     }
 
     pub fn parties(&self) -> Option<CaseParties<'_>> {

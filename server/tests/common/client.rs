@@ -163,6 +163,22 @@ impl Device {
         self.send_sync(id, message).await;
     }
 
+    /// Sends only the last change made here, without the ones it builds
+    /// on (as the sync protocol does when its Bloom filter errs).
+    pub async fn push_last(&mut self, id: &str) {
+        let doc = self.docs.get_mut(id).expect("document on device");
+        let last = doc.get_last_local_change().expect("a local change");
+        let message = SyncMessage {
+            heads: doc.get_heads(),
+            need: vec![],
+            have: vec![],
+            changes: last.raw_bytes().to_vec().into(),
+            flags: None,
+            version: automerge::sync::MessageVersion::V1,
+        };
+        self.send_sync(id, message).await;
+    }
+
     /// Asks for a document by id (as an automerge-repo peer would).
     pub async fn request(&mut self, id: &str) {
         let mut empty = AutoCommit::new();
