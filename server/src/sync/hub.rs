@@ -359,6 +359,7 @@ impl Hub {
             .map(|(cid, _)| *cid)
             .collect();
         live.peers.retain(|cid, _| conns.contains_key(cid));
+        live.held.retain(|cid, _| conns.contains_key(cid));
         drop(conns);
         for reader in readers {
             live.peers.entry(reader).or_default();
