@@ -3,6 +3,7 @@
 //! changes the server refused. A document and its summary are written in
 //! one transaction, so the list never shows a case whose document is missing.
 
+use automerge::AutoCommit;
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
@@ -173,13 +174,18 @@ async fn bytes_of(db: &Database, store: &str, id: &str) -> Result<Option<Vec<u8>
     Ok(found.map(|a| a.to_vec()))
 }
 
-/// A case's snapshot and the changes saved after it, in order.
-pub async fn load_doc(db: &Database, id: &str) -> Result<Option<(Vec<u8>, Vec<Vec<u8>>)>, AppError> {
+/// A case's document: its snapshot with the change records after it
+/// applied, and how many records there were.
+pub async fn load_doc(db: &Database, id: &str) -> Result<Option<(AutoCommit, u32)>, AppError> {
     let Some(snapshot) = bytes_of(db, DOCS, id).await? else { return Ok(None) };
     let tx = db.transaction(CHANGES).build()?;
     let records: Vec<Uint8Array> =
         tx.object_store(CHANGES)?.get_all().with_query(changes_of(id)).primitive()?.await?.collect::<Result<_, _>>()?;
-    Ok(Some((snapshot, records.iter().map(|r| r.to_vec()).collect())))
+    let mut doc = domain::doc::load(&snapshot)?;
+    for record in &records {
+        doc.load_incremental(record.as_ref())?;
+    }
+    Ok(Some((doc, records.len() as u32)))
 }
 
 pub async fn sync_state(db: &Database, id: &str) -> Result<Option<Vec<u8>>, AppError> {

@@ -27,11 +27,7 @@ struct Loaded {
 
 async fn load(id: &str) -> Result<Option<Loaded>, AppError> {
     let db = storage::open().await?;
-    let Some((snapshot, changes)) = storage::load_doc(&db, id).await? else { return Ok(None) };
-    let mut doc = domain::doc::load(&snapshot)?;
-    for change in &changes {
-        doc.load_incremental(change).map_err(domain::DomainError::from)?;
-    }
+    let Some((doc, _)) = storage::load_doc(&db, id).await? else { return Ok(None) };
     let case = domain::doc::read(&doc)?;
     let refused = storage::refused(&db, id).await?;
     Ok(Some(Loaded { case, refused }))

@@ -15,7 +15,7 @@ use domain::doc;
 use domain::event::EventKind;
 use domain::status::Status;
 use domain::sync::wire::{Message, PROTOCOL_VERSION};
-use domain::sync::{actor_for, roll_back};
+use domain::sync::{actor_for, heads_hex, roll_back};
 
 use super::socket::{self, Socket};
 use super::{Input, SyncStatus};
@@ -68,12 +68,6 @@ pub async fn run(
         }
         engine.update_status();
     }
-}
-
-fn heads_hex(heads: &[ChangeHash]) -> Vec<String> {
-    let mut hex: Vec<String> = heads.iter().map(ToString::to_string).collect();
-    hex.sort();
-    hex
 }
 
 fn random_bytes<const N: usize>() -> [u8; N] {
@@ -235,12 +229,8 @@ impl Engine {
     async fn ensure(&mut self, id: &str) -> Result<(), AppError> {
         if !self.docs.contains_key(id) {
             let mut doc = match storage::load_doc(&self.db, id).await? {
-                Some((snapshot, changes)) => {
-                    let mut doc = doc::load(&snapshot)?;
-                    for change in &changes {
-                        doc.load_incremental(change)?;
-                    }
-                    self.stored.insert(id.to_string(), (doc.get_heads(), changes.len() as u32));
+                Some((mut doc, records)) => {
+                    self.stored.insert(id.to_string(), (doc.get_heads(), records));
                     doc
                 }
                 None => AutoCommit::new(),
@@ -335,14 +325,7 @@ impl Engine {
             return;
         }
         let (Some(doc), Some(state)) = (self.docs.get_mut(id), self.states.get_mut(id)) else { return };
-        let message = SyncMessage {
-            heads: doc.get_heads(),
-            need: vec![],
-            have: vec![],
-            changes: doc.save_after(&state.shared_heads).into(),
-            flags: None,
-            version: automerge::sync::MessageVersion::V1,
-        };
+        let message = domain::sync::plain_message(doc.get_heads(), vec![], vec![doc.save_after(&state.shared_heads)]);
         self.send_sync(id, message);
     }
 

@@ -7,7 +7,8 @@ mod check;
 mod rollback;
 pub mod wire;
 
-use automerge::ActorId;
+use automerge::sync::{Message as SyncMessage, MessageVersion};
+use automerge::{ActorId, ChangeHash};
 use sha2::{Digest, Sha256};
 
 use crate::DomainError;
@@ -38,6 +39,19 @@ impl std::fmt::Display for DocumentId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&bs58::encode(self.0).with_check().into_string())
     }
+}
+
+/// A sync message built by hand (not by the protocol's exchange): our
+/// `heads`, hashes we `need`, and change `chunks` to deliver.
+pub fn plain_message(heads: Vec<ChangeHash>, need: Vec<ChangeHash>, chunks: Vec<Vec<u8>>) -> SyncMessage {
+    SyncMessage { heads, need, have: vec![], changes: chunks.into(), flags: None, version: MessageVersion::V1 }
+}
+
+/// Heads as sorted hex strings: how both sides store and compare them.
+pub fn heads_hex(heads: &[ChangeHash]) -> Vec<String> {
+    let mut hex: Vec<String> = heads.iter().map(ToString::to_string).collect();
+    hex.sort();
+    hex
 }
 
 /// The first 8 bytes of every actor id a user writes under: derived from the

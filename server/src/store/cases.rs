@@ -46,9 +46,7 @@ impl CaseRow {
 }
 
 pub fn heads_text(heads: &[ChangeHash]) -> String {
-    let mut hex: Vec<String> = heads.iter().map(ToString::to_string).collect();
-    hex.sort();
-    hex.join(",")
+    domain::sync::heads_hex(heads).join(",")
 }
 
 /// A case document as stored: the snapshot and the changes after it.

@@ -12,7 +12,7 @@ use automerge::ChangeHash;
 use automerge::sync::{ChunkList, Message as SyncMessage, State as SyncState, SyncDoc};
 use domain::permission::{Denied, User, may_read};
 use domain::sync::wire::{Message, PROTOCOL_VERSION};
-use domain::sync::{Checked, DocumentId, Rejection, check_incoming, new_change_hashes};
+use domain::sync::{Checked, DocumentId, Rejection, check_incoming, new_change_hashes, plain_message};
 use tokio::sync::Mutex as AsyncMutex;
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -227,14 +227,7 @@ impl Hub {
                 live.doc.sync().receive_sync_message(state, message)?;
                 let generated = live.doc.sync().generate_sync_message(state);
                 let heads = live.doc.get_heads();
-                let mut reply = generated.unwrap_or_else(|| SyncMessage {
-                    heads,
-                    need: vec![],
-                    have: vec![],
-                    changes: ChunkList::empty(),
-                    flags: None,
-                    version: automerge::sync::MessageVersion::V1,
-                });
+                let mut reply = generated.unwrap_or_else(|| plain_message(heads, vec![], vec![]));
                 reply.need.extend(missing);
                 self.send_sync(conn, id, reply);
                 Ok(())

@@ -152,14 +152,7 @@ impl Device {
         } else {
             vec![bytes]
         };
-        let message = SyncMessage {
-            heads: doc.get_heads(),
-            need: vec![],
-            have: vec![],
-            changes: chunks.into(),
-            flags: None,
-            version: automerge::sync::MessageVersion::V1,
-        };
+        let message = domain::sync::plain_message(doc.get_heads(), vec![], chunks);
         self.send_sync(id, message).await;
     }
 
@@ -168,14 +161,7 @@ impl Device {
     pub async fn push_last(&mut self, id: &str) {
         let doc = self.docs.get_mut(id).expect("document on device");
         let last = doc.get_last_local_change().expect("a local change");
-        let message = SyncMessage {
-            heads: doc.get_heads(),
-            need: vec![],
-            have: vec![],
-            changes: last.raw_bytes().to_vec().into(),
-            flags: None,
-            version: automerge::sync::MessageVersion::V1,
-        };
+        let message = domain::sync::plain_message(doc.get_heads(), vec![], vec![last.raw_bytes().to_vec()]);
         self.send_sync(id, message).await;
     }
 
