@@ -36,6 +36,16 @@ pub enum DomainError {
     AttachmentType { name: String },
     #[error("附件最多{max}个 / at most {max} attachments")]
     TooManyAttachments { max: usize },
+    #[error("{field}应为{min}到{max}之间的整数 / {field} must be a whole number from {min} to {max}")]
+    OutOfRange { field: &'static str, min: u32, max: u32 },
+    #[error(
+        "办理时间表第{line}行应为“日期 节点”,如“2026-12-31 完成审批” / timetable line {line} should read 'date milestone', e.g. '2026-12-31 approval done'"
+    )]
+    BadMilestone { line: usize },
+    #[error("诉求不能与自身合并 / a case cannot be merged into itself")]
+    MergeIntoSelf,
+    #[error("没有待处理的延期申请 / there is no pending extension request")]
+    NothingPending,
     #[error("同步消息无效:{0} / malformed sync message: {0}")]
     BadMessage(String),
     #[error("文档编号“{0}”无效 / invalid document id '{0}'")]

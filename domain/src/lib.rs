@@ -12,9 +12,11 @@ pub mod doc;
 mod error;
 pub mod event;
 pub mod permission;
+pub mod session;
 pub mod status;
 pub mod sync;
 pub mod time;
 pub mod uscc;
+pub mod work;
 
 pub use error::DomainError;

@@ -7,41 +7,6 @@ use domain::event::EventKind;
 use domain::permission::{Action, CaseParties, Denied, Field, Role, User, authorize, may_read};
 use domain::status::{CaseState, derive};
 
-fn user(role: Role, org: Option<&str>, district: Option<&str>) -> User {
-    User { id: "u".into(), role, org: org.map(Into::into), district: district.map(Into::into) }
-}
-
-fn filer() -> User {
-    user(Role::Enterprise, Some("ent-1"), None)
-}
-fn other_enterprise() -> User {
-    user(Role::Enterprise, Some("ent-2"), None)
-}
-fn lead_officer() -> User {
-    user(Role::Officer, Some("natres"), None)
-}
-fn assisting_officer() -> User {
-    user(Role::Officer, Some("housing"), None)
-}
-fn unrelated_officer() -> User {
-    user(Role::Officer, Some("tax"), None)
-}
-fn coordinator() -> User {
-    user(Role::Coordinator, None, Some("boluo"))
-}
-fn city_coordinator() -> User {
-    user(Role::Coordinator, None, Some("city"))
-}
-fn other_coordinator() -> User {
-    user(Role::Coordinator, None, Some("huiyang"))
-}
-fn leader() -> User {
-    user(Role::Leader, None, Some("boluo"))
-}
-fn admin() -> User {
-    user(Role::Admin, None, None)
-}
-
 fn routed() -> CaseState {
     derive(&chain(vec![EventKind::Submit, route_online()]))
 }

@@ -3,6 +3,7 @@
 
 use domain::case::{Appeal, CaseDoc, Contact, Enterprise};
 use domain::event::{Channel, Event, EventKind, Milestone};
+use domain::permission::{Role, User};
 use domain::time::Day;
 use std::collections::BTreeMap;
 
@@ -97,4 +98,40 @@ pub fn case_doc(events: &[Event]) -> CaseDoc {
         },
         events: events.iter().map(|e| (e.id.clone(), e.clone())).collect::<BTreeMap<_, _>>(),
     }
+}
+
+// One user per relation to the case built by `case_doc` (ent-1, boluo, natres lead, housing assisting).
+pub fn user(role: Role, org: Option<&str>, district: Option<&str>) -> User {
+    User { id: "u".into(), role, org: org.map(Into::into), district: district.map(Into::into) }
+}
+
+pub fn filer() -> User {
+    user(Role::Enterprise, Some("ent-1"), None)
+}
+pub fn other_enterprise() -> User {
+    user(Role::Enterprise, Some("ent-2"), None)
+}
+pub fn lead_officer() -> User {
+    user(Role::Officer, Some("natres"), None)
+}
+pub fn assisting_officer() -> User {
+    user(Role::Officer, Some("housing"), None)
+}
+pub fn unrelated_officer() -> User {
+    user(Role::Officer, Some("tax"), None)
+}
+pub fn coordinator() -> User {
+    user(Role::Coordinator, None, Some("boluo"))
+}
+pub fn city_coordinator() -> User {
+    user(Role::Coordinator, None, Some("city"))
+}
+pub fn other_coordinator() -> User {
+    user(Role::Coordinator, None, Some("huiyang"))
+}
+pub fn leader() -> User {
+    user(Role::Leader, None, Some("boluo"))
+}
+pub fn admin() -> User {
+    user(Role::Admin, None, None)
 }

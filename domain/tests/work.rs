@@ -1,0 +1,173 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+//! What each role is offered on a case, whom the case waits on, and how a
+//! filled form becomes an event.
+
+mod common;
+use common::*;
+use domain::DomainError;
+use domain::event::EventKind;
+use domain::permission::User;
+use domain::status::derive;
+use domain::work::{ActionKind, Form, Party, available, build, waiting_on};
+
+fn offered(u: &User, kinds: Vec<EventKind>) -> Vec<ActionKind> {
+    let case = case_doc(&chain(kinds));
+    available(u, &case, &case.state())
+}
+
+fn form(pairs: &[(&str, &str)]) -> Form {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+#[test]
+fn triage_is_offered_to_the_district_coordinator_only() {
+    use ActionKind::*;
+    let submitted = vec![EventKind::Submit];
+    assert_eq!(offered(&coordinator(), submitted.clone()), vec![Route, Decline, Merge, Schedule, RequestInfo]);
+    assert_eq!(offered(&city_coordinator(), submitted.clone()), offered(&coordinator(), submitted.clone()));
+    assert!(offered(&other_coordinator(), submitted.clone()).is_empty());
+    assert_eq!(offered(&filer(), submitted.clone()), vec![AddInfo]);
+    assert!(offered(&lead_officer(), submitted.clone()).is_empty(), "not routed yet");
+    assert!(offered(&other_enterprise(), submitted).is_empty());
+}
+
+#[test]
+fn the_lead_department_answers_and_works() {
+    use ActionKind::*;
+    let routed = vec![EventKind::Submit, route_online()];
+    assert_eq!(
+        offered(&lead_officer(), routed.clone()),
+        vec![Reply, StartWork, Progress, RequestExtension, RequestInfo]
+    );
+    assert_eq!(offered(&assisting_officer(), routed.clone()), vec![Progress, RequestInfo]);
+    let mut working = routed;
+    working.push(EventKind::StartWork { plan: "p".into() });
+    let lead = offered(&lead_officer(), working);
+    assert!(lead.contains(&Resolve) && !lead.contains(&Reply) && !lead.contains(&StartWork), "{lead:?}");
+}
+
+#[test]
+fn the_session_path_goes_through_the_leader() {
+    use ActionKind::*;
+    let scheduled = vec![
+        EventKind::Submit,
+        route_session(),
+        EventKind::Schedule {
+            session: "boluo-2026-12-04".into(),
+            day: domain::time::Day::parse("2026-12-04").unwrap(),
+        },
+    ];
+    assert_eq!(offered(&leader(), scheduled.clone()), vec![Decide]);
+    assert_eq!(waiting_on(&derive(&chain(scheduled.clone()))), vec![Party::Leader]);
+    let mut decided = scheduled;
+    decided.push(decide(&[("m1", "2026-12-20"), ("m2", "2027-01-20")]));
+    let lead = offered(&lead_officer(), decided.clone());
+    assert!(lead.contains(&Tick) && lead.contains(&StartWork) && lead.contains(&Resolve), "{lead:?}");
+    decided.push(EventKind::TickMilestone { milestone: "m1".into() });
+    decided.push(EventKind::TickMilestone { milestone: "m2".into() });
+    assert!(!offered(&lead_officer(), decided).contains(&Tick), "every milestone ticked");
+}
+
+#[test]
+fn the_enterprise_rates_then_may_ask_to_reopen() {
+    use ActionKind::*;
+    let resolved = vec![EventKind::Submit, route_online(), EventKind::StartWork { plan: "p".into() }, resolve()];
+    assert_eq!(offered(&filer(), resolved.clone()), vec![Rate, RequestReopen]);
+    assert_eq!(offered(&coordinator(), resolved.clone()), vec![Reopen, Close]);
+    assert_eq!(waiting_on(&derive(&chain(resolved.clone()))), vec![Party::Enterprise]);
+    let mut rated = resolved;
+    rated.push(rate(85));
+    assert_eq!(offered(&filer(), rated.clone()), vec![RequestReopen], "one rating unless it was bad");
+    rated.push(EventKind::RequestReopen { reason: "r".into() });
+    assert!(offered(&filer(), rated.clone()).is_empty(), "one open reopen request");
+    assert_eq!(waiting_on(&derive(&chain(rated))), vec![Party::Coordinator]);
+}
+
+#[test]
+fn a_bad_review_waits_on_the_department_then_the_enterprise() {
+    use ActionKind::*;
+    let mut events =
+        vec![EventKind::Submit, route_online(), EventKind::StartWork { plan: "p".into() }, resolve(), rate(40)];
+    assert_eq!(waiting_on(&derive(&chain(events.clone()))), vec![Party::LeadDepartment]);
+    let lead = offered(&lead_officer(), events.clone());
+    assert!(lead.contains(&CallBack) && lead.contains(&Rectify) && lead.contains(&Dispute), "{lead:?}");
+    events.push(EventKind::CallBack { note: "n".into() });
+    events.push(EventKind::Rectify { note: "n".into() });
+    assert_eq!(waiting_on(&derive(&chain(events.clone()))), vec![Party::Enterprise]);
+    assert!(offered(&filer(), events).contains(&Rate), "the one follow-up rating");
+}
+
+#[test]
+fn a_conflict_is_settled_by_the_coordinator() {
+    let t = monday_ms();
+    let mut events = chain(vec![EventKind::Submit, route_online(), EventKind::StartWork { plan: "p".into() }]);
+    events.push(ev("a", &["e02"], t + 5 * DAY_MS, resolve()));
+    events.push(ev("b", &["e02"], t + 6 * DAY_MS, EventKind::RequestExtension { working_days: 5, reason: "r".into() }));
+    let case = case_doc(&events);
+    let state = case.state();
+    assert!(waiting_on(&state).contains(&Party::Coordinator));
+    assert!(available(&coordinator(), &case, &state).contains(&ActionKind::Settle));
+    assert!(!available(&lead_officer(), &case, &state).contains(&ActionKind::Resolve), "blocked until settled");
+    let settle = build(ActionKind::Settle, &form(&[("chosen", "b")]), &case, &state).unwrap();
+    assert_eq!(settle, EventKind::Settle { chosen: "b".into() });
+    assert!(build(ActionKind::Settle, &form(&[("chosen", "zzz")]), &case, &state).is_err());
+}
+
+#[test]
+fn forms_become_events_or_say_what_to_fix() {
+    let case = case_doc(&chain(vec![EventKind::Submit]));
+    let state = case.state();
+    let decide = build(
+        ActionKind::Decide,
+        &form(&[
+            ("lead_leader", " 副县长 李某 "),
+            ("lead_department", "natres"),
+            ("assisting", "housing, water,housing"),
+            ("milestones", "2026-12-10 提交用地方案\n\n2027-01-31  完成报批"),
+        ]),
+        &case,
+        &state,
+    )
+    .unwrap();
+    let EventKind::Decide { lead_leader, assisting, milestones, .. } = decide else { panic!("{decide:?}") };
+    assert_eq!(lead_leader, "副县长 李某");
+    assert_eq!(assisting, vec!["housing", "water"]);
+    assert_eq!(milestones.len(), 2);
+    assert_eq!((milestones[1].id.as_str(), milestones[1].title.as_str()), ("m2", "完成报批"));
+
+    let bad_line = form(&[("lead_leader", "李"), ("lead_department", "natres"), ("milestones", "下周 完成")]);
+    assert_eq!(build(ActionKind::Decide, &bad_line, &case, &state), Err(DomainError::BadMilestone { line: 1 }));
+    let no_dept = form(&[("lead_leader", "李"), ("lead_department", "weather"), ("milestones", "2026-12-10 x")]);
+    assert!(matches!(build(ActionKind::Decide, &no_dept, &case, &state), Err(DomainError::UnknownCode { .. })));
+    assert_eq!(
+        build(ActionKind::Decline, &form(&[("reason", "  ")]), &case, &state),
+        Err(DomainError::Required { field: "不予受理的理由(企业可见)" })
+    );
+    for score in ["101", "-1", "八十五", ""] {
+        let rating = form(&[("score", score), ("public", "true")]);
+        assert!(
+            matches!(build(ActionKind::Rate, &rating, &case, &state), Err(DomainError::OutOfRange { .. })),
+            "{score}"
+        );
+    }
+    let rating = build(ActionKind::Rate, &form(&[("score", "85"), ("public", "true")]), &case, &state).unwrap();
+    assert_eq!(rating, EventKind::Rate { score: 85, comment: String::new(), public: true });
+    assert_eq!(
+        build(ActionKind::Merge, &form(&[("target", "case-1")]), &case, &state),
+        Err(DomainError::MergeIntoSelf)
+    );
+    let schedule = build(ActionKind::Schedule, &form(&[("session", "boluo-2026-12-04")]), &case, &state).unwrap();
+    assert!(matches!(schedule, EventKind::Schedule { ref session, .. } if session == "boluo-2026-12-04"));
+    assert!(build(ActionKind::Schedule, &form(&[("session", "boluo-someday")]), &case, &state).is_err());
+    let ext = form(&[("working_days", "16"), ("reason", "r")]);
+    assert!(build(ActionKind::RequestExtension, &ext, &case, &state).is_err(), "at most 15 days at once");
+    assert_eq!(build(ActionKind::DecideExtension, &form(&[]), &case, &state), Err(DomainError::NothingPending));
+}
+
+#[test]
+fn every_action_has_a_distinct_name() {
+    let mut names: Vec<_> = ActionKind::ALL.iter().map(|a| a.name()).collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), ActionKind::ALL.len());
+}
