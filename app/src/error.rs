@@ -34,9 +34,8 @@ impl From<automerge::AutomergeError> for AppError {
 }
 
 impl AppError {
-    /// The zh-CN half of a bilingual message.
-    pub fn zh(&self) -> String {
-        let text = self.to_string();
-        text.split(" / ").next().unwrap_or(&text).to_string()
+    /// The message in the language being shown.
+    pub fn message(&self) -> String {
+        crate::i18n::half(&self.to_string())
     }
 }

@@ -4,6 +4,7 @@
 
 mod clock;
 mod error;
+mod i18n;
 mod labels;
 mod pages;
 mod session;
@@ -15,6 +16,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 
+use i18n::{Lang, tr};
 use session::{Identity, IdentitySignal};
 use sync::{SyncHandle, SyncStatus};
 
@@ -56,27 +58,57 @@ fn App() -> impl IntoView {
             identity.set(Some(who));
         }
     });
+    let lang = i18n::start();
     view! {
         <Router>
-            <header class="topbar">
-                <div class="topbar-inner">
-                    <A href="/" attr:class="brand">
-                        <span class="brand-mark">"直通车"</span>
-                        <span class="brand-sub">"惠州市办理企业困难直通车"</span>
-                    </A>
-                    <SyncIndicator status />
-                    <Account identity />
-                </div>
-            </header>
-            <main class="page">
-                <Routes fallback=|| view! { <p class="empty">"页面不存在"</p> }>
-                    <Route path=path!("/") view=pages::case_list::CaseList />
-                    <Route path=path!("/new") view=pages::new_appeal::NewAppeal />
-                    <Route path=path!("/signin") view=pages::sign_in::SignIn />
-                    <Route path=path!("/case/:id") view=pages::case_view::CaseView />
-                </Routes>
-            </main>
+            // Redrawn on a language switch: every text is picked when drawn.
+            {move || {
+                lang.track();
+                view! {
+                    <header class="topbar">
+                        <div class="topbar-inner">
+                            <A href="/" attr:class="brand">
+                                <span class="brand-mark">{tr("直通车", "Direct Line")}</span>
+                                <span class="brand-sub">{tr("惠州市办理企业困难直通车", "Huizhou enterprise direct line")}</span>
+                            </A>
+                            <SyncIndicator status />
+                            <LangSwitch lang />
+                            <Account identity />
+                        </div>
+                    </header>
+                    <main class="page">
+                        <Routes fallback=|| view! { <p class="empty">{tr("页面不存在", "Page not found")}</p> }>
+                            <Route path=path!("/") view=pages::case_list::CaseList />
+                            <Route path=path!("/new") view=pages::new_appeal::NewAppeal />
+                            <Route path=path!("/signin") view=pages::sign_in::SignIn />
+                            <Route path=path!("/case/:id") view=pages::case_view::CaseView />
+                            <Route path=path!("/session/:id") view=pages::sessions::SessionView />
+                        </Routes>
+                    </main>
+                }
+            }}
         </Router>
+    }
+}
+
+/// 中文 / English.
+#[component]
+fn LangSwitch(lang: RwSignal<Lang>) -> impl IntoView {
+    let other = match lang.get_untracked() {
+        Lang::Zh => Lang::En,
+        Lang::En => Lang::Zh,
+    };
+    let text = if other == Lang::En { "EN" } else { "中文" };
+    view! {
+        <button
+            type="button"
+            class="link-button lang-switch"
+            data-testid="lang-switch"
+            aria-label=tr("切换到英文", "Switch to Chinese")
+            on:click=move |_| i18n::switch(lang, other)
+        >
+            {text}
+        </button>
     }
 }
 
@@ -90,7 +122,7 @@ fn SyncIndicator(status: RwSignal<SyncStatus>) -> impl IntoView {
             data-state=move || status.get().key()
             role="status"
         >
-            {move || status.get().zh()}
+            {move || status.get().text()}
         </span>
     }
 }
@@ -109,10 +141,10 @@ fn Account(identity: IdentitySignal) -> impl IntoView {
         Some(Identity { display_name, .. }) => view! {
             <div class="account">
                 <span class="account-name" data-testid="account-name">{display_name}</span>
-                <button type="button" class="link-button" on:click=sign_out>"退出"</button>
+                <button type="button" class="link-button" on:click=sign_out>{tr("退出", "Sign out")}</button>
             </div>
         }
         .into_any(),
-        None => view! { <A href="/signin" attr:class="link-button">"登录"</A> }.into_any(),
+        None => view! { <A href="/signin" attr:class="link-button">{tr("登录", "Sign in")}</A> }.into_any(),
     }
 }

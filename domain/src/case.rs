@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
-use crate::DomainError;
 use crate::directory;
 use crate::event::Event;
 use crate::status::{self, CaseState};
 use crate::uscc;
+use crate::{DomainError, Label};
 
 /// Bumped when the document layout changes incompatibly.
 pub const SCHEMA_VERSION: u64 = 1;
@@ -33,16 +33,18 @@ pub struct Enterprise {
 
 impl Enterprise {
     pub fn validate(mut self) -> Result<Enterprise, DomainError> {
-        self.name = required("企业名称", &self.name, NAME_MAX)?;
+        self.name = required(Label::new("企业名称", "enterprise name"), &self.name, NAME_MAX)?;
         self.uscc = uscc::validate(&self.uscc)?;
-        self.industry = required("所属行业", &self.industry, NAME_MAX)?;
+        self.industry = required(Label::new("所属行业", "industry"), &self.industry, NAME_MAX)?;
         directory::district(&self.district)?;
         let known = |list: &[directory::Entry], code: &str| list.iter().any(|e| e.code == code);
         if !known(&directory::OWNERSHIPS, &self.ownership) {
-            return Err(DomainError::UnknownCode { what: "所有制类型", code: self.ownership });
+            return Err(DomainError::UnknownCode {
+                what: Label::new("所有制类型", "ownership"), code: self.ownership
+            });
         }
         if !known(&directory::SIZES, &self.size) {
-            return Err(DomainError::UnknownCode { what: "企业规模", code: self.size });
+            return Err(DomainError::UnknownCode { what: Label::new("企业规模", "size"), code: self.size });
         }
         Ok(self)
     }
@@ -57,7 +59,7 @@ pub struct Contact {
 
 impl Contact {
     pub fn validate(self) -> Result<Contact, DomainError> {
-        let name = required("联系人", &self.name, NAME_MAX)?;
+        let name = required(Label::new("联系人", "contact name"), &self.name, NAME_MAX)?;
         let phone: String = self.phone.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
         let digits = phone.strip_prefix('+').unwrap_or(&phone);
         if !(7..=15).contains(&digits.len()) || !digits.chars().all(|c| c.is_ascii_digit()) {
@@ -111,8 +113,8 @@ pub struct Appeal {
 impl Appeal {
     pub fn validate(self) -> Result<Appeal, DomainError> {
         Ok(Appeal {
-            title: required("诉求标题", &self.title, TITLE_MAX)?,
-            description: required("诉求内容", &self.description, DESCRIPTION_MAX)?,
+            title: required(Label::new("诉求标题", "appeal title"), &self.title, TITLE_MAX)?,
+            description: required(Label::new("诉求内容", "appeal details"), &self.description, DESCRIPTION_MAX)?,
             category: directory::category(&self.category)?.code.to_string(),
             attachments: validate_attachments(self.attachments)?,
             ..self
@@ -127,7 +129,7 @@ fn validate_attachments(list: Vec<AttachmentRef>) -> Result<Vec<AttachmentRef>, 
     list.into_iter().map(AttachmentRef::validate).collect()
 }
 
-fn required(field: &'static str, value: &str, max: usize) -> Result<String, DomainError> {
+fn required(field: Label, value: &str, max: usize) -> Result<String, DomainError> {
     let value = value.trim();
     if value.is_empty() {
         return Err(DomainError::Required { field });
@@ -210,7 +212,7 @@ mod tests {
         };
         assert!(ok.clone().validate().is_ok());
         let empty = Appeal { title: "  ".into(), ..ok.clone() };
-        assert_eq!(empty.validate(), Err(DomainError::Required { field: "诉求标题" }));
+        assert_eq!(empty.validate(), Err(DomainError::Required { field: Label::new("诉求标题", "appeal title") }));
         let long = Appeal { title: "长".repeat(TITLE_MAX + 1), ..ok.clone() };
         assert!(matches!(long.validate(), Err(DomainError::TooLong { .. })));
         let unknown = Appeal { category: "weather".into(), ..ok };

@@ -96,13 +96,18 @@ impl Clock {
     /// Red when overdue; yellow with ≤ 20 % of its working days left or
     /// ≤ 1 working day left; green otherwise.
     pub fn light(&self, calendar: &WorkCalendar, today: Day) -> Light {
-        if today > self.due {
-            return Light::Red;
-        }
-        let total = calendar.working_days_between(self.start, self.due).max(1);
-        let left = calendar.working_days_between(today, self.due);
-        if left <= 1 || left * 5 <= total { Light::Yellow } else { Light::Green }
+        light(calendar, self.start, self.due, today)
     }
+}
+
+/// The light of a clock running from `start` to `due`, seen on `today`.
+pub fn light(calendar: &WorkCalendar, start: Day, due: Day, today: Day) -> Light {
+    if today > due {
+        return Light::Red;
+    }
+    let total = calendar.working_days_between(start, due).max(1);
+    let left = calendar.working_days_between(today, due);
+    if left <= 1 || left * 5 <= total { Light::Yellow } else { Light::Green }
 }
 
 /// The clocks running on a case now.

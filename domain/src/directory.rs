@@ -2,7 +2,7 @@
 //! to by code. The built-in lists are Huizhou's; admins will edit them as a
 //! directory document (step 2), so everything here is looked up by code.
 
-use crate::DomainError;
+use crate::{DomainError, Label};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Entry {
@@ -75,20 +75,20 @@ pub const SIZES: [Entry; 4] = [
     Entry { code: "micro", zh: "微型", en: "Micro" },
 ];
 
-fn find(list: &'static [Entry], what: &'static str, code: &str) -> Result<&'static Entry, DomainError> {
+fn find(list: &'static [Entry], what: Label, code: &str) -> Result<&'static Entry, DomainError> {
     list.iter().find(|e| e.code == code).ok_or_else(|| DomainError::UnknownCode { what, code: code.to_string() })
 }
 
 pub fn district(code: &str) -> Result<&'static Entry, DomainError> {
-    find(&DISTRICTS, "区县", code)
+    find(&DISTRICTS, Label::new("区县", "district"), code)
 }
 
 pub fn department(code: &str) -> Result<&'static Entry, DomainError> {
-    find(&DEPARTMENTS, "部门", code)
+    find(&DEPARTMENTS, Label::new("部门", "department"), code)
 }
 
 pub fn category(code: &str) -> Result<&'static Entry, DomainError> {
-    find(&CATEGORIES, "诉求类别", code)
+    find(&CATEGORIES, Label::new("诉求类别", "category"), code)
 }
 
 #[cfg(test)]

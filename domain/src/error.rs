@@ -1,5 +1,18 @@
 use thiserror::Error;
 
+/// The name of a field or kind of thing, in both languages, for messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Label {
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+impl Label {
+    pub const fn new(zh: &'static str, en: &'static str) -> Label {
+        Label { zh, en }
+    }
+}
+
 /// Every way the domain can refuse input. Messages are zh-CN first, English
 /// after a " / ", because the same text reaches enterprises, officers and logs.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
@@ -20,12 +33,12 @@ pub enum DomainError {
     CalendarLine { line: usize, reason: String },
     #[error("日期“{0}”无效 / invalid date '{0}'")]
     BadDate(String),
-    #[error("{field}不能为空 / {field} must not be empty")]
-    Required { field: &'static str },
-    #[error("{field}过长(最多{max}字)/ {field} is too long (at most {max} characters)")]
-    TooLong { field: &'static str, max: usize },
-    #[error("未知的{what}“{code}” / unknown {what} '{code}'")]
-    UnknownCode { what: &'static str, code: String },
+    #[error("{}不能为空 / {} must not be empty", field.zh, field.en)]
+    Required { field: Label },
+    #[error("{}过长(最多{max}字)/ {} is too long (at most {max} characters)", field.zh, field.en)]
+    TooLong { field: Label, max: usize },
+    #[error("未知的{}“{code}” / unknown {} '{code}'", what.zh, what.en)]
+    UnknownCode { what: Label, code: String },
     #[error("电话号码“{0}”无效(7–15位数字)/ invalid phone number '{0}' (7–15 digits)")]
     BadPhone(String),
     #[error("文件“{name}”超过{max_mb}MB上限 / file '{name}' is larger than {max_mb} MB")]
@@ -36,8 +49,8 @@ pub enum DomainError {
     AttachmentType { name: String },
     #[error("附件最多{max}个 / at most {max} attachments")]
     TooManyAttachments { max: usize },
-    #[error("{field}应为{min}到{max}之间的整数 / {field} must be a whole number from {min} to {max}")]
-    OutOfRange { field: &'static str, min: u32, max: u32 },
+    #[error("{}应为{min}到{max}之间的整数 / {} must be a whole number from {min} to {max}", field.zh, field.en)]
+    OutOfRange { field: Label, min: u32, max: u32 },
     #[error(
         "办理时间表第{line}行应为“日期 节点”,如“2026-12-31 完成审批” / timetable line {line} should read 'date milestone', e.g. '2026-12-31 approval done'"
     )]

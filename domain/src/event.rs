@@ -174,6 +174,16 @@ impl ReviewLevel {
             ReviewLevel::VeryDissatisfied => "非常不满意",
         }
     }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            ReviewLevel::VerySatisfied => "Very satisfied",
+            ReviewLevel::Satisfied => "Satisfied",
+            ReviewLevel::Basic => "Fairly satisfied",
+            ReviewLevel::Dissatisfied => "Dissatisfied",
+            ReviewLevel::VeryDissatisfied => "Very dissatisfied",
+        }
+    }
 }
 
 #[cfg(test)]

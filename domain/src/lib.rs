@@ -19,4 +19,4 @@ pub mod time;
 pub mod uscc;
 pub mod work;
 
-pub use error::DomainError;
+pub use error::{DomainError, Label};

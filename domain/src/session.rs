@@ -6,10 +6,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::DomainError;
 use crate::calendar::WorkCalendar;
 use crate::directory;
 use crate::time::Day;
+use crate::{DomainError, Label};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {
@@ -26,7 +26,7 @@ impl Session {
 
     /// Reads a session id back into its district and day.
     pub fn parse(id: &str) -> Result<Session, DomainError> {
-        let bad = || DomainError::UnknownCode { what: "现场活动", code: id.to_string() };
+        let bad = || DomainError::UnknownCode { what: Label::new("现场活动", "session"), code: id.to_string() };
         let split = id.len().checked_sub(11).ok_or_else(bad)?;
         let (district, rest) = id.split_at_checked(split).ok_or_else(bad)?;
         let day = rest.strip_prefix('-').ok_or_else(bad).and_then(|d| Day::parse(d).map_err(|_| bad()))?;

@@ -4,11 +4,11 @@
 
 mod common;
 use common::*;
-use domain::DomainError;
 use domain::event::EventKind;
 use domain::permission::User;
 use domain::status::derive;
 use domain::work::{ActionKind, Form, Party, available, build, waiting_on};
+use domain::{DomainError, Label};
 
 fn offered(u: &User, kinds: Vec<EventKind>) -> Vec<ActionKind> {
     let case = case_doc(&chain(kinds));
@@ -141,7 +141,9 @@ fn forms_become_events_or_say_what_to_fix() {
     assert!(matches!(build(ActionKind::Decide, &no_dept, &case, &state), Err(DomainError::UnknownCode { .. })));
     assert_eq!(
         build(ActionKind::Decline, &form(&[("reason", "  ")]), &case, &state),
-        Err(DomainError::Required { field: "不予受理的理由(企业可见)" })
+        Err(DomainError::Required {
+            field: Label::new("不予受理的理由(企业可见)", "Reason (the enterprise sees it)")
+        })
     );
     for score in ["101", "-1", "八十五", ""] {
         let rating = form(&[("score", score), ("public", "true")]);

@@ -11,6 +11,7 @@ use wasm_bindgen_futures::JsFuture;
 use domain::case::AttachmentRef;
 
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::storage;
 
 async fn capture(file: web_sys::File) -> Result<AttachmentRef, AppError> {
@@ -18,7 +19,9 @@ async fn capture(file: web_sys::File) -> Result<AttachmentRef, AppError> {
         AttachmentRef { sha256: String::new(), name: file.name(), mime: file.type_(), bytes: file.size() as u64 };
     // Check size and type before reading a possibly huge file.
     let checked = AttachmentRef { sha256: "0".repeat(64), ..reference }.validate()?;
-    let buffer = JsFuture::from(file.array_buffer()).await.map_err(|_| AppError::Storage("读取文件失败".into()))?;
+    let buffer = JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|_| AppError::Storage(tr("读取文件失败", "could not read the file").into()))?;
     let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
     let sha256: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
     storage::save_blob(&storage::open().await?, &sha256, &checked.mime, bytes).await?;
@@ -38,7 +41,7 @@ pub fn AttachmentField(list: RwSignal<Vec<AttachmentRef>>, errors: RwSignal<Vec<
             for file in picked {
                 match capture(file).await {
                     Ok(reference) => list.update(|l| l.push(reference)),
-                    Err(e) => problems.push(e.zh()),
+                    Err(e) => problems.push(e.message()),
                 }
             }
             errors.set(problems);
@@ -46,7 +49,7 @@ pub fn AttachmentField(list: RwSignal<Vec<AttachmentRef>>, errors: RwSignal<Vec<
     };
     view! {
         <label class="field">
-            <span>"照片或文件(JPG、PNG、WebP、PDF,每个不超过10MB)"</span>
+            <span>{tr("照片或文件(JPG、PNG、WebP、PDF,每个不超过10MB)", "Photos or files (JPG, PNG, WebP, PDF, up to 10 MB each)")}</span>
             <input type="file" name="attachments" multiple accept="image/jpeg,image/png,image/webp,application/pdf" on:change=on_change />
         </label>
         <ul class="attachments" data-testid="attachments">

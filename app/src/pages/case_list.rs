@@ -1,12 +1,77 @@
+//! The home page: each role's worklist. Cases that wait on the signed-in
+//! user first, sorted by deadline with their lights; every case on the
+//! device under "all"; overdue ones in their own tab (the coordinator's
+//! escalation list). Filters by status, district and text run over the
+//! summaries in memory, so they work offline and stay fast with thousands.
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
+use domain::deadline::Light;
+use domain::directory;
+use domain::permission::{Role, User};
+use domain::status::Status;
+use domain::time::Day;
+use domain::work::Party;
+
+use super::sessions::SessionsPanel;
+use crate::clock;
+use crate::i18n::{entry, tr};
 use crate::labels;
+use crate::session::use_identity;
 use crate::storage::{self, CaseSummary};
 use crate::sync::use_sync;
 
-/// The cases on this device, newest first.
+/// How many cards are drawn at first; the rest behind "show more".
+const PAGE: usize = 100;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Mine,
+    All,
+    Overdue,
+}
+
+/// What the list is narrowed to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub status: Option<Status>,
+    pub district: Option<String>,
+    pub text: String,
+}
+
+/// Whether the case waits on this user.
+pub fn waits_on(case: &CaseSummary, user: &User) -> bool {
+    case.waiting_on.iter().any(|party| match party {
+        Party::Enterprise => user.role == Role::Enterprise,
+        Party::Coordinator => user.role == Role::Coordinator,
+        Party::Leader => user.role == Role::Leader,
+        Party::LeadDepartment => user.role == Role::Officer && user.org.is_some() && user.org == case.lead_department,
+    })
+}
+
+impl Filter {
+    pub fn keeps(&self, case: &CaseSummary) -> bool {
+        let text = self.text.trim();
+        self.status.is_none_or(|s| s == case.status)
+            && self.district.as_ref().is_none_or(|d| d == &case.district)
+            && (text.is_empty()
+                || case.title.contains(text)
+                || case.enterprise.contains(text)
+                || case.number.as_deref().is_some_and(|n| n.contains(text)))
+    }
+}
+
+/// Most urgent first: by due date (cases without a clock last), then the
+/// most recently changed.
+pub fn sort_by_deadline(cases: &mut [CaseSummary]) {
+    cases.sort_by(|a, b| {
+        let due = |c: &CaseSummary| c.due().map_or((1, Day::of_instant(0)), |d| (0, d));
+        due(a).cmp(&due(b)).then(b.updated_ms.cmp(&a.updated_ms))
+    });
+}
+
 #[component]
 pub fn CaseList() -> impl IntoView {
     let cases: RwSignal<Option<Result<Vec<CaseSummary>, String>>> = RwSignal::new(None);
@@ -21,53 +86,196 @@ pub fn CaseList() -> impl IntoView {
                 Ok(db) => storage::summaries(&db).await,
                 Err(e) => Err(e),
             };
-            cases.set(Some(loaded.map_err(|e| e.zh())));
+            let loaded = loaded.map(|mut list| {
+                sort_by_deadline(&mut list);
+                list
+            });
+            cases.set(Some(loaded.map_err(|e| e.message())));
         });
     });
+    let user = use_identity().get_untracked().map(|i| i.user);
+    let tab = RwSignal::new(if user.is_some() { Tab::Mine } else { Tab::All });
+    let filter = RwSignal::new(Filter::default());
+    let shown = RwSignal::new(PAGE);
+    let role = user.as_ref().map(|u| u.role);
+    let may_file = role.is_none_or(|r| matches!(r, Role::Enterprise | Role::Coordinator));
     view! {
         <section class="list-head">
-            <h1>"诉求"</h1>
-            <A href="/new" attr:class="button primary">"＋ 反映诉求"</A>
+            <h1>{heading(role)}</h1>
+            {may_file.then(|| view! { <A href="/new" attr:class="button primary">{tr("＋ 反映诉求", "＋ New appeal")}</A> })}
         </section>
+        {user.clone().filter(|u| matches!(u.role, Role::Leader | Role::Coordinator)).map(|u| view! { <SessionsPanel user=u /> })}
         {move || match cases.get() {
-            None => view! { <p class="empty">"正在读取本设备上的诉求…"</p> }.into_any(),
+            None => view! { <p class="empty">{tr("正在读取本设备上的诉求…", "Reading the cases on this device…")}</p> }.into_any(),
             Some(Err(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
             Some(Ok(list)) if list.is_empty() => {
                 view! {
-                    <p class="empty">"本设备上还没有诉求。点击“反映诉求”,企业困难直通政府部门。"</p>
+                    <p class="empty">
+                        {tr(
+                            "本设备上还没有诉求。点击“反映诉求”,企业困难直通政府部门。",
+                            "No cases on this device yet. Tap “New appeal” to raise a problem with the city.",
+                        )}
+                    </p>
                 }
                     .into_any()
             }
-            Some(Ok(list)) => {
-                view! {
-                    <ul class="cases" data-testid="case-list">
-                        {list.into_iter().map(|c| view! { <CaseCard case=c /> }).collect_view()}
-                    </ul>
+            Some(Ok(list)) => view! { <Worklist list user=user.clone() tab filter shown /> }.into_any(),
+        }}
+    }
+}
+
+fn heading(role: Option<Role>) -> &'static str {
+    match role {
+        Some(Role::Enterprise) | None => tr("我的诉求", "My appeals"),
+        Some(Role::Coordinator) => tr("分办台", "Triage desk"),
+        Some(Role::Officer) => tr("部门待办", "Department inbox"),
+        Some(Role::Leader) => tr("督办诉求", "Cases to supervise"),
+        Some(Role::Admin) => tr("全部诉求", "All cases"),
+    }
+}
+
+#[component]
+fn Worklist(
+    list: Vec<CaseSummary>,
+    user: Option<User>,
+    tab: RwSignal<Tab>,
+    filter: RwSignal<Filter>,
+    shown: RwSignal<usize>,
+) -> impl IntoView {
+    let today = clock::today();
+    let mine: Vec<bool> = list.iter().map(|c| user.as_ref().is_some_and(|u| waits_on(c, u))).collect();
+    let overdue: Vec<bool> = list.iter().map(|c| c.light(today) == Light::Red).collect();
+    let counts = (mine.iter().filter(|m| **m).count(), list.len(), overdue.iter().filter(|o| **o).count());
+    let tab_button = move |which: Tab, label: &'static str, count: usize| {
+        view! {
+            <button
+                type="button"
+                class=move || if tab.get() == which { "tab active" } else { "tab" }
+                on:click=move |_| {
+                    tab.set(which);
+                    shown.set(PAGE);
                 }
-                    .into_any()
+            >
+                {label}
+                " "
+                <span class="count">{count}</span>
+            </button>
+        }
+    };
+    let visible = Memo::new(move |_| {
+        let (tab, filter) = (tab.get(), filter.get());
+        (0..list.len())
+            .filter(|&i| match tab {
+                Tab::Mine => mine[i],
+                Tab::All => true,
+                Tab::Overdue => overdue[i],
+            })
+            .filter(|&i| filter.keeps(&list[i]))
+            .map(|i| list[i].clone())
+            .collect::<Vec<_>>()
+    });
+    view! {
+        <nav class="tabs" data-testid="tabs">
+            {user.is_some().then(|| tab_button(Tab::Mine, tr("待我处理", "Waiting on me"), counts.0))}
+            {tab_button(Tab::All, tr("全部", "All"), counts.1)}
+            {tab_button(Tab::Overdue, tr("已超期", "Overdue"), counts.2)}
+        </nav>
+        <Filters filter shown />
+        {move || {
+            let cases = visible.get();
+            let total = cases.len();
+            if total == 0 {
+                return view! { <p class="empty" data-testid="no-match">{tr("没有符合条件的诉求。", "No case matches.")}</p> }
+                    .into_any();
             }
+            let more = total.saturating_sub(shown.get());
+            view! {
+                <ul class="cases" data-testid="case-list" data-count=total>
+                    {cases.into_iter().take(shown.get()).map(|c| view! { <CaseCard case=c today /> }).collect_view()}
+                </ul>
+                {(more > 0)
+                    .then(|| {
+                        view! {
+                            <button type="button" class="button more" on:click=move |_| shown.update(|n| *n += PAGE)>
+                                {format!("{} ({more})", tr("显示更多", "Show more"))}
+                            </button>
+                        }
+                    })}
+            }
+                .into_any()
         }}
     }
 }
 
 #[component]
-fn CaseCard(case: CaseSummary) -> impl IntoView {
-    let number = case.number.clone().unwrap_or_else(|| "编号待分配".to_string());
-    let href = format!("/case/{}", case.id);
+fn Filters(filter: RwSignal<Filter>, shown: RwSignal<usize>) -> impl IntoView {
+    let set = move |change: Box<dyn FnOnce(&mut Filter)>| {
+        filter.update(|f| change(f));
+        shown.set(PAGE);
+    };
     view! {
-        <li class="case-card">
+        <div class="filters" data-testid="filters">
+            <input
+                type="search"
+                name="q"
+                placeholder=tr("搜索标题、企业或编号", "Search title, enterprise or number")
+                on:input=move |ev| {
+                    let text = event_target_value(&ev);
+                    set(Box::new(move |f| f.text = text))
+                }
+            />
+            <select
+                name="status"
+                on:change=move |ev| {
+                    let value = event_target_value(&ev);
+                    set(Box::new(move |f| f.status = Status::ALL.into_iter().find(|s| format!("{s:?}") == value)))
+                }
+            >
+                <option value="">{tr("全部状态", "Any status")}</option>
+                {Status::ALL.map(|s| view! { <option value=format!("{s:?}")>{labels::status(s)}</option> }).collect_view()}
+            </select>
+            <select
+                name="district"
+                on:change=move |ev| {
+                    let value = event_target_value(&ev);
+                    set(Box::new(move |f| f.district = Some(value).filter(|v| !v.is_empty())))
+                }
+            >
+                <option value="">{tr("全部区县", "Any district")}</option>
+                {directory::DISTRICTS.iter().map(|d| view! { <option value=d.code>{entry(d)}</option> }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+#[component]
+fn CaseCard(case: CaseSummary, today: Day) -> impl IntoView {
+    let number = case.number.clone().unwrap_or_else(|| tr("编号待分配", "Number pending").to_string());
+    let href = format!("/case/{}", case.id);
+    let light = case.light(today);
+    let due = case.due().map(|d| format!("{} {d}", tr("期限", "Due")));
+    view! {
+        <li class="case-card" data-light=format!("{light:?}").to_lowercase() data-id=case.id.clone()>
             <A href=href attr:class="case-link">
-            <div class="case-top">
-                <span class="case-number">{number}</span>
-                <span class=format!("status status-{:?}", case.status)>{case.status.zh()}</span>
-            </div>
-            <h2 class="case-title">{case.title.clone()}</h2>
-            <p class="case-meta">
-                <span>{labels::category(&case.category)}</span>
-                <span>{labels::district(&case.district)}</span>
-                <span>{labels::date(case.created_ms)}</span>
-            </p>
-            {case.unsynced.then(|| view! { <p class="saved-local">"已保存在本设备 · 待联网同步"</p> })}
+                <div class="case-top">
+                    <span class="case-number">{number}</span>
+                    <span class=format!("status status-{:?}", case.status)>{labels::status(case.status)}</span>
+                </div>
+                <h2 class="case-title">{case.title.clone()}</h2>
+                <p class="case-meta">
+                    <span>{labels::category(&case.category)}</span>
+                    <span>{labels::district(&case.district)}</span>
+                    <span>{case.enterprise.clone()}</span>
+                </p>
+                <p class="case-due">
+                    <span class=format!("light light-{light:?}") data-testid="light">{labels::light(light)}</span>
+                    {due.map(|d| view! { <span>{d}</span> })}
+                    {case.lead_department.as_deref().map(|d| view! { <span>{labels::department(d)}</span> })}
+                </p>
+                {case.conflict.then(|| view! { <p class="conflict-flag">{tr("存在冲突,待裁定", "Conflict to settle")}</p> })}
+                {case
+                    .unsynced
+                    .then(|| view! { <p class="saved-local">{tr("已保存在本设备 · 待联网同步", "Saved on this device · will sync")}</p> })}
             </A>
         </li>
     }

@@ -1,22 +1,24 @@
 //! One case: its file, its timeline, changes the server refused (flagged
-//! with the reason), and what the signed-in user may do next.
+//! with the reason), its deadlines with their lights, and what the
+//! signed-in user may do next.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
 use domain::case::CaseDoc;
-use domain::directory;
-use domain::event::{Channel, EventKind};
-use domain::permission::{Action, CaseParties, authorize};
-use domain::status::Status;
+use domain::deadline::{self, ClockKind, Rules};
+use domain::status::CaseState;
 
+use super::actions::{Actions, Drafts, feedback};
 use super::timeline::{Timeline, describe};
+use crate::clock;
 use crate::error::AppError;
+use crate::i18n::{Lang, lang, pick, tr};
 use crate::labels;
 use crate::session::use_identity;
 use crate::storage::{self, RefusedEvent};
-use crate::sync::{SyncHandle, use_sync};
+use crate::sync::use_sync;
 
 /// What the page shows, read from the device.
 #[derive(Clone)]
@@ -33,33 +35,6 @@ async fn load(id: &str) -> Result<Option<Loaded>, AppError> {
     Ok(Some(Loaded { case, refused }))
 }
 
-/// What people type into the action forms and the last save's outcome.
-/// Held above the case file, which is re-drawn whenever the case changes
-/// (a sync may arrive mid-typing), so nothing typed or reported is lost.
-#[derive(Clone, Copy)]
-struct Drafts {
-    texts: RwSignal<std::collections::HashMap<&'static str, String>>,
-    department: RwSignal<String>,
-    online: RwSignal<bool>,
-    /// Whether the last action was saved (or why not).
-    saved: RwSignal<Option<Result<(), String>>>,
-}
-
-impl Drafts {
-    fn new() -> Drafts {
-        Drafts {
-            texts: RwSignal::new(Default::default()),
-            department: RwSignal::new(directory::DEPARTMENTS[0].code.to_string()),
-            online: RwSignal::new(true),
-            saved: RwSignal::new(None),
-        }
-    }
-}
-
-fn drafts() -> Drafts {
-    use_context::<Drafts>().unwrap_or_else(Drafts::new)
-}
-
 #[component]
 pub fn CaseView() -> impl IntoView {
     provide_context(Drafts::new());
@@ -74,27 +49,31 @@ pub fn CaseView() -> impl IntoView {
             revision.track();
         }
         spawn_local(async move {
-            loaded.set(Some(load(&id).await.map_err(|e| e.zh())));
+            loaded.set(Some(load(&id).await.map_err(|e| e.message())));
         });
     });
     move || match loaded.get() {
-        None => view! { <p class="empty">"正在读取…"</p> }.into_any(),
+        None => view! { <p class="empty">{tr("正在读取…", "Reading…")}</p> }.into_any(),
         Some(Err(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
-        Some(Ok(None)) => view! { <p class="empty">"本设备上没有这件诉求。"</p> }.into_any(),
+        Some(Ok(None)) => {
+            view! { <p class="empty">{tr("本设备上没有这件诉求。", "This case is not on this device.")}</p> }.into_any()
+        }
         Some(Ok(Some(Loaded { case, refused }))) => view! { <CaseFile case refused /> }.into_any(),
     }
 }
 
 #[component]
 fn CaseFile(case: CaseDoc, refused: Vec<RefusedEvent>) -> impl IntoView {
-    let status = case.state().status();
-    let number = case.number.clone().unwrap_or_else(|| "编号待分配".into());
+    let state = case.state();
+    let status = state.status();
+    let number = case.number.clone().unwrap_or_else(|| tr("编号待分配", "Number pending").into());
     let events: Vec<_> = case.events.values().cloned().collect();
+    let user = use_identity().get_untracked().map(|i| i.user);
     view! {
         <article class="case-file" data-testid="case-file">
             <div class="case-top">
                 <span class="case-number" data-testid="case-number">{number}</span>
-                <span class=format!("status status-{status:?}") data-testid="case-status">{status.zh()}</span>
+                <span class=format!("status status-{status:?}") data-testid="case-status">{labels::status(status)}</span>
             </div>
             <h1 class="case-title">{case.appeal.title.clone()}</h1>
             <p class="case-meta">
@@ -103,50 +82,159 @@ fn CaseFile(case: CaseDoc, refused: Vec<RefusedEvent>) -> impl IntoView {
                 <span>{case.enterprise.name.clone()}</span>
             </p>
             <p class="case-description">{case.appeal.description.clone()}</p>
-            {(!case.appeal.attachments.is_empty())
-                .then(|| {
-                    view! {
-                        <ul class="attachments">
-                            {case
-                                .appeal
-                                .attachments
-                                .iter()
-                                .map(|a| {
-                                    view! {
-                                        <li>
-                                            <a href=format!("/api/blobs/{}", a.sha256) target="_blank">
-                                                {a.name.clone()}
-                                            </a>
-                                        </li>
-                                    }
-                                })
-                                .collect_view()}
-                        </ul>
-                    }
-                })}
-            <h2>"办理过程"</h2>
+            <Attachments case=case.clone() />
+            <Responsibility state=state.clone() />
+            <Deadlines state=state.clone() />
+            {state.conflict.is_some().then(|| view! { <ConflictNotice case=case.clone() state=state.clone() /> })}
+            <h2>{tr("办理过程", "Timeline")}</h2>
             <Timeline events />
             {(!refused.is_empty()).then(|| view! { <Refused refused /> })}
             {feedback()}
-            <Actions case />
+            {user.map(|user| view! { <Actions case state user /> })}
         </article>
     }
 }
 
-/// Changes this device made that the server refused: never silently lost.
 #[component]
-fn Refused(refused: Vec<RefusedEvent>) -> impl IntoView {
-    view! {
-        <section class="refused" data-testid="refused" role="alert">
-            <h2>"未被接受的操作"</h2>
-            <ul>
-                {refused
-                    .into_iter()
-                    .map(|r| {
+fn Attachments(case: CaseDoc) -> impl IntoView {
+    (!case.appeal.attachments.is_empty()).then(|| {
+        view! {
+            <ul class="attachments">
+                {case
+                    .appeal
+                    .attachments
+                    .iter()
+                    .map(|a| {
                         view! {
                             <li>
-                                <span class="refused-what">{describe(&r.event.kind)}</span>
-                                <span class="refused-why">"原因:" {r.reason_zh}</span>
+                                <a href=format!("/api/blobs/{}", a.sha256) target="_blank">
+                                    {a.name.clone()}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    })
+}
+
+/// Who answers for the case: one-to-one responsibility.
+#[component]
+fn Responsibility(state: CaseState) -> impl IntoView {
+    let flow = &state.flow;
+    let mut rows: Vec<(&'static str, String)> = Vec::new();
+    if let Some(d) = &flow.lead_department {
+        rows.push((tr("牵头部门", "Lead department"), labels::department(d).into()));
+    }
+    if !flow.assisting.is_empty() {
+        let names: Vec<&str> = flow.assisting.iter().map(|d| labels::department(d)).collect();
+        rows.push((tr("协办部门", "Assisting"), names.join(tr("、", ", "))));
+    }
+    if let Some(leader) = &flow.lead_leader {
+        rows.push((tr("牵头领导", "Lead leader"), leader.clone()));
+    }
+    if let Some((_, day)) = &flow.session {
+        rows.push((tr("现场活动", "Session"), day.to_string()));
+    }
+    if let Some(answer) = &flow.answer {
+        rows.push((tr("线上答复", "Online answer"), answer.clone()));
+    }
+    if let Some(reason) = &flow.decline_reason {
+        rows.push((tr("不予受理理由", "Reason for declining"), reason.clone()));
+    }
+    if let Some(rating) = flow.ratings.last() {
+        let level = rating.level();
+        rows.push((tr("评价", "Rating"), format!("{} · {}", rating.score, tr(level.zh(), level.en()))));
+    }
+    (!rows.is_empty()).then(|| {
+        view! {
+            <dl class="responsibility" data-testid="responsibility">
+                {rows.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+            </dl>
+        }
+    })
+}
+
+fn clock_name(kind: &ClockKind) -> String {
+    match kind {
+        ClockKind::Triage => tr("受理分办", "Triage").into(),
+        ClockKind::OnlineReply => tr("线上答复", "Online reply").into(),
+        ClockKind::Resolution => tr("办结", "Resolution").into(),
+        ClockKind::Milestone { title, .. } => pick(format!("节点:{title}"), format!("Milestone: {title}")),
+        ClockKind::ProgressUpdate => tr("报告进展", "Progress update").into(),
+        ClockKind::BadReviewCallback => tr("差评回访", "Call back after a bad review").into(),
+        ClockKind::BadReviewRectify => tr("差评整改", "Rectify after a bad review").into(),
+    }
+}
+
+/// Every running clock with its due date and light, and the timetable.
+#[component]
+fn Deadlines(state: CaseState) -> impl IntoView {
+    let today = clock::today();
+    let calendar = clock::calendar();
+    let clocks = deadline::open_clocks(calendar, &Rules::default(), &state);
+    let milestones = state.flow.milestones.clone();
+    let ticked = state.records.ticked.clone();
+    (!clocks.is_empty() || !milestones.is_empty()).then(|| {
+        view! {
+            <section class="deadlines" data-testid="deadlines">
+                <h2>{tr("期限", "Deadlines")}</h2>
+                <ul>
+                    {clocks
+                        .into_iter()
+                        .map(|c| {
+                            let light = c.light(calendar, today);
+                            view! {
+                                <li data-light=format!("{light:?}").to_lowercase()>
+                                    <span class=format!("light light-{light:?}")>{labels::light(light)}</span>
+                                    <span>{clock_name(&c.kind)}</span>
+                                    <time>{c.due.to_string()}</time>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                    {milestones
+                        .into_iter()
+                        .filter_map(|m| ticked.get(&m.id).map(|at| (m, *at)))
+                        .map(|(m, at)| {
+                            view! {
+                                <li class="done">
+                                    <span class="light light-Done">{tr("已完成", "Done")}</span>
+                                    <span>{m.title}</span>
+                                    <time>{labels::date(at)}</time>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </section>
+        }
+    })
+}
+
+/// Two people moved the case differently while offline: both shown, kept
+/// until someone with the right role settles it.
+#[component]
+fn ConflictNotice(case: CaseDoc, state: CaseState) -> impl IntoView {
+    let options = state.conflict.map(|c| c.options).unwrap_or_default();
+    view! {
+        <section class="conflict" data-testid="conflict" role="alert">
+            <h2>{tr("待裁定的冲突", "Conflict to settle")}</h2>
+            <p>{tr("以下操作在离线时同时发生,互不知情。由协调员选定其一。", "These were done at the same time, offline, unaware of each other. The coordinator chooses one.")}</p>
+            <ul>
+                {options
+                    .into_iter()
+                    .map(|o| {
+                        let event = case.events.get(&o.event);
+                        let what = event.map(|e| describe(&e.kind)).unwrap_or_default();
+                        let who = event.map(|e| e.author.clone()).unwrap_or_default();
+                        view! {
+                            <li>
+                                <span>{what}</span>
+                                " → "
+                                <strong>{labels::status(o.result.status)}</strong>
+                                <span class="who">{who}</span>
                             </li>
                         }
                     })
@@ -156,137 +244,26 @@ fn Refused(refused: Vec<RefusedEvent>) -> impl IntoView {
     }
 }
 
-/// The actions the signed-in user may take on this case now.
+/// Changes this device made that the server refused: never silently lost.
 #[component]
-fn Actions(case: CaseDoc) -> impl IntoView {
-    let identity = use_identity();
-    let state = case.state();
-    let parties = CaseParties { enterprise: &case.enterprise.id, district: &case.district, state: &state };
-    let Some(user) = identity.get_untracked().map(|i| i.user) else { return ().into_any() };
-    let may = |kind: &EventKind| authorize(&user, &parties, Action::Append(kind)).is_ok();
-    let status = state.status();
-    let online = state.flow.channel == Some(Channel::Online);
-    let id = case.id.clone();
-    let reply = may(&EventKind::ReplyOnline { text: String::new() }) && status == Status::Routed && online;
-    let add_info = may(&EventKind::AddInfo { text: String::new(), attachments: vec![] });
-    let route = may(&EventKind::Route { lead_department: String::new(), assisting: vec![], channel: Channel::Online })
-        && matches!(status, Status::Submitted | Status::Routed);
+fn Refused(refused: Vec<RefusedEvent>) -> impl IntoView {
     view! {
-        <section class="actions-panel">
-            {reply.then(|| text_action(id.clone(), "线上答复", "reply", |text| EventKind::ReplyOnline { text }))}
-            {add_info
-                .then(|| {
-                    text_action(id.clone(), "补充信息", "add-info", |text| EventKind::AddInfo { text, attachments: vec![] })
-                })}
-            {route.then(|| view! { <RouteForm case_id=id.clone() /> })}
+        <section class="refused" data-testid="refused" role="alert">
+            <h2>{tr("未被接受的操作", "Changes not accepted")}</h2>
+            <ul>
+                {refused
+                    .into_iter()
+                    .map(|r| {
+                        let reason = if lang() == Lang::En { r.reason_en } else { r.reason_zh };
+                        view! {
+                            <li>
+                                <span class="refused-what">{describe(&r.event.kind)}</span>
+                                <span class="refused-why">{tr("原因:", "Reason: ")} {reason}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
         </section>
-    }
-    .into_any()
-}
-
-/// Saves `kind` through the sync engine; [`feedback`] then tells the
-/// person it is on the device (and will sync), or why not.
-fn submit(
-    sync: Option<SyncHandle>,
-    saved: RwSignal<Option<Result<(), String>>>,
-    case_id: String,
-    kind: EventKind,
-    after: impl FnOnce() + 'static,
-) {
-    let Some(sync) = sync else { return };
-    spawn_local(async move {
-        let result = sync.record(&case_id, kind).await.map_err(|e| e.zh());
-        if result.is_ok() {
-            after();
-        }
-        saved.set(Some(result));
-    });
-}
-
-/// The outcome of the last action, above the forms (a form may go away
-/// once its action is done, e.g. a reply changes the status).
-fn feedback() -> impl IntoView {
-    let saved = drafts().saved;
-    move || match saved.get() {
-        Some(Ok(())) => view! { <p class="saved-local" data-testid="saved">"已保存在本设备"</p> }.into_any(),
-        Some(Err(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
-        None => ().into_any(),
-    }
-}
-
-/// A one-text-field action (reply, add information).
-fn text_action(
-    case_id: String,
-    label: &'static str,
-    name: &'static str,
-    make: fn(String) -> EventKind,
-) -> impl IntoView {
-    let Drafts { texts, saved, .. } = drafts();
-    let sync = use_sync();
-    let text = move || texts.with(|t| t.get(name).cloned().unwrap_or_default());
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let value = text().trim().to_string();
-        if value.is_empty() {
-            saved.set(Some(Err(format!("请填写{label}内容"))));
-            return;
-        }
-        submit(sync.clone(), saved, case_id.clone(), make(value), move || {
-            texts.update(|t| {
-                t.remove(name);
-            })
-        });
-    };
-    view! {
-        <form class="action" data-testid=name on:submit=on_submit novalidate>
-            <label class="field">
-                <span>{label}</span>
-                <textarea
-                    name=name
-                    rows="3"
-                    prop:value=text
-                    on:input=move |ev| {
-                        let value = event_target_value(&ev);
-                        texts.update(|t| {
-                            t.insert(name, value);
-                        })
-                    }
-                ></textarea>
-            </label>
-            <button type="submit" class="button primary">{label}</button>
-        </form>
-    }
-}
-
-/// The coordinator routes the case to a lead department.
-#[component]
-fn RouteForm(case_id: String) -> impl IntoView {
-    let Drafts { department, online, saved, .. } = drafts();
-    let sync = use_sync();
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let channel = if online.get_untracked() { Channel::Online } else { Channel::Session };
-        let kind = EventKind::Route { lead_department: department.get_untracked(), assisting: vec![], channel };
-        submit(sync.clone(), saved, case_id.clone(), kind, || ());
-    };
-    view! {
-        <form class="action" data-testid="route" on:submit=on_submit>
-            <super::fields::SelectField
-                label="牵头部门"
-                value=department
-                options=&directory::DEPARTMENTS
-                name="lead_department"
-            />
-            <label class="check">
-                <input
-                    type="checkbox"
-                    name="online"
-                    prop:checked=move || online.get()
-                    on:change=move |ev| online.set(event_target_checked(&ev))
-                />
-                <span>"线上答复(不勾选则提交现场活动)"</span>
-            </label>
-            <button type="submit" class="button primary">"受理并分办"</button>
-        </form>
     }
 }

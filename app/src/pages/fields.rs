@@ -47,7 +47,7 @@ pub fn SelectField(
                     .map(|o| {
                         view! {
                             <option value=o.code selected=move || value.get() == o.code>
-                                {o.zh}
+                                {crate::i18n::entry(o)}
                             </option>
                         }
                     })

@@ -10,6 +10,7 @@ use super::attachments::AttachmentField;
 use super::fields::{SelectField, TextField};
 use crate::clock;
 use crate::error::AppError;
+use crate::i18n::tr;
 use crate::session::use_identity;
 use crate::sync::use_sync;
 
@@ -85,9 +86,11 @@ impl Form {
                 appeal,
                 events: Default::default(),
             }),
-            (e, c, a) => {
-                Err([e.err(), c.err(), a.err()].into_iter().flatten().map(|err| AppError::from(err).zh()).collect())
-            }
+            (e, c, a) => Err([e.err(), c.err(), a.err()]
+                .into_iter()
+                .flatten()
+                .map(|err| AppError::from(err).message())
+                .collect()),
         }
     }
 }
@@ -104,7 +107,7 @@ pub fn NewAppeal() -> impl IntoView {
         // An enterprise files as itself; a coordinator files on behalf of
         // the enterprise named by its credit code (on-site or phone intake).
         let Some(user) = identity.get_untracked().map(|i| i.user) else {
-            return errors.set(vec![AppError::SignedOut.zh()]);
+            return errors.set(vec![AppError::SignedOut.message()]);
         };
         let enterprise_id = match user.role {
             Role::Enterprise => user.org.clone().unwrap_or_default(),
@@ -125,7 +128,7 @@ pub fn NewAppeal() -> impl IntoView {
             };
             match saved {
                 Ok(()) => navigate("/", Default::default()),
-                Err(e) => errors.set(vec![e.zh()]),
+                Err(e) => errors.set(vec![e.message()]),
             }
             saving.set(false);
         });
@@ -138,28 +141,28 @@ pub fn NewAppeal() -> impl IntoView {
         }
     };
     view! {
-        <h1>"反映诉求"</h1>
+        <h1>{tr("反映诉求", "New appeal")}</h1>
         <form class="appeal-form" on:submit=on_submit novalidate>
             <fieldset>
-                <legend>"企业信息"</legend>
-                <TextField label="企业名称" value=form.enterprise name="enterprise" />
-                <TextField label="统一社会信用代码" value=form.uscc name="uscc" hint="18位,见营业执照" />
-                <SelectField label="所在区县" value=form.district options=&directory::DISTRICTS name="district" />
-                <SelectField label="所有制类型" value=form.ownership options=&directory::OWNERSHIPS name="ownership" />
-                <SelectField label="企业规模" value=form.size options=&directory::SIZES name="size" />
-                <TextField label="所属行业" value=form.industry name="industry" />
+                <legend>{tr("企业信息", "Enterprise")}</legend>
+                <TextField label=tr("企业名称", "Enterprise name") value=form.enterprise name="enterprise" />
+                <TextField label=tr("统一社会信用代码", "Unified social credit code") value=form.uscc name="uscc" hint=tr("18位,见营业执照", "18 characters, on the business licence") />
+                <SelectField label=tr("所在区县", "District") value=form.district options=&directory::DISTRICTS name="district" />
+                <SelectField label=tr("所有制类型", "Ownership") value=form.ownership options=&directory::OWNERSHIPS name="ownership" />
+                <SelectField label=tr("企业规模", "Size") value=form.size options=&directory::SIZES name="size" />
+                <TextField label=tr("所属行业", "Industry") value=form.industry name="industry" />
             </fieldset>
             <fieldset>
-                <legend>"联系人"</legend>
-                <TextField label="姓名" value=form.contact_name name="contact" />
-                <TextField label="联系电话" value=form.phone name="phone" />
+                <legend>{tr("联系人", "Contact")}</legend>
+                <TextField label=tr("姓名", "Name") value=form.contact_name name="contact" />
+                <TextField label=tr("联系电话", "Phone") value=form.phone name="phone" />
             </fieldset>
             <fieldset>
-                <legend>"诉求"</legend>
-                <SelectField label="诉求类别" value=form.category options=&directory::CATEGORIES name="category" />
-                <TextField label="标题" value=form.title name="title" hint="一句话说明困难" />
+                <legend>{tr("诉求", "Appeal")}</legend>
+                <SelectField label=tr("诉求类别", "Category") value=form.category options=&directory::CATEGORIES name="category" />
+                <TextField label=tr("标题", "Title") value=form.title name="title" hint=tr("一句话说明困难", "The problem in one sentence") />
                 <label class="field">
-                    <span>"具体情况"</span>
+                    <span>{tr("具体情况", "Details")}</span>
                     <textarea
                         name="description"
                         rows="6"
@@ -175,7 +178,7 @@ pub fn NewAppeal() -> impl IntoView {
                         prop:checked=move || form.wants_session.get()
                         on:change=move |ev| form.wants_session.set(event_target_checked(&ev))
                     />
-                    <span>"希望在每月现场活动中当面反映"</span>
+                    <span>{tr("希望在每月现场活动中当面反映", "I would like to raise it in person at the monthly session")}</span>
                 </label>
             </fieldset>
             <Show when=move || !errors.get().is_empty()>
@@ -185,7 +188,7 @@ pub fn NewAppeal() -> impl IntoView {
             </Show>
             <div class="actions">
                 <button type="submit" class="button primary" disabled=move || saving.get()>
-                    "提交诉求"
+                    {tr("提交诉求", "Submit")}
                 </button>
                 <button
                     type="button"
@@ -193,10 +196,10 @@ pub fn NewAppeal() -> impl IntoView {
                     disabled=move || saving.get()
                     on:click=move |_| on_save(false)
                 >
-                    "存为草稿"
+                    {tr("存为草稿", "Save as draft")}
                 </button>
             </div>
-            <p class="note">"无网络时也可提交:诉求先保存在本设备,联网后自动同步。"</p>
+            <p class="note">{tr("无网络时也可提交:诉求先保存在本设备,联网后自动同步。", "Works without signal: the appeal is saved on this device and syncs when you are back online.")}</p>
         </form>
     }
 }

@@ -3,6 +3,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use super::fields::TextField;
+use crate::i18n::tr;
 use crate::session::{self, use_identity};
 
 /// Sign-in with an account the coordinator gave out (or a demo account).
@@ -18,7 +19,7 @@ pub fn SignIn() -> impl IntoView {
         ev.prevent_default();
         let (l, p) = (login.get_untracked(), password.get_untracked());
         if l.trim().is_empty() || p.is_empty() {
-            return error.set(Some("请输入账号和密码".into()));
+            return error.set(Some(tr("请输入账号和密码", "Enter your account and password").into()));
         }
         busy.set(true);
         let navigate = navigate.clone();
@@ -28,17 +29,17 @@ pub fn SignIn() -> impl IntoView {
                     identity.set(Some(who));
                     navigate("/", Default::default());
                 }
-                Err(e) => error.set(Some(e.zh())),
+                Err(e) => error.set(Some(e.message())),
             }
             busy.set(false);
         });
     };
     view! {
-        <h1>"登录"</h1>
+        <h1>{tr("登录", "Sign in")}</h1>
         <form class="signin-form" on:submit=on_submit novalidate>
-            <TextField label="账号" value=login name="login" autocomplete="username" />
+            <TextField label=tr("账号", "Account") value=login name="login" autocomplete="username" />
             <TextField
-                label="密码"
+                label=tr("密码", "Password")
                 value=password
                 name="password"
                 kind="password"
@@ -47,10 +48,10 @@ pub fn SignIn() -> impl IntoView {
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             <div class="actions">
                 <button type="submit" class="button primary" disabled=move || busy.get()>
-                    "登录"
+                    {tr("登录", "Sign in")}
                 </button>
             </div>
-            <p class="note">"首次登录需要联网;之后没有网络也能打开并使用。"</p>
+            <p class="note">{tr("首次登录需要联网;之后没有网络也能打开并使用。", "The first sign-in needs the network; after that the app opens and works without it.")}</p>
         </form>
     }
 }

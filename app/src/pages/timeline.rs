@@ -1,55 +1,82 @@
-//! A case's events as people read them (zh-CN).
+//! A case's events as people read them.
 
-use domain::event::{Channel, Event, EventKind};
+use domain::event::{Channel, Event, EventKind, ReviewLevel};
 use leptos::prelude::*;
 
+use crate::i18n::{pick, tr};
 use crate::labels;
+
+fn departments(codes: &[String]) -> String {
+    let names: Vec<&str> = codes.iter().map(|d| labels::department(d)).collect();
+    names.join(tr("、", ", "))
+}
 
 /// One line saying what happened.
 pub fn describe(kind: &EventKind) -> String {
     use EventKind::*;
     match kind {
-        Submit => "提交诉求".into(),
+        Submit => tr("提交诉求", "Appeal submitted").into(),
         Route { lead_department, assisting, channel } => {
             let how = match channel {
-                Channel::Online => "线上答复",
-                Channel::Session => "提交现场活动",
+                Channel::Online => tr("线上答复", "online reply"),
+                Channel::Session => tr("提交现场活动", "to a session"),
             };
-            let mut text = format!("受理并分办:牵头部门 {}({how})", labels::department(lead_department));
+            let lead = labels::department(lead_department);
+            let mut text = pick(format!("受理并分办:牵头部门 {lead}({how})"), format!("Accepted: lead {lead} ({how})"));
             if !assisting.is_empty() {
-                let names: Vec<&str> = assisting.iter().map(|d| labels::department(d)).collect();
-                text.push_str(&format!(",协办 {}", names.join("、")));
+                text.push_str(&pick(
+                    format!(",协办 {}", departments(assisting)),
+                    format!(", assisting {}", departments(assisting)),
+                ));
             }
             text
         }
-        Decline { reason } => format!("不予受理:{reason}"),
-        MergeInto { target } => format!("与诉求 {target} 合并办理"),
-        ReplyOnline { text } => format!("线上答复:{text}"),
-        Schedule { day, .. } => format!("安排至 {day} 现场活动"),
-        Decide { lead_leader, lead_department, .. } => {
-            format!("现场决定:牵头领导 {lead_leader},牵头部门 {}", labels::department(lead_department))
+        Decline { reason } => pick(format!("不予受理:{reason}"), format!("Declined: {reason}")),
+        MergeInto { target } => pick(format!("与诉求 {target} 合并办理"), format!("Merged into {target}")),
+        ReplyOnline { text } => pick(format!("线上答复:{text}"), format!("Answered online: {text}")),
+        Schedule { day, .. } => pick(format!("安排至 {day} 现场活动"), format!("Put on the {day} session")),
+        Decide { lead_leader, lead_department, milestones, .. } => {
+            let lead = labels::department(lead_department);
+            pick(
+                format!("现场决定:牵头领导 {lead_leader},牵头部门 {lead},{} 个办理节点", milestones.len()),
+                format!("Decided: lead leader {lead_leader}, lead {lead}, {} milestones", milestones.len()),
+            )
         }
-        StartWork { plan } => format!("开始办理:{plan}"),
-        PostProgress { text } => format!("办理进展:{text}"),
-        TickMilestone { milestone } => format!("完成节点 {milestone}"),
-        RequestExtension { working_days, reason } => format!("申请延期 {working_days} 个工作日:{reason}"),
-        DecideExtension { approved, .. } => (if *approved { "同意延期" } else { "不同意延期" }).into(),
-        Resolve { summary, .. } => format!("办结:{summary}"),
-        Rate { score, comment, .. } => format!("评价 {score} 分 {comment}"),
-        CallBack { note } => format!("差评回访:{note}"),
-        Rectify { note } => format!("整改完成:{note}"),
-        DisputeReview { reason } => format!("申诉恶意差评:{reason}"),
-        RecheckReview { upheld, .. } => (if *upheld { "复核:维持评价" } else { "复核:撤销评价" }).into(),
-        RequestInfo { question } => format!("请企业补充:{question}"),
-        AddInfo { text, .. } => format!("企业补充信息:{text}"),
-        RequestReopen { reason } => format!("申请重新办理:{reason}"),
-        Reopen { note } => format!("重新办理:{note}"),
-        Close => "结案".into(),
-        Settle { .. } => "裁定冲突".into(),
+        StartWork { plan } => pick(format!("开始办理:{plan}"), format!("Work started: {plan}")),
+        PostProgress { text } => pick(format!("办理进展:{text}"), format!("Progress: {text}")),
+        TickMilestone { milestone } => pick(format!("完成节点 {milestone}"), format!("Milestone {milestone} done")),
+        RequestExtension { working_days, reason } => pick(
+            format!("申请延期 {working_days} 个工作日:{reason}"),
+            format!("Asked for {working_days} more working days: {reason}"),
+        ),
+        DecideExtension { approved: true, .. } => tr("同意延期", "Extension approved").into(),
+        DecideExtension { approved: false, .. } => tr("不同意延期", "Extension refused").into(),
+        Resolve { summary, .. } => pick(format!("办结:{summary}"), format!("Resolved: {summary}")),
+        Rate { score, comment, public } => {
+            let level = ReviewLevel::of_score(*score);
+            let shown = if *public { tr("公开", "public") } else { tr("不公开", "private") };
+            pick(
+                format!("评价 {score} 分({},{shown}){comment}", level.zh()),
+                format!("Rated {score} ({}, {shown}) {comment}", level.en()),
+            )
+        }
+        CallBack { note } => pick(format!("差评回访:{note}"), format!("Called back: {note}")),
+        Rectify { note } => pick(format!("整改完成:{note}"), format!("Rectified: {note}")),
+        DisputeReview { reason } => pick(format!("申诉恶意差评:{reason}"), format!("Review disputed: {reason}")),
+        RecheckReview { upheld: true, .. } => tr("复核:维持评价", "Re-checked: review kept").into(),
+        RecheckReview { upheld: false, .. } => tr("复核:撤销评价", "Re-checked: review withdrawn").into(),
+        RequestInfo { question } => {
+            pick(format!("请企业补充:{question}"), format!("Information requested: {question}"))
+        }
+        AddInfo { text, .. } => pick(format!("企业补充信息:{text}"), format!("Information added: {text}")),
+        RequestReopen { reason } => pick(format!("申请重新办理:{reason}"), format!("Reopening asked: {reason}")),
+        Reopen { note } => pick(format!("重新办理:{note}"), format!("Reopened: {note}")),
+        Close => tr("结案", "Closed").into(),
+        Settle { .. } => tr("裁定冲突", "Conflict settled").into(),
     }
 }
 
-/// The events, oldest first.
+/// The events, oldest first, each with who did it.
 #[component]
 pub fn Timeline(events: Vec<Event>) -> impl IntoView {
     let mut events = events;
@@ -63,6 +90,7 @@ pub fn Timeline(events: Vec<Event>) -> impl IntoView {
                         <li data-kind=e.kind.name()>
                             <time>{labels::date_time(e.at_ms)}</time>
                             <span>{describe(&e.kind)}</span>
+                            <span class="who">{e.author.clone()}</span>
                         </li>
                     }
                 })

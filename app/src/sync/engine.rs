@@ -58,13 +58,13 @@ pub async fn run(
     let mut engine = match Engine::open(inbox, status, revision).await {
         Ok(engine) => engine,
         Err(e) => {
-            leptos::logging::error!("sync: {}", e.zh());
+            leptos::logging::error!("sync: {}", e.message());
             return;
         }
     };
     while let Some(input) = rx.next().await {
         if let Err(e) = engine.handle(input).await {
-            leptos::logging::warn!("sync: {}", e.zh());
+            leptos::logging::warn!("sync: {}", e.message());
         }
         engine.update_status();
     }

@@ -42,12 +42,16 @@ impl SyncStatus {
         }
     }
 
-    pub fn zh(self) -> String {
+    /// What the indicator says, in the language shown.
+    pub fn text(self) -> String {
+        use crate::i18n::tr;
         match self {
-            SyncStatus::Offline { unsynced: false } => "离线".into(),
-            SyncStatus::Offline { unsynced: true } => "离线 · 已保存在本设备".into(),
-            SyncStatus::Syncing => "同步中…".into(),
-            SyncStatus::Synced { at_ms } => format!("已同步 {}", crate::labels::time(at_ms)),
+            SyncStatus::Offline { unsynced: false } => tr("离线", "Offline").into(),
+            SyncStatus::Offline { unsynced: true } => {
+                tr("离线 · 已保存在本设备", "Offline · saved on this device").into()
+            }
+            SyncStatus::Syncing => tr("同步中…", "Syncing…").into(),
+            SyncStatus::Synced { at_ms } => format!("{} {}", tr("已同步", "Synced"), crate::labels::time(at_ms)),
         }
     }
 }

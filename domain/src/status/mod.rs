@@ -238,6 +238,17 @@ impl RefusalReason {
             RefusalReason::Dangling => "引用了不存在的事件或节点".into(),
         }
     }
+
+    pub fn en(&self) -> String {
+        match self {
+            RefusalReason::NotAllowedIn { status, action } => {
+                format!("a case that is \"{}\" cannot take \"{}\"", status.en(), action)
+            }
+            RefusalReason::ConflictOpen => "the case has a conflict to settle first".into(),
+            RefusalReason::BadSettle => "the choice is not an option of the open conflict".into(),
+            RefusalReason::Dangling => "refers to an event or milestone the case does not have".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

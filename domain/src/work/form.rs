@@ -5,13 +5,13 @@
 use std::collections::BTreeMap;
 
 use super::ActionKind;
-use crate::DomainError;
 use crate::case::CaseDoc;
 use crate::directory;
 use crate::event::{Channel, EventKind, Milestone};
 use crate::session::Session;
 use crate::status::CaseState;
 use crate::time::Day;
+use crate::{DomainError, Label};
 
 /// What people typed, by field key. Checkboxes hold "true"/"false", lists
 /// of codes are comma-separated.
@@ -111,7 +111,9 @@ pub fn fields(action: ActionKind) -> &'static [FieldSpec] {
 /// Turns a filled form into the event it asks for.
 pub fn build(action: ActionKind, form: &Form, case: &CaseDoc, state: &CaseState) -> Result<EventKind, DomainError> {
     let get = |key: &str| form.get(key).map(String::as_str).unwrap_or("");
-    let label = |key: &str| fields(action).iter().find(|s| s.key == key).map_or("内容", |s| s.zh);
+    let label = |key: &str| {
+        fields(action).iter().find(|s| s.key == key).map_or(Label::new("内容", "text"), |s| Label::new(s.zh, s.en))
+    };
     let text = |key: &str| required_text(label(key), get(key));
     let check = |key: &str| get(key) == "true";
     let department = |key: &str| department(label(key), get(key));
@@ -123,7 +125,12 @@ pub fn build(action: ActionKind, form: &Form, case: &CaseDoc, state: &CaseState)
             channel: match get("channel") {
                 "session" => Channel::Session,
                 "online" => Channel::Online,
-                other => return Err(DomainError::UnknownCode { what: "办理方式", code: other.into() }),
+                other => {
+                    return Err(DomainError::UnknownCode {
+                        what: Label::new("办理方式", "way of handling"),
+                        code: other.into(),
+                    });
+                }
             },
         },
         ActionKind::Decline => K::Decline { reason: text("reason")? },
@@ -145,7 +152,7 @@ pub fn build(action: ActionKind, form: &Form, case: &CaseDoc, state: &CaseState)
             let id = get("milestone");
             let open = state.flow.milestones.iter().any(|m| m.id == id) && !state.records.ticked.contains_key(id);
             if !open {
-                return Err(DomainError::UnknownCode { what: "节点", code: id.into() });
+                return Err(DomainError::UnknownCode { what: Label::new("节点", "milestone"), code: id.into() });
             }
             K::TickMilestone { milestone: id.into() }
         }
@@ -180,14 +187,16 @@ pub fn build(action: ActionKind, form: &Form, case: &CaseDoc, state: &CaseState)
             let chosen = get("chosen");
             let options = state.conflict.iter().flat_map(|c| &c.options);
             if !options.clone().any(|o| o.event == chosen) {
-                return Err(DomainError::UnknownCode { what: "裁定选项", code: chosen.into() });
+                return Err(DomainError::UnknownCode {
+                    what: Label::new("裁定选项", "option"), code: chosen.into()
+                });
             }
             K::Settle { chosen: chosen.into() }
         }
     })
 }
 
-fn required_text(field: &'static str, value: &str) -> Result<String, DomainError> {
+fn required_text(field: Label, value: &str) -> Result<String, DomainError> {
     let value = value.trim();
     if value.is_empty() {
         return Err(DomainError::Required { field });
@@ -198,12 +207,12 @@ fn required_text(field: &'static str, value: &str) -> Result<String, DomainError
 fn optional(value: &str) -> Result<String, DomainError> {
     let value = value.trim();
     if value.chars().count() > ACTION_TEXT_MAX {
-        return Err(DomainError::TooLong { field: "内容", max: ACTION_TEXT_MAX });
+        return Err(DomainError::TooLong { field: Label::new("内容", "text"), max: ACTION_TEXT_MAX });
     }
     Ok(value.to_string())
 }
 
-fn department(field: &'static str, code: &str) -> Result<String, DomainError> {
+fn department(field: Label, code: &str) -> Result<String, DomainError> {
     if code.is_empty() {
         return Err(DomainError::Required { field });
     }
@@ -221,14 +230,14 @@ fn departments(codes: &str) -> Result<Vec<String>, DomainError> {
     Ok(out)
 }
 
-fn number(field: &'static str, value: &str, min: u32, max: u32) -> Result<u32, DomainError> {
+fn number(field: Label, value: &str, min: u32, max: u32) -> Result<u32, DomainError> {
     let out_of_range = || DomainError::OutOfRange { field, min, max };
     let n: u32 = value.trim().parse().map_err(|_| out_of_range())?;
     if (min..=max).contains(&n) { Ok(n) } else { Err(out_of_range()) }
 }
 
 fn other_case(target: &str, case: &CaseDoc) -> Result<String, DomainError> {
-    let target = required_text("合并到诉求", target)?;
+    let target = required_text(Label::new("合并到诉求", "case to merge into"), target)?;
     if target == case.id || case.number.as_deref() == Some(target.as_str()) {
         return Err(DomainError::MergeIntoSelf);
     }
@@ -244,12 +253,12 @@ pub fn milestones(text: &str) -> Result<Vec<Milestone>, DomainError> {
             let bad = || DomainError::BadMilestone { line: i + 1 };
             let (date, title) = line.split_once(char::is_whitespace).ok_or_else(bad)?;
             let due = Day::parse(date).map_err(|_| bad())?;
-            let title = required_text("节点名称", title)?;
+            let title = required_text(Label::new("节点名称", "milestone"), title)?;
             Ok(Milestone { id: format!("m{}", i + 1), title, due })
         })
         .collect::<Result<Vec<_>, DomainError>>()?;
     if parsed.is_empty() {
-        return Err(DomainError::Required { field: "办理时间表" });
+        return Err(DomainError::Required { field: Label::new("办理时间表", "timetable") });
     }
     Ok(parsed)
 }

@@ -1,0 +1,93 @@
+//! zh-CN by default, English on request. The choice lives in a cell that
+//! plain functions (labels, event descriptions, error messages) read, and
+//! in localStorage so the next start paints in the same language. Switching
+//! redraws the page under the header (see `App`), so every text is picked
+//! once per drawing with [`tr`].
+
+use std::cell::Cell;
+
+use leptos::prelude::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+}
+
+const STORAGE_KEY: &str = "dl-lang";
+
+thread_local! {
+    static CURRENT: Cell<Lang> = const { Cell::new(Lang::Zh) };
+}
+
+/// The language being shown.
+pub fn lang() -> Lang {
+    CURRENT.with(Cell::get)
+}
+
+/// Picks the text of the current language.
+pub fn tr(zh: &'static str, en: &'static str) -> &'static str {
+    match lang() {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+/// Picks between two owned texts (formatted ones).
+pub fn pick(zh: String, en: String) -> String {
+    match lang() {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+/// The current language's half of a bilingual "中文 / English" message.
+pub fn half(message: &str) -> String {
+    match (lang(), message.split_once(" / ")) {
+        (Lang::Zh, Some((zh, _))) => zh.to_string(),
+        (Lang::En, Some((_, en))) => en.to_string(),
+        (_, None) => message.to_string(),
+    }
+}
+
+/// A directory entry's name.
+pub fn entry(e: &domain::directory::Entry) -> &'static str {
+    tr(e.zh, e.en)
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// Reads the saved choice; the returned signal moves on every switch.
+pub fn start() -> RwSignal<Lang> {
+    let saved = local_storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
+    let lang = if saved.as_deref() == Some("en") { Lang::En } else { Lang::Zh };
+    apply(lang);
+    RwSignal::new(lang)
+}
+
+pub fn switch(signal: RwSignal<Lang>, lang: Lang) {
+    apply(lang);
+    if let Some(storage) = local_storage() {
+        // Without storage (private mode) the choice lasts until reload.
+        let _ = storage.set_item(STORAGE_KEY, lang.code());
+    }
+    signal.set(lang);
+}
+
+fn apply(lang: Lang) {
+    CURRENT.with(|c| c.set(lang));
+    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("lang", lang.code());
+    }
+}

@@ -1,0 +1,383 @@
+//! The action panel of a case: what the signed-in user may do now
+//! (`domain::work::available`), one form per action drawn from
+//! `domain::work::fields`, turned into an event by `domain::work::build`
+//! and saved through the sync engine. What people typed is held above the
+//! case file, which is redrawn whenever a sync changes the case.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use domain::case::CaseDoc;
+use domain::directory;
+use domain::event::ReviewLevel;
+use domain::permission::User;
+use domain::session;
+use domain::status::CaseState;
+use domain::work::{self, ActionKind, FieldSpec, Form, Input};
+
+use super::sessions;
+use super::timeline::describe;
+use crate::clock;
+use crate::i18n::{entry, half, tr};
+use crate::labels;
+use crate::sync::use_sync;
+
+/// Typed values and the open form, kept while the case is redrawn.
+#[derive(Clone, Copy)]
+pub struct Drafts {
+    /// `action/field` → value.
+    values: RwSignal<HashMap<String, String>>,
+    open: RwSignal<Option<ActionKind>>,
+    /// Whether the last action was saved (or why not).
+    saved: RwSignal<Option<Result<(), String>>>,
+}
+
+impl Drafts {
+    pub fn new() -> Drafts {
+        Drafts { values: RwSignal::new(HashMap::new()), open: RwSignal::new(None), saved: RwSignal::new(None) }
+    }
+}
+
+fn drafts() -> Drafts {
+    use_context::<Drafts>().unwrap_or_else(Drafts::new)
+}
+
+fn key(action: ActionKind, field: &str) -> String {
+    format!("{}/{field}", action.name())
+}
+
+pub fn label(action: ActionKind) -> &'static str {
+    use ActionKind::*;
+    match action {
+        Route => tr("受理并分办", "Accept and route"),
+        Decline => tr("不予受理", "Decline"),
+        Merge => tr("合并重复诉求", "Merge as duplicate"),
+        Schedule => tr("安排现场活动", "Put on a session"),
+        Reply => tr("线上答复", "Answer online"),
+        Decide => tr("现场研判决定", "Record the decision"),
+        StartWork => tr("提出办理方案", "Propose a solution"),
+        Progress => tr("报告进展", "Post progress"),
+        Tick => tr("完成节点", "Tick a milestone"),
+        RequestExtension => tr("申请延期", "Ask for an extension"),
+        DecideExtension => tr("审批延期", "Decide the extension"),
+        Resolve => tr("办结", "Mark resolved"),
+        Rate => tr("评价", "Rate the result"),
+        CallBack => tr("差评回访", "Call back"),
+        Rectify => tr("整改完成", "Rectification done"),
+        Dispute => tr("申诉恶意差评", "Dispute the review"),
+        Recheck => tr("复核差评", "Re-check the review"),
+        RequestInfo => tr("请企业补充信息", "Ask for information"),
+        AddInfo => tr("补充信息", "Add information"),
+        RequestReopen => tr("申请重新办理", "Ask to reopen"),
+        Reopen => tr("重新办理", "Reopen"),
+        Close => tr("结案", "Close"),
+        Settle => tr("裁定冲突", "Settle the conflict"),
+    }
+}
+
+/// The actions the signed-in user may take on this case now.
+#[component]
+pub fn Actions(case: CaseDoc, state: CaseState, user: User) -> impl IntoView {
+    let Drafts { open, .. } = drafts();
+    let actions = work::available(&user, &case, &state);
+    if actions.is_empty() {
+        return ().into_any();
+    }
+    if actions.len() == 1 && open.get_untracked().is_none() {
+        open.set(actions.first().copied());
+    }
+    let still_open = open.get_untracked().is_some_and(|a| actions.contains(&a));
+    if !still_open && actions.len() > 1 {
+        open.set(None);
+    }
+    view! {
+        <section class="actions-panel" data-testid="actions">
+            <h2>{tr("办理", "Actions")}</h2>
+            <div class="action-buttons">
+                {actions
+                    .iter()
+                    .map(|&action| {
+                        view! {
+                            <button
+                                type="button"
+                                class=move || if open.get() == Some(action) { "chip active" } else { "chip" }
+                                data-action=action.name()
+                                on:click=move |_| open.set(Some(action))
+                            >
+                                {label(action)}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            {move || open.get().map(|action| view! { <ActionForm action case=case.clone() state=state.clone() /> })}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn ActionForm(action: ActionKind, case: CaseDoc, state: CaseState) -> impl IntoView {
+    let Drafts { values, open, saved } = drafts();
+    let sync = use_sync();
+    let specs = work::fields(action);
+    let inputs = specs.iter().map(|spec| field(action, spec, &case, &state)).collect_view();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let form: Form = values.with_untracked(|v| {
+            specs
+                .iter()
+                .filter_map(|s| v.get(&key(action, s.key)).map(|value| (s.key.to_string(), value.clone())))
+                .collect()
+        });
+        let kind = match work::build(action, &form, &case, &state) {
+            Ok(kind) => kind,
+            Err(e) => return saved.set(Some(Err(half(&e.to_string())))),
+        };
+        let Some(sync) = sync.clone() else { return };
+        let case_id = case.id.clone();
+        spawn_local(async move {
+            let result = sync.record(&case_id, kind).await.map_err(|e| e.message());
+            if result.is_ok() {
+                values.update(|v| v.retain(|k, _| !k.starts_with(&format!("{}/", action.name()))));
+                open.set(None);
+            }
+            saved.set(Some(result));
+        });
+    };
+    view! {
+        <form class="action" data-testid=action.name() on:submit=on_submit novalidate>
+            {inputs}
+            <button type="submit" class="button primary">{label(action)}</button>
+        </form>
+    }
+}
+
+/// The outcome of the last action, above the panel (a form goes away once
+/// its action is done).
+pub fn feedback() -> impl IntoView {
+    let saved = drafts().saved;
+    move || match saved.get() {
+        Some(Ok(())) => view! {
+            <p class="saved-local" data-testid="saved">{tr("已保存在本设备", "Saved on this device")}</p>
+        }
+        .into_any(),
+        Some(Err(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
+        None => ().into_any(),
+    }
+}
+
+/// The starting value of a field: what the case already says, where it says it.
+fn initial(action: ActionKind, spec: &FieldSpec, case: &CaseDoc, state: &CaseState) -> String {
+    let flow = &state.flow;
+    match spec.input {
+        Input::Department => flow.lead_department.clone().unwrap_or_else(|| directory::DEPARTMENTS[0].code.into()),
+        Input::Departments if action == ActionKind::Decide => flow.assisting.join(","),
+        Input::Channel => (if case.appeal.wants_session { "session" } else { "online" }).into(),
+        Input::Session => upcoming(case).first().map(|s| s.id.clone()).unwrap_or_default(),
+        Input::OpenMilestone => flow
+            .milestones
+            .iter()
+            .find(|m| !state.records.ticked.contains_key(&m.id))
+            .map(|m| m.id.clone())
+            .unwrap_or_default(),
+        Input::Check => "false".into(),
+        _ => String::new(),
+    }
+}
+
+fn upcoming(case: &CaseDoc) -> Vec<session::Session> {
+    session::upcoming_monthly(clock::calendar(), &case.district, clock::today(), 3)
+}
+
+/// One input of an action form, bound to the drafts.
+fn field(action: ActionKind, spec: &'static FieldSpec, case: &CaseDoc, state: &CaseState) -> AnyView {
+    let values = drafts().values;
+    let k = key(action, spec.key);
+    if values.with_untracked(|v| !v.contains_key(&k)) {
+        let start = initial(action, spec, case, state);
+        values.update_untracked(|v| {
+            v.insert(k.clone(), start);
+        });
+    }
+    let value = {
+        let k = k.clone();
+        move || values.with(|v| v.get(&k).cloned().unwrap_or_default())
+    };
+    let set = {
+        let k = k.clone();
+        move |new: String| values.update(|v| drop(v.insert(k.clone(), new)))
+    };
+    let on_input = {
+        let set = set.clone();
+        move |ev: leptos::ev::Event| set(event_target_value(&ev))
+    };
+    let label = tr(spec.zh, spec.en);
+    let name = spec.key;
+    match spec.input {
+        Input::Text | Input::OtherCase => view! {
+            <label class="field">
+                <span>{label}</span>
+                <input type="text" name=name prop:value=value on:input=on_input />
+            </label>
+        }
+        .into_any(),
+        Input::LongText | Input::Milestones => {
+            let hint = if spec.input == Input::Milestones { "2026-12-31 完成用地报批" } else { "" };
+            view! {
+                <label class="field">
+                    <span>{label}</span>
+                    <textarea name=name rows="3" placeholder=hint prop:value=value on:input=on_input></textarea>
+                </label>
+            }
+            .into_any()
+        }
+        Input::Score | Input::WorkingDays => {
+            let score = value.clone();
+            let level = move || {
+                score().trim().parse::<u8>().ok().filter(|s| *s <= 100).map(|s| {
+                    let level = ReviewLevel::of_score(s);
+                    tr(level.zh(), level.en())
+                })
+            };
+            let is_score = spec.input == Input::Score;
+            view! {
+                <label class="field">
+                    <span>{label}</span>
+                    <input type="number" inputmode="numeric" name=name prop:value=value on:input=on_input />
+                    {is_score.then(|| view! { <span class="level" data-testid="level">{level}</span> })}
+                </label>
+            }
+            .into_any()
+        }
+        Input::Check => view! {
+            <label class="check">
+                <input
+                    type="checkbox"
+                    name=name
+                    prop:checked=move || value() == "true"
+                    on:change=move |ev| set(event_target_checked(&ev).to_string())
+                />
+                <span>{label}</span>
+            </label>
+        }
+        .into_any(),
+        Input::Department => select(
+            label,
+            name,
+            value,
+            on_input,
+            directory::DEPARTMENTS.iter().map(|d| (d.code.to_string(), entry(d).to_string())).collect(),
+        ),
+        Input::Channel => select(
+            label,
+            name,
+            value,
+            on_input,
+            vec![
+                ("online".into(), tr("线上答复", "Answer online").into()),
+                ("session".into(), tr("提交现场活动", "Take to an on-site session").into()),
+            ],
+        ),
+        Input::Session => select(
+            label,
+            name,
+            value,
+            on_input,
+            upcoming(case).iter().map(|s| (s.id.clone(), sessions::title(s))).collect(),
+        ),
+        Input::OpenMilestone => {
+            let open = state.flow.milestones.iter().filter(|m| !state.records.ticked.contains_key(&m.id));
+            select(
+                label,
+                name,
+                value,
+                on_input,
+                open.map(|m| (m.id.clone(), format!("{} · {}", m.due, m.title))).collect(),
+            )
+        }
+        Input::ConflictOption => {
+            let options = state.conflict.iter().flat_map(|c| &c.options);
+            let choices = options
+                .map(|o| {
+                    let what = case.events.get(&o.event).map(|e| describe(&e.kind)).unwrap_or_default();
+                    (o.event.clone(), format!("{what} → {}", labels::status(o.result.status)))
+                })
+                .collect();
+            select(label, name, value, on_input, choices)
+        }
+        Input::Departments => departments(label, name, value, set),
+    }
+}
+
+fn select(
+    label: &'static str,
+    name: &'static str,
+    value: impl Fn() -> String + Clone + Send + Sync + 'static,
+    on_input: impl Fn(leptos::ev::Event) + 'static,
+    choices: Vec<(String, String)>,
+) -> AnyView {
+    view! {
+        <label class="field">
+            <span>{label}</span>
+            <select name=name on:change=on_input>
+                {choices
+                    .into_iter()
+                    .map(|(code, text)| {
+                        let value = value.clone();
+                        let selected = code.clone();
+                        view! { <option value=code selected=move || value() == selected>{text}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        </label>
+    }
+    .into_any()
+}
+
+/// Assisting departments: a checkbox per department, folded away.
+fn departments(
+    label: &'static str,
+    name: &'static str,
+    value: impl Fn() -> String + Clone + Send + Sync + 'static,
+    set: impl Fn(String) + Clone + 'static,
+) -> AnyView {
+    let chosen = {
+        let value = value.clone();
+        move || value().split(',').filter(|c| !c.is_empty()).map(String::from).collect::<Vec<_>>()
+    };
+    view! {
+        <details class="field departments" data-name=name>
+            <summary>{label} " " {let shown = chosen.clone(); move || shown().iter().map(|c| labels::department(c)).collect::<Vec<_>>().join(tr("、", ", "))}</summary>
+            <div class="checks">
+                {directory::DEPARTMENTS
+                    .iter()
+                    .map(|d| {
+                        let (chosen, toggle_chosen, set) = (chosen.clone(), chosen.clone(), set.clone());
+                        view! {
+                            <label class="check">
+                                <input
+                                    type="checkbox"
+                                    value=d.code
+                                    prop:checked=move || chosen().iter().any(|c| c == d.code)
+                                    on:change=move |ev| {
+                                        let mut list = toggle_chosen();
+                                        list.retain(|c| c != d.code);
+                                        if event_target_checked(&ev) {
+                                            list.push(d.code.to_string());
+                                        }
+                                        set(list.join(","));
+                                    }
+                                />
+                                <span>{entry(d)}</span>
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        </details>
+    }
+    .into_any()
+}
