@@ -108,3 +108,25 @@ export async function fillAppeal(page, { uscc = '91350100M000100Y43', title = '�
   await page.locator('textarea[name=description]').fill('红星路中央新建隔离绿化带,每天约30辆次大货车无法进出厂区。');
   await page.locator('input[name=wants_session]').check();
 }
+
+/** Opens the form of `action` (its chip in the case's action panel) and returns it. */
+export async function act(page, action) {
+  const form = page.getByTestId(action);
+  if (!(await form.isVisible())) await page.locator(`[data-action=${action}]`).click();
+  await form.waitFor();
+  return form;
+}
+
+/** Opens a form, fills `fields` (name → value; booleans tick checkboxes), submits it and waits until it is saved on the device. */
+export async function perform(page, action, fields = {}) {
+  const form = await act(page, action);
+  for (const [name, value] of Object.entries(fields)) {
+    const input = form.locator(`[name=${name}]`);
+    const tag = await input.evaluate((el) => el.tagName + (el.type ? ':' + el.type : ''));
+    if (tag.startsWith('SELECT')) await input.selectOption(value);
+    else if (tag === 'INPUT:checkbox') await input.setChecked(value);
+    else await input.fill(String(value));
+  }
+  await form.locator('button[type=submit]').click();
+  await page.getByTestId('saved').waitFor();
+}

@@ -3,7 +3,7 @@
 // to its author only.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, screenshot, horizontalOverflow, signedIn, syncState, fillAppeal } from './harness.mjs';
+import { startServer, launchBrowser, screenshot, horizontalOverflow, signedIn, syncState, fillAppeal, act, perform } from './harness.mjs';
 
 let server;
 let browser;
@@ -34,10 +34,7 @@ async function fileAndRoute(title, department) {
 
   const coord = await signedIn(browser, server, 'xietiao-boluo');
   await coord.page.goto(server.url + path.slice(1));
-  await coord.page.getByTestId('route').waitFor();
-  await coord.page.locator('select[name=lead_department]').selectOption(department);
-  await coord.page.getByRole('button', { name: '受理并分办' }).click();
-  await coord.page.getByTestId('saved').waitFor();
+  await perform(coord.page, 'route', { lead_department: department, channel: 'online' });
   await syncState(coord.page, 'synced');
   await ent.page.locator('[data-kind=route]').waitFor();
   return { ent, coord, path };
@@ -47,19 +44,15 @@ test('two people edit offline, keep their edits across an offline reload, and co
   const { ent, coord, path } = await fileAndRoute('厂区门口隔离带影响货车进出', 'natres');
   const officer = await signedIn(browser, server, 'bumen-natres');
   await officer.page.goto(server.url + path.slice(1));
-  await officer.page.getByTestId('reply').waitFor();
+  await act(officer.page, 'reply');
 
   await ent.context.setOffline(true);
   await officer.context.setOffline(true);
   await syncState(ent.page, 'offline');
   await syncState(officer.page, 'offline');
 
-  await officer.page.locator('textarea[name=reply]').fill('已协调交警部门,隔离带开口方案一周内答复。');
-  await officer.page.getByRole('button', { name: '线上答复' }).click();
-  await officer.page.getByTestId('saved').waitFor();
-  await ent.page.locator('textarea[name=add-info]').fill('补充:每天早七点至九点货车最集中。');
-  await ent.page.getByRole('button', { name: '补充信息' }).click();
-  await ent.page.getByTestId('saved').waitFor();
+  await perform(officer.page, 'reply', { text: '已协调交警部门,隔离带开口方案一周内答复。' });
+  await perform(ent.page, 'add-info', { text: '补充:每天早七点至九点货车最集中。' });
   await syncState(officer.page, 'saved');
   // The edit went to IndexedDB as a small change record beside the snapshot.
   const records = await officer.page.evaluate(() => new Promise((resolve, reject) => {
@@ -104,19 +97,16 @@ test('a forbidden change is flagged for its author and never reaches anyone else
   const { ent, coord, path } = await fileAndRoute('夹心地拆迁安置问题', 'natres');
   const officer = await signedIn(browser, server, 'bumen-natres');
   await officer.page.goto(server.url + path.slice(1));
-  await officer.page.getByTestId('reply').waitFor();
+  await act(officer.page, 'reply');
 
   // While the officer is offline, the coordinator gives the case to another
   // department; the officer, not knowing, replies.
   await officer.context.setOffline(true);
   await syncState(officer.page, 'offline');
-  await coord.page.locator('select[name=lead_department]').selectOption('housing');
-  await coord.page.getByRole('button', { name: '受理并分办' }).click();
+  await perform(coord.page, 'route', { lead_department: 'housing', channel: 'online' });
   // The re-routing has reached the server once the enterprise has it.
   await ent.page.locator('[data-kind=route]').nth(1).waitFor();
-  await officer.page.locator('textarea[name=reply]').fill('本局已答复:同意处置方案。');
-  await officer.page.getByRole('button', { name: '线上答复' }).click();
-  await officer.page.getByTestId('saved').waitFor();
+  await perform(officer.page, 'reply', { text: '本局已答复:同意处置方案。' });
 
   await officer.context.setOffline(false);
   const refused = officer.page.getByTestId('refused');

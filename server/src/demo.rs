@@ -7,6 +7,7 @@ use domain::case::{Appeal, CaseDoc, Contact, Enterprise, SCHEMA_VERSION};
 use domain::directory::{DEPARTMENTS, DISTRICTS, OWNERSHIPS, SIZES};
 use domain::doc;
 use domain::event::{Channel, EventKind, Milestone};
+use domain::session;
 use domain::time::Day;
 
 use crate::ServerError;
@@ -159,6 +160,8 @@ struct Story<'a> {
     case: CaseDoc,
     case_id: String,
     calendar: &'a WorkCalendar,
+    /// "Today" for the demo: the day the data is seeded for.
+    anchor: Day,
     day: Day,
     hour: i64,
     count: usize,
@@ -179,7 +182,12 @@ impl Story<'_> {
         let event = doc::next_event(&self.case, id.clone(), author, self.at_ms(), kind);
         doc::append(&mut self.doc, &event)?;
         self.case.events.insert(id.clone(), event);
-        self.hour = 9 + (self.hour + 3) % 8;
+        // Office hours, later each time, so device times read in order.
+        self.hour += 2;
+        if self.hour > 17 {
+            self.hour = 9;
+            self.wait(1);
+        }
         Ok(id)
     }
 }
@@ -224,6 +232,7 @@ pub fn seed(store: &Store, anchor: Day) -> Result<usize, ServerError> {
             case: case.clone(),
             case_id: case.id.clone(),
             calendar: &calendar,
+            anchor,
             day: start,
             hour: 9,
             count: 0,
@@ -296,9 +305,13 @@ fn tell(s: &mut Story<'_>, case: &CaseDoc, stage: Stage, index: usize, rng: &mut
         return Ok(());
     }
     if session_channel {
-        let day = s.calendar.monthly_session_day(s.day.year(), s.day.month())?;
-        let session = format!("session-{district}-{}", &day.to_string()[..7]);
-        s.add(&coordinator, EventKind::Schedule { session, day })?;
+        // A case waiting for its session waits for one still to come.
+        let from = if stage == Stage::Scheduled { s.day.max(s.anchor) } else { s.day };
+        let Some(session) = session::upcoming_monthly(s.calendar, district, from, 1).pop() else {
+            return Ok(());
+        };
+        let day = session.day;
+        s.add(&coordinator, EventKind::Schedule { session: session.id, day })?;
         if stage == Stage::Scheduled {
             return Ok(());
         }

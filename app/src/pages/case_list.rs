@@ -94,7 +94,9 @@ pub fn CaseList() -> impl IntoView {
         });
     });
     let user = use_identity().get_untracked().map(|i| i.user);
-    let tab = RwSignal::new(if user.is_some() { Tab::Mine } else { Tab::All });
+    // An enterprise follows all its appeals; officials start from what waits on them.
+    let officials = user.as_ref().is_some_and(|u| u.role != Role::Enterprise);
+    let tab = RwSignal::new(if officials { Tab::Mine } else { Tab::All });
     let filter = RwSignal::new(Filter::default());
     let shown = RwSignal::new(PAGE);
     let role = user.as_ref().map(|u| u.role);

@@ -67,7 +67,7 @@ fn CaseFile(case: CaseDoc, refused: Vec<RefusedEvent>) -> impl IntoView {
     let state = case.state();
     let status = state.status();
     let number = case.number.clone().unwrap_or_else(|| tr("编号待分配", "Number pending").into());
-    let events: Vec<_> = case.events.values().cloned().collect();
+    let events: Vec<_> = state.order.iter().filter_map(|id| case.events.get(id)).cloned().collect();
     let user = use_identity().get_untracked().map(|i| i.user);
     view! {
         <article class="case-file" data-testid="case-file">

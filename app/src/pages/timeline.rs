@@ -76,11 +76,10 @@ pub fn describe(kind: &EventKind) -> String {
     }
 }
 
-/// The events, oldest first, each with who did it.
+/// The events in derivation order (causal, the same on every device,
+/// whatever the devices' clocks said), each with who did it.
 #[component]
 pub fn Timeline(events: Vec<Event>) -> impl IntoView {
-    let mut events = events;
-    events.sort_by(|a, b| (a.at_ms, &a.id).cmp(&(b.at_ms, &b.id)));
     view! {
         <ol class="timeline" data-testid="timeline">
             {events
