@@ -120,6 +120,8 @@ export async function act(page, action) {
 /** Opens a form, fills `fields` (name → value; booleans tick checkboxes), submits it and waits until it is saved on the device. */
 export async function perform(page, action, fields = {}) {
   const form = await act(page, action);
+  const saved = page.getByTestId('saved');
+  const before = Number((await saved.count()) ? await saved.getAttribute('data-count') : 0);
   for (const [name, value] of Object.entries(fields)) {
     const input = form.locator(`[name=${name}]`);
     const tag = await input.evaluate((el) => el.tagName + (el.type ? ':' + el.type : ''));
@@ -128,5 +130,18 @@ export async function perform(page, action, fields = {}) {
     else await input.fill(String(value));
   }
   await form.locator('button[type=submit]').click();
-  await page.getByTestId('saved').waitFor();
+  await page.locator(`[data-testid=saved][data-count="${before + 1}"]`).waitFor();
+}
+
+/** Texts the page cuts off: elements whose content is wider than their box
+ * while their overflow is hidden or clipped (ellipsis included). */
+export async function cutOffText(page) {
+  return page.evaluate(() => [...document.querySelectorAll('body *')]
+    .filter((el) => {
+      if (['SELECT', 'OPTION', 'INPUT', 'TEXTAREA', 'SCRIPT', 'STYLE'].includes(el.tagName)) return false;
+      const style = getComputedStyle(el);
+      const clips = ['hidden', 'clip'].includes(style.overflowX) || style.textOverflow === 'ellipsis';
+      return clips && el.scrollWidth > el.clientWidth + 1 && el.textContent.trim() !== '';
+    })
+    .map((el) => el.textContent.trim().slice(0, 40)));
 }

@@ -32,11 +32,18 @@ pub struct Drafts {
     open: RwSignal<Option<ActionKind>>,
     /// Whether the last action was saved (or why not).
     saved: RwSignal<Option<Result<(), String>>>,
+    /// Actions saved on this page so far: tells one "saved" from the next.
+    saves: RwSignal<u32>,
 }
 
 impl Drafts {
     pub fn new() -> Drafts {
-        Drafts { values: RwSignal::new(HashMap::new()), open: RwSignal::new(None), saved: RwSignal::new(None) }
+        Drafts {
+            values: RwSignal::new(HashMap::new()),
+            open: RwSignal::new(None),
+            saved: RwSignal::new(None),
+            saves: RwSignal::new(0),
+        }
     }
 }
 
@@ -120,7 +127,7 @@ pub fn Actions(case: CaseDoc, state: CaseState, user: User) -> impl IntoView {
 
 #[component]
 fn ActionForm(action: ActionKind, case: CaseDoc, state: CaseState) -> impl IntoView {
-    let Drafts { values, open, saved } = drafts();
+    let Drafts { values, open, saved, saves } = drafts();
     let sync = use_sync();
     let specs = work::fields(action);
     let inputs = specs.iter().map(|spec| field(action, spec, &case, &state)).collect_view();
@@ -143,6 +150,7 @@ fn ActionForm(action: ActionKind, case: CaseDoc, state: CaseState) -> impl IntoV
             if result.is_ok() {
                 values.update(|v| v.retain(|k, _| !k.starts_with(&format!("{}/", action.name()))));
                 open.set(None);
+                saves.update(|n| *n += 1);
             }
             saved.set(Some(result));
         });
@@ -158,10 +166,12 @@ fn ActionForm(action: ActionKind, case: CaseDoc, state: CaseState) -> impl IntoV
 /// The outcome of the last action, above the panel (a form goes away once
 /// its action is done).
 pub fn feedback() -> impl IntoView {
-    let saved = drafts().saved;
+    let Drafts { saved, saves, .. } = drafts();
     move || match saved.get() {
         Some(Ok(())) => view! {
-            <p class="saved-local" data-testid="saved">{tr("已保存在本设备", "Saved on this device")}</p>
+            <p class="saved-local" data-testid="saved" data-count=move || saves.get()>
+                {tr("已保存在本设备", "Saved on this device")}
+            </p>
         }
         .into_any(),
         Some(Err(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),

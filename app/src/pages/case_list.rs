@@ -93,7 +93,17 @@ pub fn CaseList() -> impl IntoView {
             cases.set(Some(loaded.map_err(|e| e.message())));
         });
     });
-    let user = use_identity().get_untracked().map(|i| i.user);
+    // The identity is read from the device after the page starts: draw
+    // again once it is known.
+    let identity = use_identity();
+    move || {
+        let user = identity.get().map(|i| i.user);
+        view! { <ListPage cases user /> }
+    }
+}
+
+#[component]
+fn ListPage(cases: RwSignal<Option<Result<Vec<CaseSummary>, String>>>, user: Option<User>) -> impl IntoView {
     // An enterprise follows all its appeals; officials start from what waits on them.
     let officials = user.as_ref().is_some_and(|u| u.role != Role::Enterprise);
     let tab = RwSignal::new(if officials { Tab::Mine } else { Tab::All });

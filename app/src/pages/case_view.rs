@@ -68,7 +68,7 @@ fn CaseFile(case: CaseDoc, refused: Vec<RefusedEvent>) -> impl IntoView {
     let status = state.status();
     let number = case.number.clone().unwrap_or_else(|| tr("编号待分配", "Number pending").into());
     let events: Vec<_> = state.order.iter().filter_map(|id| case.events.get(id)).cloned().collect();
-    let user = use_identity().get_untracked().map(|i| i.user);
+    let identity = use_identity();
     view! {
         <article class="case-file" data-testid="case-file">
             <div class="case-top">
@@ -90,7 +90,7 @@ fn CaseFile(case: CaseDoc, refused: Vec<RefusedEvent>) -> impl IntoView {
             <Timeline events />
             {(!refused.is_empty()).then(|| view! { <Refused refused /> })}
             {feedback()}
-            {user.map(|user| view! { <Actions case state user /> })}
+            {move || identity.get().map(|i| view! { <Actions case=case.clone() state=state.clone() user=i.user /> })}
         </article>
     }
 }
