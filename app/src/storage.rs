@@ -10,12 +10,8 @@ use indexed_db_futures::transaction::TransactionMode;
 use indexed_db_futures::typed_array::Uint8Array;
 use serde::{Deserialize, Serialize};
 
-use domain::case::CaseDoc;
-use domain::deadline::{self, Light, Rules};
 use domain::event::Event;
-use domain::status::Status;
-use domain::time::Day;
-use domain::work::{self, Party};
+pub use domain::summary::CaseSummary;
 
 use crate::error::AppError;
 use crate::session::Identity;
@@ -41,83 +37,6 @@ const BLOBS: &str = "blobs";
 const UPLOADS: &str = "uploads";
 const IDENTITY_KEY: &str = "identity";
 const DEVICE_KEY: &str = "device";
-
-/// What the case list shows, kept beside the document, so a list of
-/// thousands of cases never opens a document. Fields added after the first
-/// release default, so summaries written then still read.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CaseSummary {
-    pub id: String,
-    pub number: Option<String>,
-    pub title: String,
-    pub category: String,
-    pub district: String,
-    pub enterprise: String,
-    pub status: Status,
-    pub created_ms: i64,
-    pub updated_ms: i64,
-    /// Changes made here that the server has not acknowledged yet.
-    pub unsynced: bool,
-    /// The document's heads (hex, sorted): compared with the sync state on
-    /// connect, so unchanged documents need not be loaded.
-    pub heads: Vec<String>,
-    #[serde(default)]
-    pub enterprise_id: String,
-    #[serde(default)]
-    pub lead_department: Option<String>,
-    #[serde(default)]
-    pub session: Option<String>,
-    #[serde(default)]
-    pub waiting_on: Vec<Party>,
-    /// The running clocks as (start, due): the light is worked out when
-    /// shown, because it changes with the day, not with the case.
-    #[serde(default)]
-    pub clocks: Vec<(Day, Day)>,
-    #[serde(default)]
-    pub conflict: bool,
-}
-
-impl CaseSummary {
-    pub fn of(case: &CaseDoc, heads: Vec<String>, updated_ms: i64, unsynced: bool) -> CaseSummary {
-        let state = case.state();
-        let rules = Rules::default();
-        let clocks = deadline::open_clocks(crate::clock::calendar(), &rules, &state);
-        CaseSummary {
-            id: case.id.clone(),
-            number: case.number.clone(),
-            title: case.appeal.title.clone(),
-            category: case.appeal.category.clone(),
-            district: case.district.clone(),
-            enterprise: case.enterprise.name.clone(),
-            status: state.status(),
-            created_ms: case.created_ms,
-            updated_ms,
-            unsynced,
-            heads,
-            enterprise_id: case.enterprise.id.clone(),
-            lead_department: state.flow.lead_department.clone(),
-            session: state.flow.session.as_ref().map(|(id, _)| id.clone()),
-            waiting_on: work::waiting_on(&state),
-            clocks: clocks.iter().map(|c| (c.start, c.due)).collect(),
-            conflict: state.conflict.is_some(),
-        }
-    }
-
-    /// The earliest due date of the running clocks.
-    pub fn due(&self) -> Option<Day> {
-        self.clocks.iter().map(|(_, due)| *due).min()
-    }
-
-    /// The worst light of the running clocks on `today` (none: green).
-    pub fn light(&self, today: Day) -> Light {
-        let calendar = crate::clock::calendar();
-        self.clocks
-            .iter()
-            .map(|(start, due)| deadline::light(calendar, *start, *due, today))
-            .max()
-            .unwrap_or(Light::Green)
-    }
-}
 
 /// A change of this device that the server refused, kept to be shown.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

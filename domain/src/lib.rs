@@ -14,6 +14,7 @@ pub mod event;
 pub mod permission;
 pub mod session;
 pub mod status;
+pub mod summary;
 pub mod sync;
 pub mod time;
 pub mod uscc;

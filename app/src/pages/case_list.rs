@@ -12,8 +12,8 @@ use domain::deadline::Light;
 use domain::directory;
 use domain::permission::{Role, User};
 use domain::status::Status;
+use domain::summary::{Filter, sort_by_deadline};
 use domain::time::Day;
-use domain::work::Party;
 
 use super::sessions::SessionsPanel;
 use crate::clock;
@@ -31,45 +31,6 @@ enum Tab {
     Mine,
     All,
     Overdue,
-}
-
-/// What the list is narrowed to.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Filter {
-    pub status: Option<Status>,
-    pub district: Option<String>,
-    pub text: String,
-}
-
-/// Whether the case waits on this user.
-pub fn waits_on(case: &CaseSummary, user: &User) -> bool {
-    case.waiting_on.iter().any(|party| match party {
-        Party::Enterprise => user.role == Role::Enterprise,
-        Party::Coordinator => user.role == Role::Coordinator,
-        Party::Leader => user.role == Role::Leader,
-        Party::LeadDepartment => user.role == Role::Officer && user.org.is_some() && user.org == case.lead_department,
-    })
-}
-
-impl Filter {
-    pub fn keeps(&self, case: &CaseSummary) -> bool {
-        let text = self.text.trim();
-        self.status.is_none_or(|s| s == case.status)
-            && self.district.as_ref().is_none_or(|d| d == &case.district)
-            && (text.is_empty()
-                || case.title.contains(text)
-                || case.enterprise.contains(text)
-                || case.number.as_deref().is_some_and(|n| n.contains(text)))
-    }
-}
-
-/// Most urgent first: by due date (cases without a clock last), then the
-/// most recently changed.
-pub fn sort_by_deadline(cases: &mut [CaseSummary]) {
-    cases.sort_by(|a, b| {
-        let due = |c: &CaseSummary| c.due().map_or((1, Day::of_instant(0)), |d| (0, d));
-        due(a).cmp(&due(b)).then(b.updated_ms.cmp(&a.updated_ms))
-    });
 }
 
 #[component]
@@ -155,8 +116,8 @@ fn Worklist(
     shown: RwSignal<usize>,
 ) -> impl IntoView {
     let today = clock::today();
-    let mine: Vec<bool> = list.iter().map(|c| user.as_ref().is_some_and(|u| waits_on(c, u))).collect();
-    let overdue: Vec<bool> = list.iter().map(|c| c.light(today) == Light::Red).collect();
+    let mine: Vec<bool> = list.iter().map(|c| user.as_ref().is_some_and(|u| c.waits_on(u))).collect();
+    let overdue: Vec<bool> = list.iter().map(|c| c.light(clock::calendar(), today) == Light::Red).collect();
     let counts = (mine.iter().filter(|m| **m).count(), list.len(), overdue.iter().filter(|o| **o).count());
     let tab_button = move |which: Tab, label: &'static str, count: usize| {
         view! {
@@ -264,7 +225,7 @@ fn Filters(filter: RwSignal<Filter>, shown: RwSignal<usize>) -> impl IntoView {
 fn CaseCard(case: CaseSummary, today: Day) -> impl IntoView {
     let number = case.number.clone().unwrap_or_else(|| tr("编号待分配", "Number pending").to_string());
     let href = format!("/case/{}", case.id);
-    let light = case.light(today);
+    let light = case.light(clock::calendar(), today);
     let due = case.due().map(|d| format!("{} {d}", tr("期限", "Due")));
     view! {
         <li class="case-card" data-light=format!("{light:?}").to_lowercase() data-id=case.id.clone()>

@@ -10,8 +10,8 @@ use leptos_router::hooks::use_params_map;
 
 use domain::permission::User;
 use domain::session::{self, Session};
+use domain::summary::sort_by_deadline;
 
-use super::case_list::sort_by_deadline;
 use crate::clock;
 use crate::i18n::{pick, tr};
 use crate::labels;

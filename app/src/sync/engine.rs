@@ -11,9 +11,11 @@ use indexed_db_futures::database::Database;
 use leptos::prelude::*;
 
 use domain::case::CaseDoc;
+use domain::deadline::Rules;
 use domain::doc;
 use domain::event::EventKind;
 use domain::status::Status;
+use domain::summary::Context;
 use domain::sync::wire::{Message, PROTOCOL_VERSION};
 use domain::sync::{actor_for, heads_hex, roll_back};
 
@@ -251,7 +253,16 @@ impl Engine {
     async fn save(&mut self, id: &str, unsynced: bool) -> Result<(), AppError> {
         let Some(doc) = self.docs.get_mut(id) else { return Ok(()) };
         let case = doc::read(doc)?;
-        let summary = CaseSummary::of(&case, heads_hex(&doc.get_heads()), clock::now_ms(), unsynced);
+        let summary = CaseSummary::of(
+            &case,
+            Context {
+                calendar: clock::calendar(),
+                rules: &Rules::default(),
+                heads: heads_hex(&doc.get_heads()),
+                updated_ms: clock::now_ms(),
+                unsynced,
+            },
+        );
         let state = self.states.get(id).map(SyncState::encode);
         // Small writes for small edits: the changes since what is stored,
         // and now and then a fresh snapshot.

@@ -1,0 +1,138 @@
+//! The one-line view of a case that worklists show, and how worklists
+//! narrow and order them. Kept beside each document on the device, so a
+//! list of thousands never opens a document; the light is worked out when
+//! shown, because it changes with the day, not with the case.
+
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::WorkCalendar;
+use crate::case::CaseDoc;
+use crate::deadline::{self, Light, Rules};
+use crate::permission::{Role, User};
+use crate::status::Status;
+use crate::time::Day;
+use crate::work::{self, Party};
+
+/// Fields added after the first release default, so summaries written
+/// then still read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseSummary {
+    pub id: String,
+    pub number: Option<String>,
+    pub title: String,
+    pub category: String,
+    pub district: String,
+    pub enterprise: String,
+    pub status: Status,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+    /// Changes made on this device that the server has not acknowledged yet.
+    pub unsynced: bool,
+    /// The document's heads (hex, sorted): compared with the sync state on
+    /// connect, so unchanged documents need not be loaded.
+    pub heads: Vec<String>,
+    #[serde(default)]
+    pub enterprise_id: String,
+    #[serde(default)]
+    pub lead_department: Option<String>,
+    #[serde(default)]
+    pub session: Option<String>,
+    #[serde(default)]
+    pub waiting_on: Vec<Party>,
+    /// The running clocks as (start, due).
+    #[serde(default)]
+    pub clocks: Vec<(Day, Day)>,
+    #[serde(default)]
+    pub conflict: bool,
+}
+
+/// Where a summary comes from besides the case itself.
+pub struct Context<'a> {
+    pub calendar: &'a WorkCalendar,
+    pub rules: &'a Rules,
+    pub heads: Vec<String>,
+    pub updated_ms: i64,
+    pub unsynced: bool,
+}
+
+impl CaseSummary {
+    pub fn of(case: &CaseDoc, context: Context<'_>) -> CaseSummary {
+        let state = case.state();
+        let clocks = deadline::open_clocks(context.calendar, context.rules, &state);
+        CaseSummary {
+            id: case.id.clone(),
+            number: case.number.clone(),
+            title: case.appeal.title.clone(),
+            category: case.appeal.category.clone(),
+            district: case.district.clone(),
+            enterprise: case.enterprise.name.clone(),
+            status: state.status(),
+            created_ms: case.created_ms,
+            updated_ms: context.updated_ms,
+            unsynced: context.unsynced,
+            heads: context.heads,
+            enterprise_id: case.enterprise.id.clone(),
+            lead_department: state.flow.lead_department.clone(),
+            session: state.flow.session.as_ref().map(|(id, _)| id.clone()),
+            waiting_on: work::waiting_on(&state),
+            clocks: clocks.iter().map(|c| (c.start, c.due)).collect(),
+            conflict: state.conflict.is_some(),
+        }
+    }
+
+    /// The earliest due date of the running clocks.
+    pub fn due(&self) -> Option<Day> {
+        self.clocks.iter().map(|(_, due)| *due).min()
+    }
+
+    /// The worst light of the running clocks on `today` (none: green).
+    pub fn light(&self, calendar: &WorkCalendar, today: Day) -> Light {
+        self.clocks
+            .iter()
+            .map(|(start, due)| deadline::light(calendar, *start, *due, today))
+            .max()
+            .unwrap_or(Light::Green)
+    }
+
+    /// Whether the case waits on this user.
+    pub fn waits_on(&self, user: &User) -> bool {
+        self.waiting_on.iter().any(|party| match party {
+            Party::Enterprise => user.role == Role::Enterprise,
+            Party::Coordinator => user.role == Role::Coordinator,
+            Party::Leader => user.role == Role::Leader,
+            Party::LeadDepartment => {
+                user.role == Role::Officer && user.org.is_some() && user.org == self.lead_department
+            }
+        })
+    }
+}
+
+/// What a list is narrowed to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub status: Option<Status>,
+    pub district: Option<String>,
+    /// Part of the title, the enterprise's name or the case number.
+    pub text: String,
+}
+
+impl Filter {
+    pub fn keeps(&self, case: &CaseSummary) -> bool {
+        let text = self.text.trim();
+        self.status.is_none_or(|s| s == case.status)
+            && self.district.as_ref().is_none_or(|d| d == &case.district)
+            && (text.is_empty()
+                || case.title.contains(text)
+                || case.enterprise.contains(text)
+                || case.number.as_deref().is_some_and(|n| n.contains(text)))
+    }
+}
+
+/// Most urgent first: by due date (cases without a clock last), then the
+/// most recently changed.
+pub fn sort_by_deadline(cases: &mut [CaseSummary]) {
+    cases.sort_by(|a, b| {
+        let due = |c: &CaseSummary| c.due().map_or((1, Day::of_instant(0)), |d| (0, d));
+        due(a).cmp(&due(b)).then(b.updated_ms.cmp(&a.updated_ms))
+    });
+}

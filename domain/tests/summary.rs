@@ -1,0 +1,79 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+//! Worklist summaries: lights on the day shown, whom a case waits on,
+//! filters and the deadline order.
+
+mod common;
+use common::*;
+use domain::calendar::WorkCalendar;
+use domain::deadline::{Light, Rules};
+use domain::event::EventKind;
+use domain::permission::{Role, User};
+use domain::status::Status;
+use domain::summary::{CaseSummary, Context, Filter, sort_by_deadline};
+use domain::time::Day;
+
+fn summary(kinds: Vec<EventKind>) -> CaseSummary {
+    let calendar = WorkCalendar::china();
+    let case = case_doc(&chain(kinds));
+    let context =
+        Context { calendar: &calendar, rules: &Rules::default(), heads: vec![], updated_ms: 0, unsynced: false };
+    CaseSummary::of(&case, context)
+}
+
+fn day(s: &str) -> Day {
+    Day::parse(s).unwrap()
+}
+
+#[test]
+fn the_online_reply_light_moves_with_the_day() {
+    // Submitted Monday 2026-11-02, routed Tuesday: reply due Friday 11-06.
+    let routed = summary(vec![EventKind::Submit, route_online()]);
+    assert_eq!(routed.status, Status::Routed);
+    assert_eq!(routed.due(), Some(day("2026-11-06")));
+    let calendar = WorkCalendar::china();
+    let lights: Vec<Light> = ["2026-11-03", "2026-11-04", "2026-11-05", "2026-11-06", "2026-11-09"]
+        .map(|d| routed.light(&calendar, day(d)))
+        .into();
+    assert_eq!(lights, [Light::Green, Light::Green, Light::Yellow, Light::Yellow, Light::Red]);
+}
+
+#[test]
+fn a_routed_case_waits_on_its_lead_department_only() {
+    let routed = summary(vec![EventKind::Submit, route_online()]);
+    let officer = |org: &str| User { id: "o".into(), role: Role::Officer, org: Some(org.into()), district: None };
+    assert!(routed.waits_on(&officer("natres")));
+    assert!(!routed.waits_on(&officer("housing")), "assisting departments are not waited on");
+    assert!(!routed.waits_on(&filer()));
+    let submitted = summary(vec![EventKind::Submit]);
+    assert!(submitted.waits_on(&coordinator()));
+    assert!(!submitted.waits_on(&officer("natres")));
+}
+
+#[test]
+fn filters_narrow_by_status_district_and_text() {
+    let mut case = summary(vec![EventKind::Submit]);
+    case.number = Some("HZ-2026-000123".into());
+    let keeps = |f: Filter| f.keeps(&case);
+    assert!(keeps(Filter::default()));
+    assert!(keeps(Filter { status: Some(Status::Submitted), ..Filter::default() }));
+    assert!(!keeps(Filter { status: Some(Status::Routed), ..Filter::default() }));
+    assert!(keeps(Filter { district: Some("boluo".into()), ..Filter::default() }));
+    assert!(!keeps(Filter { district: Some("huiyang".into()), ..Filter::default() }));
+    for text in ["夹心地", "润发", "000123", "  夹心地 "] {
+        assert!(keeps(Filter { text: text.into(), ..Filter::default() }), "{text}");
+    }
+    assert!(!keeps(Filter { text: "隔离带".into(), ..Filter::default() }));
+}
+
+#[test]
+fn the_most_urgent_comes_first_and_cases_without_a_clock_last() {
+    let mut later = summary(vec![EventKind::Submit, route_online()]);
+    later.id = "later".into();
+    let mut sooner = summary(vec![EventKind::Submit]);
+    sooner.id = "sooner".into();
+    let mut none = summary(vec![]);
+    none.id = "none".into();
+    let mut list = vec![none, later, sooner];
+    sort_by_deadline(&mut list);
+    assert_eq!(list.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["sooner", "later", "none"]);
+}
