@@ -201,9 +201,29 @@ pub fn seed(store: &Store, anchor: Day) -> Result<usize, ServerError> {
     if store.case_count()? > 0 {
         return Ok(0);
     }
+    generate(anchor, DEMO_CASES, |mut doc, created| {
+        let number = store.next_case_number(created.year())?;
+        doc::set_number(&mut doc, &number)?;
+        let case = doc::read(&doc)?;
+        let row = CaseRow::of(&case, &case.state(), &doc.get_heads());
+        store.put_case(&row, &doc.save())
+    })?;
+    Ok(DEMO_CASES)
+}
+
+/// Plays `count` demo cases in every stage of the lifecycle, filed in the
+/// 8–78 days before `anchor`, oldest first; hands each document (without
+/// its number) and its filing day to `each`. Deterministic.
+pub fn generate(
+    anchor: Day,
+    count: usize,
+    mut each: impl FnMut(automerge::AutoCommit, Day) -> Result<(), ServerError>,
+) -> Result<(), ServerError> {
+    let mut rng = Rng(DEMO_SEED);
+    let companies = enterprises(&mut rng);
     let calendar = WorkCalendar::china();
     // Creation days first, so case numbers follow filing order.
-    let mut created: Vec<i64> = (0..DEMO_CASES).map(|_| 8 + rng.below(70) as i64).collect();
+    let mut created: Vec<i64> = (0..count).map(|_| 8 + rng.below(70) as i64).collect();
     created.sort_unstable_by(|a, b| b.cmp(a));
     for (i, days_ago) in created.into_iter().enumerate() {
         let (enterprise, contact) = rng.pick(&companies).clone();
@@ -238,13 +258,9 @@ pub fn seed(store: &Store, anchor: Day) -> Result<usize, ServerError> {
             count: 0,
         };
         tell(&mut story, &case, stage, i, &mut rng)?;
-        let number = store.next_case_number(start.year())?;
-        doc::set_number(&mut story.doc, &number)?;
-        let case = doc::read(&story.doc)?;
-        let row = CaseRow::of(&case, &case.state(), &story.doc.get_heads());
-        store.put_case(&row, &story.doc.save())?;
+        each(story.doc, start)?;
     }
-    Ok(DEMO_CASES)
+    Ok(())
 }
 
 /// The document id of the `index`th demo case: stable across runs.

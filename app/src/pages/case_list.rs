@@ -65,8 +65,8 @@ pub fn CaseList() -> impl IntoView {
 
 #[component]
 fn ListPage(cases: RwSignal<Option<Result<Vec<CaseSummary>, String>>>, user: Option<User>) -> impl IntoView {
-    // An enterprise follows all its appeals; officials start from what waits on them.
-    let officials = user.as_ref().is_some_and(|u| u.role != Role::Enterprise);
+    // An enterprise (and an admin) follows all; officials start from what waits on them.
+    let officials = user.as_ref().is_some_and(|u| matches!(u.role, Role::Coordinator | Role::Officer | Role::Leader));
     let tab = RwSignal::new(if officials { Tab::Mine } else { Tab::All });
     let filter = RwSignal::new(Filter::default());
     let shown = RwSignal::new(PAGE);

@@ -1,0 +1,121 @@
+// Worklist benchmark: N cases in IndexedDB (real Automerge snapshots and
+// summaries, every lifecycle stage), the real built app served by the real
+// server, headless chromium, offline (the service worker serves the app).
+// Prints the time from navigation to an interactive case list, and the
+// latency of filtering by status, district and text.
+//
+//   node e2e/bench/list.mjs [COUNT...]        (default: 1000 10000)
+//
+// The cases come from `cargo run --profile server -p server --example
+// bench_cases -- COUNT FILE`, run by this script.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, startServer, launchBrowser, signedIn, syncState } from '../tests/harness.mjs';
+
+const RUNS = 5;
+
+function casesFile(count) {
+  const file = join(tmpdir(), `directline-bench-${count}.bin`);
+  execFileSync('cargo', ['run', '-q', '--profile', 'server', '-p', 'server', '--example', 'bench_cases', '--', String(count), file],
+    { cwd: ROOT, stdio: 'inherit' });
+  const bytes = readFileSync(file);
+  const cases = [];
+  for (let at = 0; at < bytes.length;) {
+    const summaryLength = bytes.readUInt32LE(at); at += 4;
+    const summary = JSON.parse(bytes.subarray(at, at + summaryLength).toString('utf8')); at += summaryLength;
+    const docLength = bytes.readUInt32LE(at); at += 4;
+    const doc = bytes.subarray(at, at + docLength).toString('base64'); at += docLength;
+    cases.push({ summary, doc });
+  }
+  return cases;
+}
+
+/** Writes the cases into the app's IndexedDB, as the sync engine would. */
+async function load(page, cases) {
+  for (let i = 0; i < cases.length; i += 500) {
+    await page.evaluate((batch) => new Promise((resolve, reject) => {
+      const open = indexedDB.open('directline');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const tx = open.result.transaction(['docs', 'summaries'], 'readwrite');
+        for (const { summary, doc } of batch) {
+          const bytes = Uint8Array.from(atob(doc), (c) => c.charCodeAt(0));
+          tx.objectStore('docs').put(bytes, summary.id);
+          tx.objectStore('summaries').put(summary, summary.id);
+        }
+        tx.oncomplete = () => { open.result.close(); resolve(); };
+        tx.onerror = () => reject(tx.error);
+      };
+    }), cases.slice(i, i + 500));
+  }
+}
+
+/** Milliseconds from a change of the control to the list drawn and painted. */
+async function filterLatency(page, selector, value) {
+  return page.evaluate(({ selector, value }) => new Promise((resolve) => {
+    const control = document.querySelector(selector);
+    const list = () => document.querySelector('[data-testid=case-list]')?.dataset.count ?? '0';
+    const before = list();
+    const start = performance.now();
+    control.value = value;
+    control.dispatchEvent(new Event(control.tagName === 'SELECT' ? 'change' : 'input', { bubbles: true }));
+    // Drawn by then: the next frame after the update is painted.
+    requestAnimationFrame(() => setTimeout(() => resolve({ ms: performance.now() - start, before, after: list() })));
+  }), { selector, value });
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const counts = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const rows = [];
+for (const count of counts.length ? counts : [1000, 10000]) {
+  const cases = casesFile(count);
+  const server = await startServer({ accounts: true });
+  const browser = await launchBrowser();
+  try {
+    const { page, context } = await signedIn(browser, server, 'admin');
+    await syncState(page, 'synced');
+    // Offline, as on a factory floor: the app and the cases come from the device.
+    await context.setOffline(true);
+    await syncState(page, 'offline');
+    await load(page, cases);
+
+    const loads = [];
+    for (let i = 0; i < RUNS; i++) {
+      await page.reload();
+      await page.locator('[data-testid=case-list] .case-card').first().waitFor({ timeout: 120_000 });
+      loads.push(await page.evaluate(() => performance.now()));
+    }
+    const shown = Number(await page.getByTestId('case-list').getAttribute('data-count'));
+    if (shown !== count) throw new Error(`the list shows ${shown} cases, not ${count}`);
+
+    const measure = async (selector, value, reset) => {
+      const times = [];
+      let matched;
+      for (let i = 0; i < RUNS; i++) {
+        const r = await filterLatency(page, selector, value);
+        if (r.after === r.before) throw new Error(`filter ${selector}=${value} changed nothing`);
+        times.push(r.ms);
+        matched = r.after;
+        await filterLatency(page, selector, reset);
+      }
+      return { ms: median(times), matched };
+    };
+    const status = await measure('select[name=status]', 'InProgress', '');
+    const district = await measure('select[name=district]', 'boluo', '');
+    const text = await measure('input[name=q]', '夹心地', '');
+    rows.push({ count, load: median(loads), status, district, text });
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+console.log('| cases in IndexedDB | load → interactive list | filter: status (matches) | filter: district (matches) | filter: text (matches) |');
+console.log('|---|---|---|---|---|');
+for (const r of rows) {
+  const f = (x) => `${x.ms.toFixed(0)} ms (${x.matched})`;
+  console.log(`| ${r.count.toLocaleString('en')} | ${r.load.toFixed(0)} ms | ${f(r.status)} | ${f(r.district)} | ${f(r.text)} |`);
+}
