@@ -2,11 +2,11 @@
 //! (调休). It is data (see `data/calendar-cn.txt`), so an admin can add the
 //! next year when the State Council publishes it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::DomainError;
 use crate::time::Day;
-use chrono::Weekday;
+use chrono::{Datelike, Weekday};
 
 /// The calendar shipped with the product: China, 2025 and 2026.
 pub const CHINA_2025_2026: &str = include_str!("../data/calendar-cn.txt");
@@ -30,6 +30,17 @@ pub struct Exception {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WorkCalendar {
     exceptions: BTreeMap<Day, Exception>,
+    /// Years with published dates; other years keep the fixed-date
+    /// statutory holidays (see [`fixed_holiday`]).
+    listed_years: BTreeSet<i32>,
+}
+
+/// Statutory holidays on fixed solar dates (全国年节及纪念日放假办法):
+/// New Year's Day, 1–2 May, 1–3 October. The lunar ones (Spring Festival,
+/// Qingming, Dragon Boat, Mid-Autumn) and the make-up days are known only
+/// once the State Council publishes the year.
+fn fixed_holiday(day: Day) -> bool {
+    matches!((day.month(), day.0.day()), (1, 1) | (5, 1..=2) | (10, 1..=3))
 }
 
 impl WorkCalendar {
@@ -76,7 +87,8 @@ impl WorkCalendar {
                 day = day.next();
             }
         }
-        Ok(WorkCalendar { exceptions })
+        let listed_years = exceptions.keys().map(|d: &Day| d.year()).collect();
+        Ok(WorkCalendar { exceptions, listed_years })
     }
 
     pub fn exception(&self, day: Day) -> Option<&Exception> {
@@ -86,6 +98,7 @@ impl WorkCalendar {
     pub fn is_working_day(&self, day: Day) -> bool {
         match self.exceptions.get(&day) {
             Some(e) => e.kind == DayKind::Work,
+            None if !self.listed_years.contains(&day.year()) && fixed_holiday(day) => false,
             None => !day.is_weekend(),
         }
     }
@@ -170,6 +183,9 @@ mod tests {
         assert!(!cal.is_working_day(d("2026-10-05")), "National Day");
         assert!(cal.is_working_day(d("2026-10-10")), "make-up Saturday");
         assert!(cal.is_working_day(d("2027-03-01")), "unlisted years follow the week");
+        assert!(!cal.is_working_day(d("2027-01-01")), "but keep the fixed-date holidays");
+        assert!(!cal.is_working_day(d("2027-10-01")));
+        assert_eq!(cal.monthly_session_day(2027, 1).unwrap(), d("2027-01-04"));
     }
 
     #[test]
