@@ -59,6 +59,12 @@ pub enum DomainError {
     MergeIntoSelf,
     #[error("没有待处理的延期申请 / there is no pending extension request")]
     NothingPending,
+    #[error(
+        "账号应为3–32位小写字母、数字或 - _ . / the account name must be 3–32 lowercase letters, digits, '-', '_' or '.'"
+    )]
+    BadLogin,
+    #[error("密码至少{min}位 / the password must have at least {min} characters")]
+    WeakPassword { min: usize },
     #[error("同步消息无效:{0} / malformed sync message: {0}")]
     BadMessage(String),
     #[error("文档编号“{0}”无效 / invalid document id '{0}'")]

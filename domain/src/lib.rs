@@ -4,6 +4,7 @@
 //! Nothing here does IO or reads a clock: callers pass `today` and the
 //! current time in. The crate builds for native (server) and wasm32 (app).
 
+pub mod account;
 pub mod calendar;
 pub mod case;
 pub mod deadline;

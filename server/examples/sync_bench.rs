@@ -36,7 +36,7 @@ async fn main() {
 async fn run(cases: usize, edits: usize) {
     let server = common::start(false).await;
     let now = server.clock.now_ms();
-    let mut device = Device::new("user-ent-000", &format!("bench-{cases}-{edits}"), 1);
+    let mut device = Device::new(&common::qiye(1).0, &format!("bench-{cases}-{edits}"), 1);
     let ids: Vec<String> = (0..cases)
         .map(|i| {
             let mut bytes = [0u8; 16];
@@ -46,7 +46,7 @@ async fn run(cases: usize, edits: usize) {
         .collect();
     // Offline: every case filed and edited on the device.
     for id in &ids {
-        device.create(&common::new_case(id, "ent-000", "boluo")).await;
+        device.create(&common::new_case(id, &common::qiye(1).1, "boluo")).await;
         device.record(id, now, EventKind::Submit).await;
         for e in 1..edits {
             device.record(id, now, EventKind::AddInfo { text: format!("补充第{e}条"), attachments: vec![] }).await;

@@ -92,27 +92,31 @@ pub struct Credentials {
 /// `POST /api/session`: sign in.
 pub async fn sign_in(State(state): State<AppState>, Json(c): Json<Credentials>) -> Result<Response, ServerError> {
     let store = state.store.clone();
-    let now = state.clock.now_ms();
-    let outcome = blocking(move || -> Result<Option<(Account, String)>, ServerError> {
-        let Some((account, hash)) = store.user_by_login(c.login.trim())? else {
+    let outcome = blocking(move || -> Result<Option<Account>, ServerError> {
+        let Some((account, hash)) = store.user_by_login(&c.login.trim().to_ascii_lowercase())? else {
             // Spend the same time as a real check, so timing does not tell
             // which logins exist.
             let _ = hash_password(&c.password);
             return Ok(None);
         };
-        if !password_matches(&c.password, &hash) {
-            return Ok(None);
-        }
-        let token = new_token()?;
-        store.create_session(&digest(&token), &account.user.id, now + SESSION_MS)?;
-        Ok(Some((account, token)))
+        Ok(password_matches(&c.password, &hash).then_some(account))
     })
     .await?;
-    let Some((account, token)) = outcome else {
+    let Some(account) = outcome else {
         return Ok(error(StatusCode::UNAUTHORIZED, "账号或密码错误 / wrong account or password"));
     };
-    let set = cookie(&state, &token, SESSION_MS / 1000)?;
+    let set = start_session(&state, &account.user.id).await?;
     Ok(([(header::SET_COOKIE, set)], Json(account)).into_response())
+}
+
+/// Opens a session for the user; returns the cookie that carries it.
+pub async fn start_session(state: &AppState, user_id: &str) -> Result<HeaderValue, ServerError> {
+    let token = new_token()?;
+    let (store, user_id) = (state.store.clone(), user_id.to_string());
+    let expires = state.clock.now_ms() + SESSION_MS;
+    let digest = digest(&token);
+    blocking(move || store.create_session(&digest, &user_id, expires)).await?;
+    cookie(state, &token, SESSION_MS / 1000)
 }
 
 /// `GET /api/session`: who is signed in.

@@ -2,6 +2,7 @@
 //! day, covering every status, so a new user sees a living system. Figures
 //! echo the source report (305 appeals in the first rounds).
 
+use domain::account::{self, Profile};
 use domain::calendar::WorkCalendar;
 use domain::case::{Appeal, CaseDoc, Contact, Enterprise, SCHEMA_VERSION};
 use domain::directory::{DEPARTMENTS, DISTRICTS, OWNERSHIPS, SIZES};
@@ -135,10 +136,11 @@ fn enterprises(rng: &mut Rng) -> Vec<(Enterprise, Contact)> {
             let org: String = (0..9).map(|_| char::from(ALPHABET[rng.below(ALPHABET.len())])).collect();
             let body = format!("91{}{org}", DIVISION_CODES[district]);
             let check = domain::uscc::check_character(&body).unwrap_or('0');
+            let uscc = format!("{body}{check}");
             let enterprise = Enterprise {
-                id: format!("ent-{i:03}"),
+                id: account::enterprise_id(&uscc),
                 name,
-                uscc: format!("{body}{check}"),
+                uscc,
                 ownership: rng.pick(&OWNERSHIPS[..4]).code.to_string(),
                 size: rng.pick(&SIZES).code.to_string(),
                 industry: industry.to_string(),
@@ -277,9 +279,20 @@ pub fn seed_accounts(store: &Store) -> Result<usize, ServerError> {
 }
 
 fn seed_accounts_for(store: &Store, companies: &[(Enterprise, Contact)]) -> Result<usize, ServerError> {
-    let named: Vec<(String, String)> =
-        companies.iter().take(DEMO_ENTERPRISE_ACCOUNTS).map(|(e, _)| (e.id.clone(), e.name.clone())).collect();
-    crate::demo_accounts::seed_accounts(store, &named)
+    crate::demo_accounts::seed_accounts(store, &registered(companies))
+}
+
+fn registered(companies: &[(Enterprise, Contact)]) -> Vec<Profile> {
+    companies
+        .iter()
+        .take(DEMO_ENTERPRISE_ACCOUNTS)
+        .map(|(enterprise, contact)| Profile { enterprise: enterprise.clone(), contact: contact.clone() })
+        .collect()
+}
+
+/// The profiles of the demo enterprises with accounts (qiye01, qiye02, …).
+pub fn registered_enterprises() -> Vec<Profile> {
+    registered(&enterprises(&mut Rng(DEMO_SEED)))
 }
 
 /// Plays a case's events up to `stage`.

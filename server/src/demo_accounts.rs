@@ -1,6 +1,7 @@
 //! Demo accounts, one or more for every role, all with the password
 //! [`DEMO_PASSWORD`]. Their ids match the authors in the demo cases.
 
+use domain::account::Profile;
 use domain::directory::{DEPARTMENTS, DISTRICTS};
 use domain::permission::{Role, User};
 
@@ -19,16 +20,21 @@ fn account(
     district: Option<&str>,
 ) -> Account {
     let user = User { id, role, org: org.map(Into::into), district: district.map(Into::into) };
-    Account { login, display_name, user }
+    Account { login, display_name, user, profile: None }
 }
 
-/// Every demo account: enterprises ent-000…ent-002, a coordinator and a
-/// leader per district (and the city), an officer per department, an admin.
-pub fn demo_accounts(enterprise_names: &[(String, String)]) -> Vec<Account> {
+/// Every demo account: the first demo enterprises (registered, with their
+/// profiles), a coordinator and a leader per district (and the city), an
+/// officer per department, an admin.
+pub fn demo_accounts(enterprises: &[Profile]) -> Vec<Account> {
     let mut all = Vec::new();
-    for (i, (id, name)) in enterprise_names.iter().enumerate() {
+    for (i, profile) in enterprises.iter().enumerate() {
+        let (id, name) = (&profile.enterprise.id, &profile.enterprise.name);
         let login = format!("qiye{:02}", i + 1);
-        all.push(account(login, name.clone(), format!("user-{id}"), Role::Enterprise, Some(id), None));
+        let mut enterprise = account(login, name.clone(), format!("user-{id}"), Role::Enterprise, Some(id), None);
+        enterprise.user.district = Some(profile.enterprise.district.clone());
+        enterprise.profile = Some(profile.clone());
+        all.push(enterprise);
     }
     for d in &DISTRICTS {
         let (code, zh) = (d.code, d.zh);
@@ -65,13 +71,13 @@ pub fn demo_accounts(enterprise_names: &[(String, String)]) -> Vec<Account> {
 }
 
 /// Creates the demo accounts unless users exist already.
-pub fn seed_accounts(store: &Store, enterprise_names: &[(String, String)]) -> Result<usize, ServerError> {
+pub fn seed_accounts(store: &Store, enterprises: &[Profile]) -> Result<usize, ServerError> {
     if store.user_count()? > 0 {
         return Ok(0);
     }
     // One hash for all: argon2 is slow by design, and every demo password is the same.
     let hash = hash_password(DEMO_PASSWORD)?;
-    let accounts = demo_accounts(enterprise_names);
+    let accounts = demo_accounts(enterprises);
     for a in &accounts {
         store.create_user(a, &hash)?;
     }

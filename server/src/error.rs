@@ -14,6 +14,8 @@ pub enum ServerError {
     Crypto(String),
     #[error("数据库已被占用 / the database lock is poisoned")]
     Poisoned,
+    #[error("数据编码失败 / encoding failed: {0}")]
+    Json(#[from] serde_json::Error),
 }
 
 impl IntoResponse for ServerError {

@@ -2,14 +2,14 @@
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, header};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{Value, json};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::{AppState, ServerError, auth, blobs, blocking, sync};
+use crate::{AppState, ServerError, auth, blobs, blocking, register, sync};
 
 pub fn router(state: AppState) -> Router {
     // Any path the server does not know is an app route: serve the shell.
@@ -17,6 +17,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/session", get(auth::current).post(auth::sign_in).delete(auth::sign_out))
+        .route("/api/register", post(register::register))
         .route("/api/sync", get(sync::upgrade))
         .route(
             "/api/blobs/{sha256}",

@@ -47,14 +47,14 @@ async fn uploads_are_checked_and_downloads_follow_case_readers() {
     // A case naming the file syncs: the district's coordinator may read it,
     // another enterprise still may not.
     let id = domain::sync::DocumentId::from_bytes([4; 16]).to_string();
-    let mut case = common::new_case(&id, "ent-000", "boluo");
+    let mut case = common::new_case(&id, &common::qiye(1).1, "boluo");
     case.appeal.attachments.push(AttachmentRef {
         sha256: hash.clone(),
         name: "营业执照.pdf".into(),
         mime: "application/pdf".into(),
         bytes: file.len() as u64,
     });
-    let mut device = Device::new("user-ent-000", "ent-phone", 1);
+    let mut device = Device::new(&common::qiye(1).0, "ent-phone", 1);
     device.create(&case).await;
     device.record(&id, server.clock.now_ms(), domain::event::EventKind::Submit).await;
     device.connect(server.addr, &ent).await;

@@ -52,8 +52,8 @@ async fn acknowledged_changes_survive_sigkill_and_the_rest_are_resent() {
     let id = domain::sync::DocumentId::from_bytes([8; 16]).to_string();
 
     let cookie = sign_in(addr, "qiye01").await;
-    let mut ent = Device::new("user-ent-000", "burst-phone", 1);
-    ent.create(&common::new_case(&id, "ent-000", "boluo")).await;
+    let mut ent = Device::new(&common::qiye(1).0, "burst-phone", 1);
+    ent.create(&common::new_case(&id, &common::qiye(1).1, "boluo")).await;
     ent.record(&id, now, EventKind::Submit).await;
     ent.connect(addr, &cookie).await;
     assert!(ent.pump_until(QUIET, |d| d.in_sync(&id)).await);

@@ -71,11 +71,11 @@ async fn a_new_case_is_numbered_and_a_refused_change_reaches_only_its_author() {
     let now = server.clock.now_ms();
     let id = domain::sync::DocumentId::from_bytes([5; 16]).to_string();
     let ent_user = server.store.user_by_login("qiye01").unwrap().unwrap().0.user;
-    assert_eq!(ent_user.org.as_deref(), Some("ent-000"));
+    assert_eq!(ent_user.org, Some(common::qiye(1).1));
 
     // The enterprise files offline, then connects: the server numbers it.
     let mut ent = Device::new(&ent_user.id, "ent-phone", 1);
-    ent.create(&common::new_case(&id, "ent-000", "boluo")).await;
+    ent.create(&common::new_case(&id, &common::qiye(1).1, "boluo")).await;
     let submit = ent.record(&id, now, EventKind::Submit).await;
     ent.connect(server.addr, &sign_in(server.addr, "qiye01").await).await;
     assert!(ent.pump_until(QUIET, |d| d.case(&id).unwrap().number.is_some() && d.in_sync(&id)).await);
@@ -134,17 +134,17 @@ async fn a_user_cannot_write_to_a_case_they_may_not_read() {
     let server = start(false).await;
     let now = server.clock.now_ms();
     let id = domain::sync::DocumentId::from_bytes([6; 16]).to_string();
-    let mut ent = Device::new("user-ent-000", "ent-phone", 1);
-    ent.create(&common::new_case(&id, "ent-000", "boluo")).await;
+    let mut ent = Device::new(&common::qiye(1).0, "ent-phone", 1);
+    ent.create(&common::new_case(&id, &common::qiye(1).1, "boluo")).await;
     ent.record(&id, now, EventKind::Submit).await;
     ent.connect(server.addr, &sign_in(server.addr, "qiye01").await).await;
     assert!(ent.pump_until(QUIET, |d| d.in_sync(&id)).await);
 
     // Another enterprise got hold of the document (say, a copied file) and
     // appends to it under its own identity.
-    let mut other = Device::new("user-ent-001", "other-phone", 2);
+    let mut other = Device::new(&common::qiye(2).0, "other-phone", 2);
     let mut copy = ent.docs.get_mut(&id).unwrap().fork();
-    copy.set_actor(domain::sync::actor_for("user-ent-001", [2; 8]));
+    copy.set_actor(domain::sync::actor_for(&common::qiye(2).0, [2; 8]));
     other.docs.insert(id.clone(), copy);
     other.connect(server.addr, &sign_in(server.addr, "qiye02").await).await;
     let info = other.record(&id, now, EventKind::AddInfo { text: "冒充".into(), attachments: vec![] }).await;
@@ -163,8 +163,8 @@ async fn a_change_arriving_before_its_dependency_is_held_then_accepted() {
     let server = start(false).await;
     let now = server.clock.now_ms();
     let id = domain::sync::DocumentId::from_bytes([7; 16]).to_string();
-    let mut ent = Device::new("user-ent-000", "ent-phone", 1);
-    ent.create(&common::new_case(&id, "ent-000", "boluo")).await;
+    let mut ent = Device::new(&common::qiye(1).0, "ent-phone", 1);
+    ent.create(&common::new_case(&id, &common::qiye(1).1, "boluo")).await;
     ent.record(&id, now, EventKind::Submit).await;
     ent.connect(server.addr, &sign_in(server.addr, "qiye01").await).await;
     assert!(ent.pump_until(QUIET, |d| d.in_sync(&id)).await);

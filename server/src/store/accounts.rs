@@ -2,6 +2,7 @@
 //! session tokens only as SHA-256 digests, so a copy of the database lets
 //! nobody sign in.
 
+use domain::account::Profile;
 use domain::permission::{Role, User};
 use rusqlite::{OptionalExtension, params};
 
@@ -14,6 +15,9 @@ pub struct Account {
     pub login: String,
     pub display_name: String,
     pub user: User,
+    /// An enterprise's registered profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<Profile>,
 }
 
 fn role_name(role: Role) -> &'static str {
@@ -36,10 +40,13 @@ fn role_of(name: &str) -> Option<Role> {
 fn account(row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Account>> {
     let role: String = row.get("role")?;
     let Some(role) = role_of(&role) else { return Ok(None) };
+    let profile: Option<String> = row.get("profile")?;
     Ok(Some(Account {
         login: row.get("login")?,
         display_name: row.get("display_name")?,
         user: User { id: row.get("id")?, role, org: row.get("org")?, district: row.get("district")? },
+        // A profile this version cannot read is left out rather than failing sign-in.
+        profile: profile.and_then(|p| serde_json::from_str(&p).ok()),
     }))
 }
 
@@ -47,12 +54,34 @@ impl Store {
     /// Creates a user; `password_hash` is an argon2 PHC string.
     pub fn create_user(&self, account: &Account, password_hash: &str) -> Result<(), ServerError> {
         let u = &account.user;
+        let profile = account.profile.as_ref().map(serde_json::to_string).transpose().map_err(ServerError::from)?;
         self.conn()?.execute(
-            "INSERT INTO users (id, login, display_name, password_hash, role, org, district)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![u.id, account.login, account.display_name, password_hash, role_name(u.role), u.org, u.district],
+            "INSERT INTO users (id, login, display_name, password_hash, role, org, district, profile)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                u.id,
+                account.login,
+                account.display_name,
+                password_hash,
+                role_name(u.role),
+                u.org,
+                u.district,
+                profile
+            ],
         )?;
         Ok(())
+    }
+
+    /// Whether a login name or an enterprise (by id) already has an account.
+    pub fn taken(&self, login: &str, enterprise: &str) -> Result<(bool, bool), ServerError> {
+        let conn = self.conn()?;
+        let count = |sql: &str, value: &str| -> Result<bool, ServerError> {
+            Ok(conn.query_row(sql, [value], |r| r.get::<_, i64>(0))? > 0)
+        };
+        Ok((
+            count("SELECT COUNT(*) FROM users WHERE login = ?1", login)?,
+            count("SELECT COUNT(*) FROM users WHERE role = 'enterprise' AND org = ?1", enterprise)?,
+        ))
     }
 
     /// The account and its password hash, by login name.

@@ -89,6 +89,11 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (sha256, case_id)
     ) WITHOUT ROWID;
 ",
+    // Registered enterprises: their profile (JSON), one account per credit code.
+    "
+    ALTER TABLE users ADD COLUMN profile TEXT;
+    CREATE UNIQUE INDEX users_enterprise ON users (org) WHERE role = 'enterprise';
+",
 ];
 
 pub struct Store {

@@ -14,6 +14,12 @@ pub fn anchor() -> domain::time::Day {
     domain::time::Day::parse("2026-11-20").unwrap()
 }
 
+/// The user id and enterprise id of demo account `qiye0<n>` (n from 1).
+pub fn qiye(n: usize) -> (String, String) {
+    let id = demo::registered_enterprises()[n - 1].enterprise.id.clone();
+    (format!("user-{id}"), id)
+}
+
 pub struct TestServer {
     pub addr: SocketAddr,
     pub clock: Clock,
