@@ -81,6 +81,7 @@ fn App() -> impl IntoView {
                             <Route path=path!("/") view=pages::case_list::CaseList />
                             <Route path=path!("/new") view=pages::new_appeal::NewAppeal />
                             <Route path=path!("/signin") view=pages::sign_in::SignIn />
+                            <Route path=path!("/register") view=pages::register::Register />
                             <Route path=path!("/case/:id") view=pages::case_view::CaseView />
                             <Route path=path!("/session/:id") view=pages::sessions::SessionView />
                         </Routes>

@@ -5,6 +5,7 @@ use gloo::net::http::Request;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use domain::account::Profile;
 use domain::permission::User;
 
 use crate::error::AppError;
@@ -15,6 +16,9 @@ pub struct Identity {
     pub login: String,
     pub display_name: String,
     pub user: User,
+    /// A registered enterprise's profile, filled into its appeals.
+    #[serde(default)]
+    pub profile: Option<Profile>,
 }
 
 /// The app-wide signed-in identity (`None`: signed out or not loaded yet).
@@ -30,13 +34,20 @@ struct ServerError {
 }
 
 pub async fn sign_in(login: &str, password: &str) -> Result<Identity, AppError> {
-    let body = serde_json::json!({ "login": login, "password": password });
-    let response = Request::post("/api/session")
-        .json(&body)
-        .map_err(|_| AppError::Offline)?
-        .send()
-        .await
-        .map_err(|_| AppError::Offline)?;
+    start_session("/api/session", &serde_json::json!({ "login": login, "password": password })).await
+}
+
+/// Registers an enterprise; signed in as it once the server accepts.
+pub async fn register(login: &str, password: &str, profile: &Profile) -> Result<Identity, AppError> {
+    let body = serde_json::json!({ "login": login, "password": password, "profile": profile });
+    start_session("/api/register", &body).await
+}
+
+/// Posts to an endpoint that answers with the signed-in identity, and keeps
+/// it on the device.
+async fn start_session(path: &str, body: &serde_json::Value) -> Result<Identity, AppError> {
+    let response =
+        Request::post(path).json(body).map_err(|_| AppError::Offline)?.send().await.map_err(|_| AppError::Offline)?;
     if !response.ok() {
         let message = response.json::<ServerError>().await.map(|e| e.error);
         return Err(AppError::Refused(message.unwrap_or_else(|_| format!("HTTP {}", response.status()))));

@@ -25,6 +25,7 @@ test('an appeal filed on the device is still there after a reload, and gets its 
   assert.equal(await page.locator('#shell').count(), 0, 'the static shell is replaced by the app');
 
   await fillAppeal(page);
+  await page.getByTestId('filing-as').getByText(/有限公司|厂|公司/).waitFor();
   // A photo is taken in; a file over the limit is refused with the reason.
   const photo = Buffer.alloc(3000, 7);
   await page.locator('input[name=attachments]').setInputFiles([
@@ -44,7 +45,7 @@ test('an appeal filed on the device is still there after a reload, and gets its 
   await card.waitFor();
   assert.match(await card.innerText(), /已提交/);
   assert.match(await card.innerText(), /周边配套/);
-  assert.match(await card.innerText(), /仲恺高新区/);
+  assert.match(await card.innerText(), /惠城区/, "the registered enterprise's district");
 
   await card.getByText(/HZ-\d{4}-\d{6}/).waitFor();
   await syncState(page, 'synced');
@@ -96,7 +97,8 @@ test('a draft is kept as a draft, on the device only', async () => {
 });
 
 test('a wrong credit code is refused with a clear message and nothing is saved', async () => {
-  const { context, page } = await signedIn(browser, server, 'qiye03');
+  // A coordinator filing on an enterprise's behalf types its credit code.
+  const { context, page } = await signedIn(browser, server, 'xietiao-boluo');
   await fillAppeal(page, { uscc: '91350100M000100Y44' });
   await page.locator('input[name=title]').fill('');
   await page.getByRole('button', { name: '提交诉求' }).click();

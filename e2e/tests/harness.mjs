@@ -95,18 +95,25 @@ export async function syncState(page, state) {
 }
 
 /** Fills the new-appeal form (an enterprise in Boluo unless told). */
+/** A registered enterprise files as itself: its profile is not asked again. */
 export async function fillAppeal(page, { uscc = '91350100M000100Y43', title = '厂区门口隔离带影响货车进出', district = 'zhongkai' } = {}) {
   await page.getByRole('link', { name: '＋ 反映诉求' }).click();
-  await page.locator('input[name=enterprise]').fill('惠州市德晋昌光电科技有限公司');
-  await page.locator('input[name=uscc]').fill(uscc);
-  await page.locator('select[name=district]').selectOption(district);
-  await page.locator('input[name=industry]').fill('光电');
+  await page.getByRole('heading', { name: '反映诉求' }).waitFor();
+  if (await page.locator('input[name=enterprise]').count()) await fillEnterprise(page, { uscc, district });
   await page.locator('input[name=contact]').fill('黄女士');
   await page.locator('input[name=phone]').fill('0752-2345678');
   await page.locator('select[name=category]').selectOption('facilities');
   await page.locator('input[name=title]').fill(title);
   await page.locator('textarea[name=description]').fill('红星路中央新建隔离绿化带,每天约30辆次大货车无法进出厂区。');
   await page.locator('input[name=wants_session]').check();
+}
+
+/** Fills the enterprise's profile fields (registration, filing on its behalf). */
+export async function fillEnterprise(page, { uscc, district, name = '惠州市德晋昌光电科技有限公司' }) {
+  await page.locator('input[name=enterprise]').fill(name);
+  await page.locator('input[name=uscc]').fill(uscc);
+  await page.locator('select[name=district]').selectOption(district);
+  await page.locator('input[name=industry]').fill('光电');
 }
 
 /** Opens the form of `action` (its chip in the case's action panel) and returns it. */

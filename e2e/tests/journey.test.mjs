@@ -36,7 +36,7 @@ async function offlineThenSeen(who, step, observer, path, proof) {
 test('an appeal goes from the enterprise through coordinator, leader and officer and is rated', async () => {
   const title = '项目红线内夹心地无法供地';
   const ent = await signedIn(browser, server, 'qiye01');
-  const coord = await signedIn(browser, server, 'xietiao-boluo');
+  const coord = await signedIn(browser, server, 'xietiao-huicheng');
 
   // 1. The enterprise files offline, asking for the on-site session.
   await offlineThenSeen(ent, async () => {
@@ -51,7 +51,7 @@ test('an appeal goes from the enterprise through coordinator, leader and officer
   const path = new URL(coord.page.url()).pathname;
 
   // 2. The coordinator routes it to the session and puts it on the agenda.
-  const leader = await signedIn(browser, server, 'lingdao-boluo');
+  const leader = await signedIn(browser, server, 'lingdao-huicheng');
   const session = leader.page.getByTestId('sessions').locator('a').first();
   const agendaPath = new URL(await session.getAttribute('href'), server.url).pathname;
   await offlineThenSeen(coord, async () => {
@@ -106,7 +106,7 @@ test('a case routed for an online reply turns yellow, then red, as the clock mov
   // Monday 2026-11-30, 10:00 in Huizhou: the reply is due in 3 working days (Thursday).
   const at = (day) => new Date(`2026-${day}T10:00:00+08:00`);
   const ent = await signedIn(browser, server, 'qiye01');
-  const coord = await signedIn(browser, server, 'xietiao-boluo');
+  const coord = await signedIn(browser, server, 'xietiao-huicheng');
   const officer = await signedIn(browser, server, 'bumen-housing');
   for (const who of [ent, coord, officer]) await who.page.clock.setFixedTime(at('11-30'));
 

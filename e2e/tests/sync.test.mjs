@@ -32,7 +32,7 @@ async function fileAndRoute(title, department) {
   await ent.page.getByTestId('case-file').waitFor();
   const path = new URL(ent.page.url()).pathname;
 
-  const coord = await signedIn(browser, server, 'xietiao-boluo');
+  const coord = await signedIn(browser, server, 'xietiao-huicheng');
   await coord.page.goto(server.url + path.slice(1));
   await perform(coord.page, 'route', { lead_department: department, channel: 'online' });
   await syncState(coord.page, 'synced');

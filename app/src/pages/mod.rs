@@ -4,6 +4,8 @@ pub mod case_list;
 pub mod case_view;
 pub mod fields;
 pub mod new_appeal;
+mod profile_fields;
+pub mod register;
 pub mod sessions;
 pub mod sign_in;
 pub mod timeline;

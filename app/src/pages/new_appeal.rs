@@ -2,12 +2,15 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
-use domain::case::{Appeal, AttachmentRef, CaseDoc, Contact, Enterprise, SCHEMA_VERSION};
+use domain::DomainError;
+use domain::account::Profile;
+use domain::case::{Appeal, AttachmentRef, CaseDoc, Enterprise, SCHEMA_VERSION};
 use domain::directory;
 use domain::permission::Role;
 
 use super::attachments::AttachmentField;
 use super::fields::{SelectField, TextField};
+use super::profile_fields::{ContactFields, EnterpriseFields, ProfileForm};
 use crate::clock;
 use crate::error::AppError;
 use crate::i18n::tr;
@@ -17,14 +20,7 @@ use crate::sync::use_sync;
 /// What the person typed, before validation.
 #[derive(Clone, Copy)]
 struct Form {
-    enterprise: RwSignal<String>,
-    uscc: RwSignal<String>,
-    district: RwSignal<String>,
-    ownership: RwSignal<String>,
-    size: RwSignal<String>,
-    industry: RwSignal<String>,
-    contact_name: RwSignal<String>,
-    phone: RwSignal<String>,
+    profile: ProfileForm,
     category: RwSignal<String>,
     title: RwSignal<String>,
     description: RwSignal<String>,
@@ -33,39 +29,36 @@ struct Form {
 }
 
 impl Form {
-    fn new() -> Form {
-        let text = || RwSignal::new(String::new());
+    fn new(profile: ProfileForm) -> Form {
         Form {
-            enterprise: text(),
-            uscc: text(),
-            district: RwSignal::new(directory::DISTRICTS[1].code.to_string()),
-            ownership: RwSignal::new(directory::OWNERSHIPS[1].code.to_string()),
-            size: RwSignal::new(directory::SIZES[2].code.to_string()),
-            industry: text(),
-            contact_name: text(),
-            phone: text(),
+            profile,
             category: RwSignal::new(directory::CATEGORIES[0].code.to_string()),
-            title: text(),
-            description: text(),
+            title: RwSignal::new(String::new()),
+            description: RwSignal::new(String::new()),
             wants_session: RwSignal::new(false),
             attachments: RwSignal::new(Vec::new()),
         }
     }
 
-    /// Validates every part and reports every problem at once.
-    fn to_case(self, now_ms: i64, enterprise_id: String) -> Result<CaseDoc, Vec<String>> {
-        let uscc = self.uscc.get_untracked().trim().to_uppercase();
-        let enterprise = Enterprise {
-            id: enterprise_id,
-            name: self.enterprise.get_untracked(),
-            uscc,
-            ownership: self.ownership.get_untracked(),
-            size: self.size.get_untracked(),
-            industry: self.industry.get_untracked(),
-            district: self.district.get_untracked(),
-        }
-        .validate();
-        let contact = Contact { name: self.contact_name.get_untracked(), phone: self.phone.get_untracked() }.validate();
+    /// Validates every part and reports every problem at once. A registered
+    /// enterprise files as itself; anyone else names the enterprise by its
+    /// credit code (a coordinator's on-site or phone intake).
+    fn to_case(self, now_ms: i64, registered: Option<&Enterprise>) -> Result<CaseDoc, Vec<String>> {
+        let typed = self.profile.profile();
+        let mut problems: Vec<DomainError> = Vec::new();
+        let (enterprise, contact) = match registered {
+            Some(enterprise) => {
+                let contact = typed.contact.validate().map_err(|e| problems.push(e)).ok();
+                (Some(enterprise.clone()), contact)
+            }
+            None => match typed.validate() {
+                Ok(Profile { enterprise, contact }) => (Some(enterprise), Some(contact)),
+                Err(errors) => {
+                    problems.extend(errors);
+                    (None, None)
+                }
+            },
+        };
         let appeal = Appeal {
             title: self.title.get_untracked(),
             description: self.description.get_untracked(),
@@ -73,9 +66,11 @@ impl Form {
             wants_session: self.wants_session.get_untracked(),
             attachments: self.attachments.get_untracked(),
         }
-        .validate();
+        .validate()
+        .map_err(|e| problems.push(e))
+        .ok();
         match (enterprise, contact, appeal) {
-            (Ok(enterprise), Ok(contact), Ok(appeal)) => Ok(CaseDoc {
+            (Some(enterprise), Some(contact), Some(appeal)) if problems.is_empty() => Ok(CaseDoc {
                 schema: SCHEMA_VERSION,
                 id: domain::sync::DocumentId::from_bytes(*uuid::Uuid::new_v4().as_bytes()).to_string(),
                 number: None,
@@ -86,18 +81,26 @@ impl Form {
                 appeal,
                 events: Default::default(),
             }),
-            (e, c, a) => Err([e.err(), c.err(), a.err()]
-                .into_iter()
-                .flatten()
-                .map(|err| AppError::from(err).message())
-                .collect()),
+            _ => Err(problems.into_iter().map(|e| AppError::from(e).message()).collect()),
         }
     }
 }
 
+/// The identity is read from the device after the page starts: the form
+/// is drawn again once it is known (a registered enterprise files as itself).
 #[component]
 pub fn NewAppeal() -> impl IntoView {
-    let form = Form::new();
+    let identity = use_identity();
+    move || {
+        let registered = identity.with(|i| i.as_ref().and_then(|i| i.profile.clone()));
+        view! { <AppealForm registered /> }
+    }
+}
+
+#[component]
+fn AppealForm(registered: Option<Profile>) -> impl IntoView {
+    let registered_name = registered.as_ref().map(|p| p.enterprise.name.clone());
+    let form = Form::new(registered.as_ref().map_or_else(ProfileForm::new, ProfileForm::of));
     let errors: RwSignal<Vec<String>> = RwSignal::new(Vec::new());
     let saving = RwSignal::new(false);
     let navigate = use_navigate();
@@ -109,11 +112,15 @@ pub fn NewAppeal() -> impl IntoView {
         let Some(user) = identity.get_untracked().map(|i| i.user) else {
             return errors.set(vec![AppError::SignedOut.message()]);
         };
-        let enterprise_id = match user.role {
-            Role::Enterprise => user.org.clone().unwrap_or_default(),
-            _ => format!("ent-{}", form.uscc.get_untracked().trim().to_uppercase()),
-        };
-        let case = match form.to_case(clock::now_ms(), enterprise_id) {
+        // An enterprise account without a profile (made before registration
+        // existed) files with the typed profile under its own id.
+        let own = (user.role == Role::Enterprise).then(|| {
+            registered.as_ref().map(|p| p.enterprise.clone()).unwrap_or_else(|| Enterprise {
+                id: user.org.clone().unwrap_or_default(),
+                ..form.profile.profile().enterprise
+            })
+        });
+        let case = match form.to_case(clock::now_ms(), own.as_ref()) {
             Ok(case) => case,
             Err(problems) => return errors.set(problems),
         };
@@ -143,20 +150,11 @@ pub fn NewAppeal() -> impl IntoView {
     view! {
         <h1>{tr("反映诉求", "New appeal")}</h1>
         <form class="appeal-form" on:submit=on_submit novalidate>
-            <fieldset>
-                <legend>{tr("企业信息", "Enterprise")}</legend>
-                <TextField label=tr("企业名称", "Enterprise name") value=form.enterprise name="enterprise" />
-                <TextField label=tr("统一社会信用代码", "Unified social credit code") value=form.uscc name="uscc" hint=tr("18位,见营业执照", "18 characters, on the business licence") />
-                <SelectField label=tr("所在区县", "District") value=form.district options=&directory::DISTRICTS name="district" />
-                <SelectField label=tr("所有制类型", "Ownership") value=form.ownership options=&directory::OWNERSHIPS name="ownership" />
-                <SelectField label=tr("企业规模", "Size") value=form.size options=&directory::SIZES name="size" />
-                <TextField label=tr("所属行业", "Industry") value=form.industry name="industry" />
-            </fieldset>
-            <fieldset>
-                <legend>{tr("联系人", "Contact")}</legend>
-                <TextField label=tr("姓名", "Name") value=form.contact_name name="contact" />
-                <TextField label=tr("联系电话", "Phone") value=form.phone name="phone" />
-            </fieldset>
+            {match registered_name.clone() {
+                Some(name) => view! { <p class="filing-as" data-testid="filing-as">{tr("以企业名义提交:", "Filed as: ")} <strong>{name}</strong></p> }.into_any(),
+                None => view! { <EnterpriseFields form=form.profile /> }.into_any(),
+            }}
+            <ContactFields form=form.profile />
             <fieldset>
                 <legend>{tr("诉求", "Appeal")}</legend>
                 <SelectField label=tr("诉求类别", "Category") value=form.category options=&directory::CATEGORIES name="category" />

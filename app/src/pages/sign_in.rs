@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use super::fields::TextField;
@@ -52,6 +53,10 @@ pub fn SignIn() -> impl IntoView {
                 </button>
             </div>
             <p class="note">{tr("首次登录需要联网;之后没有网络也能打开并使用。", "The first sign-in needs the network; after that the app opens and works without it.")}</p>
+            <p class="note">
+                {tr("企业还没有账号?", "No account yet? ")}
+                <A href="/register">{tr("企业注册", "Register your enterprise")}</A>
+            </p>
         </form>
     }
 }
