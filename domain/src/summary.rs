@@ -136,3 +136,48 @@ pub fn sort_by_deadline(cases: &mut [CaseSummary]) {
         due(a).cmp(&due(b)).then(b.updated_ms.cmp(&a.updated_ms))
     });
 }
+
+/// How alike two short texts are: the share of character pairs (bigrams)
+/// they have in common (Dice coefficient), 0.0–1.0. Chinese titles have no
+/// spaces, so words are not needed; punctuation and spaces are ignored.
+pub fn similarity(a: &str, b: &str) -> f32 {
+    fn bigrams(s: &str) -> Vec<(char, char)> {
+        let chars: Vec<char> = s.chars().filter(|c| c.is_alphanumeric()).collect();
+        let mut pairs: Vec<(char, char)> = chars.windows(2).map(|w| (w[0], w[1])).collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        pairs
+    }
+    let (a, b) = (bigrams(a), bigrams(b));
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let common = a.iter().filter(|p| b.binary_search(p).is_ok()).count();
+    (2 * common) as f32 / (a.len() + b.len()) as f32
+}
+
+/// Titles at least this alike are suggested as possible duplicates.
+pub const DUPLICATE_SIMILARITY: f32 = 0.5;
+
+/// Cases that may be the same problem as an appeal being written or
+/// triaged: from the same enterprise, or with a similar title; most alike
+/// first. Closed-out cases (declined, merged) are left out.
+pub fn likely_duplicates<'a>(
+    cases: &'a [CaseSummary],
+    enterprise_id: &str,
+    title: &str,
+    except: Option<&str>,
+    limit: usize,
+) -> Vec<&'a CaseSummary> {
+    let mut scored: Vec<(f32, &CaseSummary)> = cases
+        .iter()
+        .filter(|c| Some(c.id.as_str()) != except && !matches!(c.status, Status::Declined | Status::Merged))
+        .filter_map(|c| {
+            let alike = similarity(title, &c.title);
+            let same_enterprise = !enterprise_id.is_empty() && c.enterprise_id == enterprise_id;
+            (alike >= DUPLICATE_SIMILARITY || same_enterprise).then_some((alike + f32::from(same_enterprise), c))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored.into_iter().take(limit).map(|(_, c)| c).collect()
+}

@@ -77,3 +77,33 @@ fn the_most_urgent_comes_first_and_cases_without_a_clock_last() {
     sort_by_deadline(&mut list);
     assert_eq!(list.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["sooner", "later", "none"]);
 }
+
+#[test]
+fn similar_titles_and_the_same_enterprise_are_suggested_as_duplicates() {
+    use domain::summary::{likely_duplicates, similarity};
+    assert!(similarity("厂区门口隔离带影响货车进出", "厂区门口的隔离带影响大货车进出") > 0.6);
+    assert!(similarity("厂区门口隔离带影响货车进出", "员工子女入学学位申请") < 0.2);
+    assert_eq!(similarity("", "任何"), 0.0);
+
+    let case = |id: &str, enterprise: &str, title: &str, status: Status| {
+        let mut c = summary(vec![EventKind::Submit]);
+        (c.id, c.enterprise_id, c.title, c.status) = (id.into(), enterprise.into(), title.into(), status);
+        c
+    };
+    let list = vec![
+        case("a", "ent-1", "员工子女入学学位申请", Status::Submitted),
+        case("b", "ent-2", "厂区门口的隔离带影响大货车进出", Status::Routed),
+        case("c", "ent-3", "融资担保额度不足", Status::Submitted),
+        case("d", "ent-4", "厂区门口隔离带影响货车进出", Status::Declined),
+    ];
+    let found: Vec<&str> = likely_duplicates(&list, "ent-1", "厂区门口隔离带影响货车进出", None, 5)
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(found, ["a", "b"], "same enterprise first, then similar text; declined ones left out");
+    let found: Vec<&str> = likely_duplicates(&list, "", "厂区门口隔离带影响货车进出", Some("b"), 5)
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
+    assert!(found.is_empty(), "the case itself is not its own duplicate");
+}

@@ -70,6 +70,9 @@ test('an enterprise registers, and sees the appeal a coordinator filed for it', 
   assert.match(await page.getByTestId('filing-as').innerText(), /惠州市博罗环卫作业站/);
   assert.equal(await page.locator('input[name=uscc]').count(), 0);
   assert.equal(await page.locator('input[name=contact]').inputValue(), '黄女士', 'the contact can change per appeal');
+  // Its earlier appeal is suggested: it may be the same problem.
+  await page.getByTestId('duplicates').getByText('环卫车辆夜间停放场地不足').waitFor();
+  await screenshot(page, 'new-appeal-duplicates', 390);
   await context.close();
   await coord.context.close();
 });

@@ -17,6 +17,7 @@ use domain::session;
 use domain::status::CaseState;
 use domain::work::{self, ActionKind, FieldSpec, Form, Input};
 
+use super::duplicates::Duplicates;
 use super::sessions;
 use super::timeline::describe;
 use crate::clock;
@@ -227,7 +228,19 @@ fn field(action: ActionKind, spec: &'static FieldSpec, case: &CaseDoc, state: &C
     let label = tr(spec.zh, spec.en);
     let name = spec.key;
     match spec.input {
-        Input::Text | Input::OtherCase => view! {
+        Input::OtherCase => {
+            let (enterprise, title, except) = (case.enterprise.id.clone(), case.appeal.title.clone(), case.id.clone());
+            let pick = Callback::new(set.clone());
+            view! {
+                <label class="field">
+                    <span>{label}</span>
+                    <input type="text" name=name prop:value=value on:input=on_input />
+                </label>
+                <Duplicates enterprise_id=enterprise title=title except pick />
+            }
+            .into_any()
+        }
+        Input::Text => view! {
             <label class="field">
                 <span>{label}</span>
                 <input type="text" name=name prop:value=value on:input=on_input />

@@ -2,6 +2,7 @@ mod actions;
 mod attachments;
 pub mod case_list;
 pub mod case_view;
+mod duplicates;
 pub mod fields;
 pub mod new_appeal;
 mod profile_fields;

@@ -3,12 +3,13 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use domain::DomainError;
-use domain::account::Profile;
+use domain::account::{self, Profile};
 use domain::case::{Appeal, AttachmentRef, CaseDoc, Enterprise, SCHEMA_VERSION};
 use domain::directory;
 use domain::permission::Role;
 
 use super::attachments::AttachmentField;
+use super::duplicates::Duplicates;
 use super::fields::{SelectField, TextField};
 use super::profile_fields::{ContactFields, EnterpriseFields, ProfileForm};
 use crate::clock;
@@ -100,6 +101,7 @@ pub fn NewAppeal() -> impl IntoView {
 #[component]
 fn AppealForm(registered: Option<Profile>) -> impl IntoView {
     let registered_name = registered.as_ref().map(|p| p.enterprise.name.clone());
+    let own_id = registered.as_ref().map(|p| p.enterprise.id.clone());
     let form = Form::new(registered.as_ref().map_or_else(ProfileForm::new, ProfileForm::of));
     let errors: RwSignal<Vec<String>> = RwSignal::new(Vec::new());
     let saving = RwSignal::new(false);
@@ -159,6 +161,7 @@ fn AppealForm(registered: Option<Profile>) -> impl IntoView {
                 <legend>{tr("诉求", "Appeal")}</legend>
                 <SelectField label=tr("诉求类别", "Category") value=form.category options=&directory::CATEGORIES name="category" />
                 <TextField label=tr("标题", "Title") value=form.title name="title" hint=tr("一句话说明困难", "The problem in one sentence") />
+                <Duplicates enterprise_id=Signal::derive(move || own_id.clone().unwrap_or_else(|| account::enterprise_id(form.profile.uscc.get().trim().to_uppercase().as_str()))) title=form.title />
                 <label class="field">
                     <span>{tr("具体情况", "Details")}</span>
                     <textarea

@@ -115,7 +115,7 @@ impl Engine {
 
     async fn handle(&mut self, input: Input) -> Result<(), AppError> {
         match input {
-            Input::Identity(identity) => self.set_identity(identity).await,
+            Input::Identity(identity) => self.set_identity(identity.map(|who| *who)).await,
             Input::Connect => {
                 self.connect();
                 Ok(())

@@ -58,7 +58,7 @@ impl SyncStatus {
 
 /// What the engine is told. Socket events carry their socket's generation.
 pub enum Input {
-    Identity(Option<Identity>),
+    Identity(Option<Box<Identity>>),
     Connect,
     NetworkDown,
     Opened(u64),
@@ -92,7 +92,7 @@ impl SyncHandle {
     }
 
     pub fn set_identity(&self, identity: Option<Identity>) {
-        let _ = self.inbox.unbounded_send(Input::Identity(identity));
+        let _ = self.inbox.unbounded_send(Input::Identity(identity.map(Box::new)));
     }
 
     /// Appends an event to a case; resolves once it is saved on the device.
