@@ -162,6 +162,6 @@ fn may_append(r: &Relation, kind: &EventKind) -> bool {
         PostProgress { .. } => r.lead_department || r.assisting_department,
         Decide { .. } => r.district_leader,
         RequestInfo { .. } => r.district_coordinator || r.lead_department || r.assisting_department,
-        Rate { .. } | AddInfo { .. } | RequestReopen { .. } => r.filer,
+        Rate { .. } | AddInfo { .. } | RequestReopen { .. } | BookSession { .. } => r.filer,
     }
 }

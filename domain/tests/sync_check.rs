@@ -200,3 +200,26 @@ fn rollback_removes_refused_changes_and_their_descendants_and_returns_their_even
     assert!(lost.is_empty());
     assert_eq!(again.get_heads(), server.get_heads());
 }
+
+#[test]
+fn events_outside_the_limits_are_refused_whoever_sends_them() {
+    let o = officer();
+    let oversized = EventKind::ReplyOnline { text: "长".repeat(domain::work::ACTION_TEXT_MAX + 1) };
+    let bad_department = EventKind::Route {
+        lead_department: "weather".into(),
+        assisting: vec![],
+        channel: domain::event::Channel::Online,
+    };
+    let bad_hash = EventKind::Resolve { summary: "好".into(), evidence: vec!["../../etc/passwd".into()] };
+    let long_extension = EventKind::RequestExtension { working_days: 400, reason: "r".into() };
+    for (user, kind) in
+        [(o.clone(), oversized), (coordinator(), bad_department), (o.clone(), bad_hash), (o, long_extension)]
+    {
+        let mut server = server_copy();
+        let (_, bytes) = changes_from(&mut server, &user, |d| {
+            record(d, "forged", &user, kind.clone());
+        });
+        let why = check(&mut server, &user, &bytes).unwrap_err();
+        assert!(matches!(why, Rejection::Invalid(_)), "{kind:?}: {why:?}");
+    }
+}

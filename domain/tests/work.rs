@@ -26,7 +26,7 @@ fn triage_is_offered_to_the_district_coordinator_only() {
     assert_eq!(offered(&coordinator(), submitted.clone()), vec![Route, Decline, Merge, Schedule, RequestInfo]);
     assert_eq!(offered(&city_coordinator(), submitted.clone()), offered(&coordinator(), submitted.clone()));
     assert!(offered(&other_coordinator(), submitted.clone()).is_empty());
-    assert_eq!(offered(&filer(), submitted.clone()), vec![AddInfo]);
+    assert_eq!(offered(&filer(), submitted.clone()), vec![Book, AddInfo]);
     assert!(offered(&lead_officer(), submitted.clone()).is_empty(), "not routed yet");
     assert!(offered(&other_enterprise(), submitted).is_empty());
 }
@@ -164,6 +164,39 @@ fn forms_become_events_or_say_what_to_fix() {
     let ext = form(&[("working_days", "16"), ("reason", "r")]);
     assert!(build(ActionKind::RequestExtension, &ext, &case, &state).is_err(), "at most 15 days at once");
     assert_eq!(build(ActionKind::DecideExtension, &form(&[]), &case, &state), Err(DomainError::NothingPending));
+}
+
+#[test]
+fn the_enterprise_books_a_session_slot_until_the_case_is_scheduled() {
+    let case = case_doc(&chain(vec![EventKind::Submit]));
+    let state = case.state();
+    let book = build(ActionKind::Book, &form(&[("session", "boluo-2026-12-04")]), &case, &state).unwrap();
+    let mut events = chain(vec![EventKind::Submit, book]);
+    let booked = derive(&events);
+    assert!(booked.refused.is_empty());
+    assert_eq!(booked.records.booked.as_ref().map(|(id, _)| id.as_str()), Some("boluo-2026-12-04"));
+    assert_eq!(booked.status(), domain::status::Status::Submitted, "a booking is a request, not a decision");
+    let scheduled = vec![
+        EventKind::Submit,
+        route_session(),
+        EventKind::Schedule {
+            session: "boluo-2026-12-04".into(),
+            day: domain::time::Day::parse("2026-12-04").unwrap(),
+        },
+    ];
+    assert!(!offered(&filer(), scheduled.clone()).contains(&ActionKind::Book));
+    // A booking synced in after scheduling is kept out of the case.
+    events = chain(scheduled);
+    events.push(ev(
+        "late",
+        &["e02"],
+        monday_ms() + 9 * DAY_MS,
+        EventKind::BookSession {
+            session: "boluo-2027-01-04".into(),
+            day: domain::time::Day::parse("2027-01-04").unwrap(),
+        },
+    ));
+    assert_eq!(derive(&events).refused.len(), 1);
 }
 
 #[test]

@@ -59,6 +59,7 @@ fn key(action: ActionKind, field: &str) -> String {
 pub fn label(action: ActionKind) -> &'static str {
     use ActionKind::*;
     match action {
+        Book => tr("预约现场活动", "Book a session"),
         Route => tr("受理并分办", "Accept and route"),
         Decline => tr("不予受理", "Decline"),
         Merge => tr("合并重复诉求", "Merge as duplicate"),
@@ -187,7 +188,13 @@ fn initial(action: ActionKind, spec: &FieldSpec, case: &CaseDoc, state: &CaseSta
         Input::Department => flow.lead_department.clone().unwrap_or_else(|| directory::DEPARTMENTS[0].code.into()),
         Input::Departments if action == ActionKind::Decide => flow.assisting.join(","),
         Input::Channel => (if case.appeal.wants_session { "session" } else { "online" }).into(),
-        Input::Session => upcoming(case).first().map(|s| s.id.clone()).unwrap_or_default(),
+        // The session the enterprise booked, if it is still to come.
+        Input::Session => {
+            let sessions = upcoming(case);
+            let booked =
+                state.records.booked.as_ref().map(|(id, _)| id).filter(|id| sessions.iter().any(|s| &s.id == *id));
+            booked.cloned().or_else(|| sessions.first().map(|s| s.id.clone())).unwrap_or_default()
+        }
         Input::OpenMilestone => flow
             .milestones
             .iter()

@@ -34,6 +34,7 @@ pub fn describe(kind: &EventKind) -> String {
         Decline { reason } => pick(format!("不予受理:{reason}"), format!("Declined: {reason}")),
         MergeInto { target } => pick(format!("与诉求 {target} 合并办理"), format!("Merged into {target}")),
         ReplyOnline { text } => pick(format!("线上答复:{text}"), format!("Answered online: {text}")),
+        BookSession { day, .. } => pick(format!("预约 {day} 现场活动"), format!("Booked the {day} session")),
         Schedule { day, .. } => pick(format!("安排至 {day} 现场活动"), format!("Put on the {day} session")),
         Decide { lead_leader, lead_department, milestones, .. } => {
             let lead = labels::department(lead_department);

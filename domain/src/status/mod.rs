@@ -193,6 +193,8 @@ pub struct Records {
     pub disputes: Vec<Note>,
     pub rechecks: Vec<(Note, bool)>,
     pub reopen_requests: Vec<Note>,
+    /// The session the enterprise booked last (id, day).
+    pub booked: Option<(String, Day)>,
     /// The (bad) rating that the latest call back answered.
     pub called_back_rating: Option<String>,
     /// The (bad) rating that the latest rectification answered.
@@ -400,6 +402,11 @@ fn record(records: &mut Records, flow: &Flow, conflict: &Option<Conflict>, event
     let refuse = || RefusalReason::NotAllowedIn { status: flow.status, action: event.kind.name() };
     match &event.kind {
         EventKind::PostProgress { text } => records.progress.push(note(text)),
+        EventKind::BookSession { session, day }
+            if matches!(flow.status, Status::Draft | Status::Submitted | Status::Routed) =>
+        {
+            records.booked = Some((session.clone(), *day));
+        }
         EventKind::TickMilestone { milestone } if known_milestone(milestone) => {
             records.ticked.entry(milestone.clone()).or_insert(event.at_ms);
         }

@@ -62,6 +62,7 @@ macro_rules! f {
 /// The inputs of an action's form, in the order they are shown.
 pub fn fields(action: ActionKind) -> &'static [FieldSpec] {
     match action {
+        ActionKind::Book => &[f!("session", Session, "预约的现场活动", "Session to book")],
         ActionKind::Route => &[
             f!("lead_department", Department, "牵头部门", "Lead department"),
             f!("assisting", Departments, "协办部门", "Assisting departments"),
@@ -118,7 +119,11 @@ pub fn build(action: ActionKind, form: &Form, case: &CaseDoc, state: &CaseState)
     let check = |key: &str| get(key) == "true";
     let department = |key: &str| department(label(key), get(key));
     use EventKind as K;
-    Ok(match action {
+    let kind = match action {
+        ActionKind::Book => {
+            let session = Session::parse(get("session"))?;
+            K::BookSession { session: session.id, day: session.day }
+        }
         ActionKind::Route => K::Route {
             lead_department: department("lead_department")?,
             assisting: departments(get("assisting"))?,
@@ -193,7 +198,10 @@ pub fn build(action: ActionKind, form: &Form, case: &CaseDoc, state: &CaseState)
             }
             K::Settle { chosen: chosen.into() }
         }
-    })
+    };
+    // The limits the server holds every synced event to.
+    kind.validate()?;
+    Ok(kind)
 }
 
 fn required_text(field: Label, value: &str) -> Result<String, DomainError> {

@@ -5,7 +5,7 @@
 
 mod form;
 
-pub use form::{FieldSpec, Form, Input, build, fields};
+pub use form::{ACTION_TEXT_MAX, EXTENSION_MAX_DAYS, FieldSpec, Form, Input, build, fields};
 
 use serde::{Deserialize, Serialize};
 
@@ -75,6 +75,7 @@ pub fn waiting_on(state: &CaseState) -> Vec<Party> {
 /// Everything a person can do to a case, one per event kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ActionKind {
+    Book,
     Route,
     Decline,
     Merge,
@@ -101,7 +102,8 @@ pub enum ActionKind {
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 23] = [
+    pub const ALL: [ActionKind; 24] = [
+        ActionKind::Book,
         ActionKind::Route,
         ActionKind::Decline,
         ActionKind::Merge,
@@ -130,6 +132,7 @@ impl ActionKind {
     /// A stable name for tests, styles and form ids.
     pub fn name(self) -> &'static str {
         match self {
+            ActionKind::Book => "book",
             ActionKind::Route => "route",
             ActionKind::Decline => "decline",
             ActionKind::Merge => "merge",
@@ -164,6 +167,7 @@ impl ActionKind {
         let text = String::from("·");
         let flow = &state.flow;
         Some(match self {
+            ActionKind::Book => K::BookSession { session: text, day: crate::time::Day::of_instant(0) },
             ActionKind::Route => K::Route {
                 lead_department: "natres".into(),
                 assisting: vec![],
@@ -240,6 +244,8 @@ fn fits_status(action: ActionKind, state: &CaseState) -> bool {
     );
     match action {
         ActionKind::Progress => working,
+        // While the coordinator has not put it on an agenda.
+        ActionKind::Book => matches!(status, Status::Submitted | Status::Routed),
         ActionKind::RequestInfo => working || status == Status::Submitted,
         ActionKind::AddInfo => status.is_open(),
         // One open request at a time: a new one only after a reopening.

@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::time::Day;
 
+mod validate;
+pub use validate::MILESTONES_MAX;
+
 /// How a routed case is handled: answered online or taken to a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Hydrate, Reconcile)]
 pub enum Channel {
@@ -33,6 +36,9 @@ pub enum EventKind {
     MergeInto { target: String },
     /// Lead department: the online answer.
     ReplyOnline { text: String },
+    /// Enterprise: asks for a slot at a session (预约); the coordinator
+    /// decides with `Schedule`.
+    BookSession { session: String, day: Day },
     /// Coordinator: put the case on a session's agenda.
     Schedule { session: String, day: Day },
     /// Leader, at the session: responsibility and timetable.
@@ -81,6 +87,7 @@ impl EventKind {
         !matches!(
             self,
             EventKind::PostProgress { .. }
+                | EventKind::BookSession { .. }
                 | EventKind::TickMilestone { .. }
                 | EventKind::CallBack { .. }
                 | EventKind::Rectify { .. }
@@ -100,6 +107,7 @@ impl EventKind {
             EventKind::Decline { .. } => "decline",
             EventKind::MergeInto { .. } => "merge",
             EventKind::ReplyOnline { .. } => "reply_online",
+            EventKind::BookSession { .. } => "book_session",
             EventKind::Schedule { .. } => "schedule",
             EventKind::Decide { .. } => "decide",
             EventKind::StartWork { .. } => "start_work",
