@@ -22,6 +22,30 @@ pub fn department(code: &str) -> &'static str {
     name(&directory::DEPARTMENTS, code)
 }
 
+pub fn theme(code: &str) -> &'static str {
+    name(&directory::THEMES, code)
+}
+
+/// A session's name: the district's monthly session, or a special session
+/// with its theme and districts.
+pub fn session(session: &domain::session::Session) -> String {
+    let places: Vec<&str> = session.districts.iter().map(|d| district(d)).collect();
+    let places = places.join(tr("、", ", "));
+    let day = session.day;
+    match &session.theme {
+        None => crate::i18n::pick(format!("{places} {day} 现场活动"), format!("{places} session, {day}")),
+        Some(theme) => crate::i18n::pick(
+            format!("{} {day}({places})", self::theme(theme)),
+            format!("{} session, {day} ({places})", self::theme(theme)),
+        ),
+    }
+}
+
+/// The name of the session `id`, or the id itself if it is not one.
+pub fn session_id(id: &str) -> String {
+    domain::session::Session::parse(id).map_or_else(|_| id.to_string(), |s| session(&s))
+}
+
 pub fn status(status: Status) -> &'static str {
     tr(status.zh(), status.en())
 }

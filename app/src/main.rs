@@ -83,7 +83,7 @@ fn App() -> impl IntoView {
                             <Route path=path!("/signin") view=pages::sign_in::SignIn />
                             <Route path=path!("/register") view=pages::register::Register />
                             <Route path=path!("/case/:id") view=pages::case_view::CaseView />
-                            <Route path=path!("/session/:id") view=pages::sessions::SessionView />
+                            <Route path=path!("/session/:id") view=pages::session_view::SessionView />
                         </Routes>
                     </main>
                 }

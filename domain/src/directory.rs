@@ -75,6 +75,18 @@ pub const SIZES: [Entry; 4] = [
     Entry { code: "micro", zh: "微型", en: "Micro" },
 ];
 
+/// Themes of special sessions (专场), from the programme's first year:
+/// land, Hong Kong enterprises, grassroots units, sanitation, financing.
+/// `cross` is a cross-district session with no theme.
+pub const THEMES: [Entry; 6] = [
+    Entry { code: "land", zh: "用地专场", en: "Land" },
+    Entry { code: "hongkong", zh: "港资企业专场", en: "Hong Kong enterprises" },
+    Entry { code: "grassroots", zh: "基层单位专场", en: "Grassroots units" },
+    Entry { code: "sanitation", zh: "环卫专场", en: "Sanitation" },
+    Entry { code: "financing", zh: "融资专场", en: "Financing" },
+    Entry { code: "cross", zh: "跨县(区)专场", en: "Cross-district" },
+];
+
 fn find(list: &'static [Entry], what: Label, code: &str) -> Result<&'static Entry, DomainError> {
     list.iter().find(|e| e.code == code).ok_or_else(|| DomainError::UnknownCode { what, code: code.to_string() })
 }
@@ -87,6 +99,10 @@ pub fn department(code: &str) -> Result<&'static Entry, DomainError> {
     find(&DEPARTMENTS, Label::new("部门", "department"), code)
 }
 
+pub fn theme(code: &str) -> Result<&'static Entry, DomainError> {
+    find(&THEMES, Label::new("专场主题", "theme"), code)
+}
+
 pub fn category(code: &str) -> Result<&'static Entry, DomainError> {
     find(&CATEGORIES, Label::new("诉求类别", "category"), code)
 }
@@ -97,7 +113,7 @@ mod tests {
 
     #[test]
     fn codes_are_unique() {
-        for list in [&DISTRICTS[..], &DEPARTMENTS[..], &CATEGORIES[..], &OWNERSHIPS[..], &SIZES[..]] {
+        for list in [&DISTRICTS[..], &DEPARTMENTS[..], &CATEGORIES[..], &OWNERSHIPS[..], &SIZES[..], &THEMES[..]] {
             let mut codes: Vec<_> = list.iter().map(|e| e.code).collect();
             codes.sort_unstable();
             codes.dedup();

@@ -59,6 +59,10 @@ pub enum DomainError {
     MergeIntoSelf,
     #[error("没有待处理的延期申请 / there is no pending extension request")]
     NothingPending,
+    #[error("该现场活动不包括诉求所在的区县 / the session does not include the case's district")]
+    SessionElsewhere,
+    #[error("跨县(区)专场至少要有两个区县 / a cross-district session needs at least two districts")]
+    CrossNeedsDistricts,
     #[error(
         "账号应为3–32位小写字母、数字或 - _ . / the account name must be 3–32 lowercase letters, digits, '-', '_' or '.'"
     )]

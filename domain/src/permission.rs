@@ -156,12 +156,13 @@ fn may_append(r: &Relation, kind: &EventKind) -> bool {
         Route { .. } | Decline { .. } | MergeInto { .. } | Schedule { .. } | DecideExtension { .. } => {
             r.district_coordinator
         }
+        Invite { .. } | RecordAttendance { .. } => r.district_coordinator,
         RecheckReview { .. } | Reopen { .. } | Close | Settle { .. } => r.district_coordinator,
         ReplyOnline { .. } | StartWork { .. } | TickMilestone { .. } | RequestExtension { .. } => r.lead_department,
         Resolve { .. } | CallBack { .. } | Rectify { .. } | DisputeReview { .. } => r.lead_department,
         PostProgress { .. } => r.lead_department || r.assisting_department,
         Decide { .. } => r.district_leader,
         RequestInfo { .. } => r.district_coordinator || r.lead_department || r.assisting_department,
-        Rate { .. } | AddInfo { .. } | RequestReopen { .. } | BookSession { .. } => r.filer,
+        Rate { .. } | AddInfo { .. } | RequestReopen { .. } | BookSession { .. } | ReplyInvitation { .. } => r.filer,
     }
 }

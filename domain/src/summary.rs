@@ -9,7 +9,7 @@ use crate::calendar::WorkCalendar;
 use crate::case::CaseDoc;
 use crate::deadline::{self, Light, Rules};
 use crate::permission::{Role, User};
-use crate::status::Status;
+use crate::status::{Invitation, Status};
 use crate::time::Day;
 use crate::work::{self, Party};
 
@@ -44,6 +44,9 @@ pub struct CaseSummary {
     pub clocks: Vec<(Day, Day)>,
     #[serde(default)]
     pub conflict: bool,
+    /// The invitation to the session the case is on.
+    #[serde(default)]
+    pub invitation: Option<Invitation>,
 }
 
 /// Where a summary comes from besides the case itself.
@@ -77,6 +80,7 @@ impl CaseSummary {
             waiting_on: work::waiting_on(&state),
             clocks: clocks.iter().map(|c| (c.start, c.due)).collect(),
             conflict: state.conflict.is_some(),
+            invitation: work::invitation(&state).cloned(),
         }
     }
 

@@ -29,7 +29,7 @@ impl Day {
 
     /// The day in China of an instant given as milliseconds since the epoch.
     pub fn of_instant(ms: i64) -> Day {
-        let days = (ms + CHINA_OFFSET_MS).div_euclid(DAY_MS);
+        let days = ms.saturating_add(CHINA_OFFSET_MS).div_euclid(DAY_MS);
         // 719_163 days separate 0001-01-01 (CE day 1) from 1970-01-01.
         let ce = i32::try_from(days + 719_163).unwrap_or(i32::MAX);
         Day(NaiveDate::from_num_days_from_ce_opt(ce).unwrap_or(NaiveDate::MAX))

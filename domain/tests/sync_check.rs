@@ -223,3 +223,27 @@ fn events_outside_the_limits_are_refused_whoever_sends_them() {
         assert!(matches!(why, Rejection::Invalid(_)), "{kind:?}: {why:?}");
     }
 }
+
+#[test]
+fn sessions_of_other_districts_and_enterprise_invitations_are_refused() {
+    let mut server = server_copy();
+    let (c, f) = (coordinator(), filer());
+    let day = domain::time::Day::parse("2026-12-04").unwrap();
+    let elsewhere = EventKind::Schedule { session: "huiyang-2026-12-04".into(), day };
+    let (_, bytes) = changes_from(&mut server, &c, |d| {
+        record(d, "s1", &c, elsewhere);
+    });
+    let why = check(&mut server, &c, &bytes).unwrap_err();
+    assert_eq!(why, Rejection::Invalid(domain::DomainError::SessionElsewhere));
+    let own = EventKind::Schedule { session: "boluo-2026-12-04".into(), day };
+    let (_, bytes) = changes_from(&mut server, &c, |d| {
+        record(d, "s2", &c, own);
+    });
+    assert!(check(&mut server, &c, &bytes).unwrap().is_some());
+    // Only the coordinator invites.
+    let invite = EventKind::Invite { session: "boluo-2026-12-04".into(), day, place: "x".into() };
+    let (_, bytes) = changes_from(&mut server, &f, |d| {
+        record(d, "i1", &f, invite);
+    });
+    assert_eq!(check(&mut server, &f, &bytes).unwrap_err(), Rejection::Denied(Denied::WrongRole));
+}

@@ -164,6 +164,13 @@ fn forms_become_events_or_say_what_to_fix() {
     let ext = form(&[("working_days", "16"), ("reason", "r")]);
     assert!(build(ActionKind::RequestExtension, &ext, &case, &state).is_err(), "at most 15 days at once");
     assert_eq!(build(ActionKind::DecideExtension, &form(&[]), &case, &state), Err(DomainError::NothingPending));
+    let (a, b) = ("a".repeat(64), "b".repeat(64));
+    let files = format!("{a}, {b},");
+    let info =
+        build(ActionKind::AddInfo, &form(&[("text", "营业执照"), ("attachments", &files)]), &case, &state).unwrap();
+    assert_eq!(info, EventKind::AddInfo { text: "营业执照".into(), attachments: vec![a, b] });
+    let forged = form(&[("text", "x"), ("attachments", "../../etc/passwd")]);
+    assert!(build(ActionKind::AddInfo, &forged, &case, &state).is_err(), "only content hashes");
 }
 
 #[test]
@@ -205,4 +212,59 @@ fn every_action_has_a_distinct_name() {
     names.sort_unstable();
     names.dedup();
     assert_eq!(names.len(), ActionKind::ALL.len());
+}
+
+#[test]
+fn the_coordinator_invites_the_enterprise_answers_and_attendance_is_recorded() {
+    use ActionKind::*;
+    let day = domain::time::Day::parse("2027-03-12").unwrap();
+    let land = domain::session::Session::special("land", &["boluo".into(), "longmen".into()], day).unwrap();
+    let routed = case_doc(&chain(vec![EventKind::Submit, route_session()]));
+    let schedule = build(Schedule, &form(&[("session", &land.id)]), &routed, &routed.state()).unwrap();
+    assert_eq!(schedule, EventKind::Schedule { session: land.id.clone(), day });
+    // Another district's special session is not this case's.
+    let elsewhere = domain::session::Session::special("land", &["huiyang".into()], day).unwrap();
+    let refused = build(Schedule, &form(&[("session", &elsewhere.id)]), &routed, &routed.state());
+    assert_eq!(refused, Err(DomainError::SessionElsewhere));
+
+    let mut kinds = vec![EventKind::Submit, route_session(), schedule];
+    assert!(offered(&coordinator(), kinds.clone()).contains(&Invite));
+    assert!(!offered(&filer(), kinds.clone()).contains(&ReplyInvitation), "not invited yet");
+    let case = case_doc(&chain(kinds.clone()));
+    let invite = build(Invite, &form(&[("place", "博罗县行政服务中心三楼")]), &case, &case.state()).unwrap();
+    kinds.push(invite);
+    assert!(!offered(&coordinator(), kinds.clone()).contains(&Invite), "invited once");
+    assert_eq!(offered(&filer(), kinds.clone()), vec![ReplyInvitation, AddInfo]);
+    assert!(waiting_on(&derive(&chain(kinds.clone()))).contains(&Party::Enterprise));
+    let case = case_doc(&chain(kinds.clone()));
+    kinds.push(build(ReplyInvitation, &form(&[("attending", "true")]), &case, &case.state()).unwrap());
+    assert!(!offered(&filer(), kinds.clone()).contains(&ReplyInvitation));
+    let case = case_doc(&chain(kinds.clone()));
+    kinds.push(build(Attend, &form(&[("attended", "true")]), &case, &case.state()).unwrap());
+    let state = derive(&chain(kinds.clone()));
+    assert!(state.refused.is_empty(), "{:?}", state.refused);
+    let invitation = &state.records.invitations[&land.id];
+    assert_eq!((invitation.attending, invitation.attended), (Some(true), Some(true)));
+    assert_eq!(invitation.place, "博罗县行政服务中心三楼");
+    assert!(!offered(&coordinator(), kinds.clone()).contains(&Attend), "recorded once");
+    assert!(!offered(&filer(), kinds).contains(&ReplyInvitation));
+}
+
+#[test]
+fn invitations_need_the_case_on_that_session() {
+    let day = domain::time::Day::parse("2026-12-04").unwrap();
+    let invite = |s: &str| EventKind::Invite { session: s.into(), day, place: "x".into() };
+    let kinds = vec![EventKind::Submit, route_session(), invite("boluo-2026-12-04")];
+    assert_eq!(derive(&chain(kinds)).refused.len(), 1, "not scheduled");
+    let other = EventKind::Schedule { session: "boluo-2026-12-04".into(), day };
+    let kinds = vec![EventKind::Submit, route_session(), other, invite("city-2026-12-04")];
+    assert_eq!(derive(&chain(kinds)).refused.len(), 1, "scheduled elsewhere");
+    let reply = EventKind::ReplyInvitation { session: "boluo-2026-12-04".into(), attending: true };
+    assert_eq!(
+        EventKind::Invite { session: "huiyang-2026-12-04".into(), day, place: "x".into() }.validate_for("boluo"),
+        Err(DomainError::SessionElsewhere)
+    );
+    assert!(reply.validate_for("boluo").is_ok());
+    let kinds = vec![EventKind::Submit, route_session(), reply];
+    assert_eq!(derive(&chain(kinds)).refused.len(), 1, "no invitation to answer");
 }

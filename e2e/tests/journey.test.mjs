@@ -81,8 +81,26 @@ test('an appeal goes from the enterprise through coordinator, leader and officer
   await offlineThenSeen(officer, async () => {
     await perform(officer.page, 'progress', { text: '已完成现场踏勘,供地方案报县政府审定。' });
     await perform(officer.page, 'tick', { milestone: 'm1' });
+    // The approval letter as evidence, captured on the device while offline.
+    const form = await act(officer.page, 'resolve');
+    await form.locator('input[type=file]').setInputFiles([
+      { name: '用地批复.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 用地批复') },
+    ]);
+    await form.getByTestId('attachments').getByText('用地批复.pdf').waitFor();
     await perform(officer.page, 'resolve', { summary: '夹心地已纳入供地计划,企业已取得用地批复。' });
   }, ent, path, '企业已取得用地批复');
+  // The evidence was uploaded once online; the enterprise may open it.
+  const evidence = ent.page.locator('[data-kind=resolve] a', { hasText: '附件 1' });
+  const href = await evidence.getAttribute('href');
+  const body = await ent.page.evaluate(async (url) => {
+    for (let i = 0; i < 100; i++) {
+      const r = await fetch(url);
+      if (r.ok) return r.text();
+      await new Promise((ok) => setTimeout(ok, 100));
+    }
+    return null;
+  }, href);
+  assert.equal(body, '%PDF-1.4 用地批复');
   assert.match(await ent.page.getByTestId('case-status').innerText(), /已办结/);
 
   // 5. The enterprise rates it 85 and makes the rating public.

@@ -5,7 +5,7 @@
 use domain::account::{self, Profile};
 use domain::calendar::WorkCalendar;
 use domain::case::{Appeal, CaseDoc, Contact, Enterprise, SCHEMA_VERSION};
-use domain::directory::{DEPARTMENTS, DISTRICTS, OWNERSHIPS, SIZES};
+use domain::directory::{self, DEPARTMENTS, DISTRICTS, OWNERSHIPS, SIZES};
 use domain::doc;
 use domain::event::{Channel, EventKind, Milestone};
 use domain::session;
@@ -336,15 +336,28 @@ fn tell(s: &mut Story<'_>, case: &CaseDoc, stage: Stage, index: usize, rng: &mut
     if session_channel {
         // A case waiting for its session waits for one still to come.
         let from = if stage == Stage::Scheduled { s.day.max(s.anchor) } else { s.day };
-        let Some(session) = session::upcoming_monthly(s.calendar, district, from, 1).pop() else {
+        let Some(monthly) = session::upcoming_monthly(s.calendar, district, from, 1).pop() else {
             return Ok(());
         };
+        // Every other round of stages goes to a themed land session instead.
+        let session = if (index / STAGES.len()) % 2 == 1 {
+            let day = s.calendar.add_working_days(from, 6);
+            session::Session::special("land", &[district.to_string()], day)?
+        } else {
+            monthly
+        };
         let day = session.day;
-        s.add(&coordinator, EventKind::Schedule { session: session.id, day })?;
+        s.add(&coordinator, EventKind::Schedule { session: session.id.clone(), day })?;
+        let place = format!("{}政务服务中心三楼会议室", directory::district(district)?.zh);
+        s.add(&coordinator, EventKind::Invite { session: session.id.clone(), day, place })?;
+        if index % 3 != 0 {
+            s.add(&filer, EventKind::ReplyInvitation { session: session.id.clone(), attending: true })?;
+        }
         if stage == Stage::Scheduled {
             return Ok(());
         }
         s.day = s.day.max(day);
+        s.add(&coordinator, EventKind::RecordAttendance { session: session.id, attended: true })?;
         let milestones = vec![
             Milestone {
                 id: "m1".into(), title: "拿出处置方案".into(), due: s.calendar.add_working_days(s.day, 7)

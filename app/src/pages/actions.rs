@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use domain::case::CaseDoc;
+use domain::case::{AttachmentRef, CaseDoc};
 use domain::directory;
 use domain::event::ReviewLevel;
 use domain::permission::User;
@@ -17,6 +17,7 @@ use domain::session;
 use domain::status::CaseState;
 use domain::work::{self, ActionKind, FieldSpec, Form, Input};
 
+use super::attachments::AttachmentField;
 use super::duplicates::Duplicates;
 use super::sessions;
 use super::timeline::describe;
@@ -35,6 +36,9 @@ pub struct Drafts {
     saved: RwSignal<Option<Result<(), String>>>,
     /// Actions saved on this page so far: tells one "saved" from the next.
     saves: RwSignal<u32>,
+    /// Files picked for the open form (kept on the device already).
+    files: RwSignal<Vec<AttachmentRef>>,
+    file_errors: RwSignal<Vec<String>>,
 }
 
 impl Drafts {
@@ -44,6 +48,8 @@ impl Drafts {
             open: RwSignal::new(None),
             saved: RwSignal::new(None),
             saves: RwSignal::new(0),
+            files: RwSignal::new(Vec::new()),
+            file_errors: RwSignal::new(Vec::new()),
         }
     }
 }
@@ -64,6 +70,9 @@ pub fn label(action: ActionKind) -> &'static str {
         Decline => tr("不予受理", "Decline"),
         Merge => tr("合并重复诉求", "Merge as duplicate"),
         Schedule => tr("安排现场活动", "Put on a session"),
+        Invite => tr("邀请企业参加", "Invite the enterprise"),
+        ReplyInvitation => tr("回复邀请", "Answer the invitation"),
+        Attend => tr("登记到场", "Record attendance"),
         Reply => tr("线上答复", "Answer online"),
         Decide => tr("现场研判决定", "Record the decision"),
         StartWork => tr("提出办理方案", "Propose a solution"),
@@ -89,7 +98,7 @@ pub fn label(action: ActionKind) -> &'static str {
 /// The actions the signed-in user may take on this case now.
 #[component]
 pub fn Actions(case: CaseDoc, state: CaseState, user: User) -> impl IntoView {
-    let Drafts { open, .. } = drafts();
+    let Drafts { open, files, .. } = drafts();
     let actions = work::available(&user, &case, &state);
     if actions.is_empty() {
         return ().into_any();
@@ -113,7 +122,13 @@ pub fn Actions(case: CaseDoc, state: CaseState, user: User) -> impl IntoView {
                                 type="button"
                                 class=move || if open.get() == Some(action) { "chip active" } else { "chip" }
                                 data-action=action.name()
-                                on:click=move |_| open.set(Some(action))
+                                on:click=move |_| {
+                                    // Files picked belong to the form they were picked in.
+                                    if open.get_untracked() != Some(action) {
+                                        files.set(Vec::new());
+                                    }
+                                    open.set(Some(action));
+                                }
                             >
                                 {label(action)}
                             </button>
@@ -129,18 +144,23 @@ pub fn Actions(case: CaseDoc, state: CaseState, user: User) -> impl IntoView {
 
 #[component]
 fn ActionForm(action: ActionKind, case: CaseDoc, state: CaseState) -> impl IntoView {
-    let Drafts { values, open, saved, saves } = drafts();
+    let Drafts { values, open, saved, saves, files, .. } = drafts();
     let sync = use_sync();
     let specs = work::fields(action);
     let inputs = specs.iter().map(|spec| field(action, spec, &case, &state)).collect_view();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let form: Form = values.with_untracked(|v| {
+        let mut form: Form = values.with_untracked(|v| {
             specs
                 .iter()
                 .filter_map(|s| v.get(&key(action, s.key)).map(|value| (s.key.to_string(), value.clone())))
                 .collect()
         });
+        // Picked files are already on the device; the event names them by hash.
+        let hashes = files.with_untracked(|l| l.iter().map(|a| a.sha256.clone()).collect::<Vec<_>>().join(","));
+        for spec in specs.iter().filter(|s| s.input == Input::Files) {
+            form.insert(spec.key.to_string(), hashes.clone());
+        }
         let kind = match work::build(action, &form, &case, &state) {
             Ok(kind) => kind,
             Err(e) => return saved.set(Some(Err(half(&e.to_string())))),
@@ -152,6 +172,7 @@ fn ActionForm(action: ActionKind, case: CaseDoc, state: CaseState) -> impl IntoV
             if result.is_ok() {
                 values.update(|v| v.retain(|k, _| !k.starts_with(&format!("{}/", action.name()))));
                 open.set(None);
+                files.set(Vec::new());
                 saves.update(|n| *n += 1);
             }
             saved.set(Some(result));
@@ -207,7 +228,7 @@ fn initial(action: ActionKind, spec: &FieldSpec, case: &CaseDoc, state: &CaseSta
 }
 
 fn upcoming(case: &CaseDoc) -> Vec<session::Session> {
-    session::upcoming_monthly(clock::calendar(), &case.district, clock::today(), 3)
+    session::open_to(clock::calendar(), &case.district, clock::today(), &sessions::known_ids())
 }
 
 /// One input of an action form, bound to the drafts.
@@ -316,7 +337,7 @@ fn field(action: ActionKind, spec: &'static FieldSpec, case: &CaseDoc, state: &C
             name,
             value,
             on_input,
-            upcoming(case).iter().map(|s| (s.id.clone(), sessions::title(s))).collect(),
+            upcoming(case).iter().map(|s| (s.id.clone(), labels::session(s))).collect(),
         ),
         Input::OpenMilestone => {
             let open = state.flow.milestones.iter().filter(|m| !state.records.ticked.contains_key(&m.id));
@@ -339,6 +360,24 @@ fn field(action: ActionKind, spec: &'static FieldSpec, case: &CaseDoc, state: &C
             select(label, name, value, on_input, choices)
         }
         Input::Departments => departments(label, name, value, set),
+        Input::Files => {
+            let Drafts { files, file_errors, .. } = drafts();
+            view! {
+                <AttachmentField list=files errors=file_errors />
+                {move || {
+                    let problems = file_errors.get();
+                    (!problems.is_empty())
+                        .then(|| {
+                            view! {
+                                <ul class="error" role="alert">
+                                    {problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
+                                </ul>
+                            }
+                        })
+                }}
+            }
+            .into_any()
+        }
     }
 }
 

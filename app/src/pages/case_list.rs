@@ -17,7 +17,7 @@ use domain::time::Day;
 
 use super::sessions::SessionsPanel;
 use crate::clock;
-use crate::i18n::{entry, tr};
+use crate::i18n::{entry, pick, tr};
 use crate::labels;
 use crate::session::use_identity;
 use crate::storage::{self, CaseSummary};
@@ -227,6 +227,12 @@ fn CaseCard(case: CaseSummary, today: Day) -> impl IntoView {
     let href = format!("/case/{}", case.id);
     let light = case.light(clock::calendar(), today);
     let due = case.due().map(|d| format!("{} {d}", tr("期限", "Due")));
+    // An invitation still to answer, with the session's name and place.
+    let invited = case
+        .invitation
+        .as_ref()
+        .filter(|i| i.attending.is_none() && case.status == Status::Scheduled)
+        .map(|i| (case.session.as_deref().map(labels::session_id).unwrap_or_default(), i.place.clone()));
     view! {
         <li class="case-card" data-light=format!("{light:?}").to_lowercase() data-id=case.id.clone()>
             <A href=href attr:class="case-link">
@@ -246,6 +252,13 @@ fn CaseCard(case: CaseSummary, today: Day) -> impl IntoView {
                     {case.lead_department.as_deref().map(|d| view! { <span>{labels::department(d)}</span> })}
                 </p>
                 {case.conflict.then(|| view! { <p class="conflict-flag">{tr("存在冲突,待裁定", "Conflict to settle")}</p> })}
+                {invited.map(|(session, place)| {
+                    view! {
+                        <p class="invited" data-testid="invited">
+                            {pick(format!("邀请参加:{session}"), format!("Invited: {session}"))} " · " {place}
+                        </p>
+                    }
+                })}
                 {case
                     .unsynced
                     .then(|| view! { <p class="saved-local">{tr("已保存在本设备 · 待联网同步", "Saved on this device · will sync")}</p> })}

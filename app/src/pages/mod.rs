@@ -7,6 +7,7 @@ pub mod fields;
 pub mod new_appeal;
 mod profile_fields;
 pub mod register;
+pub mod session_view;
 pub mod sessions;
 pub mod sign_in;
 pub mod timeline;

@@ -1,119 +1,165 @@
-//! On-site sessions: the next monthly sessions of the user's district
-//! (known offline from the calendar) and a session's agenda, read from the
-//! cases on the device, so a leader can work in the session room without
-//! signal. Each agenda item opens the case file with the decision form.
+//! On-site sessions: the sessions a coordinator or leader has coming (the
+//! monthly ones from the calendar, special ones known from the cases on the
+//! device or made here), and the coordinator's form for a themed or
+//! cross-district session. All of it works offline: a session is its id.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::use_navigate;
 
-use domain::permission::User;
+use domain::directory::{DISTRICTS, THEMES};
+use domain::permission::{Role, User};
 use domain::session::{self, Session};
-use domain::summary::sort_by_deadline;
+use domain::time::Day;
 
 use crate::clock;
-use crate::i18n::{pick, tr};
+use crate::i18n::{entry, half, tr};
 use crate::labels;
-use crate::storage::{self, CaseSummary};
 use crate::sync::use_sync;
 
-/// How many upcoming monthly sessions are listed.
-const UPCOMING: usize = 3;
+/// Sessions made on this device that may have no case yet.
+const MADE_HERE: &str = "dl-sessions";
 
-pub fn title(session: &Session) -> String {
-    let district = labels::district(&session.district);
-    pick(format!("{district} {} 现场活动", session.day), format!("{district} session, {}", session.day))
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+fn made_here() -> Vec<String> {
+    let saved = local_storage().and_then(|s| s.get_item(MADE_HERE).ok().flatten()).unwrap_or_default();
+    saved.split(',').filter(|id| !id.is_empty()).map(String::from).collect()
+}
+
+/// Remembers a session made (or moved) here until cases name it.
+pub fn remember(id: &str) {
+    let mut ids = made_here();
+    if !ids.iter().any(|known| known == id) {
+        ids.push(id.to_string());
+        if let Some(storage) = local_storage() {
+            // Without storage the session is still reachable from its cases.
+            let _ = storage.set_item(MADE_HERE, &ids.join(","));
+        }
+    }
+}
+
+/// Session ids known on this device: named by its cases or made here.
+pub fn known_ids() -> Vec<String> {
+    let mut ids = use_sync().map(|s| s.sessions.get()).unwrap_or_default();
+    ids.extend(made_here());
+    ids
+}
+
+/// The sessions a user of `district` has coming, by day.
+fn coming(district: &str) -> Vec<Session> {
+    let today = clock::today();
+    let known = known_ids();
+    let mut list = session::open_to(clock::calendar(), district, today, &known);
+    // A city-level user follows every district's special sessions.
+    if district == "city" {
+        let extra = known.iter().filter_map(|id| Session::parse(id).ok()).filter(|s| s.day >= today);
+        list.extend(extra.collect::<Vec<_>>());
+    }
+    list.sort_by(|a, b| (a.day, &a.id).cmp(&(b.day, &b.id)));
+    list.dedup();
+    list
 }
 
 #[component]
 pub fn SessionsPanel(user: User) -> impl IntoView {
-    let district = user.district.unwrap_or_else(|| "city".into());
-    let upcoming = session::upcoming_monthly(clock::calendar(), &district, clock::today(), UPCOMING);
+    let district = user.district.clone().unwrap_or_else(|| "city".into());
+    let is_coordinator = user.role == Role::Coordinator;
+    let list_district = district.clone();
     view! {
         <section class="sessions" data-testid="sessions">
             <h2>{tr("现场活动", "On-site sessions")}</h2>
             <ul>
-                {upcoming
-                    .into_iter()
-                    .map(|s| {
-                        view! {
-                            <li>
-                                <A href=format!("/session/{}", s.id)>{title(&s)}</A>
-                            </li>
-                        }
-                    })
-                    .collect_view()}
+                {move || {
+                    coming(&list_district)
+                        .into_iter()
+                        .map(|s| {
+                            view! {
+                                <li>
+                                    <A href=format!("/session/{}", s.id)>{labels::session(&s)}</A>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
             </ul>
+            {is_coordinator.then(|| view! { <NewSession district=district.clone() /> })}
         </section>
     }
 }
 
+/// A themed or cross-district session, made by a coordinator.
 #[component]
-pub fn SessionView() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
-    let agenda: RwSignal<Option<Result<Vec<CaseSummary>, String>>> = RwSignal::new(None);
-    let revision = use_sync().map(|s| s.revision);
-    Effect::new(move |_| {
-        let id = id();
-        if let Some(revision) = revision {
-            revision.track();
+fn NewSession(district: String) -> impl IntoView {
+    let theme = RwSignal::new(THEMES[0].code.to_string());
+    let day = RwSignal::new(String::new());
+    let mut first = Vec::new();
+    if district != "city" {
+        first.push(district);
+    }
+    let districts = RwSignal::new(first);
+    let error = RwSignal::new(None::<String>);
+    let navigate = use_navigate();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let made = Day::parse(&day.get_untracked())
+            .and_then(|d| Session::special(&theme.get_untracked(), &districts.get_untracked(), d));
+        match made {
+            Ok(s) if s.day < clock::today() => error
+                .set(Some(tr("日期已过,请选今天或以后的日期。", "That day has passed: pick today or later.").into())),
+            Ok(s) => {
+                remember(&s.id);
+                navigate(&format!("/session/{}", s.id), Default::default());
+            }
+            Err(e) => error.set(Some(half(&e.to_string()))),
         }
-        spawn_local(async move {
-            let loaded = match storage::open().await {
-                Ok(db) => storage::summaries(&db).await,
-                Err(e) => Err(e),
-            };
-            let loaded = loaded.map(|list| {
-                let mut on_agenda: Vec<_> = list.into_iter().filter(|c| c.session.as_deref() == Some(&id)).collect();
-                sort_by_deadline(&mut on_agenda);
-                on_agenda
-            });
-            agenda.set(Some(loaded.map_err(|e| e.message())));
-        });
-    });
-    move || {
-        let Ok(session) = Session::parse(&id()) else {
-            return view! { <p class="error" role="alert">{tr("没有这场现场活动。", "No such session.")}</p> }
-                .into_any();
-        };
-        view! {
-            <h1>{title(&session)}</h1>
-            {move || match agenda.get() {
-                None => view! { <p class="empty">{tr("正在读取…", "Reading…")}</p> }.into_any(),
-                Some(Err(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => {
-                    view! { <p class="empty">{tr("议程上还没有诉求。", "Nothing on the agenda yet.")}</p> }.into_any()
-                }
-                Some(Ok(list)) => {
-                    view! {
-                        <ol class="agenda" data-testid="agenda">
-                            {list
-                                .into_iter()
-                                .map(|c| {
-                                    view! {
-                                        <li>
-                                            <A href=format!("/case/{}", c.id)>
-                                                <span class="case-number">{c.number.clone().unwrap_or_default()}</span>
-                                                " "
-                                                <strong>{c.title.clone()}</strong>
-                                            </A>
-                                            <p class="case-meta">
-                                                <span>{c.enterprise.clone()}</span>
-                                                <span>{labels::category(&c.category)}</span>
-                                                <span class=format!("status status-{:?}", c.status)>{labels::status(c.status)}</span>
-                                            </p>
-                                        </li>
-                                    }
-                                })
-                                .collect_view()}
-                        </ol>
-                    }
-                        .into_any()
-                }
-            }}
-        }
-            .into_any()
+    };
+    view! {
+        <details class="new-session">
+            <summary>{tr("新建专场或跨县(区)活动", "New themed or cross-district session")}</summary>
+            <form data-testid="new-session" on:submit=on_submit novalidate>
+                <label class="field">
+                    <span>{tr("主题", "Theme")}</span>
+                    <select name="theme" on:change=move |ev| theme.set(event_target_value(&ev))>
+                        {THEMES.iter().map(|t| view! { <option value=t.code>{entry(t)}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label class="field">
+                    <span>{tr("日期", "Day")}</span>
+                    <input type="date" name="day" on:input=move |ev| day.set(event_target_value(&ev)) />
+                </label>
+                <fieldset class="field checks">
+                    <legend>{tr("区县", "Districts")}</legend>
+                    {DISTRICTS
+                        .iter()
+                        .map(|d| {
+                            view! {
+                                <label class="check">
+                                    <input
+                                        type="checkbox"
+                                        value=d.code
+                                        prop:checked=move || districts.with(|l| l.iter().any(|c| c == d.code))
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            districts.update(|l| {
+                                                l.retain(|c| c != d.code);
+                                                if on {
+                                                    l.push(d.code.to_string());
+                                                }
+                                            });
+                                        }
+                                    />
+                                    {entry(d)}
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+                {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                <button type="submit" class="button primary">{tr("建立", "Create")}</button>
+            </form>
+        </details>
     }
 }

@@ -34,8 +34,26 @@ pub fn describe(kind: &EventKind) -> String {
         Decline { reason } => pick(format!("不予受理:{reason}"), format!("Declined: {reason}")),
         MergeInto { target } => pick(format!("与诉求 {target} 合并办理"), format!("Merged into {target}")),
         ReplyOnline { text } => pick(format!("线上答复:{text}"), format!("Answered online: {text}")),
-        BookSession { day, .. } => pick(format!("预约 {day} 现场活动"), format!("Booked the {day} session")),
-        Schedule { day, .. } => pick(format!("安排至 {day} 现场活动"), format!("Put on the {day} session")),
+        BookSession { session, .. } => {
+            let name = labels::session_id(session);
+            pick(format!("预约:{name}"), format!("Booked: {name}"))
+        }
+        Schedule { session, .. } => {
+            let name = labels::session_id(session);
+            pick(format!("安排至:{name}"), format!("Put on: {name}"))
+        }
+        Invite { session, place, .. } => {
+            let name = labels::session_id(session);
+            pick(format!("邀请企业参加 {name},{place}"), format!("Invited to {name}: {place}"))
+        }
+        ReplyInvitation { attending: true, .. } => tr("企业回复:将参加现场活动", "The enterprise will attend").into(),
+        ReplyInvitation { attending: false, .. } => {
+            tr("企业回复:不参加现场活动", "The enterprise will not attend").into()
+        }
+        RecordAttendance { attended: true, .. } => tr("登记:企业已到场", "Recorded: the enterprise came").into(),
+        RecordAttendance { attended: false, .. } => {
+            tr("登记:企业未到场", "Recorded: the enterprise did not come").into()
+        }
         Decide { lead_leader, lead_department, milestones, .. } => {
             let lead = labels::department(lead_department);
             pick(
@@ -77,6 +95,33 @@ pub fn describe(kind: &EventKind) -> String {
     }
 }
 
+/// Links to the files an event names (downloaded from the server, which
+/// serves them to the case's readers).
+fn files(kind: &EventKind) -> impl IntoView + use<> {
+    let hashes = match kind {
+        EventKind::AddInfo { attachments, .. } => attachments.clone(),
+        EventKind::Resolve { evidence, .. } => evidence.clone(),
+        _ => Vec::new(),
+    };
+    (!hashes.is_empty()).then(|| {
+        view! {
+            <span class="event-files">
+                {hashes
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, h)| {
+                        view! {
+                            <a href=format!("/api/blobs/{h}") target="_blank">
+                                {format!("{} {}", tr("附件", "File"), i + 1)}
+                            </a>
+                        }
+                    })
+                    .collect_view()}
+            </span>
+        }
+    })
+}
+
 /// The events in derivation order (causal, the same on every device,
 /// whatever the devices' clocks said), each with who did it.
 #[component]
@@ -90,6 +135,7 @@ pub fn Timeline(events: Vec<Event>) -> impl IntoView {
                         <li data-kind=e.kind.name()>
                             <time>{labels::date_time(e.at_ms)}</time>
                             <span>{describe(&e.kind)}</span>
+                            {files(&e.kind)}
                             <span class="who">{e.author.clone()}</span>
                         </li>
                     }

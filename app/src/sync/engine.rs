@@ -36,6 +36,7 @@ struct Engine {
     inbox: UnboundedSender<Input>,
     status: RwSignal<SyncStatus>,
     revision: RwSignal<u64>,
+    sessions: RwSignal<Vec<String>>,
     db: Database,
     device: Device,
     identity: Option<Identity>,
@@ -56,8 +57,9 @@ pub async fn run(
     mut rx: UnboundedReceiver<Input>,
     status: RwSignal<SyncStatus>,
     revision: RwSignal<u64>,
+    sessions: RwSignal<Vec<String>>,
 ) {
-    let mut engine = match Engine::open(inbox, status, revision).await {
+    let mut engine = match Engine::open(inbox, status, revision, sessions).await {
         Ok(engine) => engine,
         Err(e) => {
             leptos::logging::error!("sync: {}", e.message());
@@ -84,6 +86,7 @@ impl Engine {
         inbox: UnboundedSender<Input>,
         status: RwSignal<SyncStatus>,
         revision: RwSignal<u64>,
+        sessions: RwSignal<Vec<String>>,
     ) -> Result<Engine, AppError> {
         let db = storage::open().await?;
         let device = match storage::device(&db).await? {
@@ -99,6 +102,7 @@ impl Engine {
             inbox,
             status,
             revision,
+            sessions,
             db,
             device,
             identity: None,
@@ -198,6 +202,7 @@ impl Engine {
             storage::set_device(&self.db, &self.device).await?;
         }
         self.summaries = storage::summaries(&self.db).await?.into_iter().map(|s| (s.id.clone(), s)).collect();
+        self.publish_sessions();
         self.connect();
         Ok(())
     }
@@ -279,9 +284,24 @@ impl Engine {
         };
         storage::save_case(&self.db, &summary, write, state).await?;
         self.stored.insert(id.to_string(), (heads, records));
+        let new_session = summary.session.as_ref().is_some_and(|s| !self.sessions.with_untracked(|l| l.contains(s)));
         self.summaries.insert(id.to_string(), summary);
+        if new_session {
+            self.publish_sessions();
+        }
         self.revision.update(|r| *r += 1);
         Ok(())
+    }
+
+    /// The sessions the cases on the device are on, for pages that list
+    /// sessions or offer them (a special session is known from its cases).
+    fn publish_sessions(&self) {
+        let mut ids: Vec<String> = self.summaries.values().filter_map(|s| s.session.clone()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        if self.sessions.with_untracked(|known| *known != ids) {
+            self.sessions.set(ids);
+        }
     }
 
     async fn record(&mut self, id: &str, kind: EventKind) -> Result<(), AppError> {

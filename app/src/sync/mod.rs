@@ -75,6 +75,8 @@ pub struct SyncHandle {
     pub status: RwSignal<SyncStatus>,
     /// Moves whenever a case on the device changed: pages re-read.
     pub revision: RwSignal<u64>,
+    /// The sessions the cases on the device are on (ids, sorted).
+    pub sessions: RwSignal<Vec<String>>,
 }
 
 impl SyncHandle {
@@ -85,9 +87,10 @@ impl SyncHandle {
             inbox: inbox.clone(),
             status: RwSignal::new(SyncStatus::Offline { unsynced: false }),
             revision: RwSignal::new(0),
+            sessions: RwSignal::new(Vec::new()),
         };
         socket::watch_network(&inbox);
-        spawn_local(engine::run(inbox, rx, handle.status, handle.revision));
+        spawn_local(engine::run(inbox, rx, handle.status, handle.revision, handle.sessions));
         handle
     }
 

@@ -41,6 +41,12 @@ pub enum EventKind {
     BookSession { session: String, day: Day },
     /// Coordinator: put the case on a session's agenda.
     Schedule { session: String, day: Day },
+    /// Coordinator: invites the enterprise to the session its case is on.
+    Invite { session: String, day: Day, place: String },
+    /// Enterprise: answers the invitation.
+    ReplyInvitation { session: String, attending: bool },
+    /// Coordinator, at the session: whether the enterprise came.
+    RecordAttendance { session: String, attended: bool },
     /// Leader, at the session: responsibility and timetable.
     Decide { lead_leader: String, lead_department: String, assisting: Vec<String>, milestones: Vec<Milestone> },
     /// Lead department takes the work on (after an answer, decision or reopening).
@@ -96,6 +102,9 @@ impl EventKind {
                 | EventKind::RequestInfo { .. }
                 | EventKind::AddInfo { .. }
                 | EventKind::RequestReopen { .. }
+                | EventKind::Invite { .. }
+                | EventKind::ReplyInvitation { .. }
+                | EventKind::RecordAttendance { .. }
         )
     }
 
@@ -109,6 +118,9 @@ impl EventKind {
             EventKind::ReplyOnline { .. } => "reply_online",
             EventKind::BookSession { .. } => "book_session",
             EventKind::Schedule { .. } => "schedule",
+            EventKind::Invite { .. } => "invite",
+            EventKind::ReplyInvitation { .. } => "reply_invitation",
+            EventKind::RecordAttendance { .. } => "record_attendance",
             EventKind::Decide { .. } => "decide",
             EventKind::StartWork { .. } => "start_work",
             EventKind::PostProgress { .. } => "post_progress",

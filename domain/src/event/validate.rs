@@ -54,18 +54,42 @@ fn hashes(list: &[String]) -> Result<(), DomainError> {
 }
 
 impl Event {
-    pub fn validate(&self) -> Result<(), DomainError> {
+    /// Checks an event of a case in `district`.
+    pub fn validate(&self, district: &str) -> Result<(), DomainError> {
         id(&self.id)?;
         id(&self.author)?;
         if self.after.len() > AFTER_MAX {
             return Err(DomainError::Document(format!("an event follows at most {AFTER_MAX} others")));
         }
         self.after.iter().try_for_each(|a| id(a))?;
-        self.kind.validate()
+        self.kind.validate_for(district)
     }
 }
 
 impl EventKind {
+    /// The session an event names, if any.
+    pub fn session(&self) -> Option<&str> {
+        use EventKind::*;
+        match self {
+            BookSession { session, .. }
+            | Schedule { session, .. }
+            | Invite { session, .. }
+            | ReplyInvitation { session, .. }
+            | RecordAttendance { session, .. } => Some(session),
+            _ => None,
+        }
+    }
+
+    /// [`EventKind::validate`], and a named session includes `district`
+    /// (the case's): a case goes only to its own district's sessions.
+    pub fn validate_for(&self, district: &str) -> Result<(), DomainError> {
+        self.validate()?;
+        match self.session().map(Session::parse).transpose()? {
+            Some(session) if !session.covers(district) => Err(DomainError::SessionElsewhere),
+            _ => Ok(()),
+        }
+    }
+
     pub fn validate(&self) -> Result<(), DomainError> {
         use EventKind::*;
         let content = Label::new("内容", "text");
@@ -86,6 +110,11 @@ impl EventKind {
             | DecideExtension { note: t, .. } => text(content, t),
             MergeInto { target } => id(target),
             BookSession { session: s, day } | Schedule { session: s, day } => session(s, *day),
+            Invite { session: s, day, place } => {
+                session(s, *day)?;
+                text(Label::new("地点与安排", "place and arrangements"), place)
+            }
+            ReplyInvitation { session: s, .. } | RecordAttendance { session: s, .. } => Session::parse(s).map(drop),
             Decide { lead_leader, lead_department, assisting, milestones } => {
                 text(Label::new("牵头领导", "lead leader"), lead_leader)?;
                 departments(std::iter::once(lead_department).chain(assisting))?;

@@ -195,10 +195,21 @@ pub struct Records {
     pub reopen_requests: Vec<Note>,
     /// The session the enterprise booked last (id, day).
     pub booked: Option<(String, Day)>,
+    /// Invitations to sessions, by session id.
+    pub invitations: BTreeMap<String, Invitation>,
     /// The (bad) rating that the latest call back answered.
     pub called_back_rating: Option<String>,
     /// The (bad) rating that the latest rectification answered.
     pub rectified_rating: Option<String>,
+}
+
+/// An invitation to a session, the enterprise's answer and its attendance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Invitation {
+    pub day: Day,
+    pub place: String,
+    pub attending: Option<bool>,
+    pub attended: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -399,6 +410,7 @@ fn record(records: &mut Records, flow: &Flow, conflict: &Option<Conflict>, event
             || conflict.iter().flat_map(|c| &c.options).any(|o| o.result.milestones.iter().any(|m| m.id == id))
     };
     let bad_review = flow.ratings.last().is_some_and(|r| r.level().is_bad());
+    let on_agenda = |id: &str| flow.session.as_ref().is_some_and(|(s, _)| s == id);
     let refuse = || RefusalReason::NotAllowedIn { status: flow.status, action: event.kind.name() };
     match &event.kind {
         EventKind::PostProgress { text } => records.progress.push(note(text)),
@@ -406,6 +418,23 @@ fn record(records: &mut Records, flow: &Flow, conflict: &Option<Conflict>, event
             if matches!(flow.status, Status::Draft | Status::Submitted | Status::Routed) =>
         {
             records.booked = Some((session.clone(), *day));
+        }
+        // Invitations go to the session the case is on; a new invitation
+        // (say, after the session moved) asks for a new answer.
+        EventKind::Invite { session, day, place } if on_agenda(session) => {
+            let invitation = Invitation { day: *day, place: place.clone(), attending: None, attended: None };
+            records.invitations.insert(session.clone(), invitation);
+        }
+        EventKind::ReplyInvitation { session, attending } if records.invitations.contains_key(session) => {
+            if let Some(invitation) = records.invitations.get_mut(session) {
+                invitation.attending = Some(*attending);
+            }
+        }
+        // An enterprise may come uninvited (brought by its district).
+        EventKind::RecordAttendance { session, attended } if on_agenda(session) => {
+            let day = flow.session.as_ref().map_or_else(|| Day::of_instant(event.at_ms), |(_, d)| *d);
+            let blank = Invitation { day, place: String::new(), attending: None, attended: None };
+            records.invitations.entry(session.clone()).or_insert(blank).attended = Some(*attended);
         }
         EventKind::TickMilestone { milestone } if known_milestone(milestone) => {
             records.ticked.entry(milestone.clone()).or_insert(event.at_ms);

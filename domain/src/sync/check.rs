@@ -211,6 +211,6 @@ fn check_event(event: &Event, user: &User, parties: &CaseParties<'_>) -> Result<
     if event.author != user.id {
         return Err(Rejection::WrongAuthor(event.id.clone()));
     }
-    event.validate().map_err(Rejection::Invalid)?;
+    event.validate(parties.district).map_err(Rejection::Invalid)?;
     authorize(user, parties, Action::Append(&event.kind)).map_err(Rejection::Denied)
 }

@@ -42,6 +42,9 @@ pub enum Input {
     OpenMilestone,
     /// Another case (id or number), e.g. the one a duplicate merges into.
     OtherCase,
+    /// Files kept on the device and uploaded when online: their SHA-256
+    /// hashes, comma-separated.
+    Files,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +74,9 @@ pub fn fields(action: ActionKind) -> &'static [FieldSpec] {
         ActionKind::Decline => &[f!("reason", LongText, "不予受理的理由(企业可见)", "Reason (the enterprise sees it)")],
         ActionKind::Merge => &[f!("target", OtherCase, "合并到诉求", "Merge into case")],
         ActionKind::Schedule => &[f!("session", Session, "现场活动", "Session")],
+        ActionKind::Invite => &[f!("place", Text, "地点与安排", "Place and arrangements")],
+        ActionKind::ReplyInvitation => &[f!("attending", Check, "我方将派人参加", "We will attend")],
+        ActionKind::Attend => &[f!("attended", Check, "企业已到场", "The enterprise came")],
         ActionKind::Reply => &[f!("text", LongText, "答复内容", "Answer")],
         ActionKind::Decide => &[
             f!("lead_leader", Text, "牵头领导", "Lead leader"),
@@ -88,7 +94,9 @@ pub fn fields(action: ActionKind) -> &'static [FieldSpec] {
         ActionKind::DecideExtension => {
             &[f!("approved", Check, "同意延期", "Approve the extension"), f!("note", Text, "意见", "Note")]
         }
-        ActionKind::Resolve => &[f!("summary", LongText, "办结情况", "How it was solved")],
+        ActionKind::Resolve => {
+            &[f!("summary", LongText, "办结情况", "How it was solved"), f!("evidence", Files, "证明材料", "Evidence")]
+        }
         ActionKind::Rate => &[
             f!("score", Score, "评分(0–100)", "Score (0–100)"),
             f!("comment", LongText, "评价", "Comment"),
@@ -101,7 +109,9 @@ pub fn fields(action: ActionKind) -> &'static [FieldSpec] {
             &[f!("upheld", Check, "维持该评价", "Keep the review"), f!("note", LongText, "复核意见", "Re-check notes")]
         }
         ActionKind::RequestInfo => &[f!("question", LongText, "需要企业补充的内容", "What the enterprise should add")],
-        ActionKind::AddInfo => &[f!("text", LongText, "补充信息", "Information")],
+        ActionKind::AddInfo => {
+            &[f!("text", LongText, "补充信息", "Information"), f!("attachments", Files, "附件", "Attachments")]
+        }
         ActionKind::RequestReopen => &[f!("reason", LongText, "重新办理的理由", "Why it should be reopened")],
         ActionKind::Reopen => &[f!("note", LongText, "重新办理说明", "Note")],
         ActionKind::Close => &[],
@@ -144,6 +154,14 @@ pub fn build(action: ActionKind, form: &Form, case: &CaseDoc, state: &CaseState)
             let session = Session::parse(get("session"))?;
             K::Schedule { session: session.id, day: session.day }
         }
+        ActionKind::Invite => {
+            let (session, day) = agenda_session(state)?;
+            K::Invite { session, day, place: text("place")? }
+        }
+        ActionKind::ReplyInvitation => {
+            K::ReplyInvitation { session: agenda_session(state)?.0, attending: check("attending") }
+        }
+        ActionKind::Attend => K::RecordAttendance { session: agenda_session(state)?.0, attended: check("attended") },
         ActionKind::Reply => K::ReplyOnline { text: text("text")? },
         ActionKind::Decide => K::Decide {
             lead_leader: text("lead_leader")?,
@@ -173,7 +191,7 @@ pub fn build(action: ActionKind, form: &Form, case: &CaseDoc, state: &CaseState)
                 note: optional(get("note"))?,
             }
         }
-        ActionKind::Resolve => K::Resolve { summary: text("summary")?, evidence: vec![] },
+        ActionKind::Resolve => K::Resolve { summary: text("summary")?, evidence: hashes(get("evidence")) },
         ActionKind::Rate => K::Rate {
             score: u8::try_from(number(label("score"), get("score"), 0, 100)?).unwrap_or(100),
             comment: optional(get("comment"))?,
@@ -184,7 +202,7 @@ pub fn build(action: ActionKind, form: &Form, case: &CaseDoc, state: &CaseState)
         ActionKind::Dispute => K::DisputeReview { reason: text("reason")? },
         ActionKind::Recheck => K::RecheckReview { upheld: check("upheld"), note: text("note")? },
         ActionKind::RequestInfo => K::RequestInfo { question: text("question")? },
-        ActionKind::AddInfo => K::AddInfo { text: text("text")?, attachments: vec![] },
+        ActionKind::AddInfo => K::AddInfo { text: text("text")?, attachments: hashes(get("attachments")) },
         ActionKind::RequestReopen => K::RequestReopen { reason: text("reason")? },
         ActionKind::Reopen => K::Reopen { note: text("note")? },
         ActionKind::Close => K::Close,
@@ -200,8 +218,18 @@ pub fn build(action: ActionKind, form: &Form, case: &CaseDoc, state: &CaseState)
         }
     };
     // The limits the server holds every synced event to.
-    kind.validate()?;
+    kind.validate_for(&case.district)?;
     Ok(kind)
+}
+
+/// The session the case is on (what invitations and attendance are about).
+fn agenda_session(state: &CaseState) -> Result<(String, crate::time::Day), DomainError> {
+    state.flow.session.clone().ok_or(DomainError::Required { field: Label::new("现场活动", "session") })
+}
+
+/// A comma-separated list of file hashes (checked with the event).
+fn hashes(list: &str) -> Vec<String> {
+    list.split(',').map(str::trim).filter(|h| !h.is_empty()).map(String::from).collect()
 }
 
 fn required_text(field: Label, value: &str) -> Result<String, DomainError> {

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::case::CaseDoc;
 use crate::event::{Channel, Event, EventKind};
 use crate::permission::{Action, CaseParties, User, authorize};
-use crate::status::{self, CaseState, Status};
+use crate::status::{self, CaseState, Invitation, Status};
 
 /// Who must act next for the case to move.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -60,6 +60,9 @@ pub fn waiting_on(state: &CaseState) -> Vec<Party> {
     if records.disputes.len() > records.rechecks.len() {
         out.push(Coordinator);
     }
+    if flow.status == Status::Scheduled && invitation(state).is_some_and(|i| i.attending.is_none()) {
+        out.push(Enterprise);
+    }
     let asked = records.info_requests.last().map(|n| n.at_ms);
     if flow.status.is_open() && asked > records.info_added.last().map(|n| n.at_ms) {
         out.push(Enterprise);
@@ -72,6 +75,11 @@ pub fn waiting_on(state: &CaseState) -> Vec<Party> {
     out
 }
 
+/// The invitation to the session the case is on, if it was invited.
+pub fn invitation(state: &CaseState) -> Option<&Invitation> {
+    state.flow.session.as_ref().and_then(|(id, _)| state.records.invitations.get(id))
+}
+
 /// Everything a person can do to a case, one per event kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ActionKind {
@@ -80,6 +88,9 @@ pub enum ActionKind {
     Decline,
     Merge,
     Schedule,
+    Invite,
+    ReplyInvitation,
+    Attend,
     Reply,
     Decide,
     StartWork,
@@ -102,12 +113,15 @@ pub enum ActionKind {
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 24] = [
+    pub const ALL: [ActionKind; 27] = [
         ActionKind::Book,
         ActionKind::Route,
         ActionKind::Decline,
         ActionKind::Merge,
         ActionKind::Schedule,
+        ActionKind::Invite,
+        ActionKind::ReplyInvitation,
+        ActionKind::Attend,
         ActionKind::Reply,
         ActionKind::Decide,
         ActionKind::StartWork,
@@ -137,6 +151,9 @@ impl ActionKind {
             ActionKind::Decline => "decline",
             ActionKind::Merge => "merge",
             ActionKind::Schedule => "schedule",
+            ActionKind::Invite => "invite",
+            ActionKind::ReplyInvitation => "reply-invitation",
+            ActionKind::Attend => "attend",
             ActionKind::Reply => "reply",
             ActionKind::Decide => "decide",
             ActionKind::StartWork => "start-work",
@@ -176,6 +193,18 @@ impl ActionKind {
             ActionKind::Decline => K::Decline { reason: text },
             ActionKind::Merge => K::MergeInto { target: text },
             ActionKind::Schedule => K::Schedule { session: text, day: crate::time::Day::of_instant(0) },
+            ActionKind::Invite => {
+                let (session, day) = flow.session.clone()?;
+                K::Invite { session, day, place: text }
+            }
+            ActionKind::ReplyInvitation => {
+                let (session, _) = flow.session.clone()?;
+                K::ReplyInvitation { session, attending: true }
+            }
+            ActionKind::Attend => {
+                let (session, _) = flow.session.clone()?;
+                K::RecordAttendance { session, attended: true }
+            }
             ActionKind::Reply => K::ReplyOnline { text },
             ActionKind::Decide => {
                 K::Decide { lead_leader: text, lead_department: "natres".into(), assisting: vec![], milestones: vec![] }
@@ -253,6 +282,15 @@ fn fits_status(action: ActionKind, state: &CaseState) -> bool {
             state.records.reopen_requests.last().is_none_or(|r| Some(r.at_ms) < state.flow.reopened_ms)
         }
         ActionKind::Recheck => state.records.disputes.len() > state.records.rechecks.len(),
+        // Once per session: invite, answer, and record who came.
+        ActionKind::Invite => status == Status::Scheduled && invitation(state).is_none(),
+        ActionKind::ReplyInvitation => {
+            status == Status::Scheduled && invitation(state).is_some_and(|i| i.attending.is_none())
+        }
+        ActionKind::Attend => {
+            matches!(status, Status::Scheduled | Status::Decided)
+                && invitation(state).is_none_or(|i| i.attended.is_none())
+        }
         ActionKind::Dispute => state.records.disputes.len() == state.records.rechecks.len(),
         _ => true,
     }
