@@ -350,7 +350,7 @@ fn tell(s: &mut Story<'_>, case: &CaseDoc, stage: Stage, index: usize, rng: &mut
         s.add(&coordinator, EventKind::Schedule { session: session.id.clone(), day })?;
         let place = format!("{}政务服务中心三楼会议室", directory::district(district)?.zh);
         s.add(&coordinator, EventKind::Invite { session: session.id.clone(), day, place })?;
-        if index % 3 != 0 {
+        if !index.is_multiple_of(3) {
             s.add(&filer, EventKind::ReplyInvitation { session: session.id.clone(), attending: true })?;
         }
         if stage == Stage::Scheduled {
