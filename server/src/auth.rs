@@ -83,6 +83,24 @@ pub fn error(status: StatusCode, message: &str) -> Response {
     (status, Json(serde_json::json!({ "error": message }))).into_response()
 }
 
+/// A JSON request body. Malformed input gets the same JSON error, in both
+/// languages, as every other refusal (axum's own answer is plain English text).
+pub struct Body<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for Body<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(Body(value)),
+            Err(rejection) => {
+                let why = rejection.body_text();
+                Err(error(rejection.status(), &format!("请求内容不是有效的JSON表单:{why} / malformed request: {why}")))
+            }
+        }
+    }
+}
+
 #[derive(Deserialize)]
 pub struct Credentials {
     login: String,
@@ -90,7 +108,7 @@ pub struct Credentials {
 }
 
 /// `POST /api/session`: sign in.
-pub async fn sign_in(State(state): State<AppState>, Json(c): Json<Credentials>) -> Result<Response, ServerError> {
+pub async fn sign_in(State(state): State<AppState>, Body(c): Body<Credentials>) -> Result<Response, ServerError> {
     let store = state.store.clone();
     let outcome = blocking(move || -> Result<Option<Account>, ServerError> {
         let Some((account, hash)) = store.user_by_login(&c.login.trim().to_ascii_lowercase())? else {

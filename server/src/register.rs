@@ -11,7 +11,7 @@ use serde::Deserialize;
 use domain::account::{self, Profile};
 use domain::permission::{Role, User};
 
-use crate::auth::{error, hash_password, start_session};
+use crate::auth::{Body, error, hash_password, start_session};
 use crate::store::Account;
 use crate::{AppState, ServerError, blocking};
 
@@ -22,7 +22,7 @@ pub struct Registration {
     profile: Profile,
 }
 
-pub async fn register(State(state): State<AppState>, Json(r): Json<Registration>) -> Result<Response, ServerError> {
+pub async fn register(State(state): State<AppState>, Body(r): Body<Registration>) -> Result<Response, ServerError> {
     let mut problems: Vec<String> = Vec::new();
     let login = account::validate_login(&r.login).map_err(|e| problems.push(e.to_string())).ok();
     let _ = account::validate_password(&r.password).map_err(|e| problems.push(e.to_string()));

@@ -137,6 +137,10 @@ fn Agenda(
     // Attendance is taken on the day (or after, from notes).
     let on_the_day = clock::today() >= session.day;
     let session_id = session.id.clone();
+    let empty = {
+        let agenda = agenda.clone();
+        move || agenda().is_empty()
+    };
     let items = move || {
         agenda()
             .into_iter()
@@ -186,6 +190,9 @@ fn Agenda(
         <section class="agenda-section">
             <h2>{tr("议程", "Agenda")}</h2>
             <ol class="agenda" data-testid="agenda">{items}</ol>
+            {move || {
+                empty().then(|| view! { <p class="empty">{tr("议程上还没有诉求。", "Nothing on the agenda yet.")}</p> })
+            }}
             {outcome_view(outcome)}
         </section>
     }
@@ -223,9 +230,18 @@ fn Invitations(
                     <span>{tr("地点与安排", "Place and arrangements")}</span>
                     <input type="text" name="place" on:input=move |ev| place.set(event_target_value(&ev)) />
                 </label>
-                <button type="submit" class="button primary">
-                    {move || pick(format!("邀请未邀请的企业({} 家)", waiting().len()), format!("Invite those not invited ({})", waiting().len()))}
-                </button>
+                {move || {
+                    let n = waiting().len();
+                    view! {
+                        <button type="submit" class="button primary" disabled=n == 0>
+                            {if n == 0 {
+                                tr("议程上的企业都已邀请", "Everyone on the agenda is invited").to_string()
+                            } else {
+                                pick(format!("邀请未邀请的企业({n} 家)"), format!("Invite those not invited ({n})"))
+                            }}
+                        </button>
+                    }
+                }}
             </form>
             {outcome_view(outcome)}
         </section>
@@ -258,7 +274,11 @@ fn AddToAgenda(session: Session, cases: RwSignal<Loaded>) -> impl IntoView {
             <h2>{tr("加入议程", "Add to the agenda")}</h2>
             <ul class="candidates">
                 {move || {
-                    candidates()
+                    let list = candidates();
+                    let none = list.is_empty().then(|| {
+                        view! { <li class="empty">{tr("本设备上没有可加入的诉求。", "No case on this device can join.")}</li> }
+                    });
+                    let items = list
                         .into_iter()
                         .map(|c| {
                             let (sync, id, day, case) = (sync.clone(), session.id.clone(), session.day, c.id.clone());
@@ -279,7 +299,8 @@ fn AddToAgenda(session: Session, cases: RwSignal<Loaded>) -> impl IntoView {
                                 </li>
                             }
                         })
-                        .collect_view()
+                        .collect_view();
+                    (none, items)
                 }}
             </ul>
             {outcome_view(outcome)}
