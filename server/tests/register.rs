@@ -78,7 +78,10 @@ async fn bad_input_is_refused_with_every_reason_and_creates_nothing() {
     assert_eq!(server.store.user_count().unwrap(), users, "nothing created");
     let not_json = request(server.addr, "POST", "/api/register", &[("Content-Type", "application/json")], "{").await;
     assert_eq!(not_json.status, 400);
-    assert!(not_json.json()["error"].as_str().unwrap().starts_with("请求内容不是有效的JSON"), "a JSON error in both languages");
+    assert!(
+        not_json.json()["error"].as_str().unwrap().starts_with("请求内容不是有效的JSON"),
+        "a JSON error in both languages"
+    );
     let wrong_type = request(server.addr, "POST", "/api/register", &[("Content-Type", "text/plain")], "{}").await;
     assert_eq!(wrong_type.status, 415);
     assert!(wrong_type.json()["error"].as_str().is_some());

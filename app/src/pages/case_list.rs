@@ -33,11 +33,11 @@ enum Tab {
     Overdue,
 }
 
-#[component]
-pub fn CaseList() -> impl IntoView {
-    let cases: RwSignal<Option<Result<Vec<CaseSummary>, String>>> = RwSignal::new(None);
+/// Every case summary on the device, sorted by deadline (`None` while
+/// reading), re-read whenever a case on the device changed.
+pub fn summaries_on_device() -> RwSignal<Option<Result<Vec<CaseSummary>, String>>> {
+    let cases = RwSignal::new(None);
     let revision = use_sync().map(|s| s.revision);
-    // Re-read whenever a case on the device changed.
     Effect::new(move |_| {
         if let Some(revision) = revision {
             revision.track();
@@ -54,6 +54,12 @@ pub fn CaseList() -> impl IntoView {
             cases.set(Some(loaded.map_err(|e| e.message())));
         });
     });
+    cases
+}
+
+#[component]
+pub fn CaseList() -> impl IntoView {
+    let cases = summaries_on_device();
     // The identity is read from the device after the page starts: draw
     // again once it is known.
     let identity = use_identity();

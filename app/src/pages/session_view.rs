@@ -14,15 +14,15 @@ use domain::event::EventKind;
 use domain::permission::Role;
 use domain::session::Session;
 use domain::status::{Invitation, Status};
-use domain::summary::sort_by_deadline;
 use domain::time::Day;
 
+use super::case_list::summaries_on_device;
 use super::sessions::remember;
 use crate::clock;
 use crate::i18n::{half, pick, tr};
 use crate::labels;
 use crate::session::use_identity;
-use crate::storage::{self, CaseSummary};
+use crate::storage::CaseSummary;
 use crate::sync::{SyncHandle, use_sync};
 
 type Loaded = Option<Result<Vec<CaseSummary>, String>>;
@@ -31,20 +31,7 @@ type Loaded = Option<Result<Vec<CaseSummary>, String>>;
 pub fn SessionView() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let cases: RwSignal<Loaded> = RwSignal::new(None);
-    let revision = use_sync().map(|s| s.revision);
-    Effect::new(move |_| {
-        if let Some(revision) = revision {
-            revision.track();
-        }
-        spawn_local(async move {
-            let loaded = match storage::open().await {
-                Ok(db) => storage::summaries(&db).await,
-                Err(e) => Err(e),
-            };
-            cases.set(Some(loaded.map_err(|e| e.message())));
-        });
-    });
+    let cases = summaries_on_device();
     let identity = use_identity();
     move || {
         let Ok(session) = Session::parse(&id()) else {
@@ -55,12 +42,10 @@ pub fn SessionView() -> impl IntoView {
         let agenda = {
             let id = session.id.clone();
             move || -> Vec<CaseSummary> {
-                let mut on: Vec<CaseSummary> = cases.with(|c| {
+                cases.with(|c| {
                     let all = c.as_ref().and_then(|r| r.as_ref().ok());
                     all.into_iter().flatten().filter(|c| c.session.as_deref() == Some(&id)).cloned().collect()
-                });
-                sort_by_deadline(&mut on);
-                on
+                })
             }
         };
         view! {
@@ -257,16 +242,14 @@ fn AddToAgenda(session: Session, cases: RwSignal<Loaded>) -> impl IntoView {
     let candidates = {
         let session = session.clone();
         move || {
-            let mut list: Vec<CaseSummary> = cases.with(|c| {
+            cases.with(|c| {
                 let all = c.as_ref().and_then(|r| r.as_ref().ok());
                 all.into_iter()
                     .flatten()
                     .filter(|c| matches!(c.status, Status::Submitted | Status::Routed) && session.covers(&c.district))
                     .cloned()
-                    .collect()
-            });
-            sort_by_deadline(&mut list);
-            list
+                    .collect::<Vec<_>>()
+            })
         }
     };
     view! {
