@@ -13,6 +13,7 @@ pub mod doc;
 mod error;
 pub mod event;
 pub mod permission;
+pub mod public;
 pub mod session;
 pub mod status;
 pub mod summary;

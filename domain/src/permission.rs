@@ -156,7 +156,7 @@ fn may_append(r: &Relation, kind: &EventKind) -> bool {
         Route { .. } | Decline { .. } | MergeInto { .. } | Schedule { .. } | DecideExtension { .. } => {
             r.district_coordinator
         }
-        Invite { .. } | RecordAttendance { .. } => r.district_coordinator,
+        Invite { .. } | RecordAttendance { .. } | PublishTitle { .. } => r.district_coordinator,
         RecheckReview { .. } | Reopen { .. } | Close | Settle { .. } => r.district_coordinator,
         ReplyOnline { .. } | StartWork { .. } | TickMilestone { .. } | RequestExtension { .. } => r.lead_department,
         Resolve { .. } | CallBack { .. } | Rectify { .. } | DisputeReview { .. } => r.lead_department,

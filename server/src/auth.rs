@@ -40,7 +40,8 @@ fn random_bytes<const N: usize>() -> Result<[u8; N], ServerError> {
     Ok(bytes)
 }
 
-fn new_token() -> Result<String, ServerError> {
+/// 32 random bytes as hex: session tokens and public page links.
+pub(crate) fn random_token() -> Result<String, ServerError> {
     Ok(random_bytes::<32>()?.iter().map(|b| format!("{b:02x}")).collect())
 }
 
@@ -129,7 +130,7 @@ pub async fn sign_in(State(state): State<AppState>, Body(c): Body<Credentials>) 
 
 /// Opens a session for the user; returns the cookie that carries it.
 pub async fn start_session(state: &AppState, user_id: &str) -> Result<HeaderValue, ServerError> {
-    let token = new_token()?;
+    let token = random_token()?;
     let (store, user_id) = (state.store.clone(), user_id.to_string());
     let expires = state.clock.now_ms() + SESSION_MS;
     let digest = digest(&token);

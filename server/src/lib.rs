@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod demo_accounts;
 mod error;
+mod public;
 mod register;
 mod routes;
 pub mod store;

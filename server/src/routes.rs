@@ -9,7 +9,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::{AppState, ServerError, auth, blobs, blocking, register, sync};
+use crate::{AppState, ServerError, auth, blobs, blocking, public, register, sync};
 
 pub fn router(state: AppState) -> Router {
     // Any path the server does not know is an app route: serve the shell.
@@ -18,6 +18,9 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/api/session", get(auth::current).post(auth::sign_in).delete(auth::sign_out))
         .route("/api/register", post(register::register))
+        .route("/api/cases/{id}/public-link", get(public::link))
+        .route("/p/{token}", get(public::page_of))
+        .route("/p/{token}/qr.svg", get(public::qr))
         .route("/api/sync", get(sync::upgrade))
         .route(
             "/api/blobs/{sha256}",

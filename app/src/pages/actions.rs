@@ -92,6 +92,7 @@ pub fn label(action: ActionKind) -> &'static str {
         Reopen => tr("重新办理", "Reopen"),
         Close => tr("结案", "Close"),
         Settle => tr("裁定冲突", "Settle the conflict"),
+        Publish => tr("审核公开标题", "Publish the title"),
     }
 }
 
@@ -205,6 +206,10 @@ pub fn feedback() -> impl IntoView {
 /// The starting value of a field: what the case already says, where it says it.
 fn initial(action: ActionKind, spec: &FieldSpec, case: &CaseDoc, state: &CaseState) -> String {
     let flow = &state.flow;
+    if action == ActionKind::Publish {
+        // The coordinator starts from the current wording and takes out what is personal.
+        return state.records.public_title.clone().unwrap_or_else(|| case.appeal.title.clone());
+    }
     match spec.input {
         Input::Department => flow.lead_department.clone().unwrap_or_else(|| directory::DEPARTMENTS[0].code.into()),
         Input::Departments if action == ActionKind::Decide => flow.assisting.join(","),

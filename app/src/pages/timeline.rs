@@ -92,6 +92,7 @@ pub fn describe(kind: &EventKind) -> String {
         Reopen { note } => pick(format!("重新办理:{note}"), format!("Reopened: {note}")),
         Close => tr("结案", "Closed").into(),
         Settle { .. } => tr("裁定冲突", "Conflict settled").into(),
+        PublishTitle { title } => pick(format!("公开标题:{title}"), format!("Title published: {title}")),
     }
 }
 

@@ -81,6 +81,10 @@ pub enum EventKind {
     Reopen { note: String },
     /// Coordinator closes the case.
     Close,
+    /// Coordinator: the title as the public may read it (personal data
+    /// and anything sensitive taken out). Until then nothing the
+    /// enterprise wrote is public.
+    PublishTitle { title: String },
     /// Settles a conflict by choosing one of its options (an event id).
     Settle { chosen: String },
 }
@@ -105,6 +109,7 @@ impl EventKind {
                 | EventKind::Invite { .. }
                 | EventKind::ReplyInvitation { .. }
                 | EventKind::RecordAttendance { .. }
+                | EventKind::PublishTitle { .. }
         )
     }
 
@@ -139,6 +144,7 @@ impl EventKind {
             EventKind::Reopen { .. } => "reopen",
             EventKind::Close => "close",
             EventKind::Settle { .. } => "settle",
+            EventKind::PublishTitle { .. } => "publish_title",
         }
     }
 }

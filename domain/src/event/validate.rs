@@ -149,6 +149,16 @@ impl EventKind {
                 hashes(attachments)
             }
             Settle { chosen } => id(chosen),
+            PublishTitle { title } => {
+                let field = Label::new("公开标题", "public title");
+                if title.trim().is_empty() {
+                    return Err(DomainError::Required { field });
+                }
+                if title.chars().count() > crate::case::TITLE_MAX {
+                    return Err(DomainError::TooLong { field, max: crate::case::TITLE_MAX });
+                }
+                Ok(())
+            }
         }
     }
 }

@@ -195,6 +195,8 @@ pub struct Records {
     pub reopen_requests: Vec<Note>,
     /// The session the enterprise booked last (id, day).
     pub booked: Option<(String, Day)>,
+    /// The title as published by a coordinator (the latest wording).
+    pub public_title: Option<String>,
     /// Invitations to sessions, by session id.
     pub invitations: BTreeMap<String, Invitation>,
     /// The (bad) rating that the latest call back answered.
@@ -435,6 +437,9 @@ fn record(records: &mut Records, flow: &Flow, conflict: &Option<Conflict>, event
             let day = flow.session.as_ref().map_or_else(|| Day::of_instant(event.at_ms), |(_, d)| *d);
             let blank = Invitation { day, place: String::new(), attending: None, attended: None };
             records.invitations.entry(session.clone()).or_insert(blank).attended = Some(*attended);
+        }
+        EventKind::PublishTitle { title } if flow.status != Status::Draft => {
+            records.public_title = Some(title.trim().to_string());
         }
         EventKind::TickMilestone { milestone } if known_milestone(milestone) => {
             records.ticked.entry(milestone.clone()).or_insert(event.at_ms);

@@ -115,6 +115,7 @@ pub fn fields(action: ActionKind) -> &'static [FieldSpec] {
         ActionKind::RequestReopen => &[f!("reason", LongText, "重新办理的理由", "Why it should be reopened")],
         ActionKind::Reopen => &[f!("note", LongText, "重新办理说明", "Note")],
         ActionKind::Close => &[],
+        ActionKind::Publish => &[f!("title", Text, "公开标题(已去除个人信息)", "Public title (personal data removed)")],
         ActionKind::Settle => &[f!("chosen", ConflictOption, "采用的处理", "Outcome to keep")],
     }
 }
@@ -206,6 +207,7 @@ pub fn build(action: ActionKind, form: &Form, case: &CaseDoc, state: &CaseState)
         ActionKind::RequestReopen => K::RequestReopen { reason: text("reason")? },
         ActionKind::Reopen => K::Reopen { note: text("note")? },
         ActionKind::Close => K::Close,
+        ActionKind::Publish => K::PublishTitle { title: text("title")? },
         ActionKind::Settle => {
             let chosen = get("chosen");
             let options = state.conflict.iter().flat_map(|c| &c.options);

@@ -110,10 +110,11 @@ pub enum ActionKind {
     Reopen,
     Close,
     Settle,
+    Publish,
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 27] = [
+    pub const ALL: [ActionKind; 28] = [
         ActionKind::Book,
         ActionKind::Route,
         ActionKind::Decline,
@@ -141,6 +142,7 @@ impl ActionKind {
         ActionKind::Reopen,
         ActionKind::Close,
         ActionKind::Settle,
+        ActionKind::Publish,
     ];
 
     /// A stable name for tests, styles and form ids.
@@ -173,6 +175,7 @@ impl ActionKind {
             ActionKind::Reopen => "reopen",
             ActionKind::Close => "close",
             ActionKind::Settle => "settle",
+            ActionKind::Publish => "publish",
         }
     }
 
@@ -232,6 +235,7 @@ impl ActionKind {
             ActionKind::RequestReopen => K::RequestReopen { reason: text },
             ActionKind::Reopen => K::Reopen { note: text },
             ActionKind::Close => K::Close,
+            ActionKind::Publish => K::PublishTitle { title: text },
             ActionKind::Settle => K::Settle { chosen: state.conflict.as_ref()?.options.first()?.event.clone() },
         })
     }

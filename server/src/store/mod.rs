@@ -12,6 +12,7 @@ use crate::ServerError;
 mod accounts;
 mod blobs;
 mod cases;
+mod public_links;
 pub use accounts::Account;
 pub use cases::{CaseRow, StoredCase, heads_text};
 
@@ -93,6 +94,13 @@ const MIGRATIONS: &[&str] = &[
     "
     ALTER TABLE users ADD COLUMN profile TEXT;
     CREATE UNIQUE INDEX users_enterprise ON users (org) WHERE role = 'enterprise';
+",
+    // The unguessable token of each case's public progress page.
+    "
+    CREATE TABLE public_links (
+        case_id TEXT PRIMARY KEY,
+        token   TEXT NOT NULL UNIQUE
+    ) WITHOUT ROWID;
 ",
 ];
 

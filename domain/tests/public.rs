@@ -1,0 +1,74 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+//! What the public may see of a case: state, responsibility, timetable and
+//! a timeline without free text; nothing personal, nothing attached.
+
+mod common;
+use common::*;
+use domain::calendar::WorkCalendar;
+use domain::deadline::{Light, Rules};
+use domain::event::EventKind;
+use domain::public::PublicCase;
+use domain::time::Day;
+
+fn public(kinds: Vec<EventKind>, today: &str) -> PublicCase {
+    let mut case = case_doc(&chain(kinds));
+    case.number = Some("HZ-2026-000007".into());
+    PublicCase::of(&case, &case.state(), &WorkCalendar::china(), &Rules::default(), Day::parse(today).unwrap())
+}
+
+#[test]
+fn the_public_sees_progress_but_nothing_personal_or_written() {
+    let progress = EventKind::PostProgress { text: "已联系符先生13800000000,现场踏勘".into() };
+    let info = EventKind::AddInfo { text: "营业执照".into(), attachments: vec!["a".repeat(64)] };
+    let kinds = vec![
+        EventKind::Submit,
+        route_session(),
+        EventKind::Schedule { session: "boluo-2026-12-04".into(), day: Day::parse("2026-12-04").unwrap() },
+        decide(&[("m1", "2026-12-20"), ("m2", "2027-01-20")]),
+        progress,
+        info,
+        EventKind::TickMilestone { milestone: "m1".into() },
+    ];
+    let page = public(kinds, "2026-12-22");
+    let text = format!("{page:?}");
+    for secret in ["符先生", "13800000000", "润发", "91350100M000100Y43", "夹心地", "营业执照", "aaaa", "踏勘"]
+    {
+        assert!(!text.contains(secret), "{secret} is not public: {text}");
+    }
+    assert_eq!(page.title, None, "the enterprise's title waits for a coordinator");
+    assert_eq!(page.number.as_deref(), Some("HZ-2026-000007"));
+    assert_eq!(page.lead_department.as_deref(), Some("natres"));
+    assert!(page.lead_leader.is_some());
+    assert!(page.milestones[0].done.is_some() && page.milestones[0].light.is_none());
+    assert_eq!(page.milestones[1].light, Some(Light::Green));
+    let lines: Vec<&str> = page.timeline.iter().map(|e| e.zh.as_str()).collect();
+    assert!(lines.contains(&"报告办理进展"), "{lines:?}");
+    assert!(lines.iter().any(|l| l.starts_with("完成节点:")), "{lines:?}");
+    assert!(!lines.iter().any(|l| l.contains("补充")), "information given stays private: {lines:?}");
+}
+
+#[test]
+fn a_published_title_and_a_public_rating_show() {
+    let mut kinds =
+        vec![EventKind::Submit, route_online(), EventKind::PublishTitle { title: "  厂区道路隔离带  ".into() }];
+    let private = EventKind::Rate { score: 85, comment: "满意".into(), public: false };
+    kinds.extend([EventKind::StartWork { plan: "p".into() }, resolve(), private]);
+    let page = public(kinds.clone(), "2026-12-01");
+    assert_eq!(page.title.as_deref(), Some("厂区道路隔离带"));
+    assert!(!page.timeline.iter().any(|e| e.zh.contains("85")), "a private rating stays private");
+    kinds.pop();
+    kinds.push(EventKind::Rate { score: 85, comment: "满意".into(), public: true });
+    let page = public(kinds, "2026-12-01");
+    assert!(page.timeline.iter().any(|e| e.zh == "企业评价 85 分"));
+    assert!(!format!("{page:?}").contains("满意"), "the comment is free text");
+}
+
+#[test]
+fn only_the_coordinator_publishes_and_not_an_empty_title() {
+    use domain::work::{ActionKind, available};
+    let case = case_doc(&chain(vec![EventKind::Submit]));
+    assert!(available(&coordinator(), &case, &case.state()).contains(&ActionKind::Publish));
+    assert!(!available(&filer(), &case, &case.state()).contains(&ActionKind::Publish));
+    assert!(EventKind::PublishTitle { title: " ".into() }.validate().is_err());
+    assert!(EventKind::PublishTitle { title: "长".repeat(101) }.validate().is_err());
+}

@@ -1,0 +1,56 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The public progress page: a party gets the link; anyone with it sees the
+//! progress, and nothing personal; no script on the page.
+
+mod common;
+
+use common::client::sign_in;
+use common::{get, qiye, request, start};
+use domain::permission::{Role, User};
+
+#[tokio::test]
+async fn a_party_shares_a_link_that_shows_progress_and_nothing_personal() {
+    let server = start(true).await;
+    let (user_id, enterprise) = qiye(1);
+    let me = User { id: user_id, role: Role::Enterprise, org: Some(enterprise), district: None };
+    let (case_id, _) = server.store.readable_cases(&me).unwrap().into_iter().next().expect("qiye01 has cases");
+    let case = domain::doc::read(&server.store.load_document(&case_id).unwrap().unwrap().0).unwrap();
+    let link_path = format!("/api/cases/{case_id}/public-link");
+
+    assert_eq!(get(server.addr, &link_path).await.status, 401, "signed in only");
+    let other = sign_in(server.addr, "qiye02").await;
+    let refused = request(server.addr, "GET", &link_path, &[("Cookie", &other)], "").await;
+    assert_eq!(refused.status, 404, "not a party: as if there were no such case");
+    let ent = sign_in(server.addr, "qiye01").await;
+    let first = request(server.addr, "GET", &link_path, &[("Cookie", &ent)], "").await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    let path = first.json()["path"].as_str().unwrap().to_string();
+    assert!(path.starts_with("/p/") && path.len() == 3 + 64, "{path}");
+    let again = request(server.addr, "GET", &link_path, &[("Cookie", &ent)], "").await;
+    assert_eq!(again.json()["path"].as_str(), Some(path.as_str()), "one link per case");
+
+    let page = get(server.addr, &path).await;
+    assert_eq!(page.status, 200);
+    assert!(page.header("content-type").unwrap().starts_with("text/html"));
+    assert!(page.header("content-security-policy").unwrap().contains("default-src 'none'"));
+    assert!(!page.body.contains("<script"), "no script");
+    assert!(page.body.contains(case.number.as_deref().unwrap()), "the case number is shown");
+    assert!(page.body.contains(case.state().status().zh()), "the status is shown");
+    for secret in [
+        &case.contact.phone,
+        &case.contact.name,
+        &case.enterprise.name,
+        &case.enterprise.uscc,
+        &case.appeal.description,
+    ] {
+        assert!(!page.body.contains(secret.as_str()), "{secret} is not public");
+    }
+    assert!(!page.body.contains("/api/blobs"), "no attachments");
+
+    let qr = get(server.addr, &format!("{path}/qr.svg")).await;
+    assert_eq!(qr.status, 200);
+    assert_eq!(qr.header("content-type").as_deref(), Some("image/svg+xml"));
+    assert!(qr.body.contains("<svg"));
+    assert_eq!(get(server.addr, "/p/0000").await.status, 404);
+    assert_eq!(get(server.addr, "/p/0000/qr.svg").await.status, 404);
+}
