@@ -66,6 +66,21 @@ pub async fn sign_out() -> Result<(), AppError> {
     Ok(())
 }
 
+/// The path of a case's public progress page (made on first request).
+pub async fn public_link(case_id: &str) -> Result<String, AppError> {
+    #[derive(Deserialize)]
+    struct Link {
+        path: String,
+    }
+    let response =
+        Request::get(&format!("/api/cases/{case_id}/public-link")).send().await.map_err(|_| AppError::Offline)?;
+    if !response.ok() {
+        let message = response.json::<ServerError>().await.map(|e| e.error);
+        return Err(AppError::Refused(message.unwrap_or_else(|_| format!("HTTP {}", response.status()))));
+    }
+    Ok(response.json::<Link>().await.map_err(|_| AppError::Offline)?.path)
+}
+
 /// Uploads an attachment (`PUT /api/blobs/{sha256}`).
 pub async fn upload(sha256: &str, mime: &str, bytes: &[u8]) -> Result<(), AppError> {
     let body = js_sys::Uint8Array::from(bytes);

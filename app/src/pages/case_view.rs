@@ -89,9 +89,50 @@ fn CaseFile(case: CaseDoc, refused: Vec<RefusedEvent>) -> impl IntoView {
             <h2>{tr("办理过程", "Timeline")}</h2>
             <Timeline events />
             {(!refused.is_empty()).then(|| view! { <Refused refused /> })}
+            {(case.number.is_some()).then(|| view! { <PublicLink case_id=case.id.clone() /> })}
             {feedback()}
             {move || identity.get().map(|i| view! { <Actions case=case.clone() state=state.clone() user=i.user /> })}
         </article>
+    }
+}
+
+/// The case's public progress page and its QR code, to print or share.
+/// The link comes from the server, so it needs the network once.
+#[component]
+fn PublicLink(case_id: String) -> impl IntoView {
+    let link: RwSignal<Option<Result<String, String>>> = RwSignal::new(None);
+    let fetch = move |_| {
+        let case_id = case_id.clone();
+        spawn_local(async move {
+            let result = crate::session::public_link(&case_id).await.map_err(|e| e.message());
+            link.set(Some(result));
+        });
+    };
+    view! {
+        <section class="public-link" data-testid="public-link">
+            <h2>{tr("公开进度页", "Public progress page")}</h2>
+            {move || {
+                let shown = link.get().and_then(Result::ok);
+                let failed = link.get().and_then(Result::err);
+                match shown {
+                    Some(path) => view! {
+                        <p>
+                            <a href=path.clone() target="_blank" rel="noopener">{tr("打开公开进度页", "Open the public page")}</a>
+                        </p>
+                        <img class="qr" src=format!("{path}/qr.svg") alt=tr("公开进度页二维码", "QR code of the public page") width="160" height="160" />
+                    }
+                    .into_any(),
+                    // Offline or refused: say why and let the person try again.
+                    None => view! {
+                        {failed.map(|message| view! { <p class="error" role="alert">{message}</p> })}
+                        <button type="button" class="button" on:click=fetch.clone()>
+                            {tr("获取公开链接和二维码", "Get the public link and QR code")}
+                        </button>
+                    }
+                    .into_any(),
+                }
+            }}
+        </section>
     }
 }
 

@@ -1,0 +1,101 @@
+// The public progress page: the enterprise gets its link (and QR code);
+// anyone with the link sees the case's current state once an officer's
+// update has synced, and nothing of the enterprise's contact data or
+// attachments. Prints the page's size against its budget.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { brotliCompressSync, constants } from 'node:zlib';
+import { startServer, launchBrowser, screenshot, horizontalOverflow, signedIn, syncState, fillAppeal, perform } from './harness.mjs';
+
+/** Step 4's budget for the public page: HTML with its CSS, brotli. */
+const BUDGET = 15 * 1024;
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer({ accounts: true });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('the public page follows the case and shows nothing personal', async () => {
+  const title = '红星路隔离带影响货车进出(黄女士 0752-2345678)';
+  const ent = await signedIn(browser, server, 'qiye01');
+  await fillAppeal(ent.page, { title, district: 'huicheng' });
+  await ent.page.locator('input[name=attachments]').setInputFiles([
+    { name: '现场照片.png', mimeType: 'image/png', buffer: Buffer.from('89504e470d0a1a0a', 'hex') },
+  ]);
+  await ent.page.getByTestId('attachments').getByText('现场照片.png').waitFor();
+  await ent.page.getByRole('button', { name: '提交诉求' }).click();
+  const card = ent.page.locator('.case-card', { hasText: title });
+  await card.getByText(/HZ-\d{4}-\d{6}/).waitFor();
+  await card.click();
+  await ent.page.getByTestId('case-file').waitFor();
+  const casePath = new URL(ent.page.url()).pathname;
+
+  // The enterprise asks for its link; the page opens without signing in.
+  const share = ent.page.getByTestId('public-link');
+  await share.getByRole('button').click();
+  const href = await share.getByRole('link').getAttribute('href');
+  assert.match(href, /^\/p\/[0-9a-f]{64}$/);
+  assert.equal(await share.locator('img.qr').evaluate((img) => img.complete && img.naturalWidth > 0), true, 'QR code drawn');
+  const visitor = await browser.newContext({ locale: 'zh-CN', javaScriptEnabled: false });
+  const page = await visitor.newPage();
+  await page.goto(server.url + href.slice(1));
+  await page.getByText('已提交').first().waitFor();
+  await page.getByText('(标题待审核后公开)').waitFor();
+
+  // The coordinator routes it and publishes the title without the personal data.
+  const coord = await signedIn(browser, server, 'xietiao-huicheng');
+  await coord.page.goto(server.url + casePath.slice(1));
+  await coord.page.getByTestId('case-file').waitFor();
+  await perform(coord.page, 'route', { lead_department: 'natres', channel: 'online' });
+  await perform(coord.page, 'publish', { title: '红星路隔离带影响货车进出' });
+  await syncState(coord.page, 'synced');
+
+  // The officer answers offline: the public page changes only after the sync.
+  const officer = await signedIn(browser, server, 'bumen-natres');
+  await officer.page.goto(server.url + casePath.slice(1));
+  await officer.page.getByTestId('case-file').waitFor();
+  await officer.context.setOffline(true);
+  await perform(officer.page, 'reply', { text: '经核查,隔离带将于本月底前开设货车通行口。' });
+  await syncState(officer.page, 'saved');
+  await page.reload();
+  assert.equal(await page.getByText('部门已线上答复').count(), 0, 'not public before the sync');
+  await officer.context.setOffline(false);
+  await syncState(officer.page, 'synced');
+  await page.reload();
+  await page.getByText('部门已线上答复').waitFor();
+  await page.getByRole('heading', { name: '红星路隔离带影响货车进出' }).waitFor();
+  await page.getByText('市自然资源局').first().waitFor();
+
+  const html = await page.content();
+  for (const secret of ['黄女士', '2345678', '现场照片', '/api/blobs', '禾明', '隔离带将于本月底前']) {
+    assert.ok(!html.includes(secret), `"${secret}" is not on the public page`);
+  }
+  const response = await page.request.get(server.url + href.slice(1));
+  const body = await response.body();
+  assert.ok(!body.toString().includes('<script'), 'no script');
+  const brotli = brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  console.log(`public page: ${body.length} B raw, ${brotli} B brotli (budget ${BUDGET} B), no script`);
+  assert.ok(brotli <= BUDGET, `public page ${brotli} B brotli is within ${BUDGET} B`);
+
+  await visitor.close();
+  // Screenshots need script in the page (to settle the layout): a second look, with it on.
+  const look = await browser.newContext({ locale: 'zh-CN' });
+  const shown = await look.newPage();
+  await shown.goto(server.url + href.slice(1));
+  for (const width of [390, 1280]) {
+    await screenshot(shown, 'public-page', width);
+    assert.ok((await horizontalOverflow(shown)) <= 0, `public page fits at ${width}px`);
+  }
+  await look.close();
+  await ent.context.close();
+  await coord.context.close();
+  await officer.context.close();
+});
