@@ -23,7 +23,7 @@ fn form(pairs: &[(&str, &str)]) -> Form {
 fn triage_is_offered_to_the_district_coordinator_only() {
     use ActionKind::*;
     let submitted = vec![EventKind::Submit];
-    assert_eq!(offered(&coordinator(), submitted.clone()), vec![Route, Decline, Merge, Schedule, RequestInfo]);
+    assert_eq!(offered(&coordinator(), submitted.clone()), vec![Route, Decline, Merge, Schedule, RequestInfo, Publish]);
     assert_eq!(offered(&city_coordinator(), submitted.clone()), offered(&coordinator(), submitted.clone()));
     assert!(offered(&other_coordinator(), submitted.clone()).is_empty());
     assert_eq!(offered(&filer(), submitted.clone()), vec![Book, AddInfo]);
@@ -73,7 +73,7 @@ fn the_enterprise_rates_then_may_ask_to_reopen() {
     use ActionKind::*;
     let resolved = vec![EventKind::Submit, route_online(), EventKind::StartWork { plan: "p".into() }, resolve()];
     assert_eq!(offered(&filer(), resolved.clone()), vec![Rate, RequestReopen]);
-    assert_eq!(offered(&coordinator(), resolved.clone()), vec![Reopen, Close]);
+    assert_eq!(offered(&coordinator(), resolved.clone()), vec![Reopen, Close, Publish]);
     assert_eq!(waiting_on(&derive(&chain(resolved.clone()))), vec![Party::Enterprise]);
     let mut rated = resolved;
     rated.push(rate(85));
