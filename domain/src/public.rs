@@ -122,3 +122,41 @@ fn public_line(kind: &EventKind, state: &CaseState) -> Option<(String, String)> 
         _ => None,
     }
 }
+
+/// One row of the monthly supervision board: an open case as it stood on
+/// a day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BoardEntry {
+    pub number: Option<String>,
+    pub title: Option<String>,
+    pub category: String,
+    pub status: Status,
+    pub lead_department: Option<String>,
+    pub lead_leader: Option<String>,
+    pub due: Option<Day>,
+    pub light: Light,
+}
+
+/// The case as it stood at the end of `day` (its events recorded by then),
+/// if it was open then.
+pub fn board_entry(case: &CaseDoc, calendar: &WorkCalendar, rules: &Rules, day: Day) -> Option<BoardEntry> {
+    let cutoff = day.next().start_instant();
+    let state = crate::status::derive(case.events.values().filter(|e| e.at_ms < cutoff));
+    let status = state.status();
+    if !status.is_open() {
+        return None;
+    }
+    let clocks = deadline::open_clocks(calendar, rules, &state);
+    let due = clocks.iter().map(|c| c.due).min();
+    let light = clocks.iter().map(|c| c.light(calendar, day)).max().unwrap_or(Light::Green);
+    Some(BoardEntry {
+        number: case.number.clone(),
+        title: state.records.public_title.clone(),
+        category: case.appeal.category.clone(),
+        status,
+        lead_department: state.flow.lead_department.clone(),
+        lead_leader: state.flow.lead_leader.clone(),
+        due,
+        light,
+    })
+}

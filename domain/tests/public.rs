@@ -72,3 +72,20 @@ fn only_the_coordinator_publishes_and_not_an_empty_title() {
     assert!(EventKind::PublishTitle { title: " ".into() }.validate().is_err());
     assert!(EventKind::PublishTitle { title: "长".repeat(101) }.validate().is_err());
 }
+
+#[test]
+fn the_board_lists_a_case_while_it_was_open() {
+    use domain::public::board_entry;
+    let kinds = vec![EventKind::Submit, route_online(), EventKind::StartWork { plan: "p".into() }, resolve()];
+    // chain() puts one event per day from monday_ms(): resolved on day 3.
+    let case = case_doc(&chain(kinds));
+    let day = |n: i64| Day::of_instant(monday_ms() + n * 86_400_000);
+    let (cal, rules) = (WorkCalendar::china(), Rules::default());
+    assert!(board_entry(&case, &cal, &rules, day(-1)).is_none(), "not filed yet");
+    let open = board_entry(&case, &cal, &rules, day(2)).expect("open on day 2");
+    assert_eq!(open.lead_department.as_deref(), Some("natres"));
+    assert!(open.due.is_some());
+    assert_eq!(open.title, None);
+    assert!(board_entry(&case, &cal, &rules, day(3)).is_none(), "resolved by then");
+    assert!(!format!("{open:?}").contains("润发"), "no enterprise on the board");
+}

@@ -94,6 +94,16 @@ test('the public page follows the case and shows nothing personal', async () => 
     await screenshot(shown, 'public-page', width);
     assert.ok((await horizontalOverflow(shown)) <= 0, `public page fits at ${width}px`);
   }
+  // The district's supervision board lists it, under its published title.
+  const month = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7);
+  await shown.goto(`${server.url}board/huicheng/${month}`);
+  const row = shown.locator('tr', { hasText: '红星路隔离带影响货车进出' });
+  await row.getByText('市自然资源局').waitFor();
+  assert.ok(!(await shown.content()).includes('黄女士'), 'nothing personal on the board');
+  for (const width of [390, 1280]) {
+    await screenshot(shown, 'board', width);
+    assert.ok((await horizontalOverflow(shown)) <= 0, `board fits at ${width}px`);
+  }
   await look.close();
   await ent.context.close();
   await coord.context.close();

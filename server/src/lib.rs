@@ -3,6 +3,7 @@
 
 mod auth;
 mod blobs;
+mod board;
 pub mod clock;
 pub mod config;
 pub mod demo;

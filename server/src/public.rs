@@ -101,7 +101,7 @@ pub async fn qr(
 }
 
 /// HTML text: the five characters that could break out of it, escaped.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -116,7 +116,7 @@ fn escape(text: &str) -> String {
     out
 }
 
-fn light(light: Light) -> &'static str {
+pub(crate) fn light(light: Light) -> &'static str {
     match light {
         Light::Green => r#"<span class="l g">正常</span>"#,
         Light::Yellow => r#"<span class="l y">临近期限</span>"#,
@@ -175,7 +175,7 @@ fn body(case: &PublicCase) -> String {
 
 const STYLE: &str = "body{margin:0;font:16px/1.6 system-ui,'Noto Sans CJK SC',sans-serif;color:#1d1d1f;background:#f6f6f4}\
 header{background:#b3261e;color:#fff;padding:.7rem 1rem;font-weight:700}\
-main{max-width:720px;margin:0 auto;padding:1rem}\
+main{max-width:1100px;margin:0 auto;padding:1rem}\
 h1{font-size:1.3rem;margin:.2rem 0 1rem}h2{font-size:1.05rem;margin:1.4rem 0 .5rem}\
 .n{font-family:monospace;color:#555;margin:0}\
 dl{display:grid;grid-template-columns:auto 1fr;gap:.3rem 1rem;background:#fff;border:1px solid #ddd;border-radius:10px;padding:.8rem 1rem;margin:0}\
@@ -184,14 +184,16 @@ ol{padding-left:1.3rem}li{margin:.3rem 0}time{color:#555;font-size:.9rem}\
 .l{font-size:.8rem;font-weight:700;padding:0 .4rem;border-radius:4px}\
 .g{color:#1e7e34;background:#e6f4ea}.y{color:#8a5a00;background:#fff4e0}.r{color:#b3261e;background:#fdecea}\
 footer{color:#555;font-size:.85rem;padding:1rem;text-align:center}\
-@media print{header{background:none;color:#000}body{background:#fff}}";
+table{width:100%;border-collapse:collapse;background:#fff}th,td{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;font-size:.9rem;vertical-align:top}\
+@media(max-width:700px){table{background:none}thead{display:none}tr{display:block;border:1px solid #ddd;border-radius:8px;margin:.5rem 0;background:#fff}td{display:block;border:0;padding:.1rem .7rem}td[data-label]::before{content:attr(data-label) \"：\";color:#555}}\
+@media print{@page{size:A4 landscape;margin:10mm}header{background:none;color:#000}body{background:#fff}main{max-width:none}}";
 
-fn page(title: &str, body: &str) -> String {
+pub(crate) fn page(title: &str, body: &str) -> String {
     format!(
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
          <meta name=\"robots\" content=\"noindex\"><title>{}</title><style>{STYLE}</style></head>\
-         <body><header>惠州市办理企业困难直通车 · 办理进度</header><main>{body}</main>\
+         <body><header>惠州市办理企业困难直通车</header><main>{body}</main>\
          <footer>本页只公开办理进度,不含企业联系方式与附件。</footer></body></html>",
         escape(title)
     )

@@ -9,7 +9,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::{AppState, ServerError, auth, blobs, blocking, public, register, sync};
+use crate::{AppState, ServerError, auth, blobs, blocking, board, public, register, sync};
 
 pub fn router(state: AppState) -> Router {
     // Any path the server does not know is an app route: serve the shell.
@@ -21,6 +21,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/cases/{id}/public-link", get(public::link))
         .route("/p/{token}", get(public::page_of))
         .route("/p/{token}/qr.svg", get(public::qr))
+        .route("/board", get(board::index))
+        .route("/board/{district}/{month}", get(board::board))
         .route("/api/sync", get(sync::upgrade))
         .route(
             "/api/blobs/{sha256}",

@@ -195,6 +195,14 @@ impl Store {
         Ok(self.conn()?.query_row("SELECT COUNT(*) FROM refusals", [], |r| r.get(0))?)
     }
 
+    /// The ids of a district's cases; the city's board covers every district.
+    pub fn case_ids_of_district(&self, district: &str) -> Result<Vec<String>, ServerError> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached("SELECT id FROM cases WHERE ?1 = 'city' OR district = ?1 ORDER BY id")?;
+        let rows = stmt.query_map([district], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     pub fn case_count(&self) -> Result<u64, ServerError> {
         Ok(self.conn()?.query_row("SELECT COUNT(*) FROM cases", [], |r| r.get(0))?)
     }
