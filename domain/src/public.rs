@@ -160,3 +160,35 @@ pub fn board_entry(case: &CaseDoc, calendar: &WorkCalendar, rules: &Rules, day: 
         light,
     })
 }
+
+/// A rating the enterprise chose to publish: the score and its level, the
+/// case's category, district and lead department. The comment is the
+/// enterprise's own free text and stays private.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PublicRating {
+    pub day: Day,
+    pub score: u8,
+    pub level: crate::event::ReviewLevel,
+    pub number: Option<String>,
+    pub category: String,
+    pub district: String,
+    pub lead_department: Option<String>,
+}
+
+pub fn public_ratings(case: &CaseDoc, state: &CaseState) -> Vec<PublicRating> {
+    state
+        .flow
+        .ratings
+        .iter()
+        .filter(|r| r.public)
+        .map(|r| PublicRating {
+            day: Day::of_instant(r.at_ms),
+            score: r.score,
+            level: r.level(),
+            number: case.number.clone(),
+            category: case.appeal.category.clone(),
+            district: case.district.clone(),
+            lead_department: state.flow.lead_department.clone(),
+        })
+        .collect()
+}

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod demo_accounts;
 mod error;
 mod public;
+mod ratings;
 mod register;
 mod routes;
 pub mod store;
