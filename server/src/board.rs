@@ -4,24 +4,16 @@
 //! A4 or A3 landscape; what each row shows is [`domain::public::BoardEntry`].
 
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use domain::calendar::WorkCalendar;
 use domain::deadline::Rules;
 use domain::directory::{self, DISTRICTS};
 use domain::public::{BoardEntry, board_entry};
 use domain::time::Day;
 
-use crate::public::{escape, light, page};
+use crate::public::{escape, html, light};
 use crate::{AppState, ServerError, blocking};
-
-fn html(status: StatusCode, title: &str, body: &str) -> Response {
-    let headers = [
-        (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-        (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'"),
-    ];
-    (status, headers, page(title, body)).into_response()
-}
 
 /// `GET /board`: this month's board of each district.
 pub async fn index(State(state): State<AppState>) -> Response {

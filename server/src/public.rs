@@ -60,22 +60,26 @@ async fn public_case(state: &AppState, token: String) -> Result<Option<PublicCas
     .await
 }
 
+/// A public page as a response: HTML that may run no script, whatever a
+/// published text holds, and is read fresh each time.
+pub(crate) fn html(status: StatusCode, title: &str, body: &str) -> Response {
+    let headers = [
+        (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+        (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'"),
+        (header::CACHE_CONTROL, "no-cache"),
+    ];
+    (status, headers, page(title, body)).into_response()
+}
+
 fn not_found() -> Response {
-    let page = page("未找到 · 直通车", "<h1>没有这个公开进度页</h1><p>链接可能有误。</p>");
-    (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
+    html(StatusCode::NOT_FOUND, "未找到 · 直通车", "<h1>没有这个公开进度页</h1><p>链接可能有误。</p>")
 }
 
 /// `GET /p/{token}`: the page.
 pub async fn page_of(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ServerError> {
     let Some(case) = public_case(&state, token).await? else { return Ok(not_found()) };
     let title = format!("{} · 直通车办理进度", case.number.as_deref().unwrap_or("诉求"));
-    let headers = [
-        (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-        // No script may run here, whatever a published text holds.
-        (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'"),
-        (header::CACHE_CONTROL, "no-cache"),
-    ];
-    Ok((headers, page(&title, &body(&case))).into_response())
+    Ok(html(StatusCode::OK, &title, &body(&case)))
 }
 
 /// `GET /p/{token}/qr.svg`: the page's link as a QR code.
@@ -188,7 +192,7 @@ table{width:100%;border-collapse:collapse;background:#fff}th,td{border:1px solid
 @media(max-width:700px){table{background:none}thead{display:none}tr{display:block;border:1px solid #ddd;border-radius:8px;margin:.5rem 0;background:#fff}td{display:block;border:0;padding:.1rem .7rem}td[data-label]::before{content:attr(data-label) \"：\";color:#555}}\
 @media print{@page{size:A4 landscape;margin:10mm}header{background:none;color:#000}body{background:#fff}main{max-width:none}}";
 
-pub(crate) fn page(title: &str, body: &str) -> String {
+fn page(title: &str, body: &str) -> String {
     format!(
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\

@@ -4,12 +4,12 @@
 //! pages.
 
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use domain::directory;
 use domain::public::public_ratings;
 
-use crate::public::{escape, page};
+use crate::public::{escape, html};
 use crate::{AppState, ServerError, blocking};
 
 /// How many ratings the page lists.
@@ -48,9 +48,5 @@ pub async fn ratings(State(state): State<AppState>) -> Result<Response, ServerEr
         ));
     }
     body.push_str("</tbody></table>");
-    let headers = [
-        (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-        (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'"),
-    ];
-    Ok((headers, page("企业公开评价", &body)).into_response())
+    Ok(html(StatusCode::OK, "企业公开评价", &body))
 }
