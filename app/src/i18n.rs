@@ -64,7 +64,8 @@ pub fn entry(e: &domain::directory::Entry) -> &'static str {
     tr(e.zh, e.en)
 }
 
-fn local_storage() -> Option<web_sys::Storage> {
+/// The browser's localStorage, where small per-device settings live.
+pub fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
 

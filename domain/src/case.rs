@@ -129,7 +129,8 @@ fn validate_attachments(list: Vec<AttachmentRef>) -> Result<Vec<AttachmentRef>, 
     list.into_iter().map(AttachmentRef::validate).collect()
 }
 
-fn required(field: Label, value: &str, max: usize) -> Result<String, DomainError> {
+/// A trimmed text that must be there and fit `max` characters.
+pub(crate) fn required(field: Label, value: &str, max: usize) -> Result<String, DomainError> {
     let value = value.trim();
     if value.is_empty() {
         return Err(DomainError::Required { field });

@@ -5,6 +5,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -38,6 +39,22 @@ export async function startServer({ demo = false, accounts = false } = {}) {
       rmSync(data, { recursive: true, force: true });
     },
   };
+}
+
+/** Registers a server (options as `startServer`) and a browser for the
+ * test file, started before its tests and stopped after; returns an object
+ * whose `server` and `browser` are set once started. */
+export function serverAndBrowser(options) {
+  const env = { server: null, browser: null };
+  before(async () => {
+    env.server = await startServer(options);
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
 }
 
 export async function launchBrowser() {

@@ -2,28 +2,18 @@
 // anyone with the link sees the case's current state once an officer's
 // update has synced, and nothing of the enterprise's contact data or
 // attachments. Prints the page's size against its budget.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { brotliCompressSync, constants } from 'node:zlib';
-import { startServer, launchBrowser, screenshot, horizontalOverflow, signedIn, syncState, fillAppeal, perform } from './harness.mjs';
+import { serverAndBrowser, screenshot, horizontalOverflow, signedIn, syncState, fillAppeal, perform } from './harness.mjs';
 
 /** Step 4's budget for the public page: HTML with its CSS, brotli. */
 const BUDGET = 15 * 1024;
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer({ accounts: true });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser({ accounts: true });
 
 test('the public page follows the case and shows nothing personal', async () => {
+  const { server, browser } = env;
   const title = '红星路隔离带影响货车进出(黄女士 0752-2345678)';
   const ent = await signedIn(browser, server, 'qiye01');
   await fillAppeal(ent.page, { title, district: 'huicheng' });

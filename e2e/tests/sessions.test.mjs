@@ -2,24 +2,13 @@
 // offline, builds its agenda and invites the enterprise; the enterprise
 // answers; on the day the coordinator records who came. Every step reaches
 // the others through sync only.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launchBrowser, screenshot, horizontalOverflow, cutOffText, signedIn, syncState, fillAppeal, perform,
+  serverAndBrowser, screenshot, horizontalOverflow, cutOffText, signedIn, syncState, fillAppeal, perform,
 } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer({ accounts: true });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser({ accounts: true });
 
 /** `YYYY-MM-DD` in China, `days` from now. */
 function chinaDay(days) {
@@ -27,6 +16,7 @@ function chinaDay(days) {
 }
 
 test('a coordinator makes a themed session, builds its agenda, invites, and records attendance', async () => {
+  const { server, browser } = env;
   const title = '园区用地指标不足影响扩产';
   const ent = await signedIn(browser, server, 'qiye01');
   const coord = await signedIn(browser, server, 'xietiao-huicheng');

@@ -39,14 +39,15 @@ pub fn SessionView() -> impl IntoView {
                 .into_any();
         };
         let coordinator = identity.get().is_some_and(|i| i.user.role == Role::Coordinator);
+        // Worked out once per change of the cases, read by every part below.
         let agenda = {
             let id = session.id.clone();
-            move || -> Vec<CaseSummary> {
+            Memo::new(move |_| {
                 cases.with(|c| {
                     let all = c.as_ref().and_then(|r| r.as_ref().ok());
                     all.into_iter().flatten().filter(|c| c.session.as_deref() == Some(&id)).cloned().collect()
                 })
-            }
+            })
         };
         view! {
             <h1>{labels::session(&session)}</h1>
@@ -55,11 +56,11 @@ pub fn SessionView() -> impl IntoView {
                 Some(Err(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
                 Some(Ok(_)) => ().into_any(),
             }}
-            <Agenda session=session.clone() agenda=agenda.clone() coordinator />
+            <Agenda session=session.clone() agenda coordinator />
             {coordinator.then(|| view! {
-                <Invitations session=session.clone() agenda=agenda.clone() />
+                <Invitations session=session.clone() agenda />
                 <AddToAgenda session=session.clone() cases />
-                <MoveSession session=session.clone() agenda=agenda.clone() />
+                <MoveSession session=session.clone() agenda />
             })}
         }
         .into_any()
@@ -112,22 +113,16 @@ fn invitation_text(invitation: &Option<Invitation>) -> &'static str {
 }
 
 #[component]
-fn Agenda(
-    session: Session,
-    agenda: impl Fn() -> Vec<CaseSummary> + Clone + Send + Sync + 'static,
-    coordinator: bool,
-) -> impl IntoView {
+fn Agenda(session: Session, agenda: Memo<Vec<CaseSummary>>, coordinator: bool) -> impl IntoView {
     let sync = use_sync();
     let outcome = RwSignal::new(None);
     // Attendance is taken on the day (or after, from notes).
     let on_the_day = clock::today() >= session.day;
     let session_id = session.id.clone();
-    let empty = {
-        let agenda = agenda.clone();
-        move || agenda().is_empty()
-    };
+    let empty = move || agenda.with(Vec::is_empty);
     let items = move || {
-        agenda()
+        agenda
+            .get()
             .into_iter()
             .map(|c| {
                 let attendance = (coordinator && on_the_day && c.invitation.as_ref().is_none_or(|i| i.attended.is_none()))
@@ -185,17 +180,16 @@ fn Agenda(
 
 /// Invites every enterprise on the agenda not invited yet.
 #[component]
-fn Invitations(
-    session: Session,
-    agenda: impl Fn() -> Vec<CaseSummary> + Clone + Send + Sync + 'static,
-) -> impl IntoView {
+fn Invitations(session: Session, agenda: Memo<Vec<CaseSummary>>) -> impl IntoView {
     let place = RwSignal::new(String::new());
     let outcome = RwSignal::new(None);
     let sync = use_sync();
     let uninvited = move || {
-        agenda().into_iter().filter(|c| c.status == Status::Scheduled && c.invitation.is_none()).collect::<Vec<_>>()
+        agenda.with(|a| {
+            a.iter().filter(|c| c.status == Status::Scheduled && c.invitation.is_none()).cloned().collect::<Vec<_>>()
+        })
     };
-    let waiting = uninvited.clone();
+    let waiting = uninvited;
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let where_ = place.get_untracked().trim().to_string();
@@ -294,10 +288,7 @@ fn AddToAgenda(session: Session, cases: RwSignal<Loaded>) -> impl IntoView {
 /// Moves the session to another day: every case still waiting for it is
 /// scheduled again, so its enterprise sees the new day.
 #[component]
-fn MoveSession(
-    session: Session,
-    agenda: impl Fn() -> Vec<CaseSummary> + Clone + Send + Sync + 'static,
-) -> impl IntoView {
+fn MoveSession(session: Session, agenda: Memo<Vec<CaseSummary>>) -> impl IntoView {
     let day = RwSignal::new(String::new());
     let outcome = RwSignal::new(None);
     let sync = use_sync();
@@ -311,8 +302,8 @@ fn MoveSession(
             Ok(moved) => moved,
             Err(e) => return outcome.set(Some(Err(half(&e.to_string())))),
         };
-        let waiting: Vec<String> =
-            agenda().into_iter().filter(|c| c.status == Status::Scheduled).map(|c| c.id).collect();
+        let waiting: Vec<String> = agenda
+            .with_untracked(|a| a.iter().filter(|c| c.status == Status::Scheduled).map(|c| c.id.clone()).collect());
         remember(&moved.id);
         let (Some(sync), navigate) = (sync.clone(), navigate.clone()) else { return };
         spawn_local(async move {

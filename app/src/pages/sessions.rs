@@ -13,16 +13,12 @@ use domain::session::{self, Session};
 use domain::time::Day;
 
 use crate::clock;
-use crate::i18n::{entry, half, tr};
+use crate::i18n::{entry, half, local_storage, tr};
 use crate::labels;
 use crate::sync::use_sync;
 
 /// Sessions made on this device that may have no case yet.
 const MADE_HERE: &str = "dl-sessions";
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
-}
 
 fn made_here() -> Vec<String> {
     let saved = local_storage().and_then(|s| s.get_item(MADE_HERE).ok().flatten()).unwrap_or_default();

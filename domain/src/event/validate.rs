@@ -150,14 +150,7 @@ impl EventKind {
             }
             Settle { chosen } => id(chosen),
             PublishTitle { title } => {
-                let field = Label::new("公开标题", "public title");
-                if title.trim().is_empty() {
-                    return Err(DomainError::Required { field });
-                }
-                if title.chars().count() > crate::case::TITLE_MAX {
-                    return Err(DomainError::TooLong { field, max: crate::case::TITLE_MAX });
-                }
-                Ok(())
+                crate::case::required(Label::new("公开标题", "public title"), title, crate::case::TITLE_MAX).map(drop)
             }
         }
     }
