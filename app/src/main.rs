@@ -7,6 +7,7 @@ mod error;
 mod i18n;
 mod labels;
 mod pages;
+mod pwa;
 mod session;
 mod storage;
 mod sync;
@@ -21,22 +22,11 @@ use session::{Identity, IdentitySignal};
 use sync::{SyncHandle, SyncStatus};
 
 fn main() {
-    register_service_worker();
     leptos::mount::mount_to_body(App);
     // The static shell in index.html painted while the wasm loaded; the
     // app has taken over now.
     if let Some(shell) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("shell")) {
         shell.remove();
-    }
-}
-
-/// The service worker (generated at build time, see
-/// scripts/service-worker.sh) lets the app open with no network.
-fn register_service_worker() {
-    if let Some(window) = web_sys::window() {
-        // Without service workers (old browser, insecure origin) the app
-        // still works while online.
-        let _ = window.navigator().service_worker().register("/sw.js");
     }
 }
 
@@ -59,6 +49,7 @@ fn App() -> impl IntoView {
         }
     });
     let lang = i18n::start();
+    let updated = pwa::start();
     view! {
         <Router>
             // Redrawn on a language switch: every text is picked when drawn.
@@ -76,6 +67,7 @@ fn App() -> impl IntoView {
                             <Account identity />
                         </div>
                     </header>
+                    <pwa::UpdateBanner updated />
                     <main class="page">
                         <Routes fallback=|| view! { <p class="empty">{tr("页面不存在", "Page not found")}</p> }>
                             <Route path=path!("/") view=pages::case_list::CaseList />

@@ -16,9 +16,10 @@ const SERVER = process.env.DIRECTLINE_BIN ?? join(ROOT, 'target', 'server', 'dir
 
 /** Starts a server on a free loopback port with a fresh database. */
 /** `demo`: demo accounts and cases; `accounts`: the demo accounts only. */
-export async function startServer({ demo = false, accounts = false } = {}) {
+/** `dist`: the built app to serve (the project's `dist/` unless given). */
+export async function startServer({ demo = false, accounts = false, dist = join(ROOT, 'dist') } = {}) {
   const data = mkdtempSync(join(tmpdir(), 'directline-e2e-'));
-  const args = ['--addr', '127.0.0.1:0', '--data', data, '--dist', join(ROOT, 'dist')];
+  const args = ['--addr', '127.0.0.1:0', '--data', data, '--dist', dist];
   if (demo) args.push('--demo');
   else if (accounts) args.push('--demo-accounts');
   const child = spawn(SERVER, args, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -57,14 +58,21 @@ export function serverAndBrowser(options) {
   return env;
 }
 
+const CHROMIUM = {
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  ],
+};
+
 export async function launchBrowser() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ],
-  });
+  return chromium.launch(CHROMIUM);
+}
+
+/** A browser with a real profile in `dir` (not incognito, as installing needs). */
+export async function launchProfile(dir) {
+  return chromium.launchPersistentContext(dir, { ...CHROMIUM, locale: 'zh-CN' });
 }
 
 /** Saves a full-page screenshot at the given width as an artifact. */
@@ -90,7 +98,11 @@ export const DEMO_PASSWORD = 'zhitongche2026';
 
 /** A fresh browser context signed in as `login`, its page on the case list. */
 export async function signedIn(browser, server, login) {
-  const context = await browser.newContext({ locale: 'zh-CN' });
+  return signIn(await browser.newContext({ locale: 'zh-CN' }), server, login);
+}
+
+/** Signs in as `login` in `context`; returns it with its page on the case list. */
+export async function signIn(context, server, login) {
   const page = await context.newPage();
   await page.goto(`${server.url}signin`);
   await page.locator('input[name=login]').fill(login);

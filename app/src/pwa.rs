@@ -1,0 +1,73 @@
+//! The service worker (generated at build time, see
+//! scripts/service-worker.sh) lets the app open with no network. When a
+//! new build's worker takes over a page that an older one served, the
+//! page still runs the old code: it says so and offers to reload.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+
+use crate::i18n::tr;
+
+/// How often an open app asks the server for a newer build (browsers
+/// check on their own only when a page is loaded).
+const UPDATE_CHECK_MS: i32 = 30 * 60 * 1000;
+
+/// Registers the worker; the signal turns true once a newer build has
+/// taken over this page.
+pub fn start() -> RwSignal<bool> {
+    let updated = RwSignal::new(false);
+    let Some(window) = web_sys::window() else { return updated };
+    let workers = window.navigator().service_worker();
+    // The first worker taking control (on a first visit, without a
+    // reload) is an install, not an update; every later one is a new build.
+    let mut had_worker = workers.controller().is_some();
+    let on_change = Closure::<dyn FnMut()>::new(move || {
+        if had_worker {
+            updated.set(true);
+        }
+        had_worker = true;
+    });
+    workers.set_oncontrollerchange(Some(on_change.as_ref().unchecked_ref()));
+    // Lives as long as the page.
+    on_change.forget();
+    // Without service workers (old browser, insecure origin) the app
+    // still works while online.
+    let _ = workers.register("/sw.js");
+    let check = Closure::<dyn FnMut()>::new(move || {
+        let workers = web_sys::window().map(|w| w.navigator().service_worker());
+        if let Some(workers) = workers {
+            leptos::task::spawn_local(async move {
+                let ready = wasm_bindgen_futures::JsFuture::from(workers.get_registration()).await;
+                if let Ok(registration) = ready.and_then(|r| r.dyn_into::<web_sys::ServiceWorkerRegistration>()) {
+                    // Offline the check fails; the next one tries again.
+                    let _ = registration.update();
+                }
+            });
+        }
+    });
+    let _ =
+        window.set_interval_with_callback_and_timeout_and_arguments_0(check.as_ref().unchecked_ref(), UPDATE_CHECK_MS);
+    check.forget();
+    updated
+}
+
+/// "A new version is available — reload", once it is.
+#[component]
+pub fn UpdateBanner(updated: RwSignal<bool>) -> impl IntoView {
+    let reload = |_| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().reload();
+        }
+    };
+    move || {
+        updated.get().then(|| {
+            view! {
+                <div class="update-banner" role="status" data-testid="update">
+                    <span>{tr("新版本可用", "A new version is available")}</span>
+                    <button type="button" class="button" on:click=reload>{tr("重新加载", "Reload")}</button>
+                </div>
+            }
+        })
+    }
+}
