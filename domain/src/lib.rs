@@ -15,6 +15,7 @@ pub mod event;
 pub mod permission;
 pub mod public;
 pub mod session;
+pub mod stats;
 pub mod status;
 pub mod summary;
 pub mod sync;

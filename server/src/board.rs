@@ -12,7 +12,7 @@ use domain::directory::{self, DISTRICTS};
 use domain::public::{BoardEntry, board_entry};
 use domain::time::Day;
 
-use crate::public::{escape, html, light};
+use crate::public::{escape, for_each_case, html, light};
 use crate::{AppState, ServerError, blocking};
 
 /// `GET /board`: this month's board of each district.
@@ -53,11 +53,7 @@ pub async fn board(
     let mut entries = blocking(move || {
         let calendar = WorkCalendar::china();
         let mut entries = Vec::new();
-        for id in store.case_ids_of_district(&code)? {
-            let Some((doc, _)) = store.load_document(&id)? else { continue };
-            let case = domain::doc::read(&doc)?;
-            entries.extend(board_entry(&case, &calendar, &Rules::default(), day));
-        }
+        for_each_case(&store, &code, |case| entries.extend(board_entry(case, &calendar, &Rules::default(), day)))?;
         Ok(entries)
     })
     .await?;

@@ -4,6 +4,7 @@
 mod auth;
 mod blobs;
 mod board;
+mod charts;
 pub mod clock;
 pub mod config;
 pub mod demo;
@@ -13,6 +14,7 @@ mod public;
 mod ratings;
 mod register;
 mod routes;
+mod stats;
 pub mod store;
 pub mod sync;
 

@@ -18,6 +18,7 @@ use qrcode::QrCode;
 use qrcode::render::svg;
 
 use crate::auth::{SignedIn, error};
+use crate::store::Store;
 use crate::{AppState, ServerError, blocking};
 
 /// `GET /api/cases/{id}/public-link`: the case's public path, made on
@@ -58,6 +59,19 @@ async fn public_case(state: &AppState, token: String) -> Result<Option<PublicCas
         Ok(Some(PublicCase::of(&case, &case_state, &WorkCalendar::china(), &Rules::default(), today)))
     })
     .await
+}
+
+/// Calls `each` with every case document of `district` (`city`: all).
+pub(crate) fn for_each_case(
+    store: &Store,
+    district: &str,
+    mut each: impl FnMut(&domain::case::CaseDoc),
+) -> Result<(), ServerError> {
+    for id in store.case_ids_of_district(district)? {
+        let Some((doc, _)) = store.load_document(&id)? else { continue };
+        each(&domain::doc::read(&doc)?);
+    }
+    Ok(())
 }
 
 /// A public page as a response: HTML that may run no script, whatever a
@@ -178,7 +192,7 @@ fn body(case: &PublicCase) -> String {
 }
 
 const STYLE: &str = "body{margin:0;font:16px/1.6 system-ui,'Noto Sans CJK SC',sans-serif;color:#1d1d1f;background:#f6f6f4}\
-header{background:#b3261e;color:#fff;padding:.7rem 1rem;font-weight:700}\
+header{background:#b3261e;color:#fff;padding:.7rem 1rem;font-weight:700;display:flex;flex-wrap:wrap;gap:.3rem 1rem;justify-content:space-between}header a{color:#fff;margin-left:1rem;font-weight:400}\
 main{max-width:1100px;margin:0 auto;padding:1rem}\
 h1{font-size:1.3rem;margin:.2rem 0 1rem}h2{font-size:1.05rem;margin:1.4rem 0 .5rem}\
 .n{font-family:monospace;color:#555;margin:0}\
@@ -189,15 +203,17 @@ ol{padding-left:1.3rem}li{margin:.3rem 0}time{color:#555;font-size:.9rem}\
 .g{color:#1e7e34;background:#e6f4ea}.y{color:#8a5a00;background:#fff4e0}.r{color:#b3261e;background:#fdecea}\
 footer{color:#555;font-size:.85rem;padding:1rem;text-align:center}\
 table{width:100%;border-collapse:collapse;background:#fff}th,td{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;font-size:.9rem;vertical-align:top}\
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,460px),1fr));gap:0 1rem}figure{margin:1rem 0;background:#fff;border:1px solid #ddd;border-radius:10px;padding:.6rem}figcaption{font-weight:700;margin-bottom:.3rem}svg{width:100%;height:auto;display:block}\
+nav.d a{display:inline-block;margin:0 .6rem .4rem 0;color:#1e5fb3}nav.d a[aria-current]{font-weight:700;color:#1d1d1f;text-decoration:none}.note{color:#555;font-size:.85rem}\
 @media(max-width:700px){table{background:none}thead{display:none}tr{display:block;border:1px solid #ddd;border-radius:8px;margin:.5rem 0;background:#fff}td{display:block;border:0;padding:.1rem .7rem}td[data-label]::before{content:attr(data-label) \"：\";color:#555}}\
-@media print{@page{size:A4 landscape;margin:10mm}header{background:none;color:#000}body{background:#fff}main{max-width:none}}";
+@media print{@page{size:A4 landscape;margin:10mm}header{background:none;color:#000}header nav{display:none}body{background:#fff}main{max-width:none}}";
 
 fn page(title: &str, body: &str) -> String {
     format!(
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
          <meta name=\"robots\" content=\"noindex\"><title>{}</title><style>{STYLE}</style></head>\
-         <body><header>惠州市办理企业困难直通车</header><main>{body}</main>\
+         <body><header>惠州市办理企业困难直通车<nav><a href=\"/board\">公示栏</a><a href=\"/stats\">数据分析</a><a href=\"/ratings\">公开评价</a></nav></header><main>{body}</main>\
          <footer>本页只公开办理进度,不含企业联系方式与附件。</footer></body></html>",
         escape(title)
     )

@@ -9,7 +9,7 @@ use axum::response::Response;
 use domain::directory;
 use domain::public::public_ratings;
 
-use crate::public::{escape, html};
+use crate::public::{escape, for_each_case, html};
 use crate::{AppState, ServerError, blocking};
 
 /// How many ratings the page lists.
@@ -19,11 +19,7 @@ pub async fn ratings(State(state): State<AppState>) -> Result<Response, ServerEr
     let store = state.store.clone();
     let mut all = blocking(move || {
         let mut all = Vec::new();
-        for id in store.case_ids_of_district("city")? {
-            let Some((doc, _)) = store.load_document(&id)? else { continue };
-            let case = domain::doc::read(&doc)?;
-            all.extend(public_ratings(&case, &case.state()));
-        }
+        for_each_case(&store, "city", |case| all.extend(public_ratings(case, &case.state())))?;
         Ok(all)
     })
     .await?;

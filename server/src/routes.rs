@@ -9,7 +9,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::{AppState, ServerError, auth, blobs, blocking, board, public, ratings, register, sync};
+use crate::{AppState, ServerError, auth, blobs, blocking, board, public, ratings, register, stats, sync};
 
 pub fn router(state: AppState) -> Router {
     // Any path the server does not know is an app route: serve the shell.
@@ -23,6 +23,8 @@ pub fn router(state: AppState) -> Router {
         .route("/p/{token}/qr.svg", get(public::qr))
         .route("/board", get(board::index))
         .route("/ratings", get(ratings::ratings))
+        .route("/stats", get(stats::city))
+        .route("/stats/{district}", get(stats::district))
         .route("/board/{district}/{month}", get(board::board))
         .route("/api/sync", get(sync::upgrade))
         .route(
