@@ -36,6 +36,10 @@ pub struct PublicEvent {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PublicCase {
     pub number: Option<String>,
+    /// When the appeal was submitted (ms since the epoch).
+    pub submitted_ms: Option<i64>,
+    /// When anything last happened to it.
+    pub updated_ms: i64,
     /// The coordinator's published wording of the title, if any.
     pub title: Option<String>,
     pub category: String,
@@ -76,8 +80,11 @@ impl PublicCase {
                 Some(PublicEvent { day: Day::of_instant(e.at_ms), zh, en })
             })
             .collect();
+        let updated_ms = case.events.values().map(|e| e.at_ms).max().unwrap_or(case.created_ms);
         PublicCase {
             number: case.number.clone(),
+            submitted_ms: flow.submitted_ms,
+            updated_ms,
             title: state.records.public_title.clone(),
             category: case.appeal.category.clone(),
             district: case.district.clone(),

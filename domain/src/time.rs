@@ -66,6 +66,28 @@ impl Day {
     }
 }
 
+/// An instant as W3C/RFC 3339 date-time in China time, e.g.
+/// `2026-11-20T09:00:00+08:00` (what Open311 clients read).
+pub fn china_datetime(ms: i64) -> String {
+    let day = Day::of_instant(ms);
+    let seconds = (ms - day.start_instant()).clamp(0, DAY_MS - 1) / 1000;
+    format!("{day}T{:02}:{:02}:{:02}+08:00", seconds / 3600, seconds / 60 % 60, seconds % 60)
+}
+
+/// Reads a date-time a client sent: RFC 3339 with an offset (or `Z`), or a
+/// bare `YYYY-MM-DD` meaning midnight in China. Milliseconds since the epoch.
+pub fn parse_datetime(text: &str) -> Result<i64, DomainError> {
+    let text = text.trim();
+    if let Ok(day) = Day::parse(text)
+        && text.len() == 10
+    {
+        return Ok(day.start_instant());
+    }
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.timestamp_millis())
+        .map_err(|_| DomainError::BadDate(text.to_string()))
+}
+
 impl fmt::Display for Day {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0.format("%Y-%m-%d"))
@@ -97,6 +119,17 @@ mod tests {
         let d = Day::parse("2026-02-14").unwrap();
         assert_eq!(Day::of_instant(d.start_instant()), d);
         assert_eq!(Day::of_instant(d.start_instant() - 1), Day::parse("2026-02-13").unwrap());
+    }
+
+    #[test]
+    fn datetimes_read_and_write_in_china_time() {
+        let ms = parse_datetime("2026-11-20T01:30:05Z").unwrap();
+        assert_eq!(china_datetime(ms), "2026-11-20T09:30:05+08:00");
+        assert_eq!(parse_datetime("2026-11-20T09:30:05+08:00").unwrap(), ms);
+        assert_eq!(parse_datetime("2026-11-20").unwrap(), Day::parse("2026-11-20").unwrap().start_instant());
+        for bad in ["2026-11-31", "20 Nov 2026", "2026-11-20T25:00:00Z", "2026-11-20 09:00", ""] {
+            assert!(parse_datetime(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod config;
 pub mod demo;
 pub mod demo_accounts;
 mod error;
+mod open311;
 mod public;
 mod ratings;
 mod register;

@@ -9,7 +9,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::{AppState, ServerError, auth, blobs, blocking, board, public, ratings, register, stats, sync};
+use crate::{AppState, ServerError, auth, blobs, blocking, board, open311, public, ratings, register, stats, sync};
 
 pub fn router(state: AppState) -> Router {
     // Any path the server does not know is an app route: serve the shell.
@@ -26,6 +26,7 @@ pub fn router(state: AppState) -> Router {
         .route("/stats", get(stats::city))
         .route("/stats/{district}", get(stats::district))
         .route("/board/{district}/{month}", get(board::board))
+        .merge(open_data())
         .route("/api/sync", get(sync::upgrade))
         .route(
             "/api/blobs/{sha256}",
@@ -38,6 +39,15 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("nosniff"),
         ))
         .with_state(state)
+}
+
+/// The Open311 read API: public data any site may read from a browser.
+fn open_data() -> Router<AppState> {
+    Router::new()
+        .route("/open311/v2/services.json", get(open311::services))
+        .route("/open311/v2/requests.json", get(open311::requests))
+        .route("/open311/v2/requests/{file}", get(open311::request_by_id))
+        .layer(SetResponseHeaderLayer::overriding(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*")))
 }
 
 /// Liveness and a glance at the data: the count of cases per status.

@@ -203,6 +203,12 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The id of the case numbered `number` (e.g. HZ-2026-000123).
+    pub fn case_of_number(&self, number: &str) -> Result<Option<String>, ServerError> {
+        let conn = self.conn()?;
+        Ok(conn.query_row("SELECT id FROM cases WHERE number = ?1", [number], |r| r.get(0)).optional()?)
+    }
+
     pub fn case_count(&self) -> Result<u64, ServerError> {
         Ok(self.conn()?.query_row("SELECT COUNT(*) FROM cases", [], |r| r.get(0))?)
     }
