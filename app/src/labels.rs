@@ -73,3 +73,10 @@ pub fn time(ms: i64) -> String {
 pub fn date_time(ms: i64) -> String {
     format!("{} {}", date(ms), time(ms))
 }
+
+/// The name of a monthly letter's month (`YYYY-MM`).
+pub fn month(month: &str) -> String {
+    let (year, number) = month.split_once('-').unwrap_or((month, ""));
+    let number = number.trim_start_matches('0');
+    crate::i18n::pick(format!("{year}年{number}月 进度告知函"), format!("Progress letter, {month}"))
+}

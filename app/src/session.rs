@@ -66,19 +66,38 @@ pub async fn sign_out() -> Result<(), AppError> {
     Ok(())
 }
 
+/// GETs `path` and reads its JSON answer; the server's own message when it
+/// refuses.
+async fn get_json<T: for<'de> Deserialize<'de>>(path: &str) -> Result<T, AppError> {
+    let response = Request::get(path).send().await.map_err(|_| AppError::Offline)?;
+    if !response.ok() {
+        let message = response.json::<ServerError>().await.map(|e| e.error);
+        return Err(AppError::Refused(message.unwrap_or_else(|_| format!("HTTP {}", response.status()))));
+    }
+    response.json::<T>().await.map_err(|_| AppError::Offline)
+}
+
 /// The path of a case's public progress page (made on first request).
 pub async fn public_link(case_id: &str) -> Result<String, AppError> {
     #[derive(Deserialize)]
     struct Link {
         path: String,
     }
-    let response =
-        Request::get(&format!("/api/cases/{case_id}/public-link")).send().await.map_err(|_| AppError::Offline)?;
-    if !response.ok() {
-        let message = response.json::<ServerError>().await.map(|e| e.error);
-        return Err(AppError::Refused(message.unwrap_or_else(|_| format!("HTTP {}", response.status()))));
-    }
-    Ok(response.json::<Link>().await.map_err(|_| AppError::Offline)?.path)
+    Ok(get_json::<Link>(&format!("/api/cases/{case_id}/public-link")).await?.path)
+}
+
+/// A monthly progress notice the server issued for a case.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Letter {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub issued: String,
+    pub path: String,
+}
+
+/// The case's monthly progress notices, newest first.
+pub async fn letters(case_id: &str) -> Result<Vec<Letter>, AppError> {
+    get_json(&format!("/api/cases/{case_id}/letters")).await
 }
 
 /// Uploads an attachment (`PUT /api/blobs/{sha256}`).

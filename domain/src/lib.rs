@@ -12,6 +12,7 @@ pub mod directory;
 pub mod doc;
 mod error;
 pub mod event;
+pub mod notice;
 pub mod permission;
 pub mod public;
 pub mod session;

@@ -88,6 +88,21 @@ pub fn parse_datetime(text: &str) -> Result<i64, DomainError> {
         .map_err(|_| DomainError::BadDate(text.to_string()))
 }
 
+/// The first and last day of `month` (`YYYY-MM`), if it names a month.
+pub fn month_span(month: &str) -> Option<(Day, Day)> {
+    let (year, number) = month.split_once('-')?;
+    let (year, number): (i32, u32) = (year.parse().ok()?, number.parse().ok()?);
+    let first = Day::ymd(year, number, 1).ok()?;
+    let next = if number == 12 { Day::ymd(year + 1, 1, 1) } else { Day::ymd(year, number + 1, 1) };
+    Some((first, next.ok()?.plus_days(-1))).filter(|_| month.len() == 7)
+}
+
+/// The month before the one `day` is in, as `YYYY-MM`.
+pub fn previous_month(day: Day) -> String {
+    let last = Day::ymd(day.year(), day.month(), 1).unwrap_or(day).plus_days(-1);
+    format!("{:04}-{:02}", last.year(), last.month())
+}
+
 impl fmt::Display for Day {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0.format("%Y-%m-%d"))

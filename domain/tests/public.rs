@@ -89,3 +89,33 @@ fn the_board_lists_a_case_while_it_was_open() {
     assert!(board_entry(&case, &cal, &rules, day(3)).is_none(), "resolved by then");
     assert!(!format!("{open:?}").contains("润发"), "no enterprise on the board");
 }
+
+#[test]
+fn a_monthly_notice_reports_the_month_and_only_for_open_cases() {
+    use domain::notice::Notice;
+    let mut events = chain(vec![
+        EventKind::Submit,
+        route_online(),
+        EventKind::StartWork { plan: "p".into() },
+        EventKind::PostProgress { text: "十月的进展".into() },
+        EventKind::PostProgress { text: "十一月的进展".into() },
+        resolve(),
+    ]);
+    // Filed and first reported on in October, the second report in
+    // November, the resolution in December.
+    for e in &mut events[..4] {
+        e.at_ms -= 30 * DAY_MS;
+    }
+    events[4].at_ms = Day::parse("2026-11-03").unwrap().start_instant() + 36_000_000;
+    events[5].at_ms = Day::parse("2026-12-02").unwrap().start_instant() + 36_000_000;
+    let case = case_doc(&events);
+    let calendar = WorkCalendar::china();
+    let november = Notice::of(&case, &calendar, &Rules::default(), "2026-11").unwrap();
+    assert_eq!(november.as_of, Day::parse("2026-11-30").unwrap());
+    let texts: Vec<&str> = november.progress.iter().map(|(_, t)| t.as_str()).collect();
+    assert_eq!(texts, ["十一月的进展"], "only the month's reports");
+    assert_eq!(november.title, "夹心地问题", "addressed to the enterprise: its own title");
+    assert_eq!(november.case.status, domain::status::Status::InProgress, "as it stood on the 30th");
+    assert!(Notice::of(&case, &calendar, &Rules::default(), "2026-12").is_none(), "resolved in December");
+    assert!(Notice::of(&case, &calendar, &Rules::default(), "2026-13").is_none(), "no such month");
+}

@@ -10,7 +10,7 @@ use domain::calendar::WorkCalendar;
 use domain::deadline::Rules;
 use domain::directory::{self, DISTRICTS};
 use domain::public::{BoardEntry, board_entry};
-use domain::time::Day;
+use domain::time::{Day, month_span};
 
 use crate::public::{escape, for_each_case, html, light};
 use crate::{AppState, ServerError, blocking};
@@ -27,20 +27,12 @@ pub async fn index(State(state): State<AppState>) -> Response {
     html(StatusCode::OK, "挂图督办公示栏", &body)
 }
 
-/// The last day of `month` (`YYYY-MM`), if it names one.
-fn month_end(month: &str) -> Option<Day> {
-    let (year, month) = month.split_once('-')?;
-    let (year, month): (i32, u32) = (year.parse().ok()?, month.parse().ok()?);
-    let next = if month == 12 { Day::ymd(year + 1, 1, 1) } else { Day::ymd(year, month + 1, 1) };
-    Some(next.ok()?.plus_days(-1)).filter(|_| (1..=12).contains(&month))
-}
-
 /// `GET /board/{district}/{YYYY-MM}`.
 pub async fn board(
     State(state): State<AppState>,
     Path((district, month)): Path<(String, String)>,
 ) -> Result<Response, ServerError> {
-    let (Ok(place), Some(end)) = (directory::district(&district), month_end(&month)) else {
+    let (Ok(place), Some(end)) = (directory::district(&district), month_span(&month).map(|(_, end)| end)) else {
         return Ok(html(StatusCode::NOT_FOUND, "未找到", "<h1>没有这个公示栏</h1><p>区县或月份有误。</p>"));
     };
     let today = Day::of_instant(state.clock.now_ms());

@@ -10,6 +10,7 @@ pub mod config;
 pub mod demo;
 pub mod demo_accounts;
 mod error;
+pub mod letters;
 mod open311;
 mod public;
 mod ratings;
@@ -40,12 +41,28 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The state of a running server; starts the sync hub (call inside a
-    /// tokio runtime).
+    /// The state of a running server; starts the sync hub and the monthly
+    /// letters (call inside a tokio runtime).
     pub fn new(store: Arc<Store>, dist: PathBuf, clock: Clock, secure_cookies: bool) -> AppState {
         let hub = sync::Hub::start(store.clone(), clock.clone());
+        letters::start(store.clone(), clock.clone());
         AppState { store, dist, clock, secure_cookies, hub }
     }
+}
+
+/// The case `case_id` if `user` may read it; `None` both when there is no
+/// such case and when it is not theirs, so the two cannot be told apart.
+pub(crate) fn readable_case(
+    store: &Store,
+    user: &domain::permission::User,
+    case_id: &str,
+) -> Result<Option<domain::case::CaseDoc>, ServerError> {
+    let Some((doc, _)) = store.load_document(case_id)? else { return Ok(None) };
+    let case = domain::doc::read(&doc)?;
+    let state = case.state();
+    let parties =
+        domain::permission::CaseParties { enterprise: &case.enterprise.id, district: &case.district, state: &state };
+    Ok(domain::permission::may_read(user, &parties).then_some(case))
 }
 
 /// Runs blocking work (SQLite, argon2) off the async workers.

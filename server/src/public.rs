@@ -11,7 +11,6 @@ use axum::response::{IntoResponse, Response};
 use domain::calendar::WorkCalendar;
 use domain::deadline::{Light, Rules};
 use domain::directory;
-use domain::permission::{CaseParties, may_read};
 use domain::public::PublicCase;
 use domain::time::Day;
 use qrcode::QrCode;
@@ -19,7 +18,7 @@ use qrcode::render::svg;
 
 use crate::auth::{SignedIn, error};
 use crate::store::Store;
-use crate::{AppState, ServerError, blocking};
+use crate::{AppState, ServerError, blocking, readable_case};
 
 /// `GET /api/cases/{id}/public-link`: the case's public path, made on
 /// first request, for anyone who may read the case.
@@ -29,15 +28,9 @@ pub async fn link(
     Path(case_id): Path<String>,
 ) -> Result<Response, ServerError> {
     let store = state.store.clone();
-    let token = blocking(move || {
-        let Some((doc, _)) = store.load_document(&case_id)? else { return Ok(None) };
-        let case = domain::doc::read(&doc)?;
-        let case_state = case.state();
-        let parties = CaseParties { enterprise: &case.enterprise.id, district: &case.district, state: &case_state };
-        if !may_read(&account.user, &parties) {
-            return Ok(None);
-        }
-        store.public_token(&case_id).map(Some)
+    let token = blocking(move || match readable_case(&store, &account.user, &case_id)? {
+        Some(_) => store.public_token(&case_id).map(Some),
+        None => Ok(None),
     })
     .await?;
     Ok(match token {
@@ -77,12 +70,17 @@ pub(crate) fn for_each_case(
 /// A public page as a response: HTML that may run no script, whatever a
 /// published text holds, and is read fresh each time.
 pub(crate) fn html(status: StatusCode, title: &str, body: &str) -> Response {
+    document(status, page(title, body))
+}
+
+/// A whole HTML document as a response, under the same no-script policy.
+pub(crate) fn document(status: StatusCode, document: String) -> Response {
     let headers = [
         (header::CONTENT_TYPE, "text/html; charset=utf-8"),
         (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'"),
         (header::CACHE_CONTROL, "no-cache"),
     ];
-    (status, headers, page(title, body)).into_response()
+    (status, headers, document).into_response()
 }
 
 fn not_found() -> Response {

@@ -9,7 +9,9 @@ use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::{AppState, ServerError, auth, blobs, blocking, board, open311, public, ratings, register, stats, sync};
+use crate::{
+    AppState, ServerError, auth, blobs, blocking, board, letters, open311, public, ratings, register, stats, sync,
+};
 
 pub fn router(state: AppState) -> Router {
     // Any path the server does not know is an app route: serve the shell.
@@ -19,6 +21,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/session", get(auth::current).post(auth::sign_in).delete(auth::sign_out))
         .route("/api/register", post(register::register))
         .route("/api/cases/{id}/public-link", get(public::link))
+        .route("/api/cases/{id}/letters", get(letters::list))
+        .route("/letters/{id}/{month}", get(letters::show))
         .route("/p/{token}", get(public::page_of))
         .route("/p/{token}/qr.svg", get(public::qr))
         .route("/board", get(board::index))

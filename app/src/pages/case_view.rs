@@ -90,6 +90,7 @@ fn CaseFile(case: CaseDoc, refused: Vec<RefusedEvent>) -> impl IntoView {
             <Timeline events />
             {(!refused.is_empty()).then(|| view! { <Refused refused /> })}
             {(case.number.is_some()).then(|| view! { <PublicLink case_id=case.id.clone() /> })}
+            {(case.number.is_some()).then(|| view! { <Letters case_id=case.id.clone() /> })}
             {feedback()}
             {move || identity.get().map(|i| view! { <Actions case=case.clone() state=state.clone() user=i.user /> })}
         </article>
@@ -130,6 +131,54 @@ fn PublicLink(case_id: String) -> impl IntoView {
                         </button>
                     }
                     .into_any(),
+                }
+            }}
+        </section>
+    }
+}
+
+/// The monthly progress notices (发函) the server issued for the case.
+/// They live on the server, so the list needs the network.
+#[component]
+fn Letters(case_id: String) -> impl IntoView {
+    let letters: RwSignal<Option<Result<Vec<crate::session::Letter>, String>>> = RwSignal::new(None);
+    let load = move || {
+        let case_id = case_id.clone();
+        spawn_local(async move {
+            letters.set(Some(crate::session::letters(&case_id).await.map_err(|e| e.message())));
+        });
+    };
+    load();
+    view! {
+        <section class="letters" data-testid="letters">
+            <h2>{tr("进度告知函", "Monthly progress letters")}</h2>
+            {move || match letters.get() {
+                None => view! { <p class="muted">{tr("正在获取……", "Loading…")}</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! {
+                    <p class="muted">{tr("每月初,仍在办理的诉求会收到上月的进度告知函。", "Each month, open appeals get a letter on the month before.")}</p>
+                }
+                .into_any(),
+                Some(Ok(list)) => view! {
+                    <ul>
+                        {list
+                            .into_iter()
+                            .map(|l| view! {
+                                <li>
+                                    <a href=l.path target="_blank" rel="noopener">{labels::month(&l.month)}</a>
+                                    <span class="muted">{format!(" · {} {}", tr("发出", "issued"), l.issued)}</span>
+                                </li>
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                .into_any(),
+                Some(Err(message)) => {
+                    let retry = load.clone();
+                    view! {
+                        <p class="error" role="alert">{message}</p>
+                        <button type="button" class="button" on:click=move |_| retry()>{tr("重试", "Try again")}</button>
+                    }
+                    .into_any()
                 }
             }}
         </section>

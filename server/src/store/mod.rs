@@ -12,6 +12,7 @@ use crate::ServerError;
 mod accounts;
 mod blobs;
 mod cases;
+mod notices;
 mod public_links;
 pub use accounts::Account;
 pub use cases::{CaseRow, StoredCase, heads_text};
@@ -100,6 +101,16 @@ const MIGRATIONS: &[&str] = &[
     CREATE TABLE public_links (
         case_id TEXT PRIMARY KEY,
         token   TEXT NOT NULL UNIQUE
+    ) WITHOUT ROWID;
+",
+    // Monthly progress notices as issued: the letter's HTML, kept as sent.
+    "
+    CREATE TABLE notices (
+        case_id   TEXT NOT NULL,
+        month     TEXT NOT NULL,
+        issued_ms INTEGER NOT NULL,
+        html      TEXT NOT NULL,
+        PRIMARY KEY (case_id, month)
     ) WITHOUT ROWID;
 ",
 ];

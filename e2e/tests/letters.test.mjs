@@ -1,0 +1,67 @@
+// Monthly progress letters and the statistics page, on the demo data:
+// the server issues last month's letters when it starts; the enterprise
+// finds them on its case page and opens one as a printable A4 letter; the
+// public statistics page draws its charts and league table. Screenshots
+// of both at 390 px and desktop width.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { serverAndBrowser, screenshot, horizontalOverflow, signedIn } from './harness.mjs';
+
+const env = serverAndBrowser({ demo: true });
+
+test('the enterprise finds its monthly letters on the case page and opens one', async () => {
+  const { server, browser } = env;
+  const ent = await signedIn(browser, server, 'qiye01');
+  await ent.page.locator('.case-card').first().waitFor();
+  const ids = await ent.page.locator('.case-card').evaluateAll((cards) => cards.map((c) => c.dataset.id));
+  // Which of its cases were open at the end of last month: the server knows.
+  const withLetters = [];
+  for (const id of ids) {
+    const letters = await ent.page.evaluate(async (id) => (await fetch(`/api/cases/${id}/letters`)).json(), id);
+    if (letters.length > 0) withLetters.push({ id, letters });
+  }
+  assert.ok(withLetters.length > 0, `some of qiye01's ${ids.length} cases have letters`);
+  const { id, letters } = withLetters[0];
+
+  await ent.page.goto(`${server.url}case/${id}`);
+  const section = ent.page.getByTestId('letters');
+  const link = section.getByRole('link').first();
+  await link.waitFor();
+  assert.equal(await link.getAttribute('href'), letters[0].path);
+  const [letter] = await Promise.all([ent.context.waitForEvent('page'), link.click()]);
+  await letter.getByRole('heading', { name: '企业诉求办理进度告知函' }).waitFor();
+  const text = await letter.locator('main').innerText();
+  assert.match(text, /惠州市禾明电子有限公司/, 'addressed to the enterprise');
+  assert.match(text, /HZ-\d{4}-\d{6}/, 'names the case');
+  for (const width of [390, 1280]) {
+    await screenshot(letter, 'letter', width);
+    assert.ok((await horizontalOverflow(letter)) <= 0, `the letter fits at ${width}px`);
+  }
+  const pdf = await letter.pdf({ preferCSSPageSize: true });
+  assert.ok(pdf.length > 1000, 'prints');
+
+  // Another enterprise cannot open it.
+  const other = await signedIn(browser, server, 'qiye02');
+  const refused = await other.page.request.get(server.url + letters[0].path.slice(1));
+  assert.equal(refused.status(), 404);
+  assert.ok(!(await refused.text()).includes('禾明'));
+  await other.context.close();
+  await ent.context.close();
+});
+
+test('the statistics page draws its charts and league table', async () => {
+  const { server, browser } = env;
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(`${server.url}stats`);
+  await page.getByRole('heading', { name: '部门办理排行榜' }).waitFor();
+  assert.equal(await page.locator('svg[role=img]').count(), 6);
+  assert.ok((await page.locator('tr[data-department]').count()) > 5, 'departments ranked');
+  for (const width of [390, 1280]) {
+    await screenshot(page, 'statistics', width);
+    assert.ok((await horizontalOverflow(page)) <= 0, `statistics fit at ${width}px`);
+  }
+  await page.getByRole('link', { name: '惠阳区' }).first().click();
+  await page.getByRole('heading', { name: '惠阳区 数据分析' }).waitFor();
+  await context.close();
+});

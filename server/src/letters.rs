@@ -1,0 +1,201 @@
+//! Monthly progress notices (发函): after each month ends, every case still
+//! open at its end gets a letter to the enterprise, archived as issued.
+//! The parties of the case list them (`GET /api/cases/{id}/letters`) and
+//! open them as printable A4 pages (`GET /letters/{id}/{YYYY-MM}`).
+//!
+//! Issuing runs when the server starts and then every hour; it is
+//! idempotent (one letter per case and month), so restarts and several
+//! runs in a month change nothing.
+
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use domain::calendar::WorkCalendar;
+use domain::deadline::Rules;
+use domain::directory;
+use domain::notice::Notice;
+use domain::time::{Day, previous_month};
+use serde_json::json;
+
+use crate::auth::{SignedIn, error};
+use crate::public::{document, escape, light};
+use crate::store::Store;
+use crate::{AppState, Clock, ServerError, blocking, readable_case};
+
+/// How often the server looks for a month to write letters for.
+const EVERY: Duration = Duration::from_secs(3600);
+
+/// Issues the letters of the month before `now_ms`'s month that are not
+/// issued yet. Returns how many it issued.
+pub fn issue_due(store: &Store, now_ms: i64) -> Result<usize, ServerError> {
+    let month = previous_month(Day::of_instant(now_ms));
+    let done = store.noticed_cases(&month)?;
+    let calendar = WorkCalendar::china();
+    let mut issued = 0;
+    for id in store.case_ids_of_district("city")? {
+        if done.contains(&id) {
+            continue;
+        }
+        let Some((doc, _)) = store.load_document(&id)? else { continue };
+        let case = domain::doc::read(&doc)?;
+        let Some(notice) = Notice::of(&case, &calendar, &Rules::default(), &month) else { continue };
+        let sender = sender(&case.district);
+        if store.put_notice(&id, &month, now_ms, &letter(&notice, &sender, Day::of_instant(now_ms)))? {
+            issued += 1;
+        }
+    }
+    Ok(issued)
+}
+
+/// Runs [`issue_due`] now and every hour after, for as long as the server runs.
+pub fn start(store: std::sync::Arc<Store>, clock: Clock) {
+    tokio::spawn(async move {
+        loop {
+            let (store, now) = (store.clone(), clock.now_ms());
+            match blocking(move || issue_due(&store, now)).await {
+                Ok(0) => {}
+                Ok(issued) => tracing::info!(issued, "monthly progress notices issued"),
+                Err(e) => tracing::error!(error = %e, "issuing monthly progress notices failed"),
+            }
+            tokio::time::sleep(EVERY).await;
+        }
+    });
+}
+
+/// Who signs the letter: the district's (or the city's) direct-line office.
+fn sender(district: &str) -> String {
+    let place = directory::district(district).map_or("惠州市", |d| if d.code == "city" { "惠州市" } else { d.zh });
+    format!("{place}政务服务数据管理局\n企业困难直通车办公室")
+}
+
+fn dept(code: &str) -> &str {
+    directory::department(code).map_or(code, |d| d.zh)
+}
+
+/// The letter as a whole HTML document: A4 portrait when printed.
+fn letter(notice: &Notice, sender: &str, issued: Day) -> String {
+    let case = &notice.case;
+    let number = escape(case.number.as_deref().unwrap_or("—"));
+    let (year, month) = (notice.as_of.year(), notice.as_of.month());
+    let submitted = notice.submitted.map_or_else(|| "—".to_string(), |d| d.to_string());
+    let mut body = format!(
+        "<p class=\"n\">直通车〔{year}〕{month}月进度函 · {number}</p><h1>企业诉求办理进度告知函</h1>\
+         <p>{}:</p><p class=\"p\">贵单位于 {submitted} 提交的诉求“{}”(编号 {number}),截至 {} 的办理情况告知如下:</p><table>",
+        escape(&notice.enterprise),
+        escape(&notice.title),
+        notice.as_of,
+    );
+    let mut row = |k: &str, v: String| body.push_str(&format!("<tr><th>{k}</th><td>{v}</td></tr>"));
+    row("办理状态", case.status.zh().to_string());
+    if let Some(lead) = &case.lead_department {
+        row("牵头部门", dept(lead).to_string());
+    }
+    if !case.assisting.is_empty() {
+        row("协办部门", case.assisting.iter().map(|d| dept(d)).collect::<Vec<_>>().join("、"));
+    }
+    if let Some(leader) = &case.lead_leader {
+        row("牵头领导", escape(leader));
+    }
+    if let Some((due, l)) = case.due {
+        row("下一办理期限", format!("{due} {}", light(l)));
+    }
+    body.push_str("</table>");
+    if !case.milestones.is_empty() {
+        body.push_str("<h2>办理时间表</h2><ol>");
+        for m in &case.milestones {
+            let state = match (m.done, m.light) {
+                (Some(day), _) => format!("已于 {day} 完成"),
+                (None, Some(l)) => format!("期限 {} {}", m.due, light(l)),
+                (None, None) => format!("期限 {}", m.due),
+            };
+            body.push_str(&format!("<li>{}:{state}</li>", escape(&m.title)));
+        }
+        body.push_str("</ol>");
+    }
+    body.push_str(&format!("<h2>{month}月办理进展</h2>"));
+    if notice.progress.is_empty() {
+        body.push_str("<p>本月承办部门未报告新的进展。</p>");
+    } else {
+        body.push_str("<ul>");
+        for (day, text) in &notice.progress {
+            body.push_str(&format!("<li><time>{day}</time> {}</li>", escape(text)));
+        }
+        body.push_str("</ul>");
+    }
+    body.push_str(&format!(
+        "<p class=\"p\">如对办理情况有疑问或需补充材料,请在“直通车”应用中该诉求页面补充信息;办结后请对办理结果进行评价。\
+         我们将每月向贵单位告知办理进度,直至办结。</p><p class=\"s\">{}<br>{issued}</p>",
+        escape(sender).replace('\n', "<br>")
+    ));
+    let title = format!("{number} {year}年{month}月办理进度告知函");
+    format!(
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{title}</title>\
+         <style>{STYLE}</style></head><body><main>{body}</main></body></html>"
+    )
+}
+
+const STYLE: &str = "body{margin:0;background:#eee;color:#111;font:16px/1.8 'Noto Serif CJK SC','Noto Sans CJK SC',serif}\
+main{max-width:210mm;margin:1rem auto;background:#fff;padding:18mm 20mm;box-sizing:border-box;box-shadow:0 1px 4px #0003}\
+h1{text-align:center;font-size:1.5rem;letter-spacing:.2em;margin:.5rem 0 1.5rem}h2{font-size:1.05rem;margin:1.2rem 0 .3rem}\
+.n{text-align:right;color:#444;font-size:.9rem;margin:0}.p{text-indent:2em}.s{text-align:right;margin-top:2.5rem}\
+table{width:100%;border-collapse:collapse}th,td{border:1px solid #999;padding:.3rem .6rem;text-align:left;vertical-align:top}th{width:8em;background:#f4f4f4;font-weight:600}\
+time{color:#444}.l{font-size:.8rem;font-weight:700;padding:0 .3rem;border:1px solid;border-radius:3px}.g{color:#1e7e34}.y{color:#8a5a00}.r{color:#b3261e}\
+@media(max-width:600px){main{margin:0;padding:1.2rem 1rem;box-shadow:none}}\
+@media print{@page{size:A4 portrait;margin:18mm 20mm}body{background:#fff}main{margin:0;padding:0;box-shadow:none;max-width:none}}";
+
+/// `GET /api/cases/{id}/letters`: the case's letters, newest first, for
+/// anyone who may read the case.
+pub async fn list(
+    State(state): State<AppState>,
+    SignedIn(account): SignedIn,
+    Path(case_id): Path<String>,
+) -> Result<Response, ServerError> {
+    let store = state.store.clone();
+    let letters = blocking(move || match readable_case(&store, &account.user, &case_id)? {
+        Some(_) => store.notices_of(&case_id).map(|list| Some((case_id, list))),
+        None => Ok(None),
+    })
+    .await?;
+    let Some((case_id, letters)) = letters else {
+        return Ok(error(StatusCode::NOT_FOUND, "诉求不存在 / no such case"));
+    };
+    let list: Vec<_> = letters
+        .into_iter()
+        .map(|(month, issued_ms)| {
+            json!({ "month": month, "issued": Day::of_instant(issued_ms), "path": format!("/letters/{case_id}/{month}") })
+        })
+        .collect();
+    Ok(Json(list).into_response())
+}
+
+/// `GET /letters/{id}/{YYYY-MM}`: one letter as issued.
+pub async fn show(
+    State(state): State<AppState>,
+    signed_in: Result<SignedIn, Response>,
+    Path((case_id, month)): Path<(String, String)>,
+) -> Result<Response, ServerError> {
+    let page = |status, text: &str| {
+        let html = format!(
+            "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{text}</title></head>\
+             <body><main><h1>{text}</h1><p><a href=\"/signin\">登录</a> · <a href=\"/\">返回直通车</a></p></main></body></html>"
+        );
+        document(status, html)
+    };
+    let Ok(SignedIn(account)) = signed_in else {
+        return Ok(page(StatusCode::UNAUTHORIZED, "请先登录后查看函件"));
+    };
+    let store = state.store.clone();
+    let html = blocking(move || match readable_case(&store, &account.user, &case_id)? {
+        Some(_) => store.notice(&case_id, &month),
+        None => Ok(None),
+    })
+    .await?;
+    Ok(match html {
+        Some(html) => document(StatusCode::OK, html),
+        None => page(StatusCode::NOT_FOUND, "没有这份函件"),
+    })
+}

@@ -1,0 +1,82 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Monthly progress notices: issued once per open case and month on the
+//! server's schedule, archived as sent, listed and shown to the case's
+//! parties only.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::client::sign_in;
+use common::{anchor, get, qiye, request, start};
+use domain::calendar::WorkCalendar;
+use domain::notice::Notice;
+use domain::permission::{Role, User};
+use server::letters::issue_due;
+
+/// The cases the domain finds open at the end of `month`.
+fn open_at_end_of(server: &common::TestServer, month: &str) -> usize {
+    let mut open = 0;
+    for id in server.store.case_ids_of_district("city").unwrap() {
+        let case = domain::doc::read(&server.store.load_document(&id).unwrap().unwrap().0).unwrap();
+        open += usize::from(Notice::of(&case, &WorkCalendar::china(), &Default::default(), month).is_some());
+    }
+    open
+}
+
+#[tokio::test]
+async fn each_open_case_gets_one_letter_a_month_seen_only_by_its_parties() {
+    let server = start(true).await;
+    // The server issues October's letters on its own when it starts.
+    let expected = open_at_end_of(&server, "2026-10");
+    assert!(expected > 0);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while server.store.noticed_cases("2026-10").unwrap().len() < expected {
+        assert!(Instant::now() < deadline, "October's letters were not issued");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(issue_due(&server.store, server.clock.now_ms()).unwrap(), 0, "issuing again changes nothing");
+    assert_eq!(server.store.noticed_cases("2026-10").unwrap().len(), expected);
+
+    let (user_id, enterprise) = qiye(1);
+    let me = User { id: user_id, role: Role::Enterprise, org: Some(enterprise), district: None };
+    let noticed = server.store.noticed_cases("2026-10").unwrap();
+    let (case_id, _) =
+        server.store.readable_cases(&me).unwrap().into_iter().find(|(id, _)| noticed.contains(id)).unwrap();
+    let case = domain::doc::read(&server.store.load_document(&case_id).unwrap().unwrap().0).unwrap();
+
+    let list_path = format!("/api/cases/{case_id}/letters");
+    let ent = sign_in(server.addr, "qiye01").await;
+    let list = request(server.addr, "GET", &list_path, &[("Cookie", &ent)], "").await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    let letters = list.json();
+    assert_eq!(letters[0]["month"], "2026-10");
+    assert_eq!(letters[0]["issued"], anchor().to_string());
+    let path = letters[0]["path"].as_str().unwrap().to_string();
+    let letter = request(server.addr, "GET", &path, &[("Cookie", &ent)], "").await;
+    assert_eq!(letter.status, 200);
+    assert!(letter.header("content-security-policy").unwrap().contains("default-src 'none'"));
+    assert!(!letter.body.contains("<script"));
+    for shown in [&case.enterprise.name, &case.appeal.title, case.number.as_ref().unwrap()] {
+        assert!(letter.body.contains(shown.as_str()), "the letter names {shown}");
+    }
+    assert!(letter.body.contains("size:A4 portrait"), "prints on A4");
+
+    // Not a party, or not signed in: nothing.
+    let other = sign_in(server.addr, "qiye02").await;
+    assert_eq!(request(server.addr, "GET", &list_path, &[("Cookie", &other)], "").await.status, 404);
+    let refused = request(server.addr, "GET", &path, &[("Cookie", &other)], "").await;
+    assert_eq!(refused.status, 404);
+    assert!(!refused.body.contains(&case.enterprise.name));
+    assert_eq!(get(server.addr, &path).await.status, 401);
+    assert_eq!(get(server.addr, &list_path).await.status, 401);
+
+    // Next month brings November's letters; October's stays as it was sent.
+    let archived = server.store.notice(&case_id, "2026-10").unwrap().unwrap();
+    server.clock.set_ms(domain::time::Day::parse("2026-12-01").unwrap().start_instant() + 3_600_000);
+    let november = issue_due(&server.store, server.clock.now_ms()).unwrap();
+    assert_eq!(november, open_at_end_of(&server, "2026-11"));
+    assert_eq!(server.store.notice(&case_id, "2026-10").unwrap().unwrap(), archived);
+    let months: Vec<String> = server.store.notices_of(&case_id).unwrap().into_iter().map(|(m, _)| m).collect();
+    assert_eq!(months[months.len() - 1], "2026-10", "newest first: {months:?}");
+}
