@@ -15,6 +15,7 @@ pub mod event;
 pub mod notice;
 pub mod permission;
 pub mod public;
+pub mod report;
 pub mod session;
 pub mod stats;
 pub mod status;

@@ -141,6 +141,66 @@ pub fn sort_by_deadline(cases: &mut [CaseSummary]) {
     });
 }
 
+/// How near a deadline is, for a reminder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Urgency {
+    /// Past due by this many working days (at least one day past).
+    Overdue(i64),
+    DueToday,
+    /// Due in this many working days, inside the clock's yellow window.
+    DueSoon(i64),
+}
+
+/// A deadline to remind the user of: one per running clock that is yellow
+/// or red on a case waiting on them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reminder {
+    pub case_id: String,
+    pub number: Option<String>,
+    pub title: String,
+    pub due: Day,
+    pub urgency: Urgency,
+}
+
+/// The reminders of `user` on `today`: the most overdue first, then what is
+/// due today, then what is due soon.
+pub fn reminders(cases: &[CaseSummary], user: &User, calendar: &WorkCalendar, today: Day) -> Vec<Reminder> {
+    let mut out: Vec<Reminder> = Vec::new();
+    for case in cases.iter().filter(|c| c.waits_on(user)) {
+        let mut dues: Vec<Day> = case
+            .clocks
+            .iter()
+            .filter(|(start, due)| deadline::light(calendar, *start, *due, today) != Light::Green)
+            .map(|(_, due)| *due)
+            .collect();
+        dues.sort_unstable();
+        dues.dedup();
+        for due in dues {
+            let urgency = match due.cmp(&today) {
+                std::cmp::Ordering::Less => Urgency::Overdue(calendar.working_days_between(due, today).max(1)),
+                std::cmp::Ordering::Equal => Urgency::DueToday,
+                std::cmp::Ordering::Greater => Urgency::DueSoon(calendar.working_days_between(today, due)),
+            };
+            out.push(Reminder {
+                case_id: case.id.clone(),
+                number: case.number.clone(),
+                title: case.title.clone(),
+                due,
+                urgency,
+            });
+        }
+    }
+    out.sort_by(|a, b| {
+        let rank = |u: Urgency| match u {
+            Urgency::Overdue(days) => (0, -days),
+            Urgency::DueToday => (1, 0),
+            Urgency::DueSoon(days) => (2, days),
+        };
+        rank(a.urgency).cmp(&rank(b.urgency)).then(a.due.cmp(&b.due))
+    });
+    out
+}
+
 /// How alike two short texts are: the share of character pairs (bigrams)
 /// they have in common (Dice coefficient), 0.0–1.0. Chinese titles have no
 /// spaces, so words are not needed; punctuation and spaces are ignored.

@@ -9,7 +9,7 @@ use domain::deadline::{Light, Rules};
 use domain::event::EventKind;
 use domain::permission::{Role, User};
 use domain::status::Status;
-use domain::summary::{CaseSummary, Context, Filter, sort_by_deadline};
+use domain::summary::{CaseSummary, Context, Filter, Urgency, reminders, sort_by_deadline};
 use domain::time::Day;
 
 fn summary(kinds: Vec<EventKind>) -> CaseSummary {
@@ -106,4 +106,26 @@ fn similar_titles_and_the_same_enterprise_are_suggested_as_duplicates() {
         .map(|c| c.id.as_str())
         .collect();
     assert!(found.is_empty(), "the case itself is not its own duplicate");
+}
+
+#[test]
+fn reminders_come_before_and_at_each_deadline_and_after_it_is_missed() {
+    // Routed Tuesday 2026-11-03: the reply is due Friday 11-06.
+    let mut routed = summary(vec![EventKind::Submit, route_online()]);
+    routed.number = Some("HZ-2026-000009".into());
+    let calendar = WorkCalendar::china();
+    let officer = |org: &str| User { id: "o".into(), role: Role::Officer, org: Some(org.into()), district: None };
+    let on = |d: &str| -> Vec<Urgency> {
+        reminders(std::slice::from_ref(&routed), &officer("natres"), &calendar, day(d))
+            .iter()
+            .map(|r| r.urgency)
+            .collect()
+    };
+    assert_eq!(on("2026-11-04"), [], "green: nothing to remind of yet");
+    assert_eq!(on("2026-11-05"), [Urgency::DueSoon(1)]);
+    assert_eq!(on("2026-11-06"), [Urgency::DueToday]);
+    assert_eq!(on("2026-11-10"), [Urgency::Overdue(2)], "Monday and Tuesday past");
+    let reminder = &reminders(std::slice::from_ref(&routed), &officer("natres"), &calendar, day("2026-11-10"))[0];
+    assert_eq!((reminder.due, reminder.number.as_deref()), (day("2026-11-06"), Some("HZ-2026-000009")));
+    assert!(reminders(&[routed], &officer("housing"), &calendar, day("2026-11-10")).is_empty(), "not waiting on them");
 }

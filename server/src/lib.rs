@@ -6,6 +6,7 @@ mod blobs;
 mod board;
 mod charts;
 pub mod clock;
+pub mod common_issues;
 pub mod config;
 pub mod demo;
 pub mod demo_accounts;

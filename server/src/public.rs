@@ -189,7 +189,7 @@ fn body(case: &PublicCase) -> String {
     html
 }
 
-const STYLE: &str = "body{margin:0;font:16px/1.6 system-ui,'Noto Sans CJK SC',sans-serif;color:#1d1d1f;background:#f6f6f4}\
+pub(crate) const STYLE: &str = "body{margin:0;font:16px/1.6 system-ui,'Noto Sans CJK SC',sans-serif;color:#1d1d1f;background:#f6f6f4}\
 header{background:#b3261e;color:#fff;padding:.7rem 1rem;font-weight:700;display:flex;flex-wrap:wrap;gap:.3rem 1rem;justify-content:space-between}header a{color:#fff;margin-left:1rem;font-weight:400}\
 main{max-width:1100px;margin:0 auto;padding:1rem}\
 h1{font-size:1.3rem;margin:.2rem 0 1rem}h2{font-size:1.05rem;margin:1.4rem 0 .5rem}\

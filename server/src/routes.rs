@@ -10,7 +10,8 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::{
-    AppState, ServerError, auth, blobs, blocking, board, letters, open311, public, ratings, register, stats, sync,
+    AppState, ServerError, auth, blobs, blocking, board, common_issues, letters, open311, public, ratings, register,
+    stats, sync,
 };
 
 pub fn router(state: AppState) -> Router {
@@ -23,6 +24,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/cases/{id}/public-link", get(public::link))
         .route("/api/cases/{id}/letters", get(letters::list))
         .route("/letters/{id}/{month}", get(letters::show))
+        .route("/reports/common-issues/{quarter}", get(common_issues::report))
         .route("/p/{token}", get(public::page_of))
         .route("/p/{token}/qr.svg", get(public::qr))
         .route("/board", get(board::index))

@@ -15,6 +15,8 @@ use domain::status::Status;
 use domain::summary::{Filter, sort_by_deadline};
 use domain::time::Day;
 
+use super::analysis_links::AnalysisLinks;
+use super::reminders::Reminders;
 use super::sessions::SessionsPanel;
 use crate::clock;
 use crate::i18n::{entry, pick, tr};
@@ -83,6 +85,7 @@ fn ListPage(cases: RwSignal<Option<Result<Vec<CaseSummary>, String>>>, user: Opt
             <h1>{heading(role)}</h1>
             {may_file.then(|| view! { <A href="/new" attr:class="button primary">{tr("＋ 反映诉求", "＋ New appeal")}</A> })}
         </section>
+        {user.clone().map(|u| view! { <AnalysisLinks user=u /> })}
         {user.clone().filter(|u| matches!(u.role, Role::Leader | Role::Coordinator)).map(|u| view! { <SessionsPanel user=u /> })}
         {move || match cases.get() {
             None => view! { <p class="empty">{tr("正在读取本设备上的诉求…", "Reading the cases on this device…")}</p> }.into_any(),
@@ -141,6 +144,7 @@ fn Worklist(
             </button>
         }
     };
+    let reminders = user.clone().map(|user| view! { <Reminders list=list.clone() user today /> });
     let visible = Memo::new(move |_| {
         let (tab, filter) = (tab.get(), filter.get());
         (0..list.len())
@@ -154,6 +158,7 @@ fn Worklist(
             .collect::<Vec<_>>()
     });
     view! {
+        {reminders}
         <nav class="tabs" data-testid="tabs">
             {user.is_some().then(|| tab_button(Tab::Mine, tr("待我处理", "Waiting on me"), counts.0))}
             {tab_button(Tab::All, tr("全部", "All"), counts.1)}
@@ -233,6 +238,8 @@ fn CaseCard(case: CaseSummary, today: Day) -> impl IntoView {
     let href = format!("/case/{}", case.id);
     let light = case.light(clock::calendar(), today);
     let due = case.due().map(|d| format!("{} {d}", tr("期限", "Due")));
+    // On the escalation list: how far past its deadline the work is.
+    let late = case.due().filter(|d| *d < today).map(|d| clock::calendar().working_days_between(d, today).max(1));
     // An invitation still to answer, with the session's name and place.
     let invited = case
         .invitation
@@ -255,6 +262,7 @@ fn CaseCard(case: CaseSummary, today: Day) -> impl IntoView {
                 <p class="case-due">
                     <span class=format!("light light-{light:?}") data-testid="light">{labels::light(light)}</span>
                     {due.map(|d| view! { <span>{d}</span> })}
+                    {late.map(|days| view! { <span class="late">{pick(format!("超期 {days} 个工作日"), format!("{days} working days late"))}</span> })}
                     {case.lead_department.as_deref().map(|d| view! { <span>{labels::department(d)}</span> })}
                 </p>
                 {case.conflict.then(|| view! { <p class="conflict-flag">{tr("存在冲突,待裁定", "Conflict to settle")}</p> })}

@@ -1,4 +1,5 @@
 mod actions;
+mod analysis_links;
 mod attachments;
 pub mod case_list;
 pub mod case_view;
@@ -7,6 +8,7 @@ pub mod fields;
 pub mod new_appeal;
 mod profile_fields;
 pub mod register;
+mod reminders;
 pub mod session_view;
 pub mod sessions;
 pub mod sign_in;

@@ -1,8 +1,9 @@
-// Monthly progress letters and the statistics page, on the demo data:
-// the server issues last month's letters when it starts; the enterprise
-// finds them on its case page and opens one as a printable A4 letter; the
-// public statistics page draws its charts and league table. Screenshots
-// of both at 390 px and desktop width.
+// Letters, reminders and analysis, on the demo data: the server issues
+// last month's letters when it starts; the enterprise finds them on its
+// case page and opens one as a printable A4 letter; the public statistics
+// page draws its charts and league table; a coordinator sees deadline
+// reminders, the escalation list with how late each case is, and the
+// quarterly common-issue report. Screenshots at 390 px and desktop width.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAndBrowser, screenshot, horizontalOverflow, signedIn } from './harness.mjs';
@@ -64,4 +65,31 @@ test('the statistics page draws its charts and league table', async () => {
   await page.getByRole('link', { name: '惠阳区' }).first().click();
   await page.getByRole('heading', { name: '惠阳区 数据分析' }).waitFor();
   await context.close();
+});
+
+test('a coordinator is reminded of deadlines, sees how late overdue work is and the common issues', async () => {
+  const { server, browser } = env;
+  const coord = await signedIn(browser, server, 'xietiao-huicheng');
+  const reminders = coord.page.getByTestId('reminders');
+  // Demo appeals waiting for triage are weeks old: overdue reminders first.
+  await reminders.locator('li[data-urgency^=Overdue]').first().waitFor();
+  assert.match(await reminders.locator('li').first().innerText(), /已超期 \d+ 个工作日/);
+  for (const width of [390, 1280]) {
+    await screenshot(coord.page, 'reminders', width);
+    assert.ok((await horizontalOverflow(coord.page)) <= 0, `reminders fit at ${width}px`);
+  }
+  await reminders.locator('li a').first().click();
+  await coord.page.getByTestId('case-file').waitFor();
+  await coord.page.goBack();
+
+  // The escalation list: overdue cases with how many working days late.
+  await coord.page.getByTestId('tabs').getByRole('button', { name: /已超期/ }).click();
+  const late = coord.page.locator('.case-card .late').first();
+  await late.waitFor();
+  assert.match(await late.innerText(), /超期 \d+ 个工作日/);
+
+  await coord.page.getByTestId('analysis-links').getByRole('link', { name: '季度共性问题' }).click();
+  await coord.page.getByRole('heading', { name: /季度 共性问题分析/ }).waitFor();
+  assert.ok((await coord.page.locator('section.group').count()) >= 2, 'alike appeals grouped');
+  await coord.context.close();
 });

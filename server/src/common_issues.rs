@@ -1,0 +1,153 @@
+//! The quarterly common-issue report (`/reports/common-issues/{YYYY-Qn}`):
+//! the quarter's appeals grouped by what they are about, so alike problems
+//! are handled in one batch. For coordinators, leaders and admins, over the
+//! cases they may read; it quotes the enterprises' titles, so it is never
+//! public. The words come from jieba (Chinese word segmentation); the
+//! grouping is [`domain::report::group_alike`].
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use domain::directory;
+use domain::permission::{CaseParties, Role, may_read};
+use domain::report::{Group, group_alike, quarter_of, quarter_span, useful};
+use domain::status::Status;
+use domain::time::Day;
+use jieba_rs::Jieba;
+
+use crate::auth::SignedIn;
+use crate::public::{STYLE, document, escape};
+use crate::{AppState, ServerError, blocking};
+
+/// The dictionary takes a moment to load: once per process.
+fn jieba() -> &'static Jieba {
+    static JIEBA: OnceLock<Jieba> = OnceLock::new();
+    JIEBA.get_or_init(Jieba::new)
+}
+
+/// The words of a text worth comparing.
+pub fn words(text: &str) -> Vec<String> {
+    jieba().cut(text, true).into_iter().map(|t| t.word).filter(|w| useful(w)).map(str::to_string).collect()
+}
+
+/// One appeal of the quarter as the report lists it.
+struct Appeal {
+    id: String,
+    number: String,
+    title: String,
+    district: String,
+    status: Status,
+    lead: Option<String>,
+}
+
+fn page(status: StatusCode, title: &str, body: &str) -> Response {
+    document(
+        status,
+        format!(
+            "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{0}</title>\
+             <style>{STYLE}</style></head><body><header>惠州市办理企业困难直通车 · 内部分析</header>\
+             <main>{body}</main></body></html>",
+            escape(title)
+        ),
+    )
+}
+
+pub async fn report(
+    State(state): State<AppState>,
+    signed_in: Result<SignedIn, Response>,
+    Path(quarter): Path<String>,
+) -> Result<Response, ServerError> {
+    let Ok(SignedIn(account)) = signed_in else {
+        return Ok(page(StatusCode::UNAUTHORIZED, "请先登录", "<h1>请先登录</h1><p><a href=\"/signin\">登录</a></p>"));
+    };
+    if !matches!(account.user.role, Role::Coordinator | Role::Leader | Role::Admin) {
+        return Ok(page(StatusCode::FORBIDDEN, "无权查看", "<h1>共性问题分析仅供协调员和领导查看</h1>"));
+    }
+    let Some((first, last)) = quarter_span(&quarter) else {
+        return Ok(page(StatusCode::NOT_FOUND, "未找到", "<h1>季度有误</h1><p>应写作 2026-Q4。</p>"));
+    };
+    let store = state.store.clone();
+    let user = account.user.clone();
+    let (appeals, groups) = blocking(move || {
+        let mut appeals = Vec::new();
+        let mut texts = Vec::new();
+        for id in store.case_ids_of_district("city")? {
+            let Some((doc, _)) = store.load_document(&id)? else { continue };
+            let case = domain::doc::read(&doc)?;
+            let case_state = case.state();
+            let parties = CaseParties { enterprise: &case.enterprise.id, district: &case.district, state: &case_state };
+            let submitted = case_state.flow.submitted_ms.map(Day::of_instant);
+            if !may_read(&user, &parties) || !submitted.is_some_and(|d| first <= d && d <= last) {
+                continue;
+            }
+            texts.push(words(&format!("{} {}", case.appeal.title, case.appeal.description)));
+            appeals.push(Appeal {
+                id: case.id.clone(),
+                number: case.number.clone().unwrap_or_default(),
+                title: case.appeal.title.clone(),
+                district: case.district.clone(),
+                status: case_state.status(),
+                lead: case_state.flow.lead_department.clone(),
+            });
+        }
+        let groups = group_alike(&texts);
+        Ok((appeals, groups))
+    })
+    .await?;
+    let title = format!("{}年第{}季度 共性问题分析", first.year(), quarter.chars().last().unwrap_or('1'));
+    Ok(page(StatusCode::OK, &title, &body(&title, first, &appeals, &groups)))
+}
+
+fn body(title: &str, first: Day, appeals: &[Appeal], groups: &[Group]) -> String {
+    let grouped: usize = groups.iter().map(|g| g.members.len()).sum();
+    let (previous, next) = (quarter_of(first.plus_days(-1)), quarter_of(first.plus_days(100)));
+    let mut html = format!(
+        "<h1>{title}</h1><p><a href=\"/reports/common-issues/{previous}\">← {previous}</a> · \
+         <a href=\"/reports/common-issues/{next}\">{next} →</a></p>\
+         <p>本季度受理诉求 <b data-k=\"appeals\">{}</b> 件,其中 <b data-k=\"grouped\">{grouped}</b> 件可归为 \
+         <b data-k=\"groups\">{}</b> 类共性问题,建议按类批量办理。</p>",
+        appeals.len(),
+        groups.len()
+    );
+    for (i, group) in groups.iter().enumerate() {
+        // The department leading most of the group's cases is the natural batch lead.
+        let mut leads: BTreeMap<&str, usize> = BTreeMap::new();
+        for &m in &group.members {
+            if let Some(lead) = &appeals[m].lead {
+                *leads.entry(lead).or_default() += 1;
+            }
+        }
+        let lead = leads.iter().max_by_key(|(_, n)| **n).map(|(d, _)| directory::department(d).map_or(*d, |e| e.zh));
+        html.push_str(&format!(
+            "<section class=\"group\" data-size=\"{}\"><h2>共性问题 {}:{}({} 件)</h2><p>建议牵头部门:{}</p><table><thead><tr>\
+             <th>编号</th><th>诉求</th><th>区县</th><th>状态</th><th>牵头部门</th></tr></thead><tbody>",
+            group.members.len(),
+            i + 1,
+            escape(&group.keywords.join("、")),
+            group.members.len(),
+            lead.unwrap_or("尚未分办"),
+        ));
+        for &m in &group.members {
+            let a = &appeals[m];
+            let lead = a.lead.as_deref().map_or("—", |d| directory::department(d).map_or("—", |e| e.zh));
+            html.push_str(&format!(
+                "<tr><td class=\"n\"><a href=\"/case/{}\">{}</a></td><td>{}</td><td data-label=\"区县\">{}</td>\
+                 <td data-label=\"状态\">{}</td><td data-label=\"牵头部门\">{lead}</td></tr>",
+                escape(&a.id),
+                escape(&a.number),
+                escape(&a.title),
+                directory::district(&a.district).map_or("—", |d| d.zh),
+                a.status.zh(),
+            ));
+        }
+        html.push_str("</tbody></table></section>");
+    }
+    if groups.is_empty() {
+        html.push_str("<p>本季度没有可归类的共性问题。</p>");
+    }
+    html
+}
