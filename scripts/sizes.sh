@@ -12,3 +12,9 @@ for f in *.wasm *.js *.css index.html; do
   printf '%-34s %10d %10d %10d\n' "$f" "$raw" "$gz" "$br"
 done
 printf '%-34s %10d %10d %10d\n' "first load (all of the above)" "${total[@]}"
+budget=$((450 * 1024))
+if [ "${total[2]}" -le "$budget" ]; then
+  echo "first-load budget: ${total[2]} B brotli <= $budget B (450 KB): within"
+else
+  echo "first-load budget: ${total[2]} B brotli > $budget B (450 KB): OVER by $(( total[2] - budget )) B"
+fi

@@ -1,0 +1,36 @@
+// index.html paints a zh-CN app shell before the app's WebAssembly
+// arrives: with the wasm held back, the page has painted the header and
+// "正在打开…" in Chinese; once it is let through, the app replaces it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { serverAndBrowser, screenshot } from './harness.mjs';
+
+const env = serverAndBrowser({ accounts: true });
+
+test('the zh-CN shell is painted before the wasm arrives', async () => {
+  const { server, browser } = env;
+  const context = await browser.newContext({ locale: 'zh-CN', serviceWorkers: 'block' });
+  const page = await context.newPage();
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/*.wasm', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(server.url, { waitUntil: 'domcontentloaded' });
+  await page.locator('#shell').getByText('正在打开…').waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+  const painted = await page.evaluate(() => new Promise((resolve) => {
+    const seen = () => performance.getEntriesByType('paint').some((e) => e.name === 'first-contentful-paint');
+    if (seen()) return resolve(true);
+    new PerformanceObserver(() => resolve(seen())).observe({ type: 'paint', buffered: true });
+  }));
+  assert.ok(painted, 'first contentful paint happened while the wasm was held back');
+  assert.match(await page.locator('#shell .brand-mark').innerText(), /直通车/);
+  await screenshot(page, 'shell-before-wasm', 390);
+
+  release();
+  await page.locator('#shell').waitFor({ state: 'detached' });
+  await page.getByRole('heading', { name: '我的诉求' }).waitFor();
+  await context.close();
+});
