@@ -178,9 +178,15 @@ impl Story<'_> {
         self.day = self.calendar.add_working_days(self.day, working_days);
     }
 
+    /// Appends an event dated now in the story — unless the story has run
+    /// past the anchor: the demo's today holds nothing from its future, so
+    /// a story ends where today is.
     fn add(&mut self, author: &str, kind: EventKind) -> Result<String, ServerError> {
         self.count += 1;
         let id = format!("{}-e{:02}", self.case_id, self.count);
+        if self.day > self.anchor {
+            return Ok(id);
+        }
         let event = doc::next_event(&self.case, id.clone(), author, self.at_ms(), kind);
         doc::append(&mut self.doc, &event)?;
         self.case.events.insert(id.clone(), event);
@@ -430,11 +436,16 @@ fn tell(s: &mut Story<'_>, case: &CaseDoc, stage: Stage, index: usize, rng: &mut
 /// asking for more time: the case shows the conflict for the coordinator.
 fn concurrent_resolve_and_extension(s: &mut Story<'_>, officer: &str) -> Result<(), ServerError> {
     s.wait(3);
+    if s.day > s.anchor {
+        return Ok(());
+    }
     let mut other = s.doc.fork();
+    // The other officer's request is written within the hour of the resolution.
+    let at = s.at_ms() + HOUR_MS;
     s.add(officer, EventKind::Resolve { summary: "已办结".into(), evidence: Vec::new() })?;
     let id = format!("{}-e{:02}x", s.case_id, s.count);
     let ext = EventKind::RequestExtension { working_days: 10, reason: "涉及多个部门,需延期".into() };
-    doc::record(&mut other, id, &format!("{officer}-2"), s.at_ms() + HOUR_MS, ext)?;
+    doc::record(&mut other, id, &format!("{officer}-2"), at, ext)?;
     s.doc.merge(&mut other).map_err(domain::DomainError::from)?;
     s.case = doc::read(&s.doc)?;
     Ok(())
