@@ -21,7 +21,7 @@ use domain::time::{Day, previous_month};
 use serde_json::json;
 
 use crate::auth::{SignedIn, error};
-use crate::public::{document, escape, light};
+use crate::public::{document, escape, light, responsibility};
 use crate::store::Store;
 use crate::{AppState, Clock, ServerError, blocking, readable_case};
 
@@ -71,10 +71,6 @@ fn sender(district: &str) -> String {
     format!("{place}政务服务数据管理局\n企业困难直通车办公室")
 }
 
-fn dept(code: &str) -> &str {
-    directory::department(code).map_or(code, |d| d.zh)
-}
-
 /// The letter as a whole HTML document: A4 portrait when printed.
 fn letter(notice: &Notice, sender: &str, issued: Day) -> String {
     let case = &notice.case;
@@ -88,19 +84,9 @@ fn letter(notice: &Notice, sender: &str, issued: Day) -> String {
         escape(&notice.title),
         notice.as_of,
     );
-    let mut row = |k: &str, v: String| body.push_str(&format!("<tr><th>{k}</th><td>{v}</td></tr>"));
-    row("办理状态", case.status.zh().to_string());
-    if let Some(lead) = &case.lead_department {
-        row("牵头部门", dept(lead).to_string());
-    }
-    if !case.assisting.is_empty() {
-        row("协办部门", case.assisting.iter().map(|d| dept(d)).collect::<Vec<_>>().join("、"));
-    }
-    if let Some(leader) = &case.lead_leader {
-        row("牵头领导", escape(leader));
-    }
-    if let Some((due, l)) = case.due {
-        row("下一办理期限", format!("{due} {}", light(l)));
+    let status = ("办理状态", case.status.zh().to_string());
+    for (k, v) in std::iter::once(status).chain(responsibility(case)) {
+        body.push_str(&format!("<tr><th>{k}</th><td>{v}</td></tr>"));
     }
     body.push_str("</table>");
     if !case.milestones.is_empty() {

@@ -144,6 +144,26 @@ fn name(entry: Result<&'static directory::Entry, domain::DomainError>) -> &'stat
     entry.map_or("—", |e| e.zh)
 }
 
+/// Who answers for the case and by when, as (label, HTML) rows: the public
+/// page and the monthly letter both show them.
+pub(crate) fn responsibility(case: &PublicCase) -> Vec<(&'static str, String)> {
+    let mut rows = Vec::new();
+    if let Some(lead) = &case.lead_department {
+        rows.push(("牵头部门", name(directory::department(lead)).to_string()));
+    }
+    if !case.assisting.is_empty() {
+        let names: Vec<&str> = case.assisting.iter().map(|d| name(directory::department(d))).collect();
+        rows.push(("协办部门", names.join("、")));
+    }
+    if let Some(leader) = &case.lead_leader {
+        rows.push(("牵头领导", escape(leader)));
+    }
+    if let Some((due, l)) = case.due {
+        rows.push(("办理期限", format!("{due} {}", light(l))));
+    }
+    rows
+}
+
 fn body(case: &PublicCase) -> String {
     let mut html = String::new();
     let number = escape(case.number.as_deref().unwrap_or("编号待分配"));
@@ -155,18 +175,8 @@ fn body(case: &PublicCase) -> String {
     row("状态", format!("<strong data-status=\"{:?}\">{}</strong>", case.status, case.status.zh()));
     row("类别", name(directory::category(&case.category)).to_string());
     row("区县", name(directory::district(&case.district)).to_string());
-    if let Some(lead) = &case.lead_department {
-        row("牵头部门", name(directory::department(lead)).to_string());
-    }
-    if !case.assisting.is_empty() {
-        let names: Vec<&str> = case.assisting.iter().map(|d| name(directory::department(d))).collect();
-        row("协办部门", names.join("、"));
-    }
-    if let Some(leader) = &case.lead_leader {
-        row("牵头领导", escape(leader));
-    }
-    if let Some((due, l)) = case.due {
-        row("办理期限", format!("{due} {}", light(l)));
+    for (k, v) in responsibility(case) {
+        row(k, v);
     }
     html.push_str("</dl>");
     if !case.milestones.is_empty() {
