@@ -75,9 +75,7 @@ pub async fn report(
     let (appeals, groups) = blocking(move || {
         let mut appeals = Vec::new();
         let mut texts = Vec::new();
-        for id in store.case_ids_of_district("city")? {
-            let Some((doc, _)) = store.load_document(&id)? else { continue };
-            let case = domain::doc::read(&doc)?;
+        for case in store.cases_of_district("city")? {
             let case_state = case.state();
             let parties = CaseParties { enterprise: &case.enterprise.id, district: &case.district, state: &case_state };
             let submitted = case_state.flow.submitted_ms.map(Day::of_instant);

@@ -35,15 +35,13 @@ pub fn issue_due(store: &Store, now_ms: i64) -> Result<usize, ServerError> {
     let done = store.noticed_cases(&month)?;
     let calendar = WorkCalendar::china();
     let mut issued = 0;
-    for id in store.case_ids_of_district("city")? {
-        if done.contains(&id) {
+    for case in store.cases_of_district("city")? {
+        if done.contains(&case.id) {
             continue;
         }
-        let Some((doc, _)) = store.load_document(&id)? else { continue };
-        let case = domain::doc::read(&doc)?;
         let Some(notice) = Notice::of(&case, &calendar, &Rules::default(), &month) else { continue };
         let sender = sender(&case.district);
-        if store.put_notice(&id, &month, now_ms, &letter(&notice, &sender, Day::of_instant(now_ms)))? {
+        if store.put_notice(&case.id, &month, now_ms, &letter(&notice, &sender, Day::of_instant(now_ms)))? {
             issued += 1;
         }
     }

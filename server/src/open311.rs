@@ -158,20 +158,20 @@ async fn public_cases(state: &AppState, number: Option<String>) -> Result<Vec<Pu
     let store = state.store.clone();
     let today = Day::of_instant(state.clock.now_ms());
     blocking(move || {
-        let ids = match number {
-            Some(number) => store.case_of_number(&number)?.into_iter().collect(),
-            None => store.case_ids_of_district("city")?,
+        let docs = match number {
+            Some(number) => match store.case_of_number(&number)? {
+                Some(id) => store.load_document(&id)?.map(|(doc, _)| domain::doc::read(&doc)).transpose()?,
+                None => None,
+            }
+            .into_iter()
+            .map(std::sync::Arc::new)
+            .collect(),
+            None => store.cases_of_district("city")?,
         };
         let calendar = WorkCalendar::china();
-        let mut cases = Vec::new();
-        for id in ids {
-            let Some((doc, _)) = store.load_document(&id)? else { continue };
-            let case = domain::doc::read(&doc)?;
-            if case.number.is_some() {
-                cases.push(PublicCase::of(&case, &case.state(), &calendar, &Rules::default(), today));
-            }
-        }
-        Ok(cases)
+        let public =
+            |case: &domain::case::CaseDoc| PublicCase::of(case, &case.state(), &calendar, &Rules::default(), today);
+        Ok(docs.iter().filter(|case| case.number.is_some()).map(|case| public(case)).collect())
     })
     .await
 }

@@ -60,9 +60,8 @@ pub(crate) fn for_each_case(
     district: &str,
     mut each: impl FnMut(&domain::case::CaseDoc),
 ) -> Result<(), ServerError> {
-    for id in store.case_ids_of_district(district)? {
-        let Some((doc, _)) = store.load_document(&id)? else { continue };
-        each(&domain::doc::read(&doc)?);
+    for case in store.cases_of_district(district)? {
+        each(&case);
     }
     Ok(())
 }

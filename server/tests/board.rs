@@ -39,3 +39,36 @@ async fn a_districts_board_lists_its_open_cases_and_nothing_personal() {
         assert_eq!(get(server.addr, bad).await.status, 404, "{bad}");
     }
 }
+
+#[tokio::test]
+async fn a_change_to_a_case_shows_on_the_next_board() {
+    let server = start(true).await;
+    let path = "/board/boluo/2026-11";
+    let before = get(server.addr, path).await.body;
+    // An open case of the district, declined by its coordinator now.
+    let today = common::anchor();
+    let calendar = domain::calendar::WorkCalendar::china();
+    let (id, number) = server
+        .store
+        .case_ids_of_district("boluo")
+        .unwrap()
+        .into_iter()
+        .find_map(|id| {
+            let case = domain::doc::read(&server.store.load_document(&id).unwrap().unwrap().0).unwrap();
+            let open = case.state().status() == domain::status::Status::Submitted;
+            open.then(|| board_entry(&case, &calendar, &Default::default(), today)).flatten().map(|e| (id, e.number))
+        })
+        .unwrap();
+    let number = number.unwrap();
+    assert!(before.contains(&number));
+    let (mut doc, _) = server.store.load_document(&id).unwrap().unwrap();
+    let case = domain::doc::read(&doc).unwrap();
+    let decline = domain::event::EventKind::Decline { reason: "不属于受理范围".into() };
+    let event = domain::doc::next_event(&case, format!("{id}-decline"), "coord-boluo", server.clock.now_ms(), decline);
+    domain::doc::append(&mut doc, &event).unwrap();
+    let case = domain::doc::read(&doc).unwrap();
+    let row = server::store::CaseRow::of(&case, &case.state(), &doc.get_heads());
+    server.store.put_case(&row, &doc.save()).unwrap();
+    let after = get(server.addr, path).await.body;
+    assert!(!after.contains(&number), "a declined case leaves the board at once");
+}

@@ -12,6 +12,7 @@ use crate::ServerError;
 mod accounts;
 mod blobs;
 mod cases;
+mod decoded;
 mod notices;
 mod public_links;
 pub use accounts::Account;
@@ -117,6 +118,7 @@ const MIGRATIONS: &[&str] = &[
 
 pub struct Store {
     conn: Mutex<Connection>,
+    decoded: decoded::Decoded,
 }
 
 impl Store {
@@ -130,7 +132,7 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        let store = Store { conn: Mutex::new(conn) };
+        let store = Store { conn: Mutex::new(conn), decoded: decoded::Decoded::default() };
         store.migrate()?;
         Ok(store)
     }
