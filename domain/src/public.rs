@@ -38,8 +38,12 @@ pub struct PublicCase {
     pub number: Option<String>,
     /// When the appeal was submitted (ms since the epoch).
     pub submitted_ms: Option<i64>,
-    /// When anything last happened to it.
+    /// When the latest line of the public timeline happened (the
+    /// submission if none): private steps do not move it.
     pub updated_ms: i64,
+    /// When the case is to be resolved: the running resolution clock's due
+    /// day or the timetable's last milestone.
+    pub resolve_by: Option<Day>,
     /// The coordinator's published wording of the title, if any.
     pub title: Option<String>,
     pub category: String,
@@ -70,6 +74,7 @@ impl PublicCase {
             })
             .collect();
         let refused: Vec<&str> = state.refused.iter().map(|r| r.event.as_str()).collect();
+        let mut updated_ms = flow.submitted_ms.unwrap_or(case.created_ms);
         let timeline = state
             .order
             .iter()
@@ -77,14 +82,22 @@ impl PublicCase {
             .filter_map(|id| case.events.get(id))
             .filter_map(|e| {
                 let (zh, en) = public_line(&e.kind, state)?;
+                updated_ms = updated_ms.max(e.at_ms);
                 Some(PublicEvent { day: Day::of_instant(e.at_ms), zh, en })
             })
             .collect();
-        let updated_ms = case.events.values().map(|e| e.at_ms).max().unwrap_or(case.created_ms);
+        // Due by the running resolution clock or, while the timetable has
+        // milestones to do, by its last one.
+        let resolution = clocks.iter().filter(|c| c.kind == deadline::ClockKind::Resolution).map(|c| c.due).max();
+        let timetable_open =
+            flow.status.is_open() && flow.milestones.iter().any(|m| !state.records.ticked.contains_key(&m.id));
+        let last_milestone = flow.milestones.iter().map(|m| m.due).max().filter(|_| timetable_open);
+        let resolve_by = resolution.max(last_milestone);
         PublicCase {
             number: case.number.clone(),
             submitted_ms: flow.submitted_ms,
             updated_ms,
+            resolve_by,
             title: state.records.public_title.clone(),
             category: case.appeal.category.clone(),
             district: case.district.clone(),

@@ -67,7 +67,8 @@ impl CaseFacts {
 
 /// The day of the case's first resolution and whether it met the deadline
 /// running just before it: the resolution clock of an online case, or the
-/// last milestone of a session's timetable. No such deadline: on time.
+/// last milestone of a session's timetable (ticked or not — a timetable
+/// finished late is late). No such deadline: on time.
 fn first_resolution(case: &CaseDoc, state: &CaseState, calendar: &WorkCalendar, rules: &Rules) -> Option<(Day, bool)> {
     let refused = |id: &str| state.refused.iter().any(|r| r.event == id);
     let position = state.order.iter().position(|id| {
@@ -77,11 +78,11 @@ fn first_resolution(case: &CaseDoc, state: &CaseState, calendar: &WorkCalendar, 
     // The derivation order is topological, so a prefix of it is a whole
     // history: the case as it stood just before the resolution.
     let before = derive(state.order[..position].iter().filter_map(|id| case.events.get(id)));
-    let due = deadline::open_clocks(calendar, rules, &before)
+    let resolution = deadline::open_clocks(calendar, rules, &before)
         .into_iter()
-        .filter(|c| matches!(c.kind, ClockKind::Resolution | ClockKind::Milestone { .. }))
-        .map(|c| c.due)
-        .max();
+        .filter(|c| c.kind == ClockKind::Resolution)
+        .map(|c| c.due);
+    let due = resolution.chain(before.flow.milestones.iter().map(|m| m.due)).max();
     let day = Day::of_instant(resolve.at_ms);
     Some((day, due.is_none_or(|due| day <= due)))
 }
@@ -243,7 +244,11 @@ impl Statistics {
             }
         }
         days.sort_unstable();
-        stats.median_days_to_resolve = days.get(days.len() / 2).copied();
+        stats.median_days_to_resolve = match days.len() {
+            0 => None,
+            n if n % 2 == 1 => Some(days[n / 2]),
+            n => Some((days[n / 2 - 1] + days[n / 2]) / 2),
+        };
         stats.average_score = (score_count > 0).then(|| f64::from(score_sum) / f64::from(score_count));
         stats.months = months;
         let mut departments: Vec<DepartmentRow> = departments.into_values().collect();

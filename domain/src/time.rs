@@ -64,6 +64,11 @@ impl Day {
     pub fn month(self) -> u32 {
         self.0.month()
     }
+
+    /// The day of the month, from 1.
+    pub fn day(self) -> u32 {
+        self.0.day()
+    }
 }
 
 /// An instant as W3C/RFC 3339 date-time in China time, e.g.

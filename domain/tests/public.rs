@@ -119,3 +119,15 @@ fn a_monthly_notice_reports_the_month_and_only_for_open_cases() {
     assert!(Notice::of(&case, &calendar, &Rules::default(), "2026-12").is_none(), "resolved in December");
     assert!(Notice::of(&case, &calendar, &Rules::default(), "2026-13").is_none(), "no such month");
 }
+
+#[test]
+fn the_public_times_follow_public_steps_only() {
+    // Routed Tuesday 2026-11-03: resolution due 15 working days later.
+    let routed = public(vec![EventKind::Submit, route_online()], "2026-11-04");
+    assert_eq!(routed.resolve_by, Some(Day::parse("2026-11-24").unwrap()));
+    let with_private = public(
+        vec![EventKind::Submit, route_online(), EventKind::RequestInfo { question: "请补充营业执照".into() }],
+        "2026-11-05",
+    );
+    assert_eq!(with_private.updated_ms, routed.updated_ms, "asking for information is not public activity");
+}

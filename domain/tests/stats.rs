@@ -34,6 +34,10 @@ fn facts(kinds: Vec<EventKind>, resolved_on: &str, department: &str) -> CaseFact
     CaseFacts::of(&case, &case.state(), &WorkCalendar::china(), &Rules::default(), today())
 }
 
+fn tick(milestone: &str) -> EventKind {
+    EventKind::TickMilestone { milestone: milestone.into() }
+}
+
 fn online(then: Vec<EventKind>) -> Vec<EventKind> {
     let mut kinds = vec![EventKind::Submit, route_online(), EventKind::StartWork { plan: "p".into() }];
     kinds.extend(then);
@@ -66,6 +70,10 @@ fn a_session_case_is_measured_against_its_last_milestone() {
     };
     assert_eq!(facts(kinds(vec![resolve()]), "2026-12-31", "natres").on_time, Some(true));
     assert_eq!(facts(kinds(vec![resolve()]), "2027-01-04", "natres").on_time, Some(false));
+    // Every milestone ticked, then resolved after the last one was due: late.
+    let ticked = || vec![tick("m1"), tick("m2"), resolve()];
+    assert_eq!(facts(kinds(ticked()), "2026-12-30", "natres").on_time, Some(true));
+    assert_eq!(facts(kinds(ticked()), "2027-01-05", "natres").on_time, Some(false));
 }
 
 #[test]

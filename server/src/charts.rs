@@ -39,10 +39,8 @@ pub fn columns(title: &str, labels: &[String], series: &[Series<'_>], format: fn
     for (g, label) in labels.iter().enumerate() {
         let gx = LEFT + g as f64 * group + group * 0.1;
         for (i, s) in series.iter().enumerate() {
+            // No data draws nothing; a zero draws its label on the axis.
             let Some(Some(value)) = s.values.get(g) else { continue };
-            if *value <= 0.0 {
-                continue;
-            }
             let h = value / max * PLOT;
             let x = gx + i as f64 * bar;
             let y = TOP + PLOT - h;

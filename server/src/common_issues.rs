@@ -19,7 +19,7 @@ use domain::time::Day;
 use jieba_rs::Jieba;
 
 use crate::auth::SignedIn;
-use crate::public::{STYLE, document, escape};
+use crate::public::{STYLE, escape, private_document};
 use crate::{AppState, ServerError, blocking};
 
 /// The dictionary takes a moment to load: once per process.
@@ -44,7 +44,7 @@ struct Appeal {
 }
 
 fn page(status: StatusCode, title: &str, body: &str) -> Response {
-    document(
+    private_document(
         status,
         format!(
             "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
@@ -119,7 +119,10 @@ fn body(title: &str, first: Day, appeals: &[Appeal], groups: &[Group]) -> String
                 *leads.entry(lead).or_default() += 1;
             }
         }
-        let lead = leads.iter().max_by_key(|(_, n)| **n).map(|(d, _)| directory::department(d).map_or(*d, |e| e.zh));
+        let lead = leads
+            .iter()
+            .max_by_key(|(_, n)| **n)
+            .map(|(d, _)| directory::department(d).map_or_else(|_| escape(d), |e| e.zh.to_string()));
         html.push_str(&format!(
             "<section class=\"group\" data-size=\"{}\"><h2>共性问题 {}:{}({} 件)</h2><p>建议牵头部门:{}</p><table><thead><tr>\
              <th>编号</th><th>诉求</th><th>区县</th><th>状态</th><th>牵头部门</th></tr></thead><tbody>",
@@ -127,7 +130,7 @@ fn body(title: &str, first: Day, appeals: &[Appeal], groups: &[Group]) -> String
             i + 1,
             escape(&group.keywords.join("、")),
             group.members.len(),
-            lead.unwrap_or("尚未分办"),
+            lead.as_deref().unwrap_or("尚未分办"),
         ));
         for &m in &group.members {
             let a = &appeals[m];

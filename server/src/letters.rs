@@ -6,6 +6,9 @@
 //! Issuing runs when the server starts and then every hour; it is
 //! idempotent (one letter per case and month), so restarts and several
 //! runs in a month change nothing.
+//!
+//! Only the latest due month is issued: a server down for a whole month
+//! skips that month's letters.
 
 use std::time::Duration;
 
@@ -21,17 +24,33 @@ use domain::time::{Day, previous_month};
 use serde_json::json;
 
 use crate::auth::{SignedIn, error};
-use crate::public::{document, escape, light, responsibility};
+use crate::public::{escape, light, private_document, responsibility};
 use crate::store::Store;
 use crate::{AppState, Clock, ServerError, blocking, readable_case};
 
 /// How often the server looks for a month to write letters for.
 const EVERY: Duration = Duration::from_secs(3600);
 
-/// Issues the letters of the month before `now_ms`'s month that are not
-/// issued yet. Returns how many it issued.
+/// Letters for a month go out from this day of the next month: a day's
+/// grace for changes made offline in the month's last hours to sync.
+const ISSUE_FROM_DAY: u32 = 2;
+
+/// The latest month whose letters are due by `today`: last month from the
+/// [`ISSUE_FROM_DAY`] on, the month before until then.
+fn month_due(today: Day) -> String {
+    let last_month = previous_month(today);
+    if today.day() >= ISSUE_FROM_DAY {
+        return last_month;
+    }
+    let first_of_this_month = today.plus_days(-i64::from(today.day() - 1));
+    previous_month(first_of_this_month.plus_days(-1))
+}
+
+/// Issues the letters of the latest month that is due and not issued yet.
+/// Returns how many it issued.
 pub fn issue_due(store: &Store, now_ms: i64) -> Result<usize, ServerError> {
-    let month = previous_month(Day::of_instant(now_ms));
+    let today = Day::of_instant(now_ms);
+    let month = month_due(today);
     let done = store.noticed_cases(&month)?;
     let calendar = WorkCalendar::china();
     let mut issued = 0;
@@ -167,7 +186,7 @@ pub async fn show(
             "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{text}</title></head>\
              <body><main><h1>{text}</h1><p><a href=\"/signin\">登录</a> · <a href=\"/\">返回直通车</a></p></main></body></html>"
         );
-        document(status, html)
+        private_document(status, html)
     };
     let Ok(SignedIn(account)) = signed_in else {
         return Ok(page(StatusCode::UNAUTHORIZED, "请先登录后查看函件"));
@@ -179,7 +198,22 @@ pub async fn show(
     })
     .await?;
     Ok(match html {
-        Some(html) => document(StatusCode::OK, html),
+        Some(html) => private_document(StatusCode::OK, html),
         None => page(StatusCode::NOT_FOUND, "没有这份函件"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn last_month_is_due_from_the_second() {
+        let due = |day: &str| month_due(Day::parse(day).unwrap());
+        assert_eq!(due("2026-12-02"), "2026-11");
+        assert_eq!(due("2026-12-31"), "2026-11");
+        assert_eq!(due("2026-12-01"), "2026-10", "the month before until the grace day");
+        assert_eq!(due("2027-01-01"), "2026-11");
+        assert_eq!(due("2027-01-02"), "2026-12");
+    }
 }

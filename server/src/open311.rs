@@ -68,7 +68,19 @@ struct Filter {
 
 impl Filter {
     fn read(query: &HashMap<String, String>, now_ms: i64) -> Result<Filter, String> {
-        let known = ["status", "start_date", "end_date", "service_code", "page", "page_size", "service_request_id"];
+        // GeoReport clients routinely send a jurisdiction and an API key;
+        // this server has one jurisdiction and needs no key to read.
+        let known = [
+            "status",
+            "start_date",
+            "end_date",
+            "service_code",
+            "page",
+            "page_size",
+            "service_request_id",
+            "jurisdiction_id",
+            "api_key",
+        ];
         if let Some(other) = query.keys().find(|k| !known.contains(&k.as_str())) {
             return Err(format!("unknown parameter '{other}'"));
         }
@@ -88,8 +100,13 @@ impl Filter {
         let date = |name: &str| {
             query.get(name).map(|v| parse_datetime(v).map_err(|_| format!("{name} is not a W3C date-time: '{v}'")))
         };
+        // A bare end date takes in the whole of that day.
+        let end = match query.get("end_date").and_then(|v| Day::parse(v).ok().filter(|_| v.trim().len() == 10)) {
+            Some(day) => Some(day.next().start_instant() - 1),
+            None => date("end_date").transpose()?,
+        };
         let window = DEFAULT_WINDOW_DAYS * 86_400_000;
-        let (from_ms, to_ms) = match (date("start_date").transpose()?, date("end_date").transpose()?) {
+        let (from_ms, to_ms) = match (date("start_date").transpose()?, end) {
             (Some(from), Some(to)) => (from, to),
             (Some(from), None) => (from, from.saturating_add(window)),
             (None, Some(to)) => (to.saturating_sub(window), to),
@@ -144,8 +161,8 @@ fn request(case: &PublicCase) -> Value {
         "service_notice": "",
         "requested_datetime": case.submitted_ms.map(china_datetime),
         "updated_datetime": china_datetime(case.updated_ms),
-        // The end of the nearest running deadline's day.
-        "expected_datetime": case.due.map(|(day, _)| china_datetime(day.next().start_instant() - 1000)),
+        // The end of the day the case is to be resolved by.
+        "expected_datetime": case.resolve_by.map(|day| china_datetime(day.next().start_instant() - 1000)),
         "address": directory::district(&case.district).map_or("", |d| d.zh),
         "address_id": case.district,
         "zipcode": "",

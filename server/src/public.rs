@@ -74,10 +74,20 @@ pub(crate) fn html(status: StatusCode, title: &str, body: &str) -> Response {
 
 /// A whole HTML document as a response, under the same no-script policy.
 pub(crate) fn document(status: StatusCode, document: String) -> Response {
+    respond(status, document, "no-cache")
+}
+
+/// A document for signed-in readers only (letters, internal reports): no
+/// shared cache may keep it, and the browser does not store it either.
+pub(crate) fn private_document(status: StatusCode, document: String) -> Response {
+    respond(status, document, "private, no-store")
+}
+
+fn respond(status: StatusCode, document: String, cache: &'static str) -> Response {
     let headers = [
         (header::CONTENT_TYPE, "text/html; charset=utf-8"),
         (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'"),
-        (header::CACHE_CONTROL, "no-cache"),
+        (header::CACHE_CONTROL, cache),
     ];
     (status, headers, document).into_response()
 }

@@ -54,6 +54,10 @@ fn open_data() -> Router<AppState> {
         .route("/open311/v2/requests.json", get(open311::requests))
         .route("/open311/v2/requests/{file}", get(open311::request_by_id))
         .layer(SetResponseHeaderLayer::overriding(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static("x-total-count"),
+        ))
 }
 
 /// Liveness and a glance at the data: the count of cases per status.

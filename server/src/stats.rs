@@ -13,7 +13,7 @@ use domain::stats::{CaseFacts, LEVELS, RESOLVE_BUCKETS, Statistics};
 use domain::time::Day;
 
 use crate::charts::{Series, columns, count, percent, rows};
-use crate::public::{for_each_case, html};
+use crate::public::{escape, for_each_case, html};
 use crate::{AppState, ServerError, blocking};
 
 /// `GET /stats`: the whole city.
@@ -122,9 +122,9 @@ fn league(stats: &Statistics) -> String {
             "<tr data-department=\"{}\"><td><b>{}</b> {}</td><td data-label=\"牵头件数\">{}</td>\
              <td data-label=\"按期办结率\">{} <small>({}/{})</small></td><td data-label=\"平均评分\">{average}</td>\
              <td data-label=\"重办率\">{}</td><td data-label=\"差评率\">{}</td><td data-label=\"当前超期\">{}</td></tr>",
-            row.department,
+            escape(&row.department),
             i + 1,
-            name_of(directory::department(&row.department), &row.department),
+            escape(&name_of(directory::department(&row.department), &row.department)),
             row.led,
             rate_text(row.on_time_rate()),
             row.on_time,

@@ -62,21 +62,36 @@ async fn each_open_case_gets_one_letter_a_month_seen_only_by_its_parties() {
     }
     assert!(letter.body.contains("size:A4 portrait"), "prints on A4");
 
-    // Not a party, or not signed in: nothing.
-    let other = sign_in(server.addr, "qiye02").await;
-    assert_eq!(request(server.addr, "GET", &list_path, &[("Cookie", &other)], "").await.status, 404);
-    let refused = request(server.addr, "GET", &path, &[("Cookie", &other)], "").await;
-    assert_eq!(refused.status, 404);
-    assert!(!refused.body.contains(&case.enterprise.name));
+    assert_eq!(letter.header("cache-control").as_deref(), Some("private, no-store"));
+    // Its district's coordinator reads it too.
+    let coordinator = sign_in(server.addr, "xietiao-huicheng").await;
+    assert_eq!(request(server.addr, "GET", &path, &[("Cookie", &coordinator)], "").await.status, 200);
+
+    // Not a party (another enterprise, an unrelated department, another
+    // district's coordinator), or not signed in: nothing.
+    let lead = case.state().flow.lead_department.clone();
+    let outsider = ["natres", "housing"].into_iter().find(|d| Some(d.to_string()) != lead).unwrap();
+    for login in ["qiye02".to_string(), format!("bumen-{outsider}"), "xietiao-boluo".to_string()] {
+        let other = sign_in(server.addr, &login).await;
+        assert_eq!(request(server.addr, "GET", &list_path, &[("Cookie", &other)], "").await.status, 404, "{login}");
+        let refused = request(server.addr, "GET", &path, &[("Cookie", &other)], "").await;
+        assert_eq!(refused.status, 404, "{login}");
+        assert!(!refused.body.contains(&case.enterprise.name));
+    }
     assert_eq!(get(server.addr, &path).await.status, 401);
     assert_eq!(get(server.addr, &list_path).await.status, 401);
 
-    // Next month brings November's letters; October's stays as it was sent.
+    // November's letters wait a day into December (changes made offline
+    // late on the 30th may still be syncing), then go out; October's stays
+    // as it was sent.
     let archived = server.store.notice(&case_id, "2026-10").unwrap().unwrap();
-    server.clock.set_ms(domain::time::Day::parse("2026-12-01").unwrap().start_instant() + 3_600_000);
-    let november = issue_due(&server.store, server.clock.now_ms()).unwrap();
+    let december = |day: &str| domain::time::Day::parse(day).unwrap().start_instant() + 3_600_000;
+    assert_eq!(issue_due(&server.store, december("2026-12-01")).unwrap(), 0);
+    let november = issue_due(&server.store, december("2026-12-02")).unwrap();
     assert_eq!(november, open_at_end_of(&server, "2026-11"));
     assert_eq!(server.store.notice(&case_id, "2026-10").unwrap().unwrap(), archived);
-    let months: Vec<String> = server.store.notices_of(&case_id).unwrap().into_iter().map(|(m, _)| m).collect();
-    assert_eq!(months[months.len() - 1], "2026-10", "newest first: {months:?}");
+    if case.state().status().is_open() {
+        let months: Vec<String> = server.store.notices_of(&case_id).unwrap().into_iter().map(|(m, _)| m).collect();
+        assert_eq!(months, ["2026-11", "2026-10"], "newest first");
+    }
 }
