@@ -1,7 +1,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
 /// Direct Line server (直通车服务端).
 #[derive(Debug, Parser)]
@@ -29,4 +29,23 @@ pub struct Config {
     /// The day the demo data is built around (YYYY-MM-DD).
     #[arg(long, env = "DIRECTLINE_DEMO_ANCHOR", default_value = "2026-11-20")]
     pub demo_anchor: String,
+    /// Without a command the server runs.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Writes a consistent copy of the database in `--data` to FILE; safe
+    /// while the server runs.
+    Backup {
+        /// The backup file to write (must not exist).
+        to: PathBuf,
+    },
+    /// Replaces the database in `--data` by the backup FILE (the old one is
+    /// kept beside it). Stop the server first.
+    Restore {
+        /// The backup file to restore.
+        from: PathBuf,
+    },
 }

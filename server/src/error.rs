@@ -14,6 +14,12 @@ pub enum ServerError {
     Crypto(String),
     #[error("数据库已被占用 / the database lock is poisoned")]
     Poisoned,
+    #[error(
+        "数据目录正被运行中的服务器使用,请先停止服务器 / a running server holds the data directory {0}: stop it first"
+    )]
+    Busy(String),
+    #[error("备份或恢复失败 / backup or restore failed: {0}")]
+    Backup(String),
     #[error("数据编码失败 / encoding failed: {0}")]
     Json(#[from] serde_json::Error),
 }

@@ -1,8 +1,8 @@
 use std::sync::Arc;
 
 use clap::Parser;
-use server::config::Config;
-use server::store::Store;
+use server::config::{Command, Config};
+use server::store::{self, Store};
 use server::{AppState, Clock, ServerError, demo, router};
 use tracing_subscriber::EnvFilter;
 
@@ -18,6 +18,25 @@ async fn main() {
 }
 
 async fn run(config: Config) -> Result<(), ServerError> {
+    match &config.command {
+        Some(Command::Backup { to }) => {
+            Store::open(&config.data)?.backup_to(to)?;
+            println!("备份完成 / backup written: {}", to.display());
+            return Ok(());
+        }
+        Some(Command::Restore { from }) => {
+            let kept = store::restore(&config.data, from, Clock::system().now_ms())?;
+            println!(
+                "恢复完成 / restored from {}; the previous database is kept as {}",
+                from.display(),
+                kept.display()
+            );
+            return Ok(());
+        }
+        None => {}
+    }
+    // Held while the server runs: no restore into a live data directory.
+    let _lock = store::DataLock::take(&config.data)?;
     let store = Arc::new(Store::open(&config.data)?);
     if config.demo {
         let anchor = domain::time::Day::parse(&config.demo_anchor)?;

@@ -10,12 +10,14 @@ use rusqlite::Connection;
 use crate::ServerError;
 
 mod accounts;
+mod backup;
 mod blobs;
 mod cases;
 mod decoded;
 mod notices;
 mod public_links;
 pub use accounts::Account;
+pub use backup::{DataLock, restore};
 pub use cases::{CaseRow, StoredCase, heads_text};
 
 const MIGRATIONS: &[&str] = &[
@@ -116,6 +118,9 @@ const MIGRATIONS: &[&str] = &[
 ",
 ];
 
+/// The database file inside the data directory.
+const DB_FILE: &str = "directline.sqlite3";
+
 pub struct Store {
     conn: Mutex<Connection>,
     decoded: decoded::Decoded,
@@ -125,7 +130,7 @@ impl Store {
     /// Opens (creating if needed) the database in `dir`.
     pub fn open(dir: &Path) -> Result<Store, ServerError> {
         std::fs::create_dir_all(dir)?;
-        let conn = Connection::open(dir.join("directline.sqlite3"))?;
+        let conn = Connection::open(dir.join(DB_FILE))?;
         // WAL: readers never block the writer. FULL: a committed
         // transaction is on disk, so a change the server has acknowledged
         // survives a crash of the process or of the machine.
