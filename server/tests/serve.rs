@@ -79,6 +79,8 @@ async fn serves_health_and_the_app_shell() {
     assert_eq!(health.json()["cases"], 305);
     assert_eq!(health.json()["by_status"]["Declined"], 19);
     assert_eq!(health.header("x-content-type-options").as_deref(), Some("nosniff"));
+    assert_eq!(health.header("x-frame-options").as_deref(), Some("DENY"));
+    assert_eq!(health.header("referrer-policy").as_deref(), Some("same-origin"));
 
     let script = get(server.addr, "/app.js").await;
     assert_eq!((script.status, script.body.as_str()), (200, "console.log(1)"));
