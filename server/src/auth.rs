@@ -4,7 +4,9 @@
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::Json;
-use axum::extract::{FromRequestParts, State};
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -12,6 +14,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::store::Account;
+use crate::throttle::Wait;
 use crate::{AppState, ServerError, blocking};
 
 pub const COOKIE: &str = "dl_session";
@@ -108,11 +111,45 @@ pub struct Credentials {
     password: String,
 }
 
+/// The address the request came from, when the server knows it.
+pub struct ClientAddress(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())))
+    }
+}
+
+/// The answer to a sign-in that may not be tried now.
+fn throttled(wait: Wait) -> Response {
+    let (ms, zh, en) = match wait {
+        Wait::Account { ms } => (ms, "该账号登录失败次数过多", "too many failed sign-ins for this account"),
+        Wait::Address { ms } => (ms, "本机登录失败次数过多", "too many failed sign-ins from this address"),
+    };
+    let minutes = (ms + 59_999) / 60_000;
+    let message = format!("{zh},请 {minutes} 分钟后再试 / {en}: try again in {minutes} min");
+    let mut response = error(StatusCode::TOO_MANY_REQUESTS, &message);
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from((ms + 999) / 1000));
+    response
+}
+
 /// `POST /api/session`: sign in.
-pub async fn sign_in(State(state): State<AppState>, Body(c): Body<Credentials>) -> Result<Response, ServerError> {
+pub async fn sign_in(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    Body(c): Body<Credentials>,
+) -> Result<Response, ServerError> {
+    let login = c.login.trim().to_ascii_lowercase();
+    let now = state.clock.now_ms();
+    if let Some(wait) = state.throttle.check(&login, address, now)? {
+        return Ok(throttled(wait));
+    }
     let store = state.store.clone();
+    let name = login.clone();
     let outcome = blocking(move || -> Result<Option<Account>, ServerError> {
-        let Some((account, hash)) = store.user_by_login(&c.login.trim().to_ascii_lowercase())? else {
+        let Some((account, hash)) = store.user_by_login(&name)? else {
             // Spend the same time as a real check, so timing does not tell
             // which logins exist.
             let _ = hash_password(&c.password);
@@ -122,8 +159,10 @@ pub async fn sign_in(State(state): State<AppState>, Body(c): Body<Credentials>) 
     })
     .await?;
     let Some(account) = outcome else {
+        state.throttle.failed(&login, address, now)?;
         return Ok(error(StatusCode::UNAUTHORIZED, "账号或密码错误 / wrong account or password"));
     };
+    state.throttle.succeeded(&login)?;
     let set = start_session(&state, &account.user.id).await?;
     Ok(([(header::SET_COOKIE, set)], Json(account)).into_response())
 }

@@ -20,6 +20,7 @@ mod routes;
 mod stats;
 pub mod store;
 pub mod sync;
+mod throttle;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -39,6 +40,8 @@ pub struct AppState {
     /// Mark cookies `Secure` (set when the server is reached over TLS).
     pub secure_cookies: bool,
     pub hub: Arc<sync::Hub>,
+    /// Failed sign-ins by account and by address.
+    pub(crate) throttle: Arc<throttle::Throttle>,
 }
 
 impl AppState {
@@ -47,7 +50,7 @@ impl AppState {
     pub fn new(store: Arc<Store>, dist: PathBuf, clock: Clock, secure_cookies: bool) -> AppState {
         let hub = sync::Hub::start(store.clone(), clock.clone());
         letters::start(store.clone(), clock.clone());
-        AppState { store, dist, clock, secure_cookies, hub }
+        AppState { store, dist, clock, secure_cookies, hub, throttle: Arc::default() }
     }
 }
 

@@ -53,6 +53,8 @@ async fn run(config: Config) -> Result<(), ServerError> {
     // Scripts and tests wait for this line to know the server is up.
     println!("直通车 Direct Line is running at http://{addr}/");
     let app = router(AppState::new(store, config.dist, Clock::system(), config.secure_cookies));
+    // The peer's address is what sign-in throttling counts per client.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
     Ok(())
 }

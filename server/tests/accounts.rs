@@ -92,3 +92,40 @@ async fn database_holds_neither_passwords_nor_tokens() {
     assert_eq!(account.user.id, common::qiye(1).0);
     assert!(server.store.session_account(&token, server.clock.now_ms()).unwrap().is_none(), "raw token is no key");
 }
+
+#[tokio::test]
+async fn guessing_passwords_locks_the_account_for_longer_each_time() {
+    let server = start(false).await;
+    for _ in 0..5 {
+        assert_eq!(sign_in(server.addr, "qiye01", "guess").await.status, 401);
+    }
+    // Locked: even the right password waits, and the answer says how long.
+    let locked = sign_in(server.addr, "qiye01", DEMO_PASSWORD).await;
+    assert_eq!(locked.status, 429);
+    assert_eq!(locked.header("retry-after").as_deref(), Some("60"));
+    assert!(locked.json()["error"].as_str().unwrap().contains("1 分钟后再试"), "{}", locked.body);
+    assert!(locked.header("set-cookie").is_none());
+    assert_eq!(sign_in(server.addr, "qiye02", DEMO_PASSWORD).await.status, 200, "other accounts are not locked");
+
+    server.clock.set_ms(server.clock.now_ms() + 60_000);
+    assert_eq!(sign_in(server.addr, "qiye01", "guess").await.status, 401);
+    let longer = sign_in(server.addr, "qiye01", DEMO_PASSWORD).await;
+    assert_eq!(longer.header("retry-after").as_deref(), Some("120"), "the lock doubles");
+    server.clock.set_ms(server.clock.now_ms() + 120_000);
+    assert_eq!(sign_in(server.addr, "qiye01", DEMO_PASSWORD).await.status, 200);
+    assert_eq!(sign_in(server.addr, "qiye01", "guess").await.status, 401, "a success starts the count again");
+    assert_eq!(sign_in(server.addr, "qiye01", DEMO_PASSWORD).await.status, 200);
+}
+
+#[tokio::test]
+async fn one_address_may_fail_twenty_times_in_ten_minutes() {
+    let server = start(false).await;
+    for i in 0..20 {
+        assert_eq!(sign_in(server.addr, &format!("nobody{i}"), "guess").await.status, 401);
+    }
+    let refused = sign_in(server.addr, "qiye01", DEMO_PASSWORD).await;
+    assert_eq!(refused.status, 429, "the twenty-first try from this address waits, whatever the account");
+    assert!(refused.json()["error"].as_str().unwrap().contains("本机登录失败次数过多"));
+    server.clock.set_ms(server.clock.now_ms() + 600_000);
+    assert_eq!(sign_in(server.addr, "qiye01", DEMO_PASSWORD).await.status, 200);
+}

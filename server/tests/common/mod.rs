@@ -45,7 +45,8 @@ pub async fn start(with_cases: bool) -> TestServer {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let state = AppState::new(store.clone(), dist, clock.clone(), false);
-    tokio::spawn(axum::serve(listener, router(state)).into_future());
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(axum::serve(listener, app).into_future());
     TestServer { addr, clock, store, _dir: dir }
 }
 
