@@ -13,9 +13,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::store::Account;
+use crate::store::{Account, AuditEntry};
 use crate::throttle::Wait;
-use crate::{AppState, ServerError, blocking};
+use crate::{AppState, ServerError, audit, blocking};
 
 pub const COOKIE: &str = "dl_session";
 /// Sessions last 30 days: an officer signs in once and then works offline.
@@ -143,7 +143,10 @@ pub async fn sign_in(
 ) -> Result<Response, ServerError> {
     let login = c.login.trim().to_ascii_lowercase();
     let now = state.clock.now_ms();
+    let from = address.map_or_else(|| "unknown address".to_string(), |a| a.to_string());
+    let record = |what: &str| AuditEntry::new(now, &login, "sign-in", None, format!("{what} from {from}"));
     if let Some(wait) = state.throttle.check(&login, address, now)? {
+        audit(&state, record("refused, throttled")).await?;
         return Ok(throttled(wait));
     }
     let store = state.store.clone();
@@ -160,9 +163,11 @@ pub async fn sign_in(
     .await?;
     let Some(account) = outcome else {
         state.throttle.failed(&login, address, now)?;
+        audit(&state, record("failed")).await?;
         return Ok(error(StatusCode::UNAUTHORIZED, "账号或密码错误 / wrong account or password"));
     };
     state.throttle.succeeded(&login)?;
+    audit(&state, record("ok")).await?;
     let set = start_session(&state, &account.user.id).await?;
     Ok(([(header::SET_COOKIE, set)], Json(account)).into_response())
 }

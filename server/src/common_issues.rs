@@ -20,7 +20,8 @@ use jieba_rs::Jieba;
 
 use crate::auth::SignedIn;
 use crate::public::{STYLE, escape, private_document};
-use crate::{AppState, ServerError, blocking};
+use crate::store::AuditEntry;
+use crate::{AppState, ServerError, audit, blocking};
 
 /// The dictionary takes a moment to load: once per process.
 fn jieba() -> &'static Jieba {
@@ -70,6 +71,9 @@ pub async fn report(
     let Some((first, last)) = quarter_span(&quarter) else {
         return Ok(page(StatusCode::NOT_FOUND, "未找到", "<h1>季度有误</h1><p>应写作 2026-Q4。</p>"));
     };
+    let entry =
+        AuditEntry::new(state.clock.now_ms(), &account.user.id, "report", None, format!("common issues {quarter}"));
+    audit(&state, entry).await?;
     let store = state.store.clone();
     let user = account.user.clone();
     let (appeals, groups) = blocking(move || {

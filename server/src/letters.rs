@@ -25,8 +25,8 @@ use serde_json::json;
 
 use crate::auth::{SignedIn, error};
 use crate::public::{escape, light, private_document, responsibility};
-use crate::store::Store;
-use crate::{AppState, Clock, ServerError, blocking, readable_case};
+use crate::store::{AuditEntry, Store};
+use crate::{AppState, Clock, ServerError, audit, blocking, readable_case};
 
 /// How often the server looks for a month to write letters for.
 const EVERY: Duration = Duration::from_secs(3600);
@@ -63,6 +63,9 @@ pub fn issue_due(store: &Store, now_ms: i64) -> Result<usize, ServerError> {
         if store.put_notice(&case.id, &month, now_ms, &letter(&notice, &sender, Day::of_instant(now_ms)))? {
             issued += 1;
         }
+    }
+    if issued > 0 {
+        store.audit(&AuditEntry::new(now_ms, "system", "letters", None, format!("{month}: {issued} issued")))?;
     }
     Ok(issued)
 }
@@ -192,11 +195,16 @@ pub async fn show(
         return Ok(page(StatusCode::UNAUTHORIZED, "请先登录后查看函件"));
     };
     let store = state.store.clone();
-    let html = blocking(move || match readable_case(&store, &account.user, &case_id)? {
-        Some(_) => store.notice(&case_id, &month),
+    let (case, letter_month, user) = (case_id.clone(), month.clone(), account.user.clone());
+    let html = blocking(move || match readable_case(&store, &user, &case)? {
+        Some(_) => store.notice(&case, &letter_month),
         None => Ok(None),
     })
     .await?;
+    if html.is_some() {
+        let entry = AuditEntry::new(state.clock.now_ms(), &account.user.id, "letter", Some(&case_id), month);
+        audit(&state, entry).await?;
+    }
     Ok(match html {
         Some(html) => private_document(StatusCode::OK, html),
         None => page(StatusCode::NOT_FOUND, "没有这份函件"),

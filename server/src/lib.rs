@@ -1,6 +1,7 @@
 //! Direct Line's server: serves the built app, relays and stores case
 //! documents (SQLite), and is the trust boundary for every change.
 
+mod admin;
 mod auth;
 mod blobs;
 mod board;
@@ -67,6 +68,13 @@ pub(crate) fn readable_case(
     let parties =
         domain::permission::CaseParties { enterprise: &case.enterprise.id, district: &case.district, state: &state };
     Ok(domain::permission::may_read(user, &parties).then_some(case))
+}
+
+/// Writes an audit entry. Callers write it before they answer: what is
+/// not audited is not done.
+pub(crate) async fn audit(state: &AppState, entry: store::AuditEntry) -> Result<(), ServerError> {
+    let store = state.store.clone();
+    blocking(move || store.audit(&entry)).await
 }
 
 /// Runs blocking work (SQLite, argon2) off the async workers.

@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use clap::Parser;
 use server::config::{Command, Config};
-use server::store::{self, Store};
+use server::store::{self, AuditEntry, Store};
 use server::{AppState, Clock, ServerError, demo, router};
 use tracing_subscriber::EnvFilter;
 
@@ -20,12 +20,18 @@ async fn main() {
 async fn run(config: Config) -> Result<(), ServerError> {
     match &config.command {
         Some(Command::Backup { to }) => {
-            Store::open(&config.data)?.backup_to(to)?;
+            let store = Store::open(&config.data)?;
+            let entry = AuditEntry::new(Clock::system().now_ms(), "system", "backup", None, to.display().to_string());
+            store.audit(&entry)?;
+            store.backup_to(to)?;
             println!("备份完成 / backup written: {}", to.display());
             return Ok(());
         }
         Some(Command::Restore { from }) => {
-            let kept = store::restore(&config.data, from, Clock::system().now_ms())?;
+            let now = Clock::system().now_ms();
+            let kept = store::restore(&config.data, from, now)?;
+            let entry = AuditEntry::new(now, "system", "restore", None, from.display().to_string());
+            Store::open(&config.data)?.audit(&entry)?;
             println!(
                 "恢复完成 / restored from {}; the previous database is kept as {}",
                 from.display(),

@@ -17,8 +17,8 @@ use qrcode::QrCode;
 use qrcode::render::svg;
 
 use crate::auth::{SignedIn, error};
-use crate::store::Store;
-use crate::{AppState, ServerError, blocking, readable_case};
+use crate::store::{AuditEntry, Store};
+use crate::{AppState, ServerError, audit, blocking, readable_case};
 
 /// `GET /api/cases/{id}/public-link`: the case's public path, made on
 /// first request, for anyone who may read the case.
@@ -28,11 +28,16 @@ pub async fn link(
     Path(case_id): Path<String>,
 ) -> Result<Response, ServerError> {
     let store = state.store.clone();
-    let token = blocking(move || match readable_case(&store, &account.user, &case_id)? {
-        Some(_) => store.public_token(&case_id).map(Some),
+    let (case, user) = (case_id.clone(), account.user.clone());
+    let token = blocking(move || match readable_case(&store, &user, &case)? {
+        Some(_) => store.public_token(&case).map(Some),
         None => Ok(None),
     })
     .await?;
+    if token.is_some() {
+        let entry = AuditEntry::new(state.clock.now_ms(), &account.user.id, "public-link", Some(&case_id), "");
+        audit(&state, entry).await?;
+    }
     Ok(match token {
         Some(token) => Json(serde_json::json!({ "path": format!("/p/{token}") })).into_response(),
         // The same answer for "no such case" and "not yours".

@@ -12,8 +12,8 @@ use domain::account::{self, Profile};
 use domain::permission::{Role, User};
 
 use crate::auth::{Body, error, hash_password, start_session};
-use crate::store::Account;
-use crate::{AppState, ServerError, blocking};
+use crate::store::{Account, AuditEntry};
+use crate::{AppState, ServerError, audit, blocking};
 
 #[derive(Deserialize)]
 pub struct Registration {
@@ -58,6 +58,8 @@ pub async fn register(State(state): State<AppState>, Body(r): Body<Registration>
     if let Some(message) = taken {
         return Ok(error(StatusCode::CONFLICT, message));
     }
+    let detail = account.user.org.clone().unwrap_or_default();
+    audit(&state, AuditEntry::new(state.clock.now_ms(), &account.user.id, "register", None, detail)).await?;
     let set = start_session(&state, &account.user.id).await?;
     Ok((StatusCode::CREATED, [(header::SET_COOKIE, set)], Json(account)).into_response())
 }

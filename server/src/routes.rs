@@ -10,8 +10,8 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::{
-    AppState, ServerError, auth, blobs, blocking, board, common_issues, letters, open311, public, ratings, register,
-    stats, sync,
+    AppState, ServerError, admin, auth, blobs, blocking, board, common_issues, letters, open311, public, ratings,
+    register, stats, sync,
 };
 
 pub fn router(state: AppState) -> Router {
@@ -25,6 +25,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/cases/{id}/letters", get(letters::list))
         .route("/letters/{id}/{month}", get(letters::show))
         .route("/reports/common-issues/{quarter}", get(common_issues::report))
+        .route("/admin/audit", get(admin::audit_log))
         .route("/p/{token}", get(public::page_of))
         .route("/p/{token}/qr.svg", get(public::qr))
         .route("/board", get(board::index))

@@ -92,15 +92,21 @@ impl Store {
     /// Appends `changes` to a case (creating its row if new) and records a
     /// peer's sync state, all in one transaction: when this returns, they
     /// are on disk.
+    /// The audit entry, if any, is written in the same transaction: a
+    /// stored change is always an audited one.
     pub fn append_changes(
         &self,
         row: &CaseRow,
         changes: &[Vec<u8>],
         peer_state: Option<(&str, &[u8])>,
+        audit: Option<&super::AuditEntry>,
     ) -> Result<(), ServerError> {
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
         upsert_row(&tx, row)?;
+        if let Some(entry) = audit {
+            super::audit::insert(&tx, entry)?;
+        }
         {
             let mut insert = tx.prepare_cached("INSERT INTO changes (case_id, bytes) VALUES (?1, ?2)")?;
             for change in changes {
@@ -183,11 +189,16 @@ impl Store {
     }
 
     /// Keeps a record of a refused change (who, which case, why).
+    /// Records a refused change, in the refusals and in the audit log.
     pub fn record_refusal(&self, case_id: &str, user_id: &str, at_ms: i64, reason: &str) -> Result<(), ServerError> {
-        self.conn()?.execute(
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        tx.execute(
             "INSERT INTO refusals (case_id, user_id, at_ms, reason) VALUES (?1, ?2, ?3, ?4)",
             params![case_id, user_id, at_ms, reason],
         )?;
+        super::audit::insert(&tx, &super::AuditEntry::new(at_ms, user_id, "refused", Some(case_id), reason))?;
+        tx.commit()?;
         Ok(())
     }
 

@@ -10,6 +10,7 @@ use rusqlite::Connection;
 use crate::ServerError;
 
 mod accounts;
+mod audit;
 mod backup;
 mod blobs;
 mod cases;
@@ -17,6 +18,7 @@ mod decoded;
 mod notices;
 mod public_links;
 pub use accounts::Account;
+pub use audit::AuditEntry;
 pub use backup::{DataLock, restore};
 pub use cases::{CaseRow, StoredCase, heads_text};
 
@@ -115,6 +117,20 @@ const MIGRATIONS: &[&str] = &[
         html      TEXT NOT NULL,
         PRIMARY KEY (case_id, month)
     ) WITHOUT ROWID;
+",
+    // The audit log: append-only, enforced by the database itself.
+    "
+    CREATE TABLE audit (
+        seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+        at_ms   INTEGER NOT NULL,
+        actor   TEXT NOT NULL,
+        action  TEXT NOT NULL,
+        case_id TEXT,
+        detail  TEXT NOT NULL
+    );
+    CREATE INDEX audit_by_case ON audit (case_id);
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 ",
 ];
 

@@ -18,7 +18,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::live::{ConnId, LiveDoc};
 use super::{SERVER_PEER, server_actor};
-use crate::store::{CaseRow, Store, heads_text};
+use crate::store::{AuditEntry, CaseRow, Store, heads_text};
 use crate::{Clock, ServerError, blocking};
 
 /// Changes kept beside a snapshot before they are folded into it.
@@ -268,6 +268,17 @@ impl Hub {
         }
         let changes: Vec<Vec<u8>> =
             hashes.iter().filter_map(|h| live.doc.get_change_by_hash(h)).map(|c| c.raw_bytes().to_vec()).collect();
+        // Who did what: the events these changes added.
+        let known = live.case.as_ref().map(|(c, _)| &c.events);
+        let added: Vec<String> = case
+            .events
+            .values()
+            .filter(|e| known.is_none_or(|k| !k.contains_key(&e.id)))
+            .map(|e| format!("{} {}", e.kind.name(), e.id))
+            .collect();
+        let action = if checked.created { "create" } else { "change" };
+        let user = self.user_of(conn).map(|u| u.id).unwrap_or_default();
+        let audit = AuditEntry::new(self.clock.now_ms(), &user, action, Some(id), added.join(", "));
         let state = case.state();
         let row = CaseRow::of(&case, &state, &live.doc.get_heads());
         let blobs = attachments(&case);
@@ -276,7 +287,7 @@ impl Hub {
         let store = self.store.clone();
         let key = self.storage_key_of(conn);
         blocking(move || {
-            store.append_changes(&row, &changes, key.as_deref().map(|k| (k, peer_state.as_slice())))?;
+            store.append_changes(&row, &changes, key.as_deref().map(|k| (k, peer_state.as_slice())), Some(&audit))?;
             store.add_blob_refs(&row.id, &blobs)?;
             if let Some(snapshot) = snapshot {
                 store.put_case(&row, &snapshot)?;
