@@ -12,6 +12,7 @@ pub mod config;
 pub mod demo;
 pub mod demo_accounts;
 mod error;
+mod guard;
 pub mod letters;
 mod open311;
 mod public;

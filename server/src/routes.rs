@@ -10,8 +10,8 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::{
-    AppState, ServerError, admin, auth, blobs, blocking, board, common_issues, letters, open311, public, ratings,
-    register, stats, sync,
+    AppState, ServerError, admin, auth, blobs, blocking, board, common_issues, guard, letters, open311, public,
+    ratings, register, stats, sync,
 };
 
 pub fn router(state: AppState) -> Router {
@@ -40,6 +40,7 @@ pub fn router(state: AppState) -> Router {
             get(blobs::download).put(blobs::upload).layer(DefaultBodyLimit::max(blobs::UPLOAD_LIMIT)),
         )
         .fallback_service(app)
+        .layer(axum::middleware::from_fn(guard::cross_site))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
