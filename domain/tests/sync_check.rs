@@ -247,3 +247,31 @@ fn sessions_of_other_districts_and_enterprise_invitations_are_refused() {
     });
     assert_eq!(check(&mut server, &f, &bytes).unwrap_err(), Rejection::Denied(Denied::WrongRole));
 }
+
+#[test]
+fn a_case_holds_at_most_five_thousand_events() {
+    let mut server = server_copy();
+    let f = filer();
+    let info = |i: usize| EventKind::AddInfo { text: format!("第{i}条"), attachments: vec![] };
+    // Two events are there; the filer adds up to the cap: accepted.
+    let (_, bytes) = changes_from(&mut server, &f, |d| {
+        // Each after the one before, written directly (recording reads the
+        // heads each time, which is slow for thousands).
+        let mut after = vec!["route".to_string()];
+        for i in 2..domain::sync::MAX_EVENTS_PER_CASE {
+            let id = format!("info-{i}");
+            let event = Event { id: id.clone(), author: f.id.clone(), at_ms: monday_ms(), after, kind: info(i) };
+            doc::append(d, &event).unwrap();
+            after = vec![id];
+        }
+    });
+    assert!(check(&mut server, &f, &bytes).unwrap().is_some());
+    server.load_incremental(&bytes).unwrap();
+    // One more: refused, with the reason in both languages.
+    let (_, more) = changes_from(&mut server, &f, |d| {
+        record(d, "one-too-many", &f, info(0));
+    });
+    let why = check(&mut server, &f, &more).unwrap_err();
+    assert_eq!(why, Rejection::TooManyEvents);
+    assert!(why.zh().contains("5000") && why.en().contains("5000"), "{} / {}", why.zh(), why.en());
+}

@@ -49,7 +49,13 @@ pub enum Rejection {
     WrongAuthor(String),
     /// A new case or edited field fails validation.
     Invalid(DomainError),
+    /// The case would hold more than [`MAX_EVENTS_PER_CASE`] events.
+    TooManyEvents,
 }
+
+/// A case's events at most. Real cases have dozens; the cap bounds what
+/// one party can make every other party download and the server keep.
+pub const MAX_EVENTS_PER_CASE: usize = 5_000;
 
 impl Rejection {
     pub fn zh(&self) -> String {
@@ -63,6 +69,7 @@ impl Rejection {
             Rejection::EventRewritten(id) => format!("已记录的事件 {id} 不能修改或删除"),
             Rejection::WrongAuthor(id) => format!("事件 {id} 的作者不是您"),
             Rejection::Invalid(e) => e.to_string().split(" / ").next().unwrap_or_default().to_string(),
+            Rejection::TooManyEvents => format!("一个案件最多记录 {MAX_EVENTS_PER_CASE} 条事件"),
         }
     }
 
@@ -77,6 +84,7 @@ impl Rejection {
             Rejection::EventRewritten(id) => format!("recorded event {id} cannot be changed or removed"),
             Rejection::WrongAuthor(id) => format!("event {id} names another author"),
             Rejection::Invalid(e) => e.to_string().split(" / ").nth(1).unwrap_or_default().to_string(),
+            Rejection::TooManyEvents => format!("a case holds at most {MAX_EVENTS_PER_CASE} events"),
         }
     }
 }
@@ -123,6 +131,9 @@ pub fn check_incoming(
     .map_err(|e| refuse(Rejection::Malformed(e.to_string())))?;
     if after.id != document_id || after.schema != SCHEMA_VERSION {
         return Err(refuse(Rejection::Malformed("document id or schema".into())));
+    }
+    if after.events.len() > MAX_EVENTS_PER_CASE {
+        return Err(refuse(Rejection::TooManyEvents));
     }
     let created = known.is_none();
     match known {

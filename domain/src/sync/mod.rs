@@ -12,7 +12,7 @@ use automerge::{ActorId, ChangeHash};
 use sha2::{Digest, Sha256};
 
 use crate::DomainError;
-pub use check::{Checked, Rejection, check_incoming, new_change_hashes};
+pub use check::{Checked, MAX_EVENTS_PER_CASE, Rejection, check_incoming, new_change_hashes};
 pub use rollback::roll_back;
 
 /// The user id the server acts as (e.g. to assign case numbers).
