@@ -87,6 +87,10 @@ pub fn error(status: StatusCode, message: &str) -> Response {
     (status, Json(serde_json::json!({ "error": message }))).into_response()
 }
 
+/// The largest form a JSON endpoint accepts: a registration is a few
+/// hundred bytes.
+pub const FORM_LIMIT: usize = 64 * 1024;
+
 /// A JSON request body. Malformed input gets the same JSON error, in both
 /// languages, as every other refusal (axum's own answer is plain English text).
 pub struct Body<T>(pub T);
@@ -97,6 +101,13 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(value)) => Ok(Body(value)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                let limit = FORM_LIMIT / 1024;
+                Err(error(
+                    rejection.status(),
+                    &format!("请求内容过大(最多 {limit} KB)/ request too large (at most {limit} KB)"),
+                ))
+            }
             Err(rejection) => {
                 let why = rejection.body_text();
                 Err(error(rejection.status(), &format!("请求内容不是有效的JSON表单:{why} / malformed request: {why}")))

@@ -19,8 +19,14 @@ pub fn router(state: AppState) -> Router {
     let app = ServeDir::new(&state.dist).fallback(ServeFile::new(state.dist.join("index.html")));
     Router::new()
         .route("/healthz", get(healthz))
-        .route("/api/session", get(auth::current).post(auth::sign_in).delete(auth::sign_out))
-        .route("/api/register", post(register::register))
+        .route(
+            "/api/session",
+            get(auth::current)
+                .post(auth::sign_in)
+                .delete(auth::sign_out)
+                .layer(DefaultBodyLimit::max(auth::FORM_LIMIT)),
+        )
+        .route("/api/register", post(register::register).layer(DefaultBodyLimit::max(auth::FORM_LIMIT)))
         .route("/api/cases/{id}/public-link", get(public::link))
         .route("/api/cases/{id}/letters", get(letters::list))
         .route("/letters/{id}/{month}", get(letters::show))

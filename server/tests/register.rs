@@ -85,5 +85,11 @@ async fn bad_input_is_refused_with_every_reason_and_creates_nothing() {
     let wrong_type = request(server.addr, "POST", "/api/register", &[("Content-Type", "text/plain")], "{}").await;
     assert_eq!(wrong_type.status, 415);
     assert!(wrong_type.json()["error"].as_str().is_some());
+    let huge = format!(r#"{{"login":"{}"}}"#, "a".repeat(100 * 1024));
+    for path in ["/api/register", "/api/session"] {
+        let too_large = request(server.addr, "POST", path, &[("Content-Type", "application/json")], &huge).await;
+        assert_eq!(too_large.status, 413, "{path}");
+        assert!(too_large.json()["error"].as_str().unwrap().contains("请求内容过大(最多 64 KB)"), "{path}");
+    }
     assert_eq!(server.store.user_count().unwrap(), users, "nothing created");
 }
