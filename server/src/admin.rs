@@ -9,21 +9,13 @@ use axum::response::Response;
 use domain::permission::Role;
 
 use crate::auth::SignedIn;
-use crate::public::{STYLE, escape, private_document};
+use crate::public::{escape, internal_page};
 use crate::{AppState, ServerError, blocking};
 
 const PAGE: usize = 100;
 
 fn page(status: StatusCode, body: &str) -> Response {
-    private_document(
-        status,
-        format!(
-            "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
-             <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>审计日志</title>\
-             <style>{STYLE}</style></head><body><header>惠州市办理企业困难直通车 · 审计日志</header>\
-             <main>{body}</main></body></html>"
-        ),
-    )
+    internal_page(status, "审计日志", "审计日志", body)
 }
 
 pub async fn audit_log(

@@ -19,7 +19,7 @@ use domain::time::Day;
 use jieba_rs::Jieba;
 
 use crate::auth::SignedIn;
-use crate::public::{STYLE, escape, private_document};
+use crate::public::{escape, internal_page};
 use crate::store::AuditEntry;
 use crate::{AppState, ServerError, audit, blocking};
 
@@ -45,16 +45,7 @@ struct Appeal {
 }
 
 fn page(status: StatusCode, title: &str, body: &str) -> Response {
-    private_document(
-        status,
-        format!(
-            "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
-             <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{0}</title>\
-             <style>{STYLE}</style></head><body><header>惠州市办理企业困难直通车 · 内部分析</header>\
-             <main>{body}</main></body></html>",
-            escape(title)
-        ),
-    )
+    internal_page(status, "内部分析", title, body)
 }
 
 pub async fn report(

@@ -88,6 +88,22 @@ pub(crate) fn private_document(status: StatusCode, document: String) -> Response
     respond(status, document, "private, no-store")
 }
 
+/// A page for signed-in readers only (internal reports, the audit log):
+/// the public pages' look, kept out of every cache.
+pub(crate) fn internal_page(status: StatusCode, section: &str, title: &str, body: &str) -> Response {
+    private_document(
+        status,
+        format!(
+            "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title>\
+             <style>{STYLE}</style></head><body><header>惠州市办理企业困难直通车 · {}</header>\
+             <main>{body}</main></body></html>",
+            escape(title),
+            escape(section)
+        ),
+    )
+}
+
 fn respond(status: StatusCode, document: String, cache: &'static str) -> Response {
     let headers = [
         (header::CONTENT_TYPE, "text/html; charset=utf-8"),
@@ -213,7 +229,7 @@ fn body(case: &PublicCase) -> String {
     html
 }
 
-pub(crate) const STYLE: &str = "body{margin:0;font:16px/1.6 system-ui,'Noto Sans CJK SC',sans-serif;color:#1d1d1f;background:#f6f6f4}\
+const STYLE: &str = "body{margin:0;font:16px/1.6 system-ui,'Noto Sans CJK SC',sans-serif;color:#1d1d1f;background:#f6f6f4}\
 header{background:#b3261e;color:#fff;padding:.7rem 1rem;font-weight:700;display:flex;flex-wrap:wrap;gap:.3rem 1rem;justify-content:space-between}header a{color:#fff;margin-left:1rem;font-weight:400}\
 main{max-width:1100px;margin:0 auto;padding:1rem}\
 h1{font-size:1.3rem;margin:.2rem 0 1rem}h2{font-size:1.05rem;margin:1.4rem 0 .5rem}\
