@@ -57,6 +57,11 @@ fn session_token(headers: &HeaderMap) -> Option<String> {
         .find_map(|pair| pair.trim().strip_prefix(COOKIE)?.strip_prefix('=').map(str::to_string))
 }
 
+/// The stored form of the request's session token, if it carries one.
+pub(crate) fn session_digest(headers: &HeaderMap) -> Option<String> {
+    session_token(headers).map(|token| digest(&token))
+}
+
 fn cookie(state: &AppState, value: &str, max_age_s: i64) -> Result<HeaderValue, ServerError> {
     let secure = if state.secure_cookies { "; Secure" } else { "" };
     HeaderValue::from_str(&format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_s}{secure}"))
@@ -200,9 +205,12 @@ pub async fn current(SignedIn(account): SignedIn) -> Json<Account> {
 
 /// `DELETE /api/session`: sign out, on the server and in the browser.
 pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ServerError> {
-    if let Some(token) = session_token(&headers) {
+    if let Some(session) = session_digest(&headers) {
         let store = state.store.clone();
-        blocking(move || store.delete_session(&digest(&token))).await?;
+        let ended = session.clone();
+        blocking(move || store.delete_session(&ended)).await?;
+        // The sockets this session opened close with it.
+        state.hub.end_session(&session);
     }
     let clear = cookie(&state, "", 0)?;
     Ok(([(header::SET_COOKIE, clear)], StatusCode::NO_CONTENT).into_response())

@@ -178,3 +178,25 @@ async fn a_change_arriving_before_its_dependency_is_held_then_accepted() {
     let stored = domain::doc::read(&stored).unwrap();
     assert!(stored.events.contains_key(&first) && stored.events.contains_key(&second));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_out_closes_the_sockets_of_that_session_only() {
+    let server = start(false).await;
+    let user = server.store.user_by_login("qiye01").unwrap().unwrap().0.user;
+    let (phone_cookie, laptop_cookie) = (sign_in(server.addr, "qiye01").await, sign_in(server.addr, "qiye01").await);
+    let mut phone = Device::new(&user.id, "phone", 1);
+    let mut laptop = Device::new(&user.id, "laptop", 2);
+    phone.connect(server.addr, &phone_cookie).await;
+    laptop.connect(server.addr, &laptop_cookie).await;
+    let out = common::request(server.addr, "DELETE", "/api/session", &[("Cookie", &phone_cookie)], "").await;
+    assert_eq!(out.status, 204);
+    // Reads until the socket closes (or the server stays quiet for QUIET).
+    phone.pump_until(QUIET, |d| !d.is_connected()).await;
+    assert!(!phone.is_connected(), "the signed-out session's socket is closed");
+    // The laptop's session is another one: it stays, and still syncs.
+    let id = domain::sync::DocumentId::from_bytes([3; 16]).to_string();
+    laptop.create(&common::new_case(&id, &common::qiye(1).1, "boluo")).await;
+    laptop.record(&id, server.clock.now_ms(), EventKind::Submit).await;
+    assert!(laptop.pump_until(QUIET, |d| d.in_sync(&id)).await);
+    assert!(laptop.is_connected());
+}

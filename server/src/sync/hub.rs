@@ -31,6 +31,9 @@ const IDLE: Duration = Duration::from_secs(60);
 
 struct Conn {
     user: User,
+    /// The session the socket was opened under (its stored digest): signing
+    /// out closes the socket.
+    session: Option<String>,
     /// The client's peer id, known after its `join`.
     peer_id: Option<String>,
     /// `user/storageId`: where the client keeps documents, so what it has
@@ -64,12 +67,20 @@ impl Hub {
         hub
     }
 
-    pub fn connect(&self, user: User, outbox: UnboundedSender<Vec<u8>>) -> ConnId {
+    pub fn connect(&self, user: User, session: Option<String>, outbox: UnboundedSender<Vec<u8>>) -> ConnId {
         let id = self.next_conn.fetch_add(1, Ordering::Relaxed);
         if let Ok(mut conns) = self.conns.write() {
-            conns.insert(id, Conn { user, peer_id: None, storage_key: None, outbox });
+            conns.insert(id, Conn { user, session, peer_id: None, storage_key: None, outbox });
         }
         id
+    }
+
+    /// Forgets every connection opened under `session`: dropping its
+    /// outbox ends the socket's writer, which closes the socket.
+    pub fn end_session(&self, session: &str) {
+        if let Ok(mut conns) = self.conns.write() {
+            conns.retain(|_, c| c.session.as_deref() != Some(session));
+        }
     }
 
     pub async fn disconnect(&self, conn: ConnId) {

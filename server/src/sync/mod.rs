@@ -8,14 +8,14 @@ mod live;
 use automerge::ActorId;
 use axum::extract::State;
 use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use domain::permission::User;
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::mpsc;
 
 use crate::AppState;
-use crate::auth::{SignedIn, error};
+use crate::auth::{SignedIn, session_digest};
 pub use hub::Hub;
 
 /// The server's peer id in the automerge-repo protocol.
@@ -29,30 +29,20 @@ pub fn server_actor() -> ActorId {
     domain::sync::actor_for(domain::sync::SERVER_USER, [0; 8])
 }
 
-/// `GET /api/sync`: upgrades a signed-in, same-origin request.
+/// `GET /api/sync`: upgrades a signed-in request (cross-site upgrades are
+/// refused before this, by `guard::cross_site`).
 pub async fn upgrade(
     State(state): State<AppState>,
     SignedIn(account): SignedIn,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
-    if !same_origin(&headers) {
-        return error(StatusCode::FORBIDDEN, "跨站连接被拒绝 / cross-origin connection refused");
-    }
     let hub = state.hub.clone();
-    ws.max_message_size(MAX_MESSAGE_BYTES).on_upgrade(move |socket| serve(hub, account.user, socket))
+    let session = session_digest(&headers);
+    ws.max_message_size(MAX_MESSAGE_BYTES).on_upgrade(move |socket| serve(hub, account.user, session, socket))
 }
 
-/// A browser always sends `Origin` with a WebSocket handshake; another site
-/// could otherwise ride on the user's cookie. Non-browser clients (tests,
-/// automerge-repo peers) send none.
-fn same_origin(headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else { return true };
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
-    origin.split_once("://").is_some_and(|(_, rest)| rest == host)
-}
-
-async fn serve(hub: std::sync::Arc<Hub>, user: User, socket: WebSocket) {
+async fn serve(hub: std::sync::Arc<Hub>, user: User, session: Option<String>, socket: WebSocket) {
     let (mut sink, mut stream) = socket.split();
     let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
     let writer = tokio::spawn(async move {
@@ -63,7 +53,7 @@ async fn serve(hub: std::sync::Arc<Hub>, user: User, socket: WebSocket) {
         }
         let _ = sink.close().await;
     });
-    let conn = hub.connect(user, tx);
+    let conn = hub.connect(user, session, tx);
     while let Some(Ok(message)) = stream.next().await {
         let bytes = match message {
             WsMessage::Binary(bytes) => bytes,
