@@ -5,7 +5,7 @@
 
 mod form;
 
-pub use form::{ACTION_TEXT_MAX, EXTENSION_MAX_DAYS, FieldSpec, Form, Input, build, fields};
+pub use form::{ACTION_TEXT_MAX, EXTENSION_MAX_DAYS, FieldSpec, Form, Input, build, fields, milestones};
 
 use serde::{Deserialize, Serialize};
 
