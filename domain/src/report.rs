@@ -9,8 +9,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::time::Day;
-
 /// Cosine similarity from which two appeals count as the same issue.
 pub const ALIKE: f64 = 0.45;
 
@@ -124,23 +122,6 @@ fn keywords(members: &[usize], texts: &[Vec<String>], vectors: &[Vector]) -> Vec
     shared.into_iter().take(5).map(|(w, _)| w.to_string()).collect()
 }
 
-/// The first and last day of a quarter written `YYYY-Qn`.
-pub fn quarter_span(quarter: &str) -> Option<(Day, Day)> {
-    let (year, q) = quarter.split_once("-Q")?;
-    let (year, q): (i32, u32) = (year.parse().ok()?, q.parse().ok()?);
-    if !(1..=4).contains(&q) || year.to_string().len() != 4 {
-        return None;
-    }
-    let first = Day::ymd(year, q * 3 - 2, 1).ok()?;
-    let next = if q == 4 { Day::ymd(year + 1, 1, 1) } else { Day::ymd(year, q * 3 + 1, 1) };
-    Some((first, next.ok()?.plus_days(-1)))
-}
-
-/// The quarter `day` is in, as `YYYY-Qn`.
-pub fn quarter_of(day: Day) -> String {
-    format!("{}-Q{}", day.year(), (day.month() - 1) / 3 + 1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,16 +152,5 @@ mod tests {
     fn stop_words_and_single_characters_do_not_count() {
         assert!(!useful("问题") && !useful("的") && !useful("2026") && !useful("，"));
         assert!(useful("隔离带") && useful("5G基站"));
-    }
-
-    #[test]
-    fn quarters() {
-        let (first, last) = quarter_span("2026-Q4").unwrap();
-        assert_eq!((first.to_string(), last.to_string()), ("2026-10-01".into(), "2026-12-31".into()));
-        assert_eq!(quarter_span("2026-Q1").unwrap().1.to_string(), "2026-03-31");
-        assert_eq!(quarter_of(Day::parse("2026-11-27").unwrap()), "2026-Q4");
-        for bad in ["2026-Q5", "2026-Q0", "26-Q1", "2026Q1", "2026-Q"] {
-            assert!(quarter_span(bad).is_none(), "{bad}");
-        }
     }
 }

@@ -108,6 +108,23 @@ pub fn previous_month(day: Day) -> String {
     format!("{:04}-{:02}", last.year(), last.month())
 }
 
+/// The first and last day of a quarter written `YYYY-Qn`.
+pub fn quarter_span(quarter: &str) -> Option<(Day, Day)> {
+    let (year, q) = quarter.split_once("-Q")?;
+    let (year, q): (i32, u32) = (year.parse().ok()?, q.parse().ok()?);
+    if !(1..=4).contains(&q) || year.to_string().len() != 4 {
+        return None;
+    }
+    let first = Day::ymd(year, q * 3 - 2, 1).ok()?;
+    let next = if q == 4 { Day::ymd(year + 1, 1, 1) } else { Day::ymd(year, q * 3 + 1, 1) };
+    Some((first, next.ok()?.plus_days(-1)))
+}
+
+/// The quarter `day` is in, as `YYYY-Qn`.
+pub fn quarter_of(day: Day) -> String {
+    format!("{}-Q{}", day.year(), (day.month() - 1) / 3 + 1)
+}
+
 impl fmt::Display for Day {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0.format("%Y-%m-%d"))
@@ -149,6 +166,17 @@ mod tests {
         assert_eq!(parse_datetime("2026-11-20").unwrap(), Day::parse("2026-11-20").unwrap().start_instant());
         for bad in ["2026-11-31", "20 Nov 2026", "2026-11-20T25:00:00Z", "2026-11-20 09:00", ""] {
             assert!(parse_datetime(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn quarters() {
+        let (first, last) = quarter_span("2026-Q4").unwrap();
+        assert_eq!((first.to_string(), last.to_string()), ("2026-10-01".into(), "2026-12-31".into()));
+        assert_eq!(quarter_span("2026-Q1").unwrap().1.to_string(), "2026-03-31");
+        assert_eq!(quarter_of(Day::parse("2026-11-27").unwrap()), "2026-Q4");
+        for bad in ["2026-Q5", "2026-Q0", "26-Q1", "2026Q1", "2026-Q"] {
+            assert!(quarter_span(bad).is_none(), "{bad}");
         }
     }
 

@@ -103,7 +103,7 @@ proptest! {
         }
         let _ = parse_datetime(&s);
         let _ = month_span(&s);
-        let _ = domain::report::quarter_span(&s);
+        let _ = domain::time::quarter_span(&s);
         if let Ok(session) = Session::parse(&s) {
             prop_assert_eq!(session.id.as_str(), s.as_str(), "only the canonical spelling parses");
         }

@@ -12,7 +12,7 @@ use domain::directory::{self, DISTRICTS};
 use domain::public::{BoardEntry, board_entry};
 use domain::time::{Day, month_span};
 
-use crate::public::{escape, for_each_case, html, light};
+use crate::public::{escape, html, light};
 use crate::{AppState, ServerError, blocking};
 
 /// `GET /board`: this month's board of each district.
@@ -45,7 +45,9 @@ pub async fn board(
     let mut entries = blocking(move || {
         let calendar = WorkCalendar::china();
         let mut entries = Vec::new();
-        for_each_case(&store, &code, |case| entries.extend(board_entry(case, &calendar, &Rules::default(), day)))?;
+        for case in store.cases_of_district(&code)? {
+            entries.extend(board_entry(&case, &calendar, &Rules::default(), day));
+        }
         Ok(entries)
     })
     .await?;

@@ -12,16 +12,16 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::directory;
-use domain::permission::{CaseParties, Role, may_read};
-use domain::report::{Group, group_alike, quarter_of, quarter_span, useful};
+use domain::permission::Role;
+use domain::report::{Group, group_alike, useful};
 use domain::status::Status;
-use domain::time::Day;
+use domain::time::{Day, quarter_of, quarter_span};
 use jieba_rs::Jieba;
 
 use crate::auth::SignedIn;
 use crate::public::{escape, internal_page};
 use crate::store::AuditEntry;
-use crate::{AppState, ServerError, audit, blocking};
+use crate::{AppState, ServerError, audit, blocking, may_read_case};
 
 /// The dictionary takes a moment to load: once per process.
 fn jieba() -> &'static Jieba {
@@ -72,9 +72,8 @@ pub async fn report(
         let mut texts = Vec::new();
         for case in store.cases_of_district("city")? {
             let case_state = case.state();
-            let parties = CaseParties { enterprise: &case.enterprise.id, district: &case.district, state: &case_state };
             let submitted = case_state.flow.submitted_ms.map(Day::of_instant);
-            if !may_read(&user, &parties) || !submitted.is_some_and(|d| first <= d && d <= last) {
+            if !may_read_case(&user, &case, &case_state) || !submitted.is_some_and(|d| first <= d && d <= last) {
                 continue;
             }
             texts.push(words(&format!("{} {}", case.appeal.title, case.appeal.description)));

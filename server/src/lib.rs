@@ -65,10 +65,18 @@ pub(crate) fn readable_case(
 ) -> Result<Option<domain::case::CaseDoc>, ServerError> {
     let Some((doc, _)) = store.load_document(case_id)? else { return Ok(None) };
     let case = domain::doc::read(&doc)?;
-    let state = case.state();
-    let parties =
-        domain::permission::CaseParties { enterprise: &case.enterprise.id, district: &case.district, state: &state };
-    Ok(domain::permission::may_read(user, &parties).then_some(case))
+    let readable = may_read_case(user, &case, &case.state());
+    Ok(readable.then_some(case))
+}
+
+/// Whether `user` may read `case` (whose derived state is `state`).
+pub(crate) fn may_read_case(
+    user: &domain::permission::User,
+    case: &domain::case::CaseDoc,
+    state: &domain::status::CaseState,
+) -> bool {
+    let parties = domain::permission::CaseParties { enterprise: &case.enterprise.id, district: &case.district, state };
+    domain::permission::may_read(user, &parties)
 }
 
 /// Writes an audit entry. Callers write it before they answer: what is

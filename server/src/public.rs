@@ -17,7 +17,7 @@ use qrcode::QrCode;
 use qrcode::render::svg;
 
 use crate::auth::{SignedIn, error};
-use crate::store::{AuditEntry, Store};
+use crate::store::AuditEntry;
 use crate::{AppState, ServerError, audit, blocking, readable_case};
 
 /// `GET /api/cases/{id}/public-link`: the case's public path, made on
@@ -57,18 +57,6 @@ async fn public_case(state: &AppState, token: String) -> Result<Option<PublicCas
         Ok(Some(PublicCase::of(&case, &case_state, &WorkCalendar::china(), &Rules::default(), today)))
     })
     .await
-}
-
-/// Calls `each` with every case document of `district` (`city`: all).
-pub(crate) fn for_each_case(
-    store: &Store,
-    district: &str,
-    mut each: impl FnMut(&domain::case::CaseDoc),
-) -> Result<(), ServerError> {
-    for case in store.cases_of_district(district)? {
-        each(&case);
-    }
-    Ok(())
 }
 
 /// A public page as a response: HTML that may run no script, whatever a

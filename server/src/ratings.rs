@@ -9,7 +9,7 @@ use axum::response::Response;
 use domain::directory;
 use domain::public::public_ratings;
 
-use crate::public::{escape, for_each_case, html};
+use crate::public::{escape, html};
 use crate::{AppState, ServerError, blocking};
 
 /// How many ratings the page lists.
@@ -19,7 +19,9 @@ pub async fn ratings(State(state): State<AppState>) -> Result<Response, ServerEr
     let store = state.store.clone();
     let mut all = blocking(move || {
         let mut all = Vec::new();
-        for_each_case(&store, "city", |case| all.extend(public_ratings(case, &case.state())))?;
+        for case in store.cases_of_district("city")? {
+            all.extend(public_ratings(&case, &case.state()));
+        }
         Ok(all)
     })
     .await?;

@@ -13,7 +13,7 @@ use domain::stats::{CaseFacts, LEVELS, RESOLVE_BUCKETS, Statistics};
 use domain::time::Day;
 
 use crate::charts::{Series, columns, count, percent, rows};
-use crate::public::{escape, for_each_case, html};
+use crate::public::{escape, html};
 use crate::{AppState, ServerError, blocking};
 
 /// `GET /stats`: the whole city.
@@ -31,9 +31,9 @@ pub async fn district(State(state): State<AppState>, Path(code): Path<String>) -
     let facts = blocking(move || {
         let calendar = WorkCalendar::china();
         let mut facts = Vec::new();
-        for_each_case(&store, &code, |case| {
-            facts.push(CaseFacts::of(case, &case.state(), &calendar, &Rules::default(), today));
-        })?;
+        for case in store.cases_of_district(&code)? {
+            facts.push(CaseFacts::of(&case, &case.state(), &calendar, &Rules::default(), today));
+        }
         Ok(facts)
     })
     .await?;

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use domain::permission::{Role, User};
-use domain::report::quarter_of;
+use domain::time::quarter_of;
 
 use crate::clock;
 use crate::i18n::tr;
