@@ -1,8 +1,6 @@
 //! Sign-in: argon2 password hashes and cookie sessions (HttpOnly,
 //! SameSite=Strict; Secure when served over TLS).
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::Json;
 use std::net::{IpAddr, SocketAddr};
 
@@ -21,23 +19,11 @@ pub const COOKIE: &str = "dl_session";
 /// Sessions last 30 days: an officer signs in once and then works offline.
 const SESSION_MS: i64 = 30 * 24 * 3600 * 1000;
 
-pub fn hash_password(password: &str) -> Result<String, ServerError> {
-    let salt = SaltString::encode_b64(&random_bytes::<16>()?).map_err(|e| ServerError::Crypto(e.to_string()))?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| ServerError::Crypto(e.to_string()))
-}
-
-fn password_matches(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
-}
-
 fn digest(token: &str) -> String {
     Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn random_bytes<const N: usize>() -> Result<[u8; N], ServerError> {
+pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N], ServerError> {
     let mut bytes = [0u8; N];
     getrandom::fill(&mut bytes).map_err(|e| ServerError::Crypto(e.to_string()))?;
     Ok(bytes)
@@ -167,16 +153,15 @@ pub async fn sign_in(
     }
     let store = state.store.clone();
     let name = login.clone();
-    let outcome = blocking(move || -> Result<Option<Account>, ServerError> {
-        let Some((account, hash)) = store.user_by_login(&name)? else {
+    let outcome = match blocking(move || store.user_by_login(&name)).await? {
+        Some((account, hash)) => state.passwords.verify(c.password, hash).await?.then_some(account),
+        None => {
             // Spend the same time as a real check, so timing does not tell
             // which logins exist.
-            let _ = hash_password(&c.password);
-            return Ok(None);
-        };
-        Ok(password_matches(&c.password, &hash).then_some(account))
-    })
-    .await?;
+            state.passwords.hash(c.password).await?;
+            None
+        }
+    };
     let Some(account) = outcome else {
         state.throttle.failed(&login, address, now)?;
         audit(&state, record("failed")).await?;

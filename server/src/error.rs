@@ -22,10 +22,17 @@ pub enum ServerError {
     Backup(String),
     #[error("数据编码失败 / encoding failed: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("服务器繁忙,请稍后再试 / the server is busy: try again shortly")]
+    Overloaded,
 }
 
 impl IntoResponse for ServerError {
     fn into_response(self) -> Response {
+        if let ServerError::Overloaded = self {
+            tracing::warn!("request refused: busy");
+            let body = serde_json::json!({ "error": self.to_string() });
+            return (StatusCode::SERVICE_UNAVAILABLE, [("retry-after", "1")], axum::Json(body)).into_response();
+        }
         tracing::error!(error = %self, "request failed");
         let body = serde_json::json!({ "error": "服务器内部错误 / internal server error" });
         (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response()

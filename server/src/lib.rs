@@ -6,15 +6,18 @@ mod auth;
 mod blobs;
 mod board;
 mod charts;
+pub mod cli;
 pub mod clock;
 pub mod common_issues;
 pub mod config;
+mod csp;
 pub mod demo;
 pub mod demo_accounts;
 mod error;
 mod guard;
 pub mod letters;
 mod open311;
+mod passwords;
 mod public;
 mod ratings;
 mod register;
@@ -29,6 +32,7 @@ use std::sync::Arc;
 
 pub use clock::Clock;
 pub use error::ServerError;
+pub use passwords::hash_password;
 pub use routes::router;
 use store::Store;
 
@@ -44,15 +48,28 @@ pub struct AppState {
     pub hub: Arc<sync::Hub>,
     /// Failed sign-ins by account and by address.
     pub(crate) throttle: Arc<throttle::Throttle>,
+    pub(crate) passwords: Arc<passwords::Passwords>,
 }
 
 impl AppState {
     /// The state of a running server; starts the sync hub and the monthly
     /// letters (call inside a tokio runtime).
-    pub fn new(store: Arc<Store>, dist: PathBuf, clock: Clock, secure_cookies: bool) -> AppState {
-        let hub = sync::Hub::start(store.clone(), clock.clone());
+    pub fn new(store: Arc<Store>, dist: PathBuf, clock: Clock, secure_cookies: bool) -> Result<AppState, ServerError> {
+        AppState::with_limits(store, dist, clock, secure_cookies, sync::SyncLimits::default())
+    }
+
+    /// As [`AppState::new`], with other limits on sync sockets.
+    pub fn with_limits(
+        store: Arc<Store>,
+        dist: PathBuf,
+        clock: Clock,
+        secure_cookies: bool,
+        limits: sync::SyncLimits,
+    ) -> Result<AppState, ServerError> {
+        let hub = sync::Hub::start(store.clone(), clock.clone(), limits);
         letters::start(store.clone(), clock.clone());
-        AppState { store, dist, clock, secure_cookies, hub, throttle: Arc::default() }
+        let passwords = Arc::new(passwords::Passwords::for_this_machine()?);
+        Ok(AppState { store, dist, clock, secure_cookies, hub, throttle: Arc::default(), passwords })
     }
 }
 

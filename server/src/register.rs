@@ -11,7 +11,7 @@ use serde::Deserialize;
 use domain::account::{self, Profile};
 use domain::permission::{Role, User};
 
-use crate::auth::{Body, error, hash_password, start_session};
+use crate::auth::{Body, error, start_session};
 use crate::store::{Account, AuditEntry};
 use crate::{AppState, ServerError, audit, blocking};
 
@@ -43,7 +43,7 @@ pub async fn register(State(state): State<AppState>, Body(r): Body<Registration>
         profile: Some(profile),
     };
     let store = state.store.clone();
-    let hash = blocking(move || hash_password(&r.password)).await?;
+    let hash = state.passwords.hash(r.password).await?;
     let created = account.clone();
     let taken = blocking(move || -> Result<Option<&'static str>, ServerError> {
         match store.taken(&login, &enterprise_id)? {

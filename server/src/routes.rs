@@ -5,18 +5,21 @@ use axum::http::{HeaderValue, header};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{Value, json};
+use tower::Layer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::{
-    AppState, ServerError, admin, auth, blobs, blocking, board, common_issues, guard, letters, open311, public,
+    AppState, ServerError, admin, auth, blobs, blocking, board, common_issues, csp, guard, letters, open311, public,
     ratings, register, stats, sync,
 };
 
 pub fn router(state: AppState) -> Router {
     // Any path the server does not know is an app route: serve the shell.
     let app = ServeDir::new(&state.dist).fallback(ServeFile::new(state.dist.join("index.html")));
+    let app = SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, csp::app_policy(&state.dist))
+        .layer(app);
     Router::new()
         .route("/healthz", get(healthz))
         .route(

@@ -1,7 +1,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Nothing acknowledged is lost: a client bursts 1,000 changes, the server
 //! process is killed with SIGKILL in the middle, and after a restart every
-//! acknowledged change is there and the client's document converges.
+//! acknowledged change is there and the client's document converges. And
+//! the same under load: many clients syncing at once when the kill comes.
 
 mod common;
 
@@ -13,16 +14,23 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use common::client::{Device, sign_in};
+use common::load;
 use domain::event::EventKind;
 use server::store::Store;
 
 const BURST: usize = 1_000;
 const QUIET: Duration = Duration::from_secs(20);
 
-/// Starts the real server binary on a free loopback port.
+/// Starts the real server binary on a free loopback port, with the demo
+/// data.
 fn spawn_server(dir: &Path) -> (Child, SocketAddr) {
+    spawn_server_with(dir, &["--demo"])
+}
+
+fn spawn_server_with(dir: &Path, args: &[&str]) -> (Child, SocketAddr) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_directline"))
-        .args(["--addr", "127.0.0.1:0", "--demo"])
+        .args(["--addr", "127.0.0.1:0"])
+        .args(args)
         .arg("--data")
         .arg(dir.join("data"))
         .arg("--dist")
@@ -95,4 +103,37 @@ async fn acknowledged_changes_survive_sigkill_and_the_rest_are_resent() {
     assert!(unfolded < 64, "changes are compacted into snapshots ({unfolded} left over)");
     server.kill().unwrap();
     server.wait().unwrap();
+}
+
+/// Clients at once, and how long they sync before the kill. The full-size
+/// run (500 clients for 60 s) is `examples/load_bench.rs`.
+const CLIENTS: usize = 40;
+const UNDER_LOAD: Duration = Duration::from_secs(6);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_acknowledged_change_is_lost_when_the_server_is_killed_under_load() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("dist")).unwrap();
+    let accounts = {
+        let store = Store::open(&dir.path().join("data")).unwrap();
+        server::demo::seed_accounts(&store).unwrap();
+        load::seed_accounts(&store, CLIENTS)
+    };
+    let (server, addr) = spawn_server_with(dir.path(), &[]);
+    let server = std::sync::Arc::new(std::sync::Mutex::new(server));
+    let killer = server.clone();
+    let load = load::Load { duration: UNDER_LOAD, think: Duration::from_millis(20) };
+    let (outcomes, watched) = load::drive(addr, &accounts, load, move || {
+        let mut server = killer.lock().unwrap();
+        server.kill().unwrap(); // SIGKILL, while every client is sending
+        server.wait().unwrap();
+    })
+    .await;
+    let changes: usize = outcomes.iter().map(|o| o.latencies_ms.len()).sum();
+    assert!(changes > CLIENTS * 5, "the clients kept the server busy ({changes} changes)");
+    assert!(watched.messages > 0, "coordinators received the changes of their districts");
+    assert_eq!(outcomes.iter().map(|o| o.refusals).sum::<usize>(), 0);
+    let (acknowledged, lost) = load::lost_changes(&dir.path().join("data"), &outcomes);
+    assert!(acknowledged > changes, "acknowledged: every filing and edit ({acknowledged})");
+    assert_eq!(lost, 0, "{lost} of {acknowledged} acknowledged changes lost");
 }

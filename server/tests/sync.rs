@@ -200,3 +200,73 @@ async fn signing_out_closes_the_sockets_of_that_session_only() {
     assert!(laptop.pump_until(QUIET, |d| d.in_sync(&id)).await);
     assert!(laptop.is_connected());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_offline_for_a_month_with_200_edits_merges_cleanly() {
+    const EDITS: usize = 200;
+    const DAY_MS: i64 = 24 * 3_600_000;
+    let server = start(false).await;
+    let id = domain::sync::DocumentId::from_bytes([9; 16]).to_string();
+    let mut ent = Device::new(&common::qiye(1).0, "factory-phone", 1);
+    ent.create(&common::new_case(&id, &common::qiye(1).1, "boluo")).await;
+    ent.record(&id, server.clock.now_ms(), EventKind::Submit).await;
+    ent.connect(server.addr, &sign_in(server.addr, "qiye01").await).await;
+    assert!(ent.pump_until(QUIET, |d| d.in_sync(&id)).await);
+    let mut coord = Device::new("coord-boluo", "coord-laptop", 2);
+    coord.connect(server.addr, &sign_in(server.addr, "xietiao-boluo").await).await;
+    assert!(coord.pump_until(QUIET, |d| d.case(&id).is_some()).await);
+    let route = EventKind::Route { lead_department: "natres".into(), assisting: vec![], channel: Channel::Online };
+    coord.record(&id, server.clock.now_ms(), route).await;
+    assert!(coord.pump_until(QUIET, |d| d.in_sync(&id)).await);
+    assert!(ent.pump_until(QUIET, |d| d.in_sync(&id) && d.case(&id).unwrap().events.len() == 2).await);
+
+    // No signal for a month: the enterprise keeps working on its phone,
+    // while the department asks questions and reports progress online.
+    ent.disconnect();
+    let mut officer = Device::new("officer-natres", "natres-pc", 3);
+    officer.connect(server.addr, &sign_in(server.addr, "bumen-natres").await).await;
+    assert!(officer.pump_until(QUIET, |d| d.case(&id).is_some_and(|c| c.events.len() == 2)).await);
+    let start = server.clock.now_ms();
+    let mut online = Vec::new();
+    for i in 0..EDITS {
+        let at = start + (i as i64 + 1) * 30 * DAY_MS / EDITS as i64;
+        server.clock.set_ms(at);
+        ent.record_quietly(&id, at, EventKind::AddInfo { text: format!("第{}份补充材料", i + 1), attachments: vec![] });
+        if i % 50 == 25 {
+            let kind = if i == 25 {
+                EventKind::RequestInfo { question: "请补充用地红线图".into() }
+            } else {
+                EventKind::PostProgress { text: format!("已会同镇街现场核查({i})") }
+            };
+            online.push(officer.record(&id, at, kind).await);
+            assert!(officer.pump_until(QUIET, |d| d.in_sync(&id)).await);
+        }
+    }
+
+    // Back in range a month on: the old session has expired, so it signs in again.
+    server.clock.set_ms(start + 30 * DAY_MS + 3_600_000);
+    ent.connect(server.addr, &sign_in(server.addr, "qiye01").await).await;
+    assert!(ent.pump_until(QUIET, |d| d.in_sync(&id)).await, "the month's edits were accepted");
+    assert!(
+        ent.refusals.is_empty(),
+        "nothing refused: {:?}",
+        ent.refusals.iter().map(|r| &r.reason_zh).collect::<Vec<_>>()
+    );
+    let merged = ent.case(&id).unwrap();
+    assert_eq!(merged.events.len(), 2 + EDITS + online.len());
+    assert!(online.iter().all(|e| merged.events.contains_key(e)), "the department's work reached the phone");
+    assert_eq!(merged.state().records.info_added.len(), EDITS);
+    // Everyone holds the same document as the server (the officials' month-old
+    // sessions have expired too: they sign in again).
+    for (device, login) in [(&mut officer, "bumen-natres"), (&mut coord, "xietiao-boluo")] {
+        device.disconnect();
+        device.connect(server.addr, &sign_in(server.addr, login).await).await;
+        assert!(device.pump_until(QUIET, |d| d.case(&id).is_some_and(|c| c.events.len() == merged.events.len())).await);
+        assert!(device.pump_until(QUIET, |d| d.in_sync(&id)).await);
+    }
+    let (mut stored, _) = server.store.load_document(&id).unwrap().unwrap();
+    let heads = stored.get_heads();
+    for device in [&ent, &officer, &coord] {
+        assert_eq!(device.docs[&id].clone().get_heads(), heads, "{} converged", device.user_id);
+    }
+}

@@ -118,6 +118,15 @@ impl Store {
         Ok(found.flatten())
     }
 
+    /// When a session expires (`None` if there is no such session).
+    pub fn session_expiry(&self, token_hash: &str) -> Result<Option<i64>, ServerError> {
+        let conn = self.conn()?;
+        let found = conn
+            .query_row("SELECT expires_ms FROM sessions WHERE token_hash = ?1", [token_hash], |row| row.get(0))
+            .optional()?;
+        Ok(found)
+    }
+
     pub fn delete_session(&self, token_hash: &str) -> Result<(), ServerError> {
         self.conn()?.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
         Ok(())

@@ -4,6 +4,7 @@
 //! every other connection whose user may read the case.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::{Duration, Instant};
@@ -16,6 +17,7 @@ use domain::sync::{Checked, DocumentId, Rejection, check_incoming, new_change_ha
 use tokio::sync::Mutex as AsyncMutex;
 use tokio::sync::mpsc::UnboundedSender;
 
+use super::limits::{Exceeded, SyncLimits};
 use super::live::{ConnId, LiveDoc};
 use super::{SERVER_PEER, server_actor};
 use crate::store::{AuditEntry, CaseRow, Store, heads_text};
@@ -31,6 +33,10 @@ const IDLE: Duration = Duration::from_secs(60);
 
 struct Conn {
     user: User,
+    address: Option<IpAddr>,
+    /// When the session the socket was opened under expires: the socket
+    /// closes then too.
+    expires_ms: i64,
     /// The session the socket was opened under (its stored digest): signing
     /// out closes the socket.
     session: Option<String>,
@@ -44,35 +50,90 @@ struct Conn {
 
 type Shared = Arc<AsyncMutex<LiveDoc>>;
 
+const SESSION_EXPIRED: &str = "登录已过期,请重新登录 / your session has expired: sign in again";
+
+/// Who opened a socket, under which session, from where.
+pub struct Opened {
+    pub user: User,
+    /// The session's stored digest: signing out closes the socket.
+    pub session: Option<String>,
+    pub expires_ms: i64,
+    pub address: Option<IpAddr>,
+}
+
 pub struct Hub {
     store: Arc<Store>,
     clock: Clock,
+    limits: SyncLimits,
     conns: RwLock<HashMap<ConnId, Conn>>,
     docs: Mutex<HashMap<String, Shared>>,
     next_conn: AtomicU64,
 }
 
 impl Hub {
-    /// A hub, with a background task that evicts idle documents.
-    pub fn start(store: Arc<Store>, clock: Clock) -> Arc<Hub> {
+    /// A hub, with a background task that evicts idle documents and
+    /// closes sockets whose session expired.
+    pub fn start(store: Arc<Store>, clock: Clock, limits: SyncLimits) -> Arc<Hub> {
         let hub = Arc::new(Hub {
             store,
             clock,
+            limits,
             conns: RwLock::new(HashMap::new()),
             docs: Mutex::new(HashMap::new()),
             next_conn: AtomicU64::new(1),
         });
         let weak = Arc::downgrade(&hub);
-        tokio::spawn(evict_idle(weak));
+        tokio::spawn(housekeeping(weak));
         hub
     }
 
-    pub fn connect(&self, user: User, session: Option<String>, outbox: UnboundedSender<Vec<u8>>) -> ConnId {
-        let id = self.next_conn.fetch_add(1, Ordering::Relaxed);
-        if let Ok(mut conns) = self.conns.write() {
-            conns.insert(id, Conn { user, session, peer_id: None, storage_key: None, outbox });
+    pub fn limits(&self) -> SyncLimits {
+        self.limits
+    }
+
+    /// Registers a socket unless its user or address holds too many
+    /// already (counted and registered under one lock, so concurrent
+    /// upgrades cannot slip past the limit together).
+    pub fn connect(&self, opened: Opened, outbox: UnboundedSender<Vec<u8>>) -> Result<ConnId, Exceeded> {
+        let Opened { user, session, expires_ms, address } = opened;
+        let mut conns = self.conns.write().map_err(|_| Exceeded::SocketsOfUser(0))?;
+        if conns.values().filter(|c| c.user.id == user.id).count() >= self.limits.sockets_per_user {
+            return Err(Exceeded::SocketsOfUser(self.limits.sockets_per_user));
         }
-        id
+        let of_address = conns.values().filter(|c| address.is_some() && c.address == address).count();
+        if of_address >= self.limits.sockets_per_address {
+            return Err(Exceeded::SocketsOfAddress(self.limits.sockets_per_address));
+        }
+        let id = self.next_conn.fetch_add(1, Ordering::Relaxed);
+        conns.insert(id, Conn { user, address, expires_ms, session, peer_id: None, storage_key: None, outbox });
+        Ok(id)
+    }
+
+    /// Whether the socket is still served (not cut off, signed out or
+    /// expired).
+    pub fn is_open(&self, conn: ConnId) -> bool {
+        self.with_conn(conn, |_| Some(())).is_some()
+    }
+
+    /// Tells the client why, then forgets the connection, which closes
+    /// its socket.
+    pub fn cut_off(&self, conn: ConnId, why: String) {
+        self.send(conn, Message::Error { message: why });
+        if let Ok(mut conns) = self.conns.write() {
+            conns.remove(&conn);
+        }
+    }
+
+    /// Closes every socket whose session has expired.
+    pub fn close_expired(&self) {
+        let now = self.clock.now_ms();
+        let expired: Vec<ConnId> = match self.conns.read() {
+            Ok(conns) => conns.iter().filter(|(_, c)| c.expires_ms <= now).map(|(id, _)| *id).collect(),
+            Err(_) => return,
+        };
+        for conn in expired {
+            self.cut_off(conn, SESSION_EXPIRED.into());
+        }
     }
 
     /// Forgets every connection opened under `session`: dropping its
@@ -83,7 +144,7 @@ impl Hub {
         }
     }
 
-    pub async fn disconnect(&self, conn: ConnId) {
+    pub fn disconnect(&self, conn: ConnId) {
         if let Ok(mut conns) = self.conns.write() {
             conns.remove(&conn);
         }
@@ -95,6 +156,10 @@ impl Hub {
     }
 
     pub async fn receive(&self, conn: ConnId, bytes: &[u8]) -> Result<(), ServerError> {
+        if self.with_conn(conn, |c| Some(c.expires_ms)).is_some_and(|at| at <= self.clock.now_ms()) {
+            self.cut_off(conn, SESSION_EXPIRED.into());
+            return Ok(());
+        }
         let message = match Message::decode(bytes) {
             Ok(message) => message,
             Err(e) => {
@@ -368,9 +433,11 @@ impl Hub {
     fn relay(&self, id: &str, live: &mut LiveDoc, except: ConnId) {
         let Some(parties) = live.parties() else { return };
         let Ok(conns) = self.conns.read() else { return };
+        let now = self.clock.now_ms();
         let readers: Vec<ConnId> = conns
             .iter()
-            .filter(|(cid, c)| **cid != except && c.peer_id.is_some() && may_read(&c.user, &parties))
+            .filter(|(cid, c)| **cid != except && c.peer_id.is_some() && c.expires_ms > now)
+            .filter(|(_, c)| may_read(&c.user, &parties))
             .map(|(cid, _)| *cid)
             .collect();
         live.peers.retain(|cid, _| conns.contains_key(cid));
@@ -467,13 +534,15 @@ fn attachments(case: &domain::case::CaseDoc) -> Vec<String> {
     shas
 }
 
-/// Drops documents from memory that no task holds and nobody used lately.
+/// Every half minute: closes sockets whose session expired, and drops
+/// documents from memory that no task holds and nobody used lately.
 /// Nothing is lost: every accepted change is in the store already.
-async fn evict_idle(hub: Weak<Hub>) {
+async fn housekeeping(hub: Weak<Hub>) {
     let mut tick = tokio::time::interval(IDLE / 2);
     loop {
         tick.tick().await;
         let Some(hub) = hub.upgrade() else { return };
+        hub.close_expired();
         let Ok(mut docs) = hub.docs.lock() else { return };
         docs.retain(|_, shared| {
             // Held elsewhere (count > 1) or locked: in use.

@@ -3,20 +3,27 @@
 //! may read and which of its changes are accepted.
 
 mod hub;
+mod limits;
 mod live;
 
 use automerge::ActorId;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use domain::permission::User;
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::mpsc;
 
-use crate::AppState;
-use crate::auth::{SignedIn, session_digest};
-pub use hub::Hub;
+use crate::auth::{self, ClientAddress, SignedIn, session_digest};
+use crate::{AppState, ServerError, blocking};
+pub use hub::{Hub, Opened};
+use limits::Allowance;
+pub use limits::{Exceeded, SyncLimits};
+use live::ConnId;
 
 /// The server's peer id in the automerge-repo protocol.
 pub const SERVER_PEER: &str = "directline-server";
@@ -30,21 +37,36 @@ pub fn server_actor() -> ActorId {
 }
 
 /// `GET /api/sync`: upgrades a signed-in request (cross-site upgrades are
-/// refused before this, by `guard::cross_site`).
+/// refused before this, by `guard::cross_site`) unless the user or the
+/// address holds too many sockets already.
 pub async fn upgrade(
     State(state): State<AppState>,
     SignedIn(account): SignedIn,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
-) -> Response {
-    let hub = state.hub.clone();
+) -> Result<Response, ServerError> {
     let session = session_digest(&headers);
-    ws.max_message_size(MAX_MESSAGE_BYTES).on_upgrade(move |socket| serve(hub, account.user, session, socket))
+    let store = state.store.clone();
+    let digest = session.clone().unwrap_or_default();
+    let expires_ms = blocking(move || store.session_expiry(&digest)).await?.unwrap_or_default();
+    let opened = Opened { user: account.user, session, expires_ms, address };
+    // The socket counts from now, before the upgrade completes.
+    let (outbox, queue) = mpsc::unbounded_channel::<Vec<u8>>();
+    let hub = state.hub.clone();
+    let conn = match hub.connect(opened, outbox) {
+        Ok(conn) => conn,
+        Err(exceeded) => return Ok(auth::error(StatusCode::TOO_MANY_REQUESTS, &exceeded.message())),
+    };
+    let failed = hub.clone();
+    Ok(ws
+        .max_message_size(MAX_MESSAGE_BYTES)
+        .on_failed_upgrade(move |_| failed.disconnect(conn))
+        .on_upgrade(move |socket| serve(hub, conn, queue, socket)))
 }
 
-async fn serve(hub: std::sync::Arc<Hub>, user: User, session: Option<String>, socket: WebSocket) {
+async fn serve(hub: Arc<Hub>, conn: ConnId, mut rx: mpsc::UnboundedReceiver<Vec<u8>>, socket: WebSocket) {
     let (mut sink, mut stream) = socket.split();
-    let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
     let writer = tokio::spawn(async move {
         while let Some(bytes) = rx.recv().await {
             if sink.send(WsMessage::Binary(bytes.into())).await.is_err() {
@@ -53,18 +75,38 @@ async fn serve(hub: std::sync::Arc<Hub>, user: User, session: Option<String>, so
         }
         let _ = sink.close().await;
     });
-    let conn = hub.connect(user, session, tx);
-    while let Some(Ok(message)) = stream.next().await {
-        let bytes = match message {
-            WsMessage::Binary(bytes) => bytes,
-            WsMessage::Close(_) => break,
-            _ => continue,
-        };
+    // Arrivals are counted here, apart from processing (see `limits`);
+    // the queue between is bounded by the allowance itself.
+    let (incoming, mut queue) = mpsc::unbounded_channel::<Bytes>();
+    let counter = hub.clone();
+    let reader = tokio::spawn(async move {
+        let mut allowance = Allowance::new(counter.limits(), Instant::now());
+        while let Some(Ok(message)) = stream.next().await {
+            let bytes = match message {
+                WsMessage::Binary(bytes) => bytes,
+                WsMessage::Close(_) => break,
+                _ => continue,
+            };
+            if let Err(exceeded) = allowance.take(bytes.len(), Instant::now()) {
+                tracing::warn!(conn, %exceeded, "sync connection cut off");
+                counter.cut_off(conn, exceeded.message());
+                break;
+            }
+            if incoming.send(bytes).is_err() {
+                break;
+            }
+        }
+    });
+    while let Some(bytes) = queue.recv().await {
+        if !hub.is_open(conn) {
+            break;
+        }
         if let Err(e) = hub.receive(conn, &bytes).await {
             tracing::warn!(error = %e, "sync connection closed");
             break;
         }
     }
-    hub.disconnect(conn).await;
+    reader.abort();
+    hub.disconnect(conn);
     let _ = writer.await;
 }

@@ -18,7 +18,7 @@ use tokio_tungstenite::tungstenite::Message as WsMessage;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 pub struct Refusal {
     pub document_id: String,
@@ -108,7 +108,11 @@ impl Device {
     }
 
     async fn send(&mut self, message: Message) {
-        let bytes = message.encode();
+        self.send_raw(message.encode()).await;
+    }
+
+    /// Sends `bytes` as one WebSocket message, whatever they are.
+    pub async fn send_raw(&mut self, bytes: Vec<u8>) {
         self.bytes_sent += bytes.len() as u64;
         if let Some(socket) = self.socket.as_mut()
             && socket.send(WsMessage::Binary(bytes.into())).await.is_err()
@@ -178,7 +182,9 @@ impl Device {
         self.send(request).await;
     }
 
-    async fn next_message(&mut self, wait: Duration) -> Option<Message> {
+    /// The next message from the server, unhandled; `None` if none came
+    /// within `wait` or the socket closed.
+    pub async fn next_message(&mut self, wait: Duration) -> Option<Message> {
         let socket = self.socket.as_mut()?;
         loop {
             match tokio::time::timeout(wait, socket.next()).await {

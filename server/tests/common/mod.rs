@@ -2,6 +2,7 @@
 //! A real server on a loopback port, and a tiny HTTP/1.1 client for it.
 
 pub mod client;
+pub mod load;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -24,12 +25,18 @@ pub struct TestServer {
     pub addr: SocketAddr,
     pub clock: Clock,
     pub store: Arc<Store>,
+    pub hub: Arc<server::sync::Hub>,
     _dir: tempfile::TempDir,
 }
 
 /// Starts the server with the demo accounts (and cases, if asked), a
 /// manual clock and a stub `dist/`.
 pub async fn start(with_cases: bool) -> TestServer {
+    start_with(with_cases, server::sync::SyncLimits::default()).await
+}
+
+/// As [`start`], with other limits on sync sockets.
+pub async fn start_with(with_cases: bool, limits: server::sync::SyncLimits) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let dist = dir.path().join("dist");
     std::fs::create_dir_all(&dist).unwrap();
@@ -44,10 +51,11 @@ pub async fn start(with_cases: bool) -> TestServer {
     let clock = Clock::manual(anchor().start_instant() + 10 * 3_600_000);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let state = AppState::new(store.clone(), dist, clock.clone(), false);
+    let state = AppState::with_limits(store.clone(), dist, clock.clone(), false, limits).unwrap();
+    let hub = state.hub.clone();
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(axum::serve(listener, app).into_future());
-    TestServer { addr, clock, store, _dir: dir }
+    TestServer { addr, clock, store, hub, _dir: dir }
 }
 
 pub struct Response {

@@ -1,0 +1,65 @@
+//! What the `directline` binary does with its command line: serve, or
+//! back up, or restore. In the library so that benchmarks can start the
+//! very same server in a process of their own.
+
+use std::sync::Arc;
+
+use crate::config::{Command, Config};
+use crate::store::{self, AuditEntry, Store};
+use crate::{AppState, Clock, ServerError, demo, router};
+
+/// Runs the command `config` names (the server, without one).
+pub async fn run(config: Config) -> Result<(), ServerError> {
+    match &config.command {
+        Some(Command::Backup { to }) => {
+            let store = Store::open(&config.data)?;
+            let entry = AuditEntry::new(Clock::system().now_ms(), "system", "backup", None, to.display().to_string());
+            store.audit(&entry)?;
+            store.backup_to(to)?;
+            println!("备份完成 / backup written: {}", to.display());
+            return Ok(());
+        }
+        Some(Command::Restore { from }) => {
+            let now = Clock::system().now_ms();
+            let kept = store::restore(&config.data, from, now)?;
+            let entry = AuditEntry::new(now, "system", "restore", None, from.display().to_string());
+            Store::open(&config.data)?.audit(&entry)?;
+            println!(
+                "恢复完成 / restored from {}; the previous database is kept as {}",
+                from.display(),
+                kept.display()
+            );
+            return Ok(());
+        }
+        None => {}
+    }
+    // Held while the server runs: no restore into a live data directory.
+    let _lock = store::DataLock::take(&config.data)?;
+    let store = Arc::new(Store::open(&config.data)?);
+    if config.demo {
+        let anchor = domain::time::Day::parse(&config.demo_anchor)?;
+        let created = demo::seed(&store, anchor)?;
+        tracing::info!(created, total = store.case_count()?, "demo data");
+    } else if config.demo_accounts {
+        demo::seed_accounts(&store)?;
+    }
+    if !config.dist.join("index.html").exists() {
+        tracing::warn!(dist = %config.dist.display(), "no built app here: run `trunk build` in app/");
+    }
+    let listener = tokio::net::TcpListener::bind(config.addr).await?;
+    let addr = listener.local_addr()?;
+    // Scripts and tests wait for this line to know the server is up.
+    println!("直通车 Direct Line is running at http://{addr}/");
+    let app = router(AppState::new(store, config.dist, Clock::system(), config.secure_cookies)?);
+    // The peer's address is what sign-in throttling counts per client.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+    Ok(())
+}
+
+async fn shutdown() {
+    // If the handler cannot be installed, run until killed.
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}

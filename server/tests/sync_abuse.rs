@@ -1,0 +1,238 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Abuse of the sync endpoint: a corpus of malformed messages, messages
+//! over the size limit, too many sockets per user and per address, sending
+//! too fast, and sessions that expire while a socket is open.
+
+mod common;
+
+use std::time::Duration;
+
+use common::client::{Device, sign_in};
+use common::start_with;
+use domain::sync::wire::Message;
+use futures_util::{SinkExt, StreamExt};
+use server::sync::SyncLimits;
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+const QUIET: Duration = Duration::from_secs(10);
+
+/// Tries to open a sync socket; the HTTP status if the upgrade is refused.
+async fn open(addr: std::net::SocketAddr, cookie: &str) -> Result<common::client::Socket, (u16, String)> {
+    let mut request = format!("ws://{addr}/api/sync").into_client_request().unwrap();
+    request.headers_mut().insert("Cookie", cookie.parse().unwrap());
+    match tokio_tungstenite::connect_async(request).await {
+        Ok((socket, _)) => Ok(socket),
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            let body = String::from_utf8(response.body().clone().unwrap_or_default()).unwrap();
+            Err((response.status().as_u16(), body))
+        }
+        Err(e) => panic!("unexpected failure {e}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_and_an_address_hold_only_so_many_sockets() {
+    let limits = SyncLimits { sockets_per_user: 2, sockets_per_address: 3, ..SyncLimits::default() };
+    let server = start_with(false, limits).await;
+    let first = sign_in(server.addr, "qiye01").await;
+    let a = open(server.addr, &first).await.unwrap();
+    let _b = open(server.addr, &first).await.unwrap();
+    let (status, body) = open(server.addr, &first).await.expect_err("a third socket of one user is refused");
+    assert_eq!(status, 429);
+    assert!(body.contains("同一账号同时最多 2 个同步连接"), "{body}");
+
+    // Another user from the same address: one more socket, then the
+    // address is full.
+    let second = sign_in(server.addr, "qiye02").await;
+    let _c = open(server.addr, &second).await.unwrap();
+    let (status, body) = open(server.addr, &second).await.expect_err("the address is full");
+    assert_eq!(status, 429);
+    assert!(body.contains("同一地址同时最多 3 个同步连接"), "{body}");
+
+    // Closing one frees its place.
+    drop(a);
+    let mut reopened = None;
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        if let Ok(socket) = open(server.addr, &first).await {
+            reopened = Some(socket);
+            break;
+        }
+    }
+    assert!(reopened.is_some(), "a closed socket no longer counts");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_socket_that_sends_too_fast_is_told_why_and_cut_off() {
+    let limits = SyncLimits { message_burst: 50, messages_per_second: 10, ..SyncLimits::default() };
+    let server = start_with(false, limits).await;
+    let cookie = sign_in(server.addr, "qiye01").await;
+    let mut socket = open(server.addr, &cookie).await.unwrap();
+    // Two hundred messages at once; each is malformed, so processing each
+    // is cheap and answered with an error: only the arrival rate decides.
+    for _ in 0..200 {
+        if socket.send(WsMessage::Binary(vec![0xa0].into())).await.is_err() {
+            break;
+        }
+    }
+    let mut cut_off_with = None;
+    let mut closed = false;
+    while let Ok(Some(message)) = tokio::time::timeout(QUIET, socket.next()).await {
+        match message {
+            Ok(WsMessage::Binary(bytes)) => {
+                if let Ok(Message::Error { message }) = Message::decode(&bytes)
+                    && message.contains("同步消息过多")
+                {
+                    cut_off_with = Some(message);
+                }
+            }
+            Ok(WsMessage::Close(_)) | Err(_) => {
+                closed = true;
+                break;
+            }
+            Ok(_) => {}
+        }
+    }
+    let message = cut_off_with.expect("the client is told why");
+    assert!(message.contains("每秒最多 10 条"), "{message}");
+    assert!(closed, "and the socket is closed");
+
+    // A client within its allowance syncs as ever.
+    let mut device = Device::new(&common::qiye(1).0, "calm-phone", 1);
+    device.connect(server.addr, &cookie).await;
+    let id = domain::sync::DocumentId::from_bytes([3; 16]).to_string();
+    device.create(&common::new_case(&id, &common::qiye(1).1, "boluo")).await;
+    assert!(device.pump_until(QUIET, |d| d.in_sync(&id)).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_socket_closes_when_its_session_expires() {
+    let server = start_with(false, SyncLimits::default()).await;
+    let cookie = sign_in(server.addr, "qiye01").await;
+    let mut early = Device::new(&common::qiye(1).0, "old-phone", 1);
+    early.connect(server.addr, &cookie).await;
+    let mut idle = Device::new(&common::qiye(1).0, "idle-tablet", 2);
+    idle.connect(server.addr, &cookie).await;
+
+    // Thirty-one days on, the session is over.
+    server.clock.set_ms(server.clock.now_ms() + 31 * 24 * 3_600_000);
+    let id = domain::sync::DocumentId::from_bytes([4; 16]).to_string();
+    early.create(&common::new_case(&id, &common::qiye(1).1, "boluo")).await;
+    match early.next_message(QUIET).await {
+        Some(Message::Error { message }) => assert!(message.contains("登录已过期"), "{message}"),
+        other => panic!("expected the expiry to be named, got {other:?}"),
+    }
+    assert!(early.next_message(QUIET).await.is_none(), "the socket is closed");
+    assert!(server.store.load_document(&id).unwrap().is_none(), "nothing was accepted after expiry");
+
+    // A socket that sends nothing is closed by the hub's sweep.
+    server.hub.close_expired();
+    match idle.next_message(QUIET).await {
+        Some(Message::Error { message }) => assert!(message.contains("登录已过期"), "{message}"),
+        other => panic!("expected the expiry to be named, got {other:?}"),
+    }
+    assert!(idle.next_message(QUIET).await.is_none());
+}
+
+/// A CBOR text string (shorter than 256 bytes).
+fn text(s: &str) -> Vec<u8> {
+    let mut out = vec![0x78, s.len() as u8];
+    out.extend_from_slice(s.as_bytes());
+    out
+}
+
+/// A CBOR byte string (shorter than 64 KB).
+fn byte_string(b: &[u8]) -> Vec<u8> {
+    let mut out = vec![0x59, (b.len() >> 8) as u8, b.len() as u8];
+    out.extend_from_slice(b);
+    out
+}
+
+/// A CBOR map of the given entries, as raw bytes.
+fn map(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let mut out = vec![0xa0 + entries.len() as u8];
+    for (key, value) in entries {
+        out.extend(text(key));
+        out.extend_from_slice(value);
+    }
+    out
+}
+
+/// Messages a broken or hostile client might send, each with what it is.
+fn malformed_corpus(document_id: &str) -> Vec<(&'static str, Vec<u8>)> {
+    let envelope = |doc: &str, data: Vec<u8>| {
+        map(&[
+            ("type", text("sync")),
+            ("senderId", text("peer-x")),
+            ("targetId", text("directline-server")),
+            ("documentId", text(doc)),
+            ("data", byte_string(&data)),
+        ])
+    };
+    let bogus_change = domain::sync::plain_message(vec![], vec![], vec![b"\x85\x6f\x4a\x83 not a change".to_vec()]);
+    let mut deep = map(&[("type", text("x")), ("junk", vec![])]);
+    deep.extend(std::iter::repeat_n(0x81, 100_000));
+    deep.push(0x00);
+    vec![
+        ("empty", vec![]),
+        ("not CBOR", b"\xff\x00 garbage".to_vec()),
+        ("a bare integer", vec![0x18, 42]),
+        ("a map without a type", map(&[("senderId", text("peer-x"))])),
+        ("a type that is a number", map(&[("type", vec![0x18, 42])])),
+        ("sync without its fields", map(&[("type", text("sync"))])),
+        ("a path as document id", envelope("../../etc/passwd", vec![])),
+        ("data that is not a sync message", envelope(document_id, b"not a sync message".to_vec())),
+        ("a sync message with a bogus change", envelope(document_id, bogus_change.encode())),
+        ("a map claiming 2^64 entries", vec![0xbb, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
+        ("a string claiming 4 GB", vec![0xa1, 0x7a, 0xff, 0xff, 0xff, 0xff, 0x61]),
+        ("an unterminated indefinite map", vec![0xbf, 0x64, b't', b'y', b'p', b'e']),
+        ("invalid UTF-8 as type", map(&[("type", vec![0x62, 0xff, 0xfe])])),
+        ("arrays nested 100,000 deep under an unknown key", deep),
+        (
+            "an unsupported protocol version",
+            map(&[
+                ("type", text("join")),
+                ("senderId", text("peer-x")),
+                ("supportedProtocolVersions", [vec![0x81], text("99")].concat()),
+            ]),
+        ),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_messages_are_answered_and_change_nothing() {
+    let server = start_with(false, SyncLimits::default()).await;
+    let cookie = sign_in(server.addr, "qiye01").await;
+    let mut device = Device::new(&common::qiye(1).0, "fuzzed-phone", 1);
+    device.connect(server.addr, &cookie).await;
+    let id = domain::sync::DocumentId::from_bytes([5; 16]).to_string();
+    for (what, bytes) in malformed_corpus(&id) {
+        device.send_raw(bytes).await;
+        // Each gets an answer (an error, "unavailable", or its changes
+        // refused), or none: never a crash.
+        let answer = device.next_message(Duration::from_millis(500)).await;
+        assert!(device.is_connected(), "the socket survives {what}");
+        assert!(
+            matches!(
+                answer,
+                None | Some(Message::Error { .. } | Message::DocUnavailable { .. } | Message::Refused { .. })
+            ),
+            "{what}: {answer:?}"
+        );
+    }
+    assert_eq!(server.store.case_count().unwrap(), 0, "nothing was stored");
+
+    // The same socket still syncs a real case.
+    device.create(&common::new_case(&id, &common::qiye(1).1, "boluo")).await;
+    assert!(device.pump_until(QUIET, |d| d.in_sync(&id) && d.case(&id).unwrap().number.is_some()).await);
+
+    // A message over 16 MB closes the socket; the server carries on.
+    device.send_raw(vec![0u8; 16 * 1024 * 1024 + 1]).await;
+    assert!(device.next_message(QUIET).await.is_none(), "no answer to an oversized message");
+    assert!(!device.is_connected(), "an oversized message closes the socket");
+    assert_eq!(common::get(server.addr, "/healthz").await.status, 200);
+    let mut again = Device::new(&common::qiye(1).0, "fuzzed-phone-2", 2);
+    again.connect(server.addr, &cookie).await;
+    assert!(again.pump_until(QUIET, |d| d.case(&id).is_some()).await, "a new socket syncs as ever");
+}
