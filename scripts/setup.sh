@@ -10,6 +10,7 @@
 #     wasm-bindgen output, so it is removed if present
 #   * trunk and wasm-bindgen-cli built from crates.io (wasm-bindgen-cli pinned
 #     to the version in Cargo.lock, which trunk insists on)
+#   * cargo-fuzz (coverage-guided fuzzing with libFuzzer, scripts/fuzz.sh)
 #   * chromium + chromium-driver, CJK fonts, and the e2e npm packages
 # A second run only checks and takes seconds.
 set -euo pipefail
@@ -86,7 +87,14 @@ if [ "$("$CARGO_BIN/wasm-bindgen" --version 2>/dev/null)" != "wasm-bindgen $WBV"
     CARGO_PROFILE_RELEASE_LTO=false cargo install --force wasm-bindgen-cli --version "$WBV"
 fi
 
-# ---------------------------------------------------------------- 6. e2e packages
+# ---------------------------------------------------------------- 6. cargo-fuzz
+CARGO_FUZZ_VERSION="${CARGO_FUZZ_VERSION:-0.13.2}"
+if [ "$("$CARGO_BIN/cargo-fuzz" --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
+  log "cargo install cargo-fuzz $CARGO_FUZZ_VERSION"
+  cargo install --locked --force cargo-fuzz --version "$CARGO_FUZZ_VERSION"
+fi
+
+# ---------------------------------------------------------------- 7. e2e packages
 if [ -f "$ROOT/e2e/package-lock.json" ]; then
   if ! cmp -s "$ROOT/e2e/package-lock.json" "$ROOT/e2e/node_modules/.setup-stamp" 2>/dev/null; then
     log "npm ci in e2e/"
@@ -95,4 +103,4 @@ if [ -f "$ROOT/e2e/package-lock.json" ]; then
   fi
 fi
 
-log "ready in $(( $(date +%s) - t0 ))s: $(trunk --version) | $(wasm-bindgen --version) | $(wasm-opt --version)"
+log "ready in $(( $(date +%s) - t0 ))s: $(trunk --version) | $(wasm-bindgen --version) | $(wasm-opt --version) | $(cargo-fuzz --version)"

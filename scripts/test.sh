@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test.sh — set up and run every test: formatting, clippy (native and
-# wasm32), domain and server tests, the release build, size budgets, and the
-# browser e2e tests against the real server and the real built app.
+# wasm32), domain and server tests, a short coverage-guided fuzzing run, the
+# release build, size budgets, and the browser e2e tests against the real
+# server and the real built app.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -25,6 +26,9 @@ wasm_env cargo clippy --quiet -p app --target wasm32-unknown-unknown --release -
 
 step "domain and server tests"
 cargo test --quiet -p domain -p server 2>&1 | tee -a "$results"
+
+step "fuzz (cargo-fuzz, 15 s per target)"
+bash scripts/fuzz.sh 15
 
 step "build app and server"
 bash scripts/build.sh
