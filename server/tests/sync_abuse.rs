@@ -236,3 +236,49 @@ async fn malformed_messages_are_answered_and_change_nothing() {
     again.connect(server.addr, &cookie).await;
     assert!(again.pump_until(QUIET, |d| d.case(&id).is_some()).await, "a new socket syncs as ever");
 }
+
+/// An Automerge document chunk whose one (deflated) column inflates to
+/// `inflated` zero bytes: a few hundred KB on the wire.
+fn document_bomb(inflated: u64) -> Vec<u8> {
+    use std::io::Read;
+    let mut deflater = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::copy(&mut std::io::repeat(0).take(inflated), &mut deflater).unwrap();
+    let column = deflater.finish().unwrap();
+    let uleb = |mut n: usize| {
+        let mut out = Vec::new();
+        while n >= 0x80 {
+            out.push((n as u8 & 0x7f) | 0x80);
+            n >>= 7;
+        }
+        out.push(n as u8);
+        out
+    };
+    // No actors, no heads, no change columns; one deflated op column (spec bit 3).
+    let data = [vec![0, 0, 0, 1, 0x18], uleb(column.len()), column].concat();
+    [vec![0x85, 0x6f, 0x4a, 0x83, 0, 0, 0, 0, 0], uleb(data.len()), data].concat()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_document_that_would_inflate_past_the_limit_is_refused_unread() {
+    let server = start_with(false, SyncLimits::default()).await;
+    let cookie = sign_in(server.addr, "qiye01").await;
+    let mut device = Device::new(&common::qiye(1).0, "bomb-phone", 1);
+    device.connect(server.addr, &cookie).await;
+    let id = domain::sync::DocumentId::from_bytes([6; 16]).to_string();
+    let bomb = document_bomb(256 * 1024 * 1024);
+    assert!(bomb.len() < 512 * 1024, "{} bytes on the wire", bomb.len());
+    let message = domain::sync::plain_message(vec![], vec![], vec![bomb]);
+    let sync = Message::Sync {
+        sender_id: device.peer_id.clone(),
+        target_id: server::sync::SERVER_PEER.into(),
+        document_id: id.clone(),
+        data: message.encode(),
+    };
+    device.send_raw(sync.encode()).await;
+    match device.next_message(QUIET).await {
+        Some(Message::Refused { reason_zh, .. }) => assert!(reason_zh.contains("解压后不能超过 64 MB"), "{reason_zh}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert!(device.is_connected());
+    assert_eq!(server.store.case_count().unwrap(), 0);
+}

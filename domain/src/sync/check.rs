@@ -12,6 +12,7 @@ use crate::event::Event;
 use crate::permission::{Action, CaseParties, Denied, Field, User, authorize};
 use crate::status::CaseState;
 use crate::sync::actor_belongs;
+use crate::sync::inflate::{MAX_INFLATED_BYTES, check_inflated_size};
 
 /// The top-level keys of a case document (see [`CaseDoc`]).
 const CASE_KEYS: [&str; 9] =
@@ -51,6 +52,8 @@ pub enum Rejection {
     Invalid(DomainError),
     /// The case would hold more than [`MAX_EVENTS_PER_CASE`] events.
     TooManyEvents,
+    /// The message's chunks would inflate past [`MAX_INFLATED_BYTES`].
+    TooLarge,
 }
 
 /// A case's events at most. Real cases have dozens; the cap bounds what
@@ -70,6 +73,7 @@ impl Rejection {
             Rejection::WrongAuthor(id) => format!("事件 {id} 的作者不是您"),
             Rejection::Invalid(e) => e.to_string().split(" / ").next().unwrap_or_default().to_string(),
             Rejection::TooManyEvents => format!("一个案件最多记录 {MAX_EVENTS_PER_CASE} 条事件"),
+            Rejection::TooLarge => format!("一次同步的数据解压后不能超过 {} MB", MAX_INFLATED_BYTES >> 20),
         }
     }
 
@@ -85,6 +89,9 @@ impl Rejection {
             Rejection::WrongAuthor(id) => format!("event {id} names another author"),
             Rejection::Invalid(e) => e.to_string().split(" / ").nth(1).unwrap_or_default().to_string(),
             Rejection::TooManyEvents => format!("a case holds at most {MAX_EVENTS_PER_CASE} events"),
+            Rejection::TooLarge => {
+                format!("a sync message may hold at most {} MB once inflated", MAX_INFLATED_BYTES >> 20)
+            }
         }
     }
 }
@@ -147,8 +154,10 @@ pub fn check_incoming(
 /// chunks are joined as the sync protocol joins them, so what is checked is
 /// what the message carries.
 fn load_into_fork(current: &mut AutoCommit, chunks: &[&[u8]]) -> Result<(AutoCommit, Vec<Change>), Rejection> {
+    let joined = chunks.concat();
+    check_inflated_size(&joined, MAX_INFLATED_BYTES)?;
     let mut fork = current.fork();
-    fork.load_incremental(&chunks.concat()).map_err(|e| Rejection::Malformed(e.to_string()))?;
+    fork.load_incremental(&joined).map_err(|e| Rejection::Malformed(e.to_string()))?;
     let added = current.get_changes_added(&mut fork);
     Ok((fork, added))
 }

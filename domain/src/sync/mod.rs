@@ -4,6 +4,7 @@
 //! and `server`.
 
 mod check;
+mod inflate;
 mod rollback;
 pub mod wire;
 
@@ -13,6 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::DomainError;
 pub use check::{Checked, MAX_EVENTS_PER_CASE, Rejection, check_incoming, new_change_hashes};
+pub use inflate::{MAX_INFLATED_BYTES, check_inflated_size};
 pub use rollback::roll_back;
 
 /// The user id the server acts as (e.g. to assign case numbers).
