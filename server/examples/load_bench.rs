@@ -14,10 +14,9 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -43,26 +42,9 @@ fn main() {
 }
 
 fn spawn_server(dir: &Path) -> (Child, SocketAddr) {
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .env(SERVE, "1")
-        .env("RUST_LOG", "warn")
-        .args(["--addr", "127.0.0.1:0"])
-        .arg("--data")
-        .arg(dir.join("data"))
-        .arg("--dist")
-        .arg(dir.join("dist"))
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines.next().expect("server printed its address").unwrap();
-        if let Some(rest) = line.split("http://").nth(1) {
-            break rest.trim_end_matches('/').parse().unwrap();
-        }
-    };
-    std::thread::spawn(move || lines.for_each(drop));
-    (child, addr)
+    let mut server = Command::new(std::env::current_exe().unwrap());
+    server.env(SERVE, "1");
+    common::spawn_process(server, dir)
 }
 
 /// A field of /proc/<pid>/status in MB (VmRSS now, VmHWM the peak).

@@ -7,10 +7,9 @@
 mod common;
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::Duration;
 
 use common::client::{Device, sign_in};
@@ -28,27 +27,9 @@ fn spawn_server(dir: &Path) -> (Child, SocketAddr) {
 }
 
 fn spawn_server_with(dir: &Path, args: &[&str]) -> (Child, SocketAddr) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_directline"))
-        .args(["--addr", "127.0.0.1:0"])
-        .args(args)
-        .arg("--data")
-        .arg(dir.join("data"))
-        .arg("--dist")
-        .arg(dir.join("dist"))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines.next().expect("server printed its address").unwrap();
-        if let Some(rest) = line.split("http://").nth(1) {
-            break rest.trim_end_matches('/').parse().unwrap();
-        }
-    };
-    // Keep draining its output so it never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    (child, addr)
+    let mut server = Command::new(env!("CARGO_BIN_EXE_directline"));
+    server.args(args);
+    common::spawn_process(server, dir)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

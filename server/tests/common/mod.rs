@@ -124,3 +124,30 @@ pub fn new_case(id: &str, enterprise: &str, district: &str) -> domain::case::Cas
         events: Default::default(),
     }
 }
+
+/// Runs `server` (a `directline` command line without `--addr`, `--data`
+/// and `--dist`) in a process of its own on a free loopback port over the
+/// directory `dir`; returns it once it has printed its address.
+pub fn spawn_process(mut server: std::process::Command, dir: &std::path::Path) -> (std::process::Child, SocketAddr) {
+    use std::io::{BufRead, BufReader};
+    let mut child = server
+        .args(["--addr", "127.0.0.1:0"])
+        .arg("--data")
+        .arg(dir.join("data"))
+        .arg("--dist")
+        .arg(dir.join("dist"))
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("server printed its address").unwrap();
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.trim_end_matches('/').parse().unwrap();
+        }
+    };
+    // Keep draining its output so it never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, addr)
+}
