@@ -115,7 +115,10 @@ fn SyncIndicator(status: RwSignal<SyncStatus>) -> impl IntoView {
             data-state=move || status.get().key()
             role="status"
         >
-            {move || status.get().text()}
+            {move || match status.get() {
+                SyncStatus::SignedOut { .. } => view! { <A href="/signin">{status.get().text()}</A> }.into_any(),
+                other => other.text().into_any(),
+            }}
         </span>
     }
 }

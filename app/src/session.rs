@@ -66,6 +66,15 @@ pub async fn sign_out() -> Result<(), AppError> {
     Ok(())
 }
 
+/// Whether the server still knows this device's session: `false` only when
+/// it says so (401); no answer at all is "offline", not "signed out".
+pub async fn known_to_server() -> bool {
+    match Request::get("/api/session").send().await {
+        Ok(response) => response.status() != 401,
+        Err(_) => true,
+    }
+}
+
 /// GETs `path` and reads its JSON answer; the server's own message when it
 /// refuses.
 async fn get_json<T: for<'de> Deserialize<'de>>(path: &str) -> Result<T, AppError> {

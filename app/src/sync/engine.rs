@@ -23,7 +23,7 @@ use super::socket::{self, Socket};
 use super::{Input, SyncStatus};
 use crate::clock;
 use crate::error::AppError;
-use crate::session::Identity;
+use crate::session::{self, Identity};
 use crate::storage::{self, CaseSummary, Device, DocWrite, RefusedEvent};
 
 const SERVER_PEER: &str = "directline-server";
@@ -43,6 +43,9 @@ struct Engine {
     socket: Option<Socket>,
     generation: u64,
     joined: bool,
+    /// The server no longer knows this device's session (expired or ended
+    /// elsewhere): no reconnecting until the user signs in again.
+    signed_out: bool,
     retry_ms: u32,
     summaries: HashMap<String, CaseSummary>,
     docs: HashMap<String, AutoCommit>,
@@ -109,6 +112,7 @@ impl Engine {
             socket: None,
             generation: 0,
             joined: false,
+            signed_out: false,
             retry_ms: FIRST_RETRY_MS,
             summaries: HashMap::new(),
             docs: HashMap::new(),
@@ -138,7 +142,16 @@ impl Engine {
             }
             Input::Received(generation, bytes) if self.is_current(generation) => self.receive(&bytes).await,
             Input::Closed(generation) if self.is_current(generation) => {
+                let never_joined = !self.joined;
                 self.disconnect();
+                // A socket refused before it joined may be a session the
+                // server no longer knows: retrying cannot help then, signing
+                // in again can. Everything on the device stays.
+                if never_joined && !session::known_to_server().await {
+                    self.signed_out = true;
+                    self.update_status();
+                    return Ok(());
+                }
                 let wait = self.retry_ms;
                 self.retry_ms = (self.retry_ms * 2).min(LAST_RETRY_MS);
                 socket::after(wait, &self.inbox, Input::Connect);
@@ -177,6 +190,8 @@ impl Engine {
     }
 
     async fn set_identity(&mut self, identity: Option<Identity>) -> Result<(), AppError> {
+        // A sign-in (or sign-out) on this device starts afresh.
+        self.signed_out = false;
         let same = identity.as_ref().map(|i| &i.user.id) == self.identity.as_ref().map(|i| &i.user.id);
         if same && self.identity.is_some() {
             self.connect();
@@ -208,7 +223,7 @@ impl Engine {
     }
 
     fn connect(&mut self) {
-        if self.socket.is_some() || self.identity.is_none() || !socket::online() {
+        if self.socket.is_some() || self.identity.is_none() || self.signed_out || !socket::online() {
             return;
         }
         self.generation += 1;
@@ -492,7 +507,9 @@ impl Engine {
 
     fn update_status(&mut self) {
         let unsynced = self.summaries.values().any(|s| s.unsynced && s.status != Status::Draft);
-        let next = if !self.joined {
+        let next = if self.signed_out {
+            SyncStatus::SignedOut { unsynced }
+        } else if !self.joined {
             SyncStatus::Offline { unsynced }
         } else if unsynced || self.exchanging() {
             SyncStatus::Syncing

@@ -29,6 +29,11 @@ pub enum SyncStatus {
     Synced {
         at_ms: i64,
     },
+    /// The server ended the session (expired, or signed out elsewhere):
+    /// changes wait on the device until the user signs in again.
+    SignedOut {
+        unsynced: bool,
+    },
 }
 
 impl SyncStatus {
@@ -39,6 +44,7 @@ impl SyncStatus {
             SyncStatus::Offline { unsynced: true } => "saved",
             SyncStatus::Syncing => "syncing",
             SyncStatus::Synced { .. } => "synced",
+            SyncStatus::SignedOut { .. } => "signed-out",
         }
     }
 
@@ -52,6 +58,12 @@ impl SyncStatus {
             }
             SyncStatus::Syncing => tr("同步中…", "Syncing…").into(),
             SyncStatus::Synced { at_ms } => format!("{} {}", tr("已同步", "Synced"), crate::labels::time(at_ms)),
+            SyncStatus::SignedOut { unsynced: false } => {
+                tr("登录已过期 · 请重新登录", "Signed out · sign in again").into()
+            }
+            SyncStatus::SignedOut { unsynced: true } => {
+                tr("登录已过期 · 改动保存在本设备,请重新登录", "Signed out · changes kept here, sign in again").into()
+            }
         }
     }
 }
