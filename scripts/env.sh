@@ -7,6 +7,6 @@ export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:/usr/local/bin:$PATH"
 # print it to anyway) and keeps no source locations: ~25 KB brotli smaller.
 wasm_env() {
   env RUSTUP_TOOLCHAIN=debian-1.96 RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
-    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Clink-args=--emit-relocs" \
     TRUNK_SKIP_VERSION_CHECK=true "$@"
 }

@@ -11,6 +11,7 @@
 #   * trunk and wasm-bindgen-cli built from crates.io (wasm-bindgen-cli pinned
 #     to the version in Cargo.lock, which trunk insists on)
 #   * cargo-fuzz (coverage-guided fuzzing with libFuzzer, scripts/fuzz.sh)
+#   * wasm-split-cli (crate wasm_split_cli_support: Leptos code splitting)
 #   * chromium + chromium-driver, CJK fonts, and the e2e npm packages
 # A second run only checks and takes seconds.
 set -euo pipefail
@@ -94,7 +95,18 @@ if [ "$("$CARGO_BIN/cargo-fuzz" --version 2>/dev/null)" != "cargo-fuzz $CARGO_FU
   cargo install --locked --force cargo-fuzz --version "$CARGO_FUZZ_VERSION"
 fi
 
-# ---------------------------------------------------------------- 7. e2e packages
+# ---------------------------------------------------------------- 7. wasm-split-cli
+# Splits the app's wasm at its #[lazy] functions (scripts/split-wasm.sh);
+# 0.2.3 is the first that understands wasm-bindgen >= 0.2.128.
+WASM_SPLIT_VERSION="${WASM_SPLIT_VERSION:-0.2.3}"
+if [ "$(cat "$CARGO_BIN/.wasm-split-cli-version" 2>/dev/null)" != "$WASM_SPLIT_VERSION" ] ||
+  [ ! -x "$CARGO_BIN/wasm-split-cli" ]; then
+  log "cargo install wasm_split_cli_support $WASM_SPLIT_VERSION (wasm-split-cli)"
+  cargo install --locked --force wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary
+  echo "$WASM_SPLIT_VERSION" > "$CARGO_BIN/.wasm-split-cli-version"
+fi
+
+# ---------------------------------------------------------------- 8. e2e packages
 if [ -f "$ROOT/e2e/package-lock.json" ]; then
   if ! cmp -s "$ROOT/e2e/package-lock.json" "$ROOT/e2e/node_modules/.setup-stamp" 2>/dev/null; then
     log "npm ci in e2e/"

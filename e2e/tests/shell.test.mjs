@@ -3,7 +3,7 @@
 // "正在打开…" in Chinese; once it is let through, the app replaces it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serverAndBrowser, screenshot } from './harness.mjs';
+import { serverAndBrowser, screenshot, syncState, DEMO_PASSWORD } from './harness.mjs';
 
 const env = serverAndBrowser({ accounts: true });
 
@@ -34,5 +34,30 @@ test('the zh-CN shell is painted before the wasm arrives', async () => {
   release();
   await page.locator('#shell').waitFor({ state: 'detached' });
   await page.getByRole('heading', { name: '我的诉求' }).waitFor();
+  await context.close();
+});
+
+test('the first screens need only the first load; Automerge and the sync engine arrive after', async () => {
+  const { server, browser } = env;
+  const context = await browser.newContext({ locale: 'zh-CN', serviceWorkers: 'block' });
+  const page = await context.newPage();
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  const lazy = [];
+  await page.route(/\/(split_|chunk_)[^/]*\.wasm$/, async (route) => {
+    lazy.push(new URL(route.request().url()).pathname);
+    await held;
+    await route.continue();
+  });
+  await page.goto(`${server.url}signin`);
+  await page.locator('input[name=login]').fill('qiye01');
+  await page.locator('input[name=password]').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByTestId('account-name').waitFor();
+  await page.getByRole('heading', { name: '我的诉求' }).waitFor();
+  assert.ok(lazy.length > 0, 'the lazy chunks were asked for, and are still held back');
+  assert.equal(await page.getByTestId('sync-status').getAttribute('data-state'), 'offline', 'no sync without the engine');
+  release();
+  await syncState(page, 'synced');
   await context.close();
 });

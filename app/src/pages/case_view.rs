@@ -29,10 +29,17 @@ struct Loaded {
 
 async fn load(id: &str) -> Result<Option<Loaded>, AppError> {
     let db = storage::open().await?;
-    let Some((doc, _)) = storage::load_doc(&db, id).await? else { return Ok(None) };
-    let case = domain::doc::read(&doc)?;
+    let Some(case) = read_case(id.to_string()).await? else { return Ok(None) };
     let refused = storage::refused(&db, id).await?;
     Ok(Some(Loaded { case, refused }))
+}
+
+/// Reading a case needs Automerge: it lives in a lazily loaded module.
+#[leptos::lazy]
+async fn read_case(id: String) -> Result<Option<CaseDoc>, AppError> {
+    let db = storage::open().await?;
+    let Some((doc, _)) = storage::load_doc(&db, &id).await? else { return Ok(None) };
+    Ok(Some(domain::doc::read(&doc)?))
 }
 
 #[component]

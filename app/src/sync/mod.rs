@@ -102,7 +102,7 @@ impl SyncHandle {
             sessions: RwSignal::new(Vec::new()),
         };
         socket::watch_network(&inbox);
-        spawn_local(engine::run(inbox, rx, handle.status, handle.revision, handle.sessions));
+        spawn_local(start_engine(inbox, rx, handle.status, handle.revision, handle.sessions));
         handle
     }
 
@@ -131,4 +131,16 @@ impl SyncHandle {
 
 pub fn use_sync() -> Option<SyncHandle> {
     use_context::<SyncHandle>()
+}
+
+/// The engine (and with it Automerge) lives in a lazily loaded module.
+#[leptos::lazy]
+async fn start_engine(
+    inbox: UnboundedSender<Input>,
+    rx: futures_channel::mpsc::UnboundedReceiver<Input>,
+    status: RwSignal<SyncStatus>,
+    revision: RwSignal<u64>,
+    sessions: RwSignal<Vec<String>>,
+) {
+    engine::run(inbox, rx, status, revision, sessions).await
 }
