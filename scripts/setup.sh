@@ -13,6 +13,8 @@
 #   * cargo-fuzz (coverage-guided fuzzing with libFuzzer, scripts/fuzz.sh)
 #   * wasm-split-cli (crate wasm_split_cli_support: Leptos code splitting)
 #   * chromium + chromium-driver, CJK fonts, and the e2e npm packages
+#   * PostgreSQL (the server's second backend; scripts/postgres.sh runs a
+#     cluster of the project's own for tests and benchmarks)
 # A second run only checks and takes seconds.
 set -euo pipefail
 
@@ -23,7 +25,7 @@ BINARYEN_PREFIX=/opt/binaryen
 RUST_LINK_NAME=debian-1.96
 CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
 APT_PKGS=(rustc-web cargo-web rust-web-src rust-web-llvm rust-web-clippy lld-22 chromium chromium-driver
-  brotli fonts-noto-cjk sqlite3 ca-certificates)
+  brotli fonts-noto-cjk sqlite3 postgresql ca-certificates)
 
 log() { printf '[setup] %s\n' "$*"; }
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

@@ -24,8 +24,14 @@ cargo clippy --quiet --workspace --all-targets -- -D warnings
 step "clippy, wasm32 app"
 wasm_env cargo clippy --quiet -p app --target wasm32-unknown-unknown --release -- -D warnings
 
-step "domain and server tests"
+step "domain and server tests (SQLite)"
 cargo test --quiet -p domain -p server 2>&1 | tee -a "$results"
+
+step "server tests on PostgreSQL"
+# The same suite again, each test on a schema of its own in a local
+# cluster (scripts/postgres.sh starts it), plus the multi-instance tests.
+pg_url=$(bash scripts/postgres.sh --fresh)
+DIRECTLINE_TEST_DATABASE_URL="$pg_url" cargo test --quiet -p server 2>&1 | tee -a "$results"
 
 step "fuzz (cargo-fuzz, 15 s per target)"
 bash scripts/fuzz.sh 15

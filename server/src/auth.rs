@@ -61,12 +61,28 @@ impl FromRequestParts<AppState> for SignedIn {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Session { account, .. } = Session::from_request_parts(parts, state).await?;
+        Ok(SignedIn(account))
+    }
+}
+
+/// A request's signed-in user and when their session expires; rejects
+/// with 401 when there is none.
+pub struct Session {
+    pub account: Account,
+    pub expires_ms: i64,
+}
+
+impl FromRequestParts<AppState> for Session {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = session_token(&parts.headers).ok_or_else(not_signed_in)?;
         let store = state.store.clone();
         let now = state.clock.now_ms();
         let found =
             blocking(move || store.session_account(&digest(&token), now)).await.map_err(IntoResponse::into_response)?;
-        found.map(SignedIn).ok_or_else(not_signed_in)
+        found.map(|(account, expires_ms)| Session { account, expires_ms }).ok_or_else(not_signed_in)
     }
 }
 

@@ -10,7 +10,14 @@ use crate::{AppState, Clock, ServerError, demo, router};
 
 /// Runs the command `config` names (the server, without one).
 pub async fn run(config: Config) -> Result<(), ServerError> {
+    let postgres = config.database_url.as_deref().filter(|url| !url.is_empty());
     match &config.command {
+        Some(Command::Backup { .. } | Command::Restore { .. }) if postgres.is_some() => {
+            return Err(ServerError::Backup(
+                "PostgreSQL 数据库请用 pg_dump / pg_restore 备份和恢复 / use pg_dump and pg_restore for PostgreSQL"
+                    .into(),
+            ));
+        }
         Some(Command::Backup { to }) => {
             let store = Store::open(&config.data)?;
             let entry = AuditEntry::new(Clock::system().now_ms(), "system", "backup", None, to.display().to_string());
@@ -34,8 +41,9 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
         None => {}
     }
     // Held while the server runs: no restore into a live data directory.
-    let _lock = store::DataLock::take(&config.data)?;
-    let store = Arc::new(Store::open(&config.data)?);
+    // PostgreSQL is shared by design: several instances run on it.
+    let _lock = if postgres.is_none() { Some(store::DataLock::take(&config.data)?) } else { None };
+    let store = Arc::new(Store::connect(postgres, &config.data)?);
     if config.demo {
         let anchor = domain::time::Day::parse(&config.demo_anchor)?;
         let created = demo::seed(&store, anchor)?;

@@ -13,6 +13,10 @@ pub struct Config {
     /// Directory of the SQLite database (created if missing).
     #[arg(long, env = "DIRECTLINE_DATA", default_value = "data")]
     pub data: PathBuf,
+    /// A PostgreSQL database (`postgres://user@host:port/db`) to use instead
+    /// of SQLite; several server instances may share it.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
     /// The built app to serve (Trunk's output).
     #[arg(long, env = "DIRECTLINE_DIST", default_value = "dist")]
     pub dist: PathBuf,

@@ -5,7 +5,7 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum ServerError {
     #[error("数据库错误 / database error: {0}")]
-    Database(#[from] rusqlite::Error),
+    Database(String),
     #[error("文件读写错误 / file error: {0}")]
     Io(#[from] std::io::Error),
     #[error(transparent)]
@@ -24,6 +24,23 @@ pub enum ServerError {
     Json(#[from] serde_json::Error),
     #[error("服务器繁忙,请稍后再试 / the server is busy: try again shortly")]
     Overloaded,
+}
+
+impl From<rusqlite::Error> for ServerError {
+    fn from(e: rusqlite::Error) -> Self {
+        ServerError::Database(e.to_string())
+    }
+}
+
+impl From<tokio_postgres::Error> for ServerError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        // The server's own message says what went wrong; the error's
+        // Display alone says only "db error".
+        match e.as_db_error() {
+            Some(db) => ServerError::Database(format!("{}: {}", db.code().code(), db.message())),
+            None => ServerError::Database(e.to_string()),
+        }
+    }
 }
 
 impl IntoResponse for ServerError {

@@ -13,9 +13,8 @@ use std::process::{Child, Command};
 use std::time::Duration;
 
 use common::client::{Device, sign_in};
-use common::load;
+use common::{load, open_store};
 use domain::event::EventKind;
-use server::store::Store;
 
 const BURST: usize = 1_000;
 const QUIET: Duration = Duration::from_secs(20);
@@ -65,7 +64,7 @@ async fn acknowledged_changes_survive_sigkill_and_the_rest_are_resent() {
 
     // Straight from the database file the killed process left behind.
     {
-        let store = Store::open(&dir.path().join("data")).unwrap();
+        let store = open_store(&dir.path().join("data"));
         let (mut stored, _) = store.load_document(&id).unwrap().unwrap();
         let missing: Vec<_> = acknowledged.iter().filter(|h| stored.get_change_by_hash(h).is_none()).collect();
         assert!(missing.is_empty(), "{} acknowledged changes lost", missing.len());
@@ -74,7 +73,7 @@ async fn acknowledged_changes_survive_sigkill_and_the_rest_are_resent() {
     let (mut server, addr) = spawn_server(dir.path());
     ent.connect(addr, &cookie).await;
     assert!(ent.pump_until(QUIET, |d| d.in_sync(&id)).await, "the client re-sent the rest");
-    let store = Store::open(&dir.path().join("data")).unwrap();
+    let store = open_store(&dir.path().join("data"));
     let (mut stored, unfolded) = store.load_document(&id).unwrap().unwrap();
     let mut on_device = ent.docs[&id].clone();
     assert_eq!(stored.get_heads(), on_device.get_heads());
@@ -96,7 +95,7 @@ async fn no_acknowledged_change_is_lost_when_the_server_is_killed_under_load() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("dist")).unwrap();
     let accounts = {
-        let store = Store::open(&dir.path().join("data")).unwrap();
+        let store = open_store(&dir.path().join("data"));
         server::demo::seed_accounts(&store).unwrap();
         load::seed_accounts(&store, CLIENTS)
     };

@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{anchor, get};
+use common::{anchor, get, open_store};
 use domain::status::Status;
 use server::demo;
 use server::store::Store;
@@ -22,7 +22,7 @@ fn demo_cases(store: &Store) -> Vec<domain::case::CaseDoc> {
 #[test]
 fn demo_data_covers_every_state_and_is_loaded_once() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
+    let store = open_store(dir.path());
     assert_eq!(demo::seed(&store, anchor()).unwrap(), demo::DEMO_CASES);
     assert_eq!(demo::seed(&store, anchor()).unwrap(), 0, "second run adds nothing");
     assert_eq!(store.case_count().unwrap(), demo::DEMO_CASES as u64);
@@ -47,25 +47,25 @@ fn demo_data_covers_every_state_and_is_loaded_once() {
 fn demo_data_is_deterministic_and_survives_reopening() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let first = {
-        let store = Store::open(a.path()).unwrap();
+        let store = open_store(a.path());
         demo::seed(&store, anchor()).unwrap();
         demo_cases(&store)
     };
     let second = {
-        let store = Store::open(b.path()).unwrap();
+        let store = open_store(b.path());
         demo::seed(&store, anchor()).unwrap();
         demo_cases(&store)
     };
     assert_eq!(first, second);
     // The file on disk holds it all after the store is dropped.
-    let reopened = Store::open(a.path()).unwrap();
+    let reopened = open_store(a.path());
     assert_eq!(demo_cases(&reopened), first);
 }
 
 #[test]
 fn case_numbers_count_per_year() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
+    let store = open_store(dir.path());
     assert_eq!(store.next_case_number(2026).unwrap(), "HZ-2026-000001");
     assert_eq!(store.next_case_number(2026).unwrap(), "HZ-2026-000002");
     assert_eq!(store.next_case_number(2027).unwrap(), "HZ-2027-000001");

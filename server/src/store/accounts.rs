@@ -4,9 +4,9 @@
 
 use domain::account::Profile;
 use domain::permission::{Role, User};
-use rusqlite::{OptionalExtension, params};
 
 use super::Store;
+use super::db::{Row, params};
 use crate::ServerError;
 
 /// A user as the server keeps it (without the password hash).
@@ -36,18 +36,22 @@ fn role_of(name: &str) -> Option<Role> {
         .find(|r| role_name(*r) == name)
 }
 
-/// A `users` row; `None` for a role this version does not know.
-fn account(row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Account>> {
-    let role: String = row.get("role")?;
-    let Some(role) = role_of(&role) else { return Ok(None) };
-    let profile: Option<String> = row.get("profile")?;
-    Ok(Some(Account {
-        login: row.get("login")?,
-        display_name: row.get("display_name")?,
-        user: User { id: row.get("id")?, role, org: row.get("org")?, district: row.get("district")? },
+/// The columns of `users` an [`Account`] is read from, then the hash.
+const ACCOUNT_COLUMNS: &str = "id, login, display_name, role, org, district, profile, password_hash";
+
+/// A `users` row (as [`ACCOUNT_COLUMNS`]) with its password hash; `None`
+/// for a role this version does not know.
+fn account(row: &Row) -> Result<Option<(Account, String)>, ServerError> {
+    let Some(role) = role_of(&row.text(3)?) else { return Ok(None) };
+    let profile = row.opt_text(6)?;
+    let account = Account {
+        login: row.text(1)?,
+        display_name: row.text(2)?,
+        user: User { id: row.text(0)?, role, org: row.opt_text(4)?, district: row.opt_text(5)? },
         // A profile this version cannot read is left out rather than failing sign-in.
         profile: profile.and_then(|p| serde_json::from_str(&p).ok()),
-    }))
+    };
+    Ok(Some((account, row.text(7)?)))
 }
 
 impl Store {
@@ -55,92 +59,84 @@ impl Store {
     pub fn create_user(&self, account: &Account, password_hash: &str) -> Result<(), ServerError> {
         let u = &account.user;
         let profile = account.profile.as_ref().map(serde_json::to_string).transpose().map_err(ServerError::from)?;
-        self.conn()?.execute(
-            "INSERT INTO users (id, login, display_name, password_hash, role, org, district, profile)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                u.id,
-                account.login,
-                account.display_name,
-                password_hash,
-                role_name(u.role),
-                u.org,
-                u.district,
-                profile
-            ],
-        )?;
+        self.tx(|sql| {
+            sql.execute(
+                "INSERT INTO users (id, login, display_name, password_hash, role, org, district, profile)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    &u.id,
+                    &account.login,
+                    &account.display_name,
+                    password_hash,
+                    role_name(u.role),
+                    u.org.as_ref(),
+                    u.district.as_ref(),
+                    profile.as_ref()
+                ],
+            )
+        })?;
         Ok(())
     }
 
     /// Whether a login name or an enterprise (by id) already has an account.
     pub fn taken(&self, login: &str, enterprise: &str) -> Result<(bool, bool), ServerError> {
-        let conn = self.conn()?;
-        let count = |sql: &str, value: &str| -> Result<bool, ServerError> {
-            Ok(conn.query_row(sql, [value], |r| r.get::<_, i64>(0))? > 0)
-        };
-        Ok((
-            count("SELECT COUNT(*) FROM users WHERE login = ?1", login)?,
-            count("SELECT COUNT(*) FROM users WHERE role = 'enterprise' AND org = ?1", enterprise)?,
-        ))
+        self.tx(|sql| {
+            let logins = sql.query("SELECT 1 FROM users WHERE login = ?1", params![login])?;
+            let orgs = sql.query("SELECT 1 FROM users WHERE role = 'enterprise' AND org = ?1", params![enterprise])?;
+            Ok((!logins.is_empty(), !orgs.is_empty()))
+        })
     }
 
     /// The account and its password hash, by login name.
     pub fn user_by_login(&self, login: &str) -> Result<Option<(Account, String)>, ServerError> {
-        let conn = self.conn()?;
-        let found = conn
-            .query_row("SELECT * FROM users WHERE login = ?1", [login], |row| match account(row)? {
-                Some(a) => Ok(Some((a, row.get::<_, String>("password_hash")?))),
-                None => Ok(None),
-            })
-            .optional()?;
-        Ok(found.flatten())
+        let query = format!("SELECT {ACCOUNT_COLUMNS} FROM users WHERE login = ?1");
+        self.tx(|sql| Ok(sql.query_one(&query, params![login])?.map(|r| account(&r)).transpose()?.flatten()))
     }
 
     pub fn create_session(&self, token_hash: &str, user_id: &str, expires_ms: i64) -> Result<(), ServerError> {
-        self.conn()?.execute(
-            "INSERT INTO sessions (token_hash, user_id, expires_ms) VALUES (?1, ?2, ?3)",
-            params![token_hash, user_id, expires_ms],
-        )?;
-        Ok(())
-    }
-
-    /// The account behind a session that has not expired at `now_ms`.
-    pub fn session_account(&self, token_hash: &str, now_ms: i64) -> Result<Option<Account>, ServerError> {
-        let conn = self.conn()?;
-        let found = conn
-            .query_row(
-                "SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id
-                 WHERE sessions.token_hash = ?1 AND sessions.expires_ms > ?2",
-                params![token_hash, now_ms],
-                account,
+        self.tx(|sql| {
+            sql.execute(
+                "INSERT INTO sessions (token_hash, user_id, expires_ms) VALUES (?1, ?2, ?3)",
+                params![token_hash, user_id, expires_ms],
             )
-            .optional()?;
-        Ok(found.flatten())
-    }
-
-    /// When a session expires (`None` if there is no such session).
-    pub fn session_expiry(&self, token_hash: &str) -> Result<Option<i64>, ServerError> {
-        let conn = self.conn()?;
-        let found = conn
-            .query_row("SELECT expires_ms FROM sessions WHERE token_hash = ?1", [token_hash], |row| row.get(0))
-            .optional()?;
-        Ok(found)
-    }
-
-    pub fn delete_session(&self, token_hash: &str) -> Result<(), ServerError> {
-        self.conn()?.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
+        })?;
         Ok(())
+    }
+
+    /// The account behind a session that has not expired at `now_ms`, and
+    /// when the session expires.
+    pub fn session_account(&self, token_hash: &str, now_ms: i64) -> Result<Option<(Account, i64)>, ServerError> {
+        let query = format!(
+            "SELECT {}, sessions.expires_ms FROM sessions JOIN users ON users.id = sessions.user_id
+             WHERE sessions.token_hash = ?1 AND sessions.expires_ms > ?2",
+            ACCOUNT_COLUMNS.split(", ").map(|c| format!("users.{c}")).collect::<Vec<_>>().join(", ")
+        );
+        self.tx(|sql| {
+            let Some(row) = sql.query_one(&query, params![token_hash, now_ms])? else { return Ok(None) };
+            let expires_ms = row.int(8)?;
+            Ok(account(&row)?.map(|(account, _)| (account, expires_ms)))
+        })
+    }
+
+    /// Ends a session, here and (for their sockets) on every other server
+    /// instance.
+    pub fn delete_session(&self, token_hash: &str) -> Result<(), ServerError> {
+        self.tx(|sql| {
+            sql.execute("DELETE FROM sessions WHERE token_hash = ?1", params![token_hash])?;
+            self.announce(sql, "signed-out", token_hash)
+        })
     }
 
     /// Every account, by login.
     pub fn accounts(&self) -> Result<Vec<Account>, ServerError> {
-        let conn = self.conn()?;
-        let mut stmt = conn.prepare("SELECT * FROM users ORDER BY login")?;
-        let rows = stmt.query_map([], account)?;
-        Ok(rows.filter_map(Result::transpose).collect::<Result<_, _>>()?)
+        let query = format!("SELECT {ACCOUNT_COLUMNS} FROM users ORDER BY login");
+        self.tx(|sql| {
+            let rows = sql.query(&query, &[])?;
+            Ok(rows.iter().map(account).collect::<Result<Vec<_>, _>>()?.into_iter().flatten().map(|(a, _)| a).collect())
+        })
     }
 
     pub fn user_count(&self) -> Result<u64, ServerError> {
-        Ok(self.conn()?.query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))?)
+        self.count("SELECT COUNT(*) FROM users")
     }
 }

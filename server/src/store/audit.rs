@@ -4,9 +4,8 @@
 //! update or delete a row (triggers in the migration), so the log can only
 //! grow; admins read it at `/admin/audit`.
 
-use rusqlite::{Transaction, params};
-
 use super::Store;
+use super::db::{Sql, params};
 use crate::ServerError;
 
 /// One thing done, by whom, to which case.
@@ -32,42 +31,41 @@ impl AuditEntry {
     }
 }
 
-pub(super) fn insert(tx: &Transaction<'_>, entry: &AuditEntry) -> Result<(), ServerError> {
-    tx.execute(
+pub(super) fn insert(sql: &mut dyn Sql, entry: &AuditEntry) -> Result<(), ServerError> {
+    sql.execute(
         "INSERT INTO audit (at_ms, actor, action, case_id, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![entry.at_ms, entry.actor, entry.action, entry.case_id, entry.detail],
+        params![entry.at_ms, &entry.actor, &entry.action, entry.case_id.as_ref(), &entry.detail],
     )?;
     Ok(())
 }
 
 impl Store {
     pub fn audit(&self, entry: &AuditEntry) -> Result<(), ServerError> {
-        let mut conn = self.conn()?;
-        let tx = conn.transaction()?;
-        insert(&tx, entry)?;
-        tx.commit()?;
-        Ok(())
+        self.tx(|sql| insert(sql, entry))
     }
 
     /// Up to `limit` entries older than `before` (a sequence number; all
     /// when `None`), newest first, with their sequence numbers.
     pub fn audit_page(&self, before: Option<i64>, limit: usize) -> Result<Vec<(i64, AuditEntry)>, ServerError> {
-        let conn = self.conn()?;
-        let mut stmt = conn.prepare_cached(
-            "SELECT seq, at_ms, actor, action, case_id, detail FROM audit WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2",
-        )?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let rows = stmt.query_map(params![before.unwrap_or(i64::MAX), limit], |r| {
-            let entry = AuditEntry {
-                at_ms: r.get(1)?,
-                actor: r.get(2)?,
-                action: r.get(3)?,
-                case_id: r.get(4)?,
-                detail: r.get(5)?,
-            };
-            Ok((r.get(0)?, entry))
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.tx(|sql| {
+            let rows = sql.query(
+                "SELECT seq, at_ms, actor, action, case_id, detail FROM audit WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2",
+                params![before.unwrap_or(i64::MAX), limit],
+            )?;
+            rows.iter()
+                .map(|r| {
+                    let entry = AuditEntry {
+                        at_ms: r.int(1)?,
+                        actor: r.text(2)?,
+                        action: r.text(3)?,
+                        case_id: r.opt_text(4)?,
+                        detail: r.text(5)?,
+                    };
+                    Ok((r.int(0)?, entry))
+                })
+                .collect()
+        })
     }
 }
 
@@ -81,12 +79,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         store.audit(&AuditEntry::new(1, "admin", "sign-in", None, "ok")).unwrap();
-        let conn = store.conn().unwrap();
-        for sql in ["UPDATE audit SET detail = 'nothing happened'", "DELETE FROM audit"] {
-            let err = conn.execute(sql, []).unwrap_err();
-            assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+        for statement in ["UPDATE audit SET detail = 'nothing happened'", "DELETE FROM audit"] {
+            let err = store.tx(|sql| sql.execute(statement, &[])).unwrap_err();
+            assert!(err.to_string().contains("append-only"), "{statement}: {err}");
         }
-        drop(conn);
         assert_eq!(store.audit_page(None, 10).unwrap().len(), 1);
     }
 }

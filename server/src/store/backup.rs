@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::{DB_FILE, MIGRATIONS, Store};
+use super::Store;
+use super::db::{DB_FILE, SQLITE_MIGRATIONS as MIGRATIONS};
 use crate::ServerError;
 
 const LOCK_FILE: &str = ".lock";
@@ -47,9 +48,7 @@ impl Store {
         if to.exists() {
             return Err(ServerError::Backup(format!("{} 已存在 / already exists", to.display())));
         }
-        let target = to.to_str().ok_or_else(|| ServerError::Backup("路径须为 UTF-8 / path must be UTF-8".into()))?;
-        self.conn()?.execute("VACUUM INTO ?1", [target])?;
-        Ok(())
+        self.db.backup_to(to)
     }
 }
 

@@ -1,8 +1,7 @@
 //! Attachment blobs, stored once per content hash.
 
-use rusqlite::{OptionalExtension, params};
-
 use super::Store;
+use super::db::params;
 use crate::ServerError;
 
 impl Store {
@@ -15,38 +14,28 @@ impl Store {
         uploader: &str,
         now_ms: i64,
     ) -> Result<(), ServerError> {
-        self.conn()?.execute(
-            "INSERT INTO blobs (sha256, mime, bytes, uploader, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT(sha256) DO NOTHING",
-            params![sha256, mime, bytes, uploader, now_ms],
-        )?;
+        self.tx(|sql| {
+            sql.execute(
+                "INSERT INTO blobs (sha256, mime, bytes, uploader, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(sha256) DO NOTHING",
+                params![sha256, mime, bytes, uploader, now_ms],
+            )
+        })?;
         Ok(())
     }
 
     /// The blob's type, content and uploader.
     pub fn blob(&self, sha256: &str) -> Result<Option<(String, Vec<u8>, String)>, ServerError> {
-        let conn = self.conn()?;
-        Ok(conn
-            .query_row("SELECT mime, bytes, uploader FROM blobs WHERE sha256 = ?1", [sha256], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
-            .optional()?)
-    }
-
-    /// Records that `case_id` names these blobs.
-    pub fn add_blob_refs(&self, case_id: &str, shas: &[String]) -> Result<(), ServerError> {
-        let conn = self.conn()?;
-        let mut stmt = conn.prepare_cached("INSERT OR IGNORE INTO blob_refs (sha256, case_id) VALUES (?1, ?2)")?;
-        for sha in shas {
-            stmt.execute(params![sha, case_id])?;
-        }
-        Ok(())
+        self.tx(|sql| {
+            let row = sql.query_one("SELECT mime, bytes, uploader FROM blobs WHERE sha256 = ?1", params![sha256])?;
+            row.map(|r| Ok((r.text(0)?, r.blob(1)?, r.text(2)?))).transpose()
+        })
     }
 
     pub fn cases_naming_blob(&self, sha256: &str) -> Result<Vec<String>, ServerError> {
-        let conn = self.conn()?;
-        let mut stmt = conn.prepare_cached("SELECT case_id FROM blob_refs WHERE sha256 = ?1")?;
-        let rows = stmt.query_map([sha256], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.tx(|sql| {
+            let rows = sql.query("SELECT case_id FROM blob_refs WHERE sha256 = ?1", params![sha256])?;
+            rows.iter().map(|r| r.text(0)).collect()
+        })
     }
 }

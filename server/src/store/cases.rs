@@ -6,9 +6,9 @@ use automerge::ChangeHash;
 use domain::case::CaseDoc;
 use domain::permission::{Role, User};
 use domain::status::CaseState;
-use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::Store;
+use super::db::{Dialect, Sql, params};
 use crate::ServerError;
 
 /// What the server keeps of a case beside its document.
@@ -55,80 +55,116 @@ pub struct StoredCase {
     pub changes: Vec<Vec<u8>>,
 }
 
-fn upsert_row(tx: &Transaction<'_>, row: &CaseRow) -> Result<(), ServerError> {
-    tx.execute(
+fn upsert_row(sql: &mut dyn Sql, row: &CaseRow) -> Result<(), ServerError> {
+    sql.execute(
         "INSERT INTO cases (id, number, district, enterprise_id, category, status, created_ms, heads, departments, doc)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, x'')
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT(id) DO UPDATE SET number = excluded.number, status = excluded.status,
              heads = excluded.heads, departments = excluded.departments",
         params![
-            row.id,
-            row.number,
-            row.district,
-            row.enterprise_id,
-            row.category,
-            row.status,
+            &row.id,
+            row.number.as_ref(),
+            &row.district,
+            &row.enterprise_id,
+            &row.category,
+            &row.status,
             row.created_ms,
-            row.heads,
-            row.departments
+            &row.heads,
+            &row.departments,
+            super::db::Value::Blob(Vec::new())
         ],
     )?;
     Ok(())
+}
+
+/// Changes the sync hub accepted for one case, with all that goes with them.
+pub struct Accepted<'a> {
+    pub row: &'a CaseRow,
+    /// The case's heads (as [`heads_text`]) the changes were checked
+    /// against: they are stored only if the store still has those heads.
+    pub before: &'a str,
+    pub changes: &'a [Vec<u8>],
+    /// The whole document, when it is time to fold the changes into it.
+    pub snapshot: Option<&'a [u8]>,
+    /// A device's sync state (storage key, state).
+    pub peer_state: Option<(&'a str, &'a [u8])>,
+    pub audit: &'a super::AuditEntry,
+    /// Attachments the case names.
+    pub blobs: &'a [String],
+}
+
+/// Whether accepted changes were stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    Stored,
+    /// Another server instance changed the case after the changes were
+    /// checked: nothing was written; check them again on the newer case.
+    Stale,
 }
 
 impl Store {
     /// Replaces a case's stored document by `snapshot` (dropping the changes
     /// it folds in), in one transaction.
     pub fn put_case(&self, row: &CaseRow, snapshot: &[u8]) -> Result<(), ServerError> {
-        let mut conn = self.conn()?;
-        let tx = conn.transaction()?;
-        upsert_row(&tx, row)?;
-        tx.execute("UPDATE cases SET doc = ?2 WHERE id = ?1", params![row.id, snapshot])?;
-        tx.execute("DELETE FROM changes WHERE case_id = ?1", [&row.id])?;
-        tx.commit()?;
-        Ok(())
+        self.tx(|sql| {
+            sql.lock_case(&row.id)?;
+            upsert_row(sql, row)?;
+            sql.execute("UPDATE cases SET doc = ?2 WHERE id = ?1", params![&row.id, snapshot])?;
+            sql.execute("DELETE FROM changes WHERE case_id = ?1", params![&row.id])?;
+            self.announce(sql, "case", &row.id)
+        })
     }
 
-    /// Appends `changes` to a case (creating its row if new) and records a
-    /// peer's sync state, all in one transaction: when this returns, they
-    /// are on disk.
-    /// The audit entry, if any, is written in the same transaction: a
-    /// stored change is always an audited one.
-    pub fn append_changes(
-        &self,
-        row: &CaseRow,
-        changes: &[Vec<u8>],
-        peer_state: Option<(&str, &[u8])>,
-        audit: Option<&super::AuditEntry>,
-    ) -> Result<(), ServerError> {
-        let mut conn = self.conn()?;
-        let tx = conn.transaction()?;
-        upsert_row(&tx, row)?;
-        if let Some(entry) = audit {
-            super::audit::insert(&tx, entry)?;
-        }
-        {
-            let mut insert = tx.prepare_cached("INSERT INTO changes (case_id, bytes) VALUES (?1, ?2)")?;
-            for change in changes {
-                insert.execute(params![row.id, change])?;
+    /// Stores accepted changes (or the snapshot that folds them in), the
+    /// audit entry, the device's sync state and the attachments named, all
+    /// in one transaction: when this returns `Stored`, they are on disk,
+    /// and other server instances hear of it. A stored change is always an
+    /// audited one.
+    pub fn append_changes(&self, accepted: &Accepted<'_>) -> Result<Written, ServerError> {
+        let Accepted { row, before, changes, snapshot, peer_state, audit, blobs } = *accepted;
+        self.tx(|sql| {
+            // The case's row stays locked until commit: instances take turns.
+            sql.lock_case(&row.id)?;
+            let stored = sql.query_one("SELECT heads FROM cases WHERE id = ?1", params![&row.id])?;
+            if stored.map(|r| r.text(0)).transpose()?.unwrap_or_default() != before {
+                return Ok(Written::Stale);
             }
-        }
-        if let Some((peer, state)) = peer_state {
-            put_sync_state(&tx, peer, &row.id, state)?;
-        }
-        tx.commit()?;
-        Ok(())
+            upsert_row(sql, row)?;
+            super::audit::insert(sql, audit)?;
+            if let Some(snapshot) = snapshot {
+                sql.execute("UPDATE cases SET doc = ?2 WHERE id = ?1", params![&row.id, snapshot])?;
+                sql.execute("DELETE FROM changes WHERE case_id = ?1", params![&row.id])?;
+            } else {
+                for change in changes {
+                    sql.execute(
+                        "INSERT INTO changes (case_id, bytes) VALUES (?1, ?2)",
+                        params![&row.id, change.as_slice()],
+                    )?;
+                }
+            }
+            for sha in blobs {
+                sql.execute(
+                    "INSERT INTO blob_refs (sha256, case_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                    params![sha, &row.id],
+                )?;
+            }
+            if let Some((peer, state)) = peer_state {
+                put_sync_state(sql, peer, &row.id, state)?;
+            }
+            self.announce(sql, "case", &row.id)?;
+            Ok(Written::Stored)
+        })
     }
 
     pub fn load_case(&self, id: &str) -> Result<Option<StoredCase>, ServerError> {
-        let conn = self.conn()?;
-        let Some(snapshot) = conn.query_row("SELECT doc FROM cases WHERE id = ?1", [id], |r| r.get(0)).optional()?
-        else {
-            return Ok(None);
-        };
-        let mut stmt = conn.prepare_cached("SELECT bytes FROM changes WHERE case_id = ?1 ORDER BY seq")?;
-        let changes = stmt.query_map([id], |r| r.get(0))?.collect::<Result<_, _>>()?;
-        Ok(Some(StoredCase { snapshot, changes }))
+        self.tx(|sql| {
+            let Some(snapshot) = sql.query_one("SELECT doc FROM cases WHERE id = ?1", params![id])? else {
+                return Ok(None);
+            };
+            let rows = sql.query("SELECT bytes FROM changes WHERE case_id = ?1 ORDER BY seq", params![id])?;
+            let changes = rows.iter().map(|r| r.blob(0)).collect::<Result<_, _>>()?;
+            Ok(Some(StoredCase { snapshot: snapshot.blob(0)?, changes }))
+        })
     }
 
     /// A case's document: the snapshot with the later changes applied.
@@ -148,109 +184,129 @@ impl Store {
     /// The cases `user` may read, by the columns (the caller confirms each
     /// with `domain::permission::may_read`), with their heads.
     pub fn readable_cases(&self, user: &User) -> Result<Vec<(String, String)>, ServerError> {
-        let conn = self.conn()?;
         let org = user.org.clone().unwrap_or_default();
         let district = user.district.clone().unwrap_or_default();
-        let (sql, arg) = match user.role {
-            Role::Admin => ("SELECT id, heads FROM cases WHERE ?1 = ?1", String::new()),
-            Role::Enterprise => ("SELECT id, heads FROM cases WHERE enterprise_id = ?1", org),
-            Role::Officer => ("SELECT id, heads FROM cases WHERE instr(departments, ',' || ?1 || ',') > 0", org),
-            Role::Coordinator | Role::Leader if district == "city" => {
-                ("SELECT id, heads FROM cases WHERE ?1 = ?1", String::new())
-            }
-            Role::Coordinator | Role::Leader => ("SELECT id, heads FROM cases WHERE district = ?1", district),
-        };
-        let mut stmt = conn.prepare(sql)?;
-        let rows = stmt.query_map([arg], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.tx(|sql| {
+            let has_department = match sql.dialect() {
+                Dialect::Sqlite => "instr(departments, ',' || ?1 || ',') > 0",
+                Dialect::Postgres => "strpos(departments, ',' || ?1 || ',') > 0",
+            };
+            let rows = match user.role {
+                Role::Admin => sql.query("SELECT id, heads FROM cases", &[])?,
+                Role::Enterprise => sql.query("SELECT id, heads FROM cases WHERE enterprise_id = ?1", params![&org])?,
+                Role::Officer => {
+                    sql.query(&format!("SELECT id, heads FROM cases WHERE {has_department}"), params![&org])?
+                }
+                Role::Coordinator | Role::Leader if district == "city" => {
+                    sql.query("SELECT id, heads FROM cases", &[])?
+                }
+                Role::Coordinator | Role::Leader => {
+                    sql.query("SELECT id, heads FROM cases WHERE district = ?1", params![&district])?
+                }
+            };
+            rows.iter().map(|r| Ok((r.text(0)?, r.text(1)?))).collect()
+        })
     }
 
     /// What `peer` (a user's device) and the server last had in common.
     pub fn sync_state(&self, peer: &str, case_id: &str) -> Result<Option<Vec<u8>>, ServerError> {
-        let conn = self.conn()?;
-        let mut stmt = conn.prepare_cached("SELECT state FROM sync_states WHERE peer = ?1 AND case_id = ?2")?;
-        Ok(stmt.query_row([peer, case_id], |r| r.get(0)).optional()?)
+        self.tx(|sql| {
+            let row = sql
+                .query_one("SELECT state FROM sync_states WHERE peer = ?1 AND case_id = ?2", params![peer, case_id])?;
+            row.map(|r| r.blob(0)).transpose()
+        })
     }
 
     /// Every sync state of one peer, by case id.
     pub fn sync_states_of(&self, peer: &str) -> Result<std::collections::HashMap<String, Vec<u8>>, ServerError> {
-        let conn = self.conn()?;
-        let mut stmt = conn.prepare_cached("SELECT case_id, state FROM sync_states WHERE peer = ?1")?;
-        let rows = stmt.query_map([peer], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.tx(|sql| {
+            let rows = sql.query("SELECT case_id, state FROM sync_states WHERE peer = ?1", params![peer])?;
+            rows.iter().map(|r| Ok((r.text(0)?, r.blob(1)?))).collect()
+        })
     }
 
     pub fn put_sync_state(&self, peer: &str, case_id: &str, state: &[u8]) -> Result<(), ServerError> {
-        let mut conn = self.conn()?;
-        let tx = conn.transaction()?;
-        put_sync_state(&tx, peer, case_id, state)?;
-        tx.commit()?;
-        Ok(())
+        self.tx(|sql| put_sync_state(sql, peer, case_id, state))
     }
 
-    /// Keeps a record of a refused change (who, which case, why).
     /// Records a refused change, in the refusals and in the audit log.
     pub fn record_refusal(&self, case_id: &str, user_id: &str, at_ms: i64, reason: &str) -> Result<(), ServerError> {
-        let mut conn = self.conn()?;
-        let tx = conn.transaction()?;
-        tx.execute(
-            "INSERT INTO refusals (case_id, user_id, at_ms, reason) VALUES (?1, ?2, ?3, ?4)",
-            params![case_id, user_id, at_ms, reason],
-        )?;
-        super::audit::insert(&tx, &super::AuditEntry::new(at_ms, user_id, "refused", Some(case_id), reason))?;
-        tx.commit()?;
-        Ok(())
+        self.tx(|sql| {
+            sql.execute(
+                "INSERT INTO refusals (case_id, user_id, at_ms, reason) VALUES (?1, ?2, ?3, ?4)",
+                params![case_id, user_id, at_ms, reason],
+            )?;
+            super::audit::insert(sql, &super::AuditEntry::new(at_ms, user_id, "refused", Some(case_id), reason))
+        })
     }
 
     pub fn refusal_count(&self) -> Result<u64, ServerError> {
-        Ok(self.conn()?.query_row("SELECT COUNT(*) FROM refusals", [], |r| r.get(0))?)
+        self.count("SELECT COUNT(*) FROM refusals")
     }
 
     /// The ids of a district's cases; the city's board covers every district.
     pub fn case_ids_of_district(&self, district: &str) -> Result<Vec<String>, ServerError> {
-        let conn = self.conn()?;
-        let mut stmt = conn.prepare_cached("SELECT id FROM cases WHERE ?1 = 'city' OR district = ?1 ORDER BY id")?;
-        let rows = stmt.query_map([district], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        Ok(self.case_heads_of_district(district)?.into_iter().map(|(id, _)| id).collect())
+    }
+
+    /// The ids and heads of a district's cases (`city`: all), by id.
+    pub fn case_heads_of_district(&self, district: &str) -> Result<Vec<(String, String)>, ServerError> {
+        self.tx(|sql| {
+            let rows = sql.query(
+                "SELECT id, heads FROM cases WHERE ?1 = 'city' OR district = ?1 ORDER BY id",
+                params![district],
+            )?;
+            rows.iter().map(|r| Ok((r.text(0)?, r.text(1)?))).collect()
+        })
     }
 
     /// The id of the case numbered `number` (e.g. HZ-2026-000123).
     pub fn case_of_number(&self, number: &str) -> Result<Option<String>, ServerError> {
-        let conn = self.conn()?;
-        Ok(conn.query_row("SELECT id FROM cases WHERE number = ?1", [number], |r| r.get(0)).optional()?)
+        self.tx(|sql| {
+            sql.query_one("SELECT id FROM cases WHERE number = ?1", params![number])?.map(|r| r.text(0)).transpose()
+        })
     }
 
     pub fn case_count(&self) -> Result<u64, ServerError> {
-        Ok(self.conn()?.query_row("SELECT COUNT(*) FROM cases", [], |r| r.get(0))?)
+        self.count("SELECT COUNT(*) FROM cases")
     }
 
     /// Case counts by status, for health and statistics.
     pub fn count_by_status(&self) -> Result<Vec<(String, u64)>, ServerError> {
-        let conn = self.conn()?;
-        let mut stmt = conn.prepare("SELECT status, COUNT(*) FROM cases GROUP BY status ORDER BY status")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.tx(|sql| {
+            let rows = sql.query("SELECT status, COUNT(*) FROM cases GROUP BY status ORDER BY status", &[])?;
+            rows.iter().map(|r| Ok((r.text(0)?, u64::try_from(r.int(1)?).unwrap_or_default()))).collect()
+        })
+    }
+
+    /// A count from `sql` (a `SELECT COUNT(*)` without parameters).
+    pub(crate) fn count(&self, query: &str) -> Result<u64, ServerError> {
+        self.tx(|sql| {
+            let n = sql.query_one(query, &[])?.map(|r| r.int(0)).transpose()?.unwrap_or_default();
+            Ok(u64::try_from(n).unwrap_or_default())
+        })
     }
 
     /// The next human case number of `year`, e.g. HZ-2026-000123. The counter
     /// moves in its own transaction, so a number is never handed out twice.
     pub fn next_case_number(&self, year: i32) -> Result<String, ServerError> {
-        let mut conn = self.conn()?;
-        let tx = conn.transaction()?;
         let name = format!("case-number-{year}");
-        tx.execute(
-            "INSERT INTO counters (name, value) VALUES (?1, 1)
-             ON CONFLICT(name) DO UPDATE SET value = value + 1",
-            [&name],
-        )?;
-        let value: u32 = tx.query_row("SELECT value FROM counters WHERE name = ?1", [&name], |r| r.get(0))?;
-        tx.commit()?;
+        let value = self.tx(|sql| {
+            sql.execute(
+                "INSERT INTO counters (name, value) VALUES (?1, 1)
+                 ON CONFLICT(name) DO UPDATE SET value = counters.value + 1",
+                params![&name],
+            )?;
+            let row = sql.query_one("SELECT value FROM counters WHERE name = ?1", params![&name])?;
+            row.map(|r| r.int(0)).transpose()
+        })?;
+        let value = value.and_then(|v| u32::try_from(v).ok()).ok_or(ServerError::Poisoned)?;
         Ok(domain::case::case_number(year, value))
     }
 }
 
-fn put_sync_state(tx: &Transaction<'_>, peer: &str, case_id: &str, state: &[u8]) -> Result<(), ServerError> {
-    tx.execute(
+fn put_sync_state(sql: &mut dyn Sql, peer: &str, case_id: &str, state: &[u8]) -> Result<(), ServerError> {
+    sql.execute(
         "INSERT INTO sync_states (peer, case_id, state) VALUES (?1, ?2, ?3)
          ON CONFLICT(peer, case_id) DO UPDATE SET state = excluded.state",
         params![peer, case_id, state],

@@ -31,13 +31,7 @@ impl Decoded {
 impl Store {
     /// Every case of `district` (`city`: all of them), decoded, by id.
     pub fn cases_of_district(&self, district: &str) -> Result<Vec<Arc<CaseDoc>>, ServerError> {
-        let rows: Vec<(String, String)> = {
-            let conn = self.conn()?;
-            let mut stmt =
-                conn.prepare_cached("SELECT id, heads FROM cases WHERE ?1 = 'city' OR district = ?1 ORDER BY id")?;
-            let rows = stmt.query_map([district], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<Result<_, _>>()?
-        };
+        let rows = self.case_heads_of_district(district)?;
         let mut cases = Vec::with_capacity(rows.len());
         for (id, heads) in rows {
             if let Some(case) = self.decoded.get(&id, &heads)? {

@@ -1,11 +1,9 @@
-//! Persistence in one SQLite file (WAL). Every case is one Automerge
-//! document; a few columns beside it let the server find cases by party
-//! without loading documents.
+//! Persistence: every case is one Automerge document; a few columns beside
+//! it let the server find cases by party without loading documents. The
+//! statements are written once against the [`db::Database`] trait: SQLite
+//! (one file, one server) or PostgreSQL (several servers, `DATABASE_URL`).
 
 use std::path::Path;
-use std::sync::Mutex;
-
-use rusqlite::Connection;
 
 use crate::ServerError;
 
@@ -14,163 +12,118 @@ mod audit;
 mod backup;
 mod blobs;
 mod cases;
+pub mod db;
 mod decoded;
 mod notices;
 mod public_links;
 pub use accounts::Account;
 pub use audit::AuditEntry;
 pub use backup::{DataLock, restore};
-pub use cases::{CaseRow, StoredCase, heads_text};
-
-const MIGRATIONS: &[&str] = &[
-    "
-    CREATE TABLE cases (
-        id            TEXT PRIMARY KEY,
-        number        TEXT UNIQUE,
-        district      TEXT NOT NULL,
-        enterprise_id TEXT NOT NULL,
-        category      TEXT NOT NULL,
-        status        TEXT NOT NULL,
-        created_ms    INTEGER NOT NULL,
-        doc           BLOB NOT NULL
-    );
-    CREATE INDEX cases_by_district ON cases(district);
-    CREATE INDEX cases_by_enterprise ON cases(enterprise_id);
-    CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-",
-    "
-    CREATE TABLE users (
-        id            TEXT PRIMARY KEY,
-        login         TEXT NOT NULL UNIQUE,
-        display_name  TEXT NOT NULL,
-        password_hash TEXT NOT NULL,
-        role          TEXT NOT NULL,
-        org           TEXT,
-        district      TEXT
-    );
-    CREATE TABLE sessions (
-        token_hash TEXT PRIMARY KEY,
-        user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-        expires_ms INTEGER NOT NULL
-    );
-",
-    // Sync: changes are appended as they arrive and folded into `doc` (the
-    // snapshot) by compaction; `heads` and `departments` let a connecting
-    // client be served without loading documents.
-    "
-    ALTER TABLE cases ADD COLUMN heads TEXT NOT NULL DEFAULT '';
-    ALTER TABLE cases ADD COLUMN departments TEXT NOT NULL DEFAULT '';
-    CREATE TABLE changes (
-        seq     INTEGER PRIMARY KEY,
-        case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
-        bytes   BLOB NOT NULL
-    );
-    CREATE INDEX changes_by_case ON changes(case_id, seq);
-    CREATE TABLE sync_states (
-        peer    TEXT NOT NULL,
-        case_id TEXT NOT NULL,
-        state   BLOB NOT NULL,
-        PRIMARY KEY (peer, case_id)
-    ) WITHOUT ROWID;
-    CREATE TABLE refusals (
-        seq     INTEGER PRIMARY KEY,
-        case_id TEXT NOT NULL,
-        user_id TEXT NOT NULL,
-        at_ms   INTEGER NOT NULL,
-        reason  TEXT NOT NULL
-    );
-",
-    // Attachments: content-addressed files, and which cases name them (who
-    // may download one follows from who may read those cases).
-    "
-    CREATE TABLE blobs (
-        sha256     TEXT PRIMARY KEY,
-        mime       TEXT NOT NULL,
-        bytes      BLOB NOT NULL,
-        uploader   TEXT NOT NULL,
-        created_ms INTEGER NOT NULL
-    );
-    CREATE TABLE blob_refs (
-        sha256  TEXT NOT NULL,
-        case_id TEXT NOT NULL,
-        PRIMARY KEY (sha256, case_id)
-    ) WITHOUT ROWID;
-",
-    // Registered enterprises: their profile (JSON), one account per credit code.
-    "
-    ALTER TABLE users ADD COLUMN profile TEXT;
-    CREATE UNIQUE INDEX users_enterprise ON users (org) WHERE role = 'enterprise';
-",
-    // The unguessable token of each case's public progress page.
-    "
-    CREATE TABLE public_links (
-        case_id TEXT PRIMARY KEY,
-        token   TEXT NOT NULL UNIQUE
-    ) WITHOUT ROWID;
-",
-    // Monthly progress notices as issued: the letter's HTML, kept as sent.
-    "
-    CREATE TABLE notices (
-        case_id   TEXT NOT NULL,
-        month     TEXT NOT NULL,
-        issued_ms INTEGER NOT NULL,
-        html      TEXT NOT NULL,
-        PRIMARY KEY (case_id, month)
-    ) WITHOUT ROWID;
-",
-    // The audit log: append-only, enforced by the database itself.
-    "
-    CREATE TABLE audit (
-        seq     INTEGER PRIMARY KEY AUTOINCREMENT,
-        at_ms   INTEGER NOT NULL,
-        actor   TEXT NOT NULL,
-        action  TEXT NOT NULL,
-        case_id TEXT,
-        detail  TEXT NOT NULL
-    );
-    CREATE INDEX audit_by_case ON audit (case_id);
-    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-",
-];
-
-/// The database file inside the data directory.
-const DB_FILE: &str = "directline.sqlite3";
+pub use cases::{Accepted, CaseRow, StoredCase, Written, heads_text};
+use db::{Database, Sql};
 
 pub struct Store {
-    conn: Mutex<Connection>,
+    db: Box<dyn Database>,
     decoded: decoded::Decoded,
+    /// This server instance, in the notes it leaves other instances.
+    instance: String,
+}
+
+/// What another server instance did, as it announced it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Announcement {
+    /// It stored changes to this case.
+    Case(String),
+    /// It ended this session (a stored digest).
+    SignedOut(String),
+    /// Announcements may have been missed: anything may have changed.
+    Anything,
 }
 
 impl Store {
-    /// Opens (creating if needed) the database in `dir`.
+    /// Opens (creating if needed) the SQLite database in `dir`.
     pub fn open(dir: &Path) -> Result<Store, ServerError> {
-        std::fs::create_dir_all(dir)?;
-        let conn = Connection::open(dir.join(DB_FILE))?;
-        // WAL: readers never block the writer. FULL: a committed
-        // transaction is on disk, so a change the server has acknowledged
-        // survives a crash of the process or of the machine.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        let store = Store { conn: Mutex::new(conn), decoded: decoded::Decoded::default() };
-        store.migrate()?;
-        Ok(store)
+        Store::connect(None, dir)
     }
 
-    pub(crate) fn conn(&self) -> Result<std::sync::MutexGuard<'_, Connection>, ServerError> {
-        self.conn.lock().map_err(|_| ServerError::Poisoned)
+    /// Opens the PostgreSQL database `url` names, or without one the SQLite
+    /// database in `dir`.
+    pub fn connect(url: Option<&str>, dir: &Path) -> Result<Store, ServerError> {
+        let db = db::open(url, dir)?;
+        Ok(Store { db, decoded: decoded::Decoded::default(), instance: crate::auth::random_token()? })
     }
 
-    fn migrate(&self) -> Result<(), ServerError> {
-        let mut conn = self.conn()?;
-        let tx = conn.transaction()?;
-        let version: usize = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", i + 1)?;
+    pub fn dialect(&self) -> db::Dialect {
+        self.db.dialect()
+    }
+
+    /// Runs `work` in one transaction; `Ok` commits.
+    pub(crate) fn tx<T>(&self, mut work: impl FnMut(&mut dyn Sql) -> Result<T, ServerError>) -> Result<T, ServerError> {
+        let mut out = None;
+        self.db.transaction(&mut |sql| {
+            out = Some(work(sql)?);
+            Ok(())
+        })?;
+        out.ok_or(ServerError::Poisoned)
+    }
+
+    /// Announcements of the other server instances (`None` on SQLite, which
+    /// has one server). Only the first caller gets them.
+    pub fn announcements(&self) -> Option<Announcements> {
+        Some(Announcements { raw: self.db.listen()?, own: format!("{} ", self.instance) })
+    }
+
+    fn announce(&self, sql: &mut dyn Sql, what: &str, subject: &str) -> Result<(), ServerError> {
+        sql.notify(&format!("{} {what} {subject}", self.instance))
+    }
+}
+
+/// What other instances announce, as it arrives.
+pub struct Announcements {
+    raw: tokio::sync::mpsc::UnboundedReceiver<String>,
+    own: String,
+}
+
+impl Announcements {
+    /// The next announcement of another instance; `None` when the
+    /// database is gone.
+    pub async fn next(&mut self) -> Option<Announcement> {
+        loop {
+            let payload = self.raw.recv().await?;
+            if let Some(announcement) = parse_announcement(&payload, &self.own) {
+                return Some(announcement);
+            }
         }
-        tx.commit()?;
-        Ok(())
+    }
+}
+
+/// `<instance> case <id>`, `<instance> signed-out <digest>` or `*`; our
+/// own (starting with `own`) are skipped.
+fn parse_announcement(payload: &str, own: &str) -> Option<Announcement> {
+    if payload == "*" {
+        return Some(Announcement::Anything);
+    }
+    if payload.starts_with(own) {
+        return None;
+    }
+    let mut words = payload.splitn(3, ' ').skip(1);
+    match (words.next()?, words.next()?) {
+        ("case", id) => Some(Announcement::Case(id.to_string())),
+        ("signed-out", digest) => Some(Announcement::SignedOut(digest.to_string())),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn announcements_of_others_are_read_and_our_own_skipped() {
+        assert_eq!(parse_announcement("b case c1", "a "), Some(Announcement::Case("c1".into())));
+        assert_eq!(parse_announcement("b signed-out d", "a "), Some(Announcement::SignedOut("d".into())));
+        assert_eq!(parse_announcement("*", "a "), Some(Announcement::Anything));
+        assert_eq!(parse_announcement("a case c1", "a "), None);
+        assert_eq!(parse_announcement("b nonsense", "a "), None);
     }
 }

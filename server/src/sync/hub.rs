@@ -20,7 +20,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use super::limits::{Exceeded, SyncLimits};
 use super::live::{ConnId, LiveDoc};
 use super::{SERVER_PEER, server_actor};
-use crate::store::{AuditEntry, CaseRow, Store, heads_text};
+use crate::store::{Accepted, AuditEntry, CaseRow, Store, Written, heads_text};
 use crate::{Clock, ServerError, blocking};
 
 /// Changes kept beside a snapshot before they are folded into it.
@@ -30,6 +30,16 @@ const COMPACT_AFTER: usize = 64;
 const MAX_HELD_CHUNKS: usize = 1_000;
 /// A document nobody has touched for this long leaves memory.
 const IDLE: Duration = Duration::from_secs(60);
+/// How often one message is checked again after other server instances
+/// changed its case in between, before the client is told to retry.
+const STALE_RETRIES: usize = 8;
+
+/// How handling one sync message ended.
+enum Outcome {
+    Done,
+    /// The case changed under us (another instance): handle it again.
+    Stale,
+}
 
 struct Conn {
     user: User,
@@ -83,7 +93,10 @@ impl Hub {
             next_conn: AtomicU64::new(1),
         });
         let weak = Arc::downgrade(&hub);
-        tokio::spawn(housekeeping(weak));
+        tokio::spawn(housekeeping(weak.clone()));
+        if let Some(announcements) = hub.store.announcements() {
+            tokio::spawn(super::instances::follow(weak, announcements));
+        }
         hub
     }
 
@@ -153,6 +166,42 @@ impl Hub {
     /// Documents in memory (for tests and health).
     pub fn live_documents(&self) -> usize {
         self.docs.lock().map(|d| d.len()).unwrap_or_default()
+    }
+
+    pub(super) fn live_ids(&self) -> Vec<String> {
+        self.docs.lock().map(|d| d.keys().cloned().collect()).unwrap_or_default()
+    }
+
+    pub(super) fn is_live(&self, id: &str) -> bool {
+        self.docs.lock().is_ok_and(|d| d.contains_key(id))
+    }
+
+    /// Whether any client has joined here.
+    pub(super) fn has_clients(&self) -> bool {
+        self.conns.read().is_ok_and(|c| c.values().any(|c| c.peer_id.is_some()))
+    }
+
+    /// Merges what the store has of case `id` (another instance stored
+    /// it) into the copy in memory, then offers it to every reader here.
+    pub(super) async fn catch_up(&self, id: &str) -> Result<(), ServerError> {
+        let shared = self.live(id).await?;
+        let mut live = shared.lock().await;
+        if live.poisoned {
+            // Whoever uses the case next reloads it from the store.
+            return Ok(());
+        }
+        let (store, key) = (self.store.clone(), id.to_string());
+        let Some((mut stored, uncompacted)) = blocking(move || store.load_document(&key)).await? else {
+            return Ok(());
+        };
+        live.doc.merge(&mut stored)?;
+        let case = domain::doc::read(&live.doc)?;
+        let state = case.state();
+        live.case = Some((case, state));
+        live.uncompacted = uncompacted;
+        live.last_used = Instant::now();
+        self.relay(id, &mut live, 0);
+        Ok(())
     }
 
     pub async fn receive(&self, conn: ConnId, bytes: &[u8]) -> Result<(), ServerError> {
@@ -227,7 +276,6 @@ impl Hub {
     /// the client lacks; a `sync` for a document the server lacks is a case
     /// being created, so the exchange starts and the check decides.
     async fn sync(&self, conn: ConnId, id: &str, data: &[u8], request: bool) -> Result<(), ServerError> {
-        let Some(user) = self.user_of(conn) else { return Ok(()) };
         let unavailable = || self.send_unavailable(conn, id);
         if self.peer_of(conn).is_none() || DocumentId::parse(id).is_err() {
             unavailable();
@@ -240,13 +288,37 @@ impl Hub {
                 return Ok(());
             }
         };
+        // Another server instance may change the case between our check
+        // and our write; then the check runs again on the newer case.
+        for _ in 0..STALE_RETRIES {
+            if let Outcome::Done = self.sync_once(conn, id, message.clone(), request).await? {
+                return Ok(());
+            }
+        }
+        Err(ServerError::Overloaded)
+    }
+
+    async fn sync_once(
+        &self,
+        conn: ConnId,
+        id: &str,
+        message: SyncMessage,
+        request: bool,
+    ) -> Result<Outcome, ServerError> {
+        let Some(user) = self.user_of(conn) else { return Ok(Outcome::Done) };
+        let unavailable = || {
+            self.send_unavailable(conn, id);
+            Ok(Outcome::Done)
+        };
         let shared = self.live(id).await?;
         let mut guard = shared.lock().await;
         let live = &mut *guard;
         if live.poisoned {
-            return Err(ServerError::Poisoned);
+            // Dropped from memory meanwhile: take the reloaded copy.
+            return Ok(Outcome::Stale);
         }
         live.last_used = Instant::now();
+        let before = heads_text(&live.doc.get_heads());
         let readable = live.readable_by(&user);
         let exists = live.case.is_some();
         let creating = !exists && !request;
@@ -263,14 +335,13 @@ impl Hub {
             if !hashes.is_empty() {
                 self.refuse(conn, &user, id, live, &hashes, Rejection::Denied(Denied::NotAParty)).await?;
             }
-            unavailable();
-            return Ok(());
+            return unavailable();
         }
         let known = live.case.as_ref().map(|(case, state)| (case, state));
         match check_incoming(&mut live.doc, known, id, &chunks, &user) {
             Ok(Some(checked)) => {
-                let accepted = self.accept(conn, id, live, message, checked).await;
-                if accepted.is_err() {
+                let accepted = self.accept(conn, id, live, &before, message, checked).await;
+                if !matches!(accepted, Ok(Written::Stored)) {
                     // Memory may now hold what the disk does not: nobody may
                     // use this copy again; the next message reloads the case.
                     live.poisoned = true;
@@ -278,58 +349,63 @@ impl Hub {
                         docs.remove(id);
                     }
                 }
-                accepted
+                match accepted? {
+                    Written::Stored => Ok(Outcome::Done),
+                    Written::Stale => Ok(Outcome::Stale),
+                }
             }
             Ok(None) if readable || creating => {
-                let before = self.peer_state(conn, id, live).await?.shared_heads.clone();
-                let Some(state) = live.peers.get_mut(&conn) else { return Ok(()) };
+                let shared_before = self.peer_state(conn, id, live).await?.shared_heads.clone();
+                let Some(state) = live.peers.get_mut(&conn) else { return Ok(Outcome::Done) };
                 live.doc.sync().receive_sync_message(state, message)?;
-                if state.shared_heads != before {
+                if state.shared_heads != shared_before {
                     self.save_peer_state(conn, id, state.encode()).await?;
                 }
                 self.offer(conn, id, live);
-                Ok(())
+                Ok(Outcome::Done)
             }
-            Ok(None) => {
-                unavailable();
-                Ok(())
-            }
+            Ok(None) => unavailable(),
             Err((_, Rejection::MissingDependencies(missing))) if held.len() + raw.len() < MAX_HELD_CHUNKS => {
                 // Keep the bytes and ask for what they build on.
                 let bytes: Vec<Vec<u8>> = chunks.iter().map(|c| c.to_vec()).collect();
                 live.held.insert(conn, bytes);
                 self.peer_state(conn, id, live).await?;
-                let Some(state) = live.peers.get_mut(&conn) else { return Ok(()) };
+                let Some(state) = live.peers.get_mut(&conn) else { return Ok(Outcome::Done) };
                 live.doc.sync().receive_sync_message(state, message)?;
                 let generated = live.doc.sync().generate_sync_message(state);
                 let heads = live.doc.get_heads();
                 let mut reply = generated.unwrap_or_else(|| plain_message(heads, vec![], vec![]));
                 reply.need.extend(missing);
                 self.send_sync(conn, id, reply);
-                Ok(())
+                Ok(Outcome::Done)
             }
-            Err((hashes, why)) => self.refuse(conn, &user, id, live, &hashes, why).await,
+            Err((hashes, why)) => {
+                self.refuse(conn, &user, id, live, &hashes, why).await?;
+                Ok(Outcome::Done)
+            }
         }
     }
 
     /// Applies checked changes, makes them durable, then acknowledges and
-    /// relays. A new case gets its number here, before anyone sees it. On
-    /// an error the caller poisons `live`.
+    /// relays. A new case gets its number here, before anyone sees it.
+    /// `before` is the case's heads the changes were checked against.
+    /// Unless they are stored, the caller poisons `live`.
     async fn accept(
         &self,
         conn: ConnId,
         id: &str,
         live: &mut LiveDoc,
+        before: &str,
         message: SyncMessage,
         checked: Checked,
-    ) -> Result<(), ServerError> {
+    ) -> Result<Written, ServerError> {
         self.peer_state(conn, id, live).await?;
         let mut hashes: Vec<ChangeHash> = checked.changes.iter().map(|c| c.hash()).collect();
         // The message now carries exactly the checked changes (the sync
         // protocol's bookkeeping needs them to arrive in the message).
         let mut message = message;
         message.changes = checked.changes.iter().map(|c| c.raw_bytes().to_vec()).collect::<Vec<_>>().into();
-        let Some(state) = live.peers.get_mut(&conn) else { return Ok(()) };
+        let Some(state) = live.peers.get_mut(&conn) else { return Ok(Written::Stale) };
         live.doc.sync().receive_sync_message(state, message)?;
         let peer_state = state.encode();
         let mut case = checked.case;
@@ -362,21 +438,28 @@ impl Hub {
         let snapshot = (uncompacted >= COMPACT_AFTER).then(|| live.doc.save());
         let store = self.store.clone();
         let key = self.storage_key_of(conn);
-        blocking(move || {
-            store.append_changes(&row, &changes, key.as_deref().map(|k| (k, peer_state.as_slice())), Some(&audit))?;
-            store.add_blob_refs(&row.id, &blobs)?;
-            if let Some(snapshot) = snapshot {
-                store.put_case(&row, &snapshot)?;
-            }
-            Ok(())
+        let before = before.to_string();
+        let written = blocking(move || {
+            store.append_changes(&Accepted {
+                row: &row,
+                before: &before,
+                changes: &changes,
+                snapshot: snapshot.as_deref(),
+                peer_state: key.as_deref().map(|k| (k, peer_state.as_slice())),
+                audit: &audit,
+                blobs: &blobs,
+            })
         })
         .await?;
+        if written == Written::Stale {
+            return Ok(written);
+        }
         // On disk: now the case may be shown to anyone.
         live.case = Some((case, state));
         live.uncompacted = if uncompacted >= COMPACT_AFTER { 0 } else { uncompacted };
         self.offer(conn, id, live);
         self.relay(id, live, conn);
-        Ok(())
+        Ok(Written::Stored)
     }
 
     /// Tells the author its changes were refused; nobody else hears of them.

@@ -3,6 +3,7 @@
 //! may read and which of its changes are accepted.
 
 mod hub;
+mod instances;
 mod limits;
 mod live;
 
@@ -18,8 +19,8 @@ use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::mpsc;
 
-use crate::auth::{self, ClientAddress, SignedIn, session_digest};
-use crate::{AppState, ServerError, blocking};
+use crate::auth::{self, ClientAddress, Session, session_digest};
+use crate::{AppState, ServerError};
 pub use hub::{Hub, Opened};
 use limits::Allowance;
 pub use limits::{Exceeded, SyncLimits};
@@ -41,15 +42,12 @@ pub fn server_actor() -> ActorId {
 /// address holds too many sockets already.
 pub async fn upgrade(
     State(state): State<AppState>,
-    SignedIn(account): SignedIn,
+    Session { account, expires_ms }: Session,
     ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Result<Response, ServerError> {
     let session = session_digest(&headers);
-    let store = state.store.clone();
-    let digest = session.clone().unwrap_or_default();
-    let expires_ms = blocking(move || store.session_expiry(&digest)).await?.unwrap_or_default();
     let opened = Opened { user: account.user, session, expires_ms, address };
     // The socket counts from now, before the upgrade completes.
     let (outbox, queue) = mpsc::unbounded_channel::<Vec<u8>>();

@@ -21,6 +21,7 @@ use server::store::{Account, Store};
 use tokio::sync::Semaphore;
 
 use super::client::{Device, sign_in};
+use super::open_store;
 
 /// Sign-ins at once (each is an argon2 check on the server).
 const SIGN_INS_AT_ONCE: usize = 8;
@@ -206,7 +207,7 @@ fn now_ms() -> i64 {
 
 /// Acknowledged changes the store at `data` does not hold.
 pub fn lost_changes(data: &std::path::Path, outcomes: &[ClientOutcome]) -> (usize, usize) {
-    let store = Store::open(data).unwrap();
+    let store = open_store(data);
     let (mut acknowledged, mut lost) = (0, 0);
     for outcome in outcomes {
         acknowledged += outcome.acknowledged.len();

@@ -21,6 +21,41 @@ pub fn qiye(n: usize) -> (String, String) {
     (format!("user-{id}"), id)
 }
 
+/// The PostgreSQL database the tests run on, when the test command asks
+/// for it (`DIRECTLINE_TEST_DATABASE_URL`, set by `scripts/test.sh` for
+/// its second pass); SQLite otherwise.
+pub fn postgres() -> Option<String> {
+    std::env::var("DIRECTLINE_TEST_DATABASE_URL").ok().filter(|url| !url.is_empty())
+}
+
+/// The database of data directory `dir`: on PostgreSQL a schema of its own,
+/// made on first use and remembered in the directory.
+pub fn database_url(dir: &std::path::Path) -> Option<String> {
+    let base = postgres()?;
+    let file = dir.join("database-url");
+    if let Ok(url) = std::fs::read_to_string(&file) {
+        return Some(url);
+    }
+    let url = server::store::db::fresh_schema(&base).unwrap();
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(&file, &url).unwrap();
+    Some(url)
+}
+
+/// The store of data directory `dir` (SQLite, or PostgreSQL, as above).
+pub fn open_store(dir: &std::path::Path) -> Store {
+    Store::connect(database_url(dir).as_deref(), dir).unwrap()
+}
+
+/// Points a server process at the store of `dir`.
+pub fn use_store(command: &mut std::process::Command, dir: &std::path::Path) {
+    command.arg("--data").arg(dir);
+    match database_url(dir) {
+        Some(url) => command.env("DATABASE_URL", url),
+        None => command.env_remove("DATABASE_URL"),
+    };
+}
+
 pub struct TestServer {
     pub addr: SocketAddr,
     pub clock: Clock,
@@ -42,7 +77,7 @@ pub async fn start_with(with_cases: bool, limits: server::sync::SyncLimits) -> T
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(dist.join("index.html"), "<html lang=\"zh-CN\">直通车</html>").unwrap();
     std::fs::write(dist.join("app.js"), "console.log(1)").unwrap();
-    let store = Arc::new(Store::open(&dir.path().join("data")).unwrap());
+    let store = Arc::new(open_store(&dir.path().join("data")));
     if with_cases {
         demo::seed(&store, anchor()).unwrap();
     } else {
@@ -130,10 +165,9 @@ pub fn new_case(id: &str, enterprise: &str, district: &str) -> domain::case::Cas
 /// directory `dir`; returns it once it has printed its address.
 pub fn spawn_process(mut server: std::process::Command, dir: &std::path::Path) -> (std::process::Child, SocketAddr) {
     use std::io::{BufRead, BufReader};
+    use_store(&mut server, &dir.join("data"));
     let mut child = server
         .args(["--addr", "127.0.0.1:0"])
-        .arg("--data")
-        .arg(dir.join("data"))
         .arg("--dist")
         .arg(dir.join("dist"))
         .env("RUST_LOG", "warn")
