@@ -270,3 +270,72 @@ async fn a_device_offline_for_a_month_with_200_edits_merges_cleanly() {
         assert_eq!(device.docs[&id].clone().get_heads(), heads, "{} converged", device.user_id);
     }
 }
+
+/// Writes `kind` by `user` to the stored case directly, as another server
+/// instance would, without the hub hearing of it.
+fn write_behind_the_hubs_back(
+    store: &server::store::Store,
+    id: &str,
+    user: &str,
+    at_ms: i64,
+    kind: EventKind,
+) -> String {
+    use server::store::{Accepted, AuditEntry, CaseRow, Written, heads_text};
+    let (mut doc, _) = store.load_document(id).unwrap().unwrap();
+    let before = heads_text(&doc.get_heads());
+    doc.set_actor(domain::sync::actor_for(user, [9; 8]));
+    let event = format!("elsewhere-{}", kind.name());
+    domain::doc::record(&mut doc, event.clone(), user, at_ms, kind).unwrap();
+    let change = doc.get_last_local_change().unwrap().raw_bytes().to_vec();
+    let case = domain::doc::read(&doc).unwrap();
+    let row = CaseRow::of(&case, &case.state(), &doc.get_heads());
+    let audit = AuditEntry::new(at_ms, user, "change", Some(id), &event);
+    let accepted = Accepted {
+        row: &row,
+        before: &before,
+        changes: &[change],
+        snapshot: None,
+        peer_state: None,
+        audit: &audit,
+        blobs: &[],
+    };
+    assert_eq!(store.append_changes(&accepted).unwrap(), Written::Stored);
+    // Checked against what is no longer the stored case: nothing written.
+    assert_eq!(store.append_changes(&accepted).unwrap(), Written::Stale);
+    event
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_is_checked_again_when_the_stored_case_moved_on_meanwhile() {
+    let server = start(false).await;
+    let now = server.clock.now_ms();
+    let id = domain::sync::DocumentId::from_bytes([8; 16]).to_string();
+    let mut ent = Device::new(&common::qiye(1).0, "ent-phone", 1);
+    ent.create(&common::new_case(&id, &common::qiye(1).1, "boluo")).await;
+    ent.record(&id, now, EventKind::Submit).await;
+    ent.connect(server.addr, &sign_in(server.addr, "qiye01").await).await;
+    assert!(ent.pump_until(QUIET, |d| d.in_sync(&id)).await);
+    let mut coord = Device::new("coord-boluo", "coord-laptop", 2);
+    coord.connect(server.addr, &sign_in(server.addr, "xietiao-boluo").await).await;
+    assert!(coord.pump_until(QUIET, |d| d.case(&id).is_some()).await);
+    let route = EventKind::Route { lead_department: "natres".into(), assisting: vec![], channel: Channel::Online };
+    coord.record(&id, now, route).await;
+    assert!(coord.pump_until(QUIET, |d| d.in_sync(&id)).await);
+    let mut officer = Device::new("officer-natres", "natres-pc", 3);
+    officer.connect(server.addr, &sign_in(server.addr, "bumen-natres").await).await;
+    assert!(officer.pump_until(QUIET, |d| d.case(&id).is_some()).await);
+
+    // Elsewhere (another instance) the coordinator hands the case to housing.
+    let reroute = EventKind::Route { lead_department: "housing".into(), assisting: vec![], channel: Channel::Online };
+    let rerouted = write_behind_the_hubs_back(&server.store, &id, "coord-boluo", now, reroute);
+    // Natural resources, no longer the lead, answers: checked against the
+    // case as stored now, not as this server last saw it, so refused.
+    let reply = officer.record(&id, now, EventKind::ReplyOnline { text: "已答复".into() }).await;
+    assert!(officer.pump_until(QUIET, |d| !d.refusals.is_empty()).await, "refused on the newer case");
+    let (stored, _) = server.store.load_document(&id).unwrap().unwrap();
+    let stored = domain::doc::read(&stored).unwrap();
+    assert!(stored.events.contains_key(&rerouted) && !stored.events.contains_key(&reply));
+    // The enterprise learns of the re-routing with its next exchange.
+    ent.record(&id, now, EventKind::AddInfo { text: "补充".into(), attachments: vec![] }).await;
+    assert!(ent.pump_until(QUIET, |d| has_event(d, &id, &rerouted) && d.in_sync(&id)).await);
+}

@@ -61,7 +61,7 @@ pub struct TestServer {
     pub clock: Clock,
     pub store: Arc<Store>,
     pub hub: Arc<server::sync::Hub>,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
 }
 
 /// Starts the server with the demo accounts (and cases, if asked), a
@@ -73,16 +73,31 @@ pub async fn start(with_cases: bool) -> TestServer {
 /// As [`start`], with other limits on sync sockets.
 pub async fn start_with(with_cases: bool, limits: server::sync::SyncLimits) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
-    let dist = dir.path().join("dist");
-    std::fs::create_dir_all(&dist).unwrap();
-    std::fs::write(dist.join("index.html"), "<html lang=\"zh-CN\">直通车</html>").unwrap();
-    std::fs::write(dist.join("app.js"), "console.log(1)").unwrap();
     let store = Arc::new(open_store(&dir.path().join("data")));
     if with_cases {
         demo::seed(&store, anchor()).unwrap();
     } else {
         demo::seed_accounts(&store).unwrap();
     }
+    let mut server = serve(store, dir.path(), limits).await;
+    server._dir = Some(dir);
+    server
+}
+
+/// One more server instance on the database of data directory `data`
+/// (already seeded): several of them share one PostgreSQL database.
+pub async fn start_instance(data: &std::path::Path) -> TestServer {
+    let store = Arc::new(open_store(data));
+    serve(store, data, server::sync::SyncLimits::default()).await
+}
+
+/// Serves `store` on a loopback port with a manual clock and a stub
+/// `dist/` in `dir`.
+async fn serve(store: Arc<Store>, dir: &std::path::Path, limits: server::sync::SyncLimits) -> TestServer {
+    let dist = dir.join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "<html lang=\"zh-CN\">直通车</html>").unwrap();
+    std::fs::write(dist.join("app.js"), "console.log(1)").unwrap();
     let clock = Clock::manual(anchor().start_instant() + 10 * 3_600_000);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -90,7 +105,7 @@ pub async fn start_with(with_cases: bool, limits: server::sync::SyncLimits) -> T
     let hub = state.hub.clone();
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(axum::serve(listener, app).into_future());
-    TestServer { addr, clock, store, hub, _dir: dir }
+    TestServer { addr, clock, store, hub, _dir: None }
 }
 
 pub struct Response {
