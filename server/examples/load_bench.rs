@@ -29,7 +29,7 @@ const SERVE: &str = "LOAD_BENCH_SERVE";
 
 fn main() {
     if std::env::var_os(SERVE).is_some() {
-        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let runtime = server::cli::runtime().unwrap();
         runtime.block_on(server::cli::run(server::config::Config::parse())).unwrap();
         return;
     }

@@ -8,6 +8,16 @@ use crate::config::{Command, Config};
 use crate::store::{self, AuditEntry, Store};
 use crate::{AppState, Clock, ServerError, demo, router};
 
+/// The runtime the server runs on. Blocking work (database, password
+/// hashing) goes to a small pool: the SQLite store takes one writer at a
+/// time anyway, and every extra thread keeps a malloc arena of its own.
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().max_blocking_threads(BLOCKING_THREADS).build()
+}
+
+/// Threads for blocking work: enough for PostgreSQL's connection pool.
+const BLOCKING_THREADS: usize = 16;
+
 /// Runs the command `config` names (the server, without one).
 pub async fn run(config: Config) -> Result<(), ServerError> {
     let postgres = config.database_url.as_deref().filter(|url| !url.is_empty());
@@ -61,6 +71,13 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
     let app = router(AppState::new(store, config.dist, Clock::system(), config.secure_cookies)?);
     // The peer's address is what sign-in throttling counts per client.
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    // Sync messages are small and answered at once: without NODELAY each
+    // answer can wait for the client's delayed ACK (~40 ms).
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!(error = %e, "could not set TCP_NODELAY");
+        }
+    });
     axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
     Ok(())
 }

@@ -30,6 +30,12 @@ mod throttle;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// mimalloc instead of glibc's malloc: glibc keeps freed memory per
+/// thread arena (argon2's 19 MiB per sign-in, bursts of sync work), so a
+/// busy server's RSS only ever grew; mimalloc hands it back.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub use clock::Clock;
 pub use error::ServerError;
 pub use passwords::hash_password;
@@ -66,7 +72,7 @@ impl AppState {
         secure_cookies: bool,
         limits: sync::SyncLimits,
     ) -> Result<AppState, ServerError> {
-        let hub = sync::Hub::start(store.clone(), clock.clone(), limits);
+        let hub = sync::Hub::start(store.clone(), clock.clone(), limits)?;
         letters::start(store.clone(), clock.clone());
         let passwords = Arc::new(passwords::Passwords::for_this_machine()?);
         Ok(AppState { store, dist, clock, secure_cookies, hub, throttle: Arc::default(), passwords })

@@ -100,7 +100,15 @@ async fn changes_made_at_once_through_both_instances_are_all_kept() {
     written.extend(more);
     let both_done = |d: &mut Device| written.iter().all(|e| has_event(d, &id, e)) && d.in_sync(&id);
     let (done_a, done_b) = tokio::join!(phone.pump_until(QUIET, both_done), laptop.pump_until(QUIET, both_done));
-    assert!(done_a && done_b, "each device holds all 40 additions");
+    let held = |d: &Device| written.iter().filter(|e| has_event(d, &id, e)).count();
+    assert!(
+        done_a && done_b,
+        "each device holds all 40 additions: phone {} (in sync {}), laptop {} (in sync {})",
+        held(&phone),
+        phone.in_sync(&id),
+        held(&laptop),
+        laptop.in_sync(&id)
+    );
     assert!(phone.refusals.is_empty() && laptop.refusals.is_empty());
 
     // Stored once, whole, whichever instance reads it.

@@ -78,19 +78,20 @@ fn upsert_row(sql: &mut dyn Sql, row: &CaseRow) -> Result<(), ServerError> {
 }
 
 /// Changes the sync hub accepted for one case, with all that goes with them.
-pub struct Accepted<'a> {
-    pub row: &'a CaseRow,
+#[derive(Debug, Clone)]
+pub struct Accepted {
+    pub row: CaseRow,
     /// The case's heads (as [`heads_text`]) the changes were checked
     /// against: they are stored only if the store still has those heads.
-    pub before: &'a str,
-    pub changes: &'a [Vec<u8>],
+    pub before: String,
+    pub changes: Vec<Vec<u8>>,
     /// The whole document, when it is time to fold the changes into it.
-    pub snapshot: Option<&'a [u8]>,
-    /// A device's sync state (storage key, state).
-    pub peer_state: Option<(&'a str, &'a [u8])>,
-    pub audit: &'a super::AuditEntry,
+    pub snapshot: Option<Vec<u8>>,
+    /// A device's sync state: (storage key, state).
+    pub peer_state: Option<(String, Vec<u8>)>,
+    pub audit: super::AuditEntry,
     /// Attachments the case names.
-    pub blobs: &'a [String],
+    pub blobs: Vec<String>,
 }
 
 /// Whether accepted changes were stored.
@@ -115,45 +116,67 @@ impl Store {
         })
     }
 
-    /// Stores accepted changes (or the snapshot that folds them in), the
-    /// audit entry, the device's sync state and the attachments named, all
-    /// in one transaction: when this returns `Stored`, they are on disk,
-    /// and other server instances hear of it. A stored change is always an
-    /// audited one.
-    pub fn append_changes(&self, accepted: &Accepted<'_>) -> Result<Written, ServerError> {
-        let Accepted { row, before, changes, snapshot, peer_state, audit, blobs } = *accepted;
+    /// Stores each batch member's accepted changes (or the snapshot that
+    /// folds them in), audit entry, device sync state and attachments, all
+    /// in one transaction — one write to disk for the lot: when this
+    /// returns, what is `Stored` is on disk, and other server instances
+    /// hear of it. A member whose case moved on since its check is `Stale`
+    /// and writes nothing. A stored change is always an audited one.
+    /// `sync_states` (device, case, state) are written after, in the same
+    /// transaction.
+    pub fn append_changes(
+        &self,
+        batch: &[Accepted],
+        sync_states: &[(String, String, Vec<u8>)],
+    ) -> Result<Vec<Written>, ServerError> {
+        // Rows are locked in one order (by case id) by every instance, so
+        // two batches never wait for each other's locks in a circle.
+        let mut order: Vec<usize> = (0..batch.len()).collect();
+        order.sort_by(|a, b| batch[*a].row.id.cmp(&batch[*b].row.id));
         self.tx(|sql| {
-            // The case's row stays locked until commit: instances take turns.
-            sql.lock_case(&row.id)?;
-            let stored = sql.query_one("SELECT heads FROM cases WHERE id = ?1", params![&row.id])?;
-            if stored.map(|r| r.text(0)).transpose()?.unwrap_or_default() != before {
-                return Ok(Written::Stale);
+            let mut written = vec![Written::Stale; batch.len()];
+            for &i in &order {
+                written[i] = self.append_one(sql, &batch[i])?;
             }
-            upsert_row(sql, row)?;
-            super::audit::insert(sql, audit)?;
-            if let Some(snapshot) = snapshot {
-                sql.execute("UPDATE cases SET doc = ?2 WHERE id = ?1", params![&row.id, snapshot])?;
-                sql.execute("DELETE FROM changes WHERE case_id = ?1", params![&row.id])?;
-            } else {
-                for change in changes {
-                    sql.execute(
-                        "INSERT INTO changes (case_id, bytes) VALUES (?1, ?2)",
-                        params![&row.id, change.as_slice()],
-                    )?;
-                }
+            for (peer, case_id, state) in sync_states {
+                put_sync_state(sql, peer, case_id, state)?;
             }
-            for sha in blobs {
+            Ok(written)
+        })
+    }
+
+    fn append_one(&self, sql: &mut dyn Sql, accepted: &Accepted) -> Result<Written, ServerError> {
+        let Accepted { row, before, changes, snapshot, peer_state, audit, blobs } = accepted;
+        // The case's row stays locked until commit: instances take turns.
+        sql.lock_case(&row.id)?;
+        let stored = sql.query_one("SELECT heads FROM cases WHERE id = ?1", params![&row.id])?;
+        if stored.map(|r| r.text(0)).transpose()?.unwrap_or_default() != *before {
+            return Ok(Written::Stale);
+        }
+        upsert_row(sql, row)?;
+        super::audit::insert(sql, audit)?;
+        if let Some(snapshot) = snapshot {
+            sql.execute("UPDATE cases SET doc = ?2 WHERE id = ?1", params![&row.id, snapshot.as_slice()])?;
+            sql.execute("DELETE FROM changes WHERE case_id = ?1", params![&row.id])?;
+        } else {
+            for change in changes {
                 sql.execute(
-                    "INSERT INTO blob_refs (sha256, case_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-                    params![sha, &row.id],
+                    "INSERT INTO changes (case_id, bytes) VALUES (?1, ?2)",
+                    params![&row.id, change.as_slice()],
                 )?;
             }
-            if let Some((peer, state)) = peer_state {
-                put_sync_state(sql, peer, &row.id, state)?;
-            }
-            self.announce(sql, "case", &row.id)?;
-            Ok(Written::Stored)
-        })
+        }
+        for sha in blobs {
+            sql.execute(
+                "INSERT INTO blob_refs (sha256, case_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                params![sha, &row.id],
+            )?;
+        }
+        if let Some((peer, state)) = peer_state {
+            put_sync_state(sql, peer, &row.id, state)?;
+        }
+        self.announce(sql, "case", &row.id)?;
+        Ok(Written::Stored)
     }
 
     pub fn load_case(&self, id: &str) -> Result<Option<StoredCase>, ServerError> {

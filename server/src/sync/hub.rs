@@ -17,6 +17,7 @@ use domain::sync::{Checked, DocumentId, Rejection, check_incoming, new_change_ha
 use tokio::sync::Mutex as AsyncMutex;
 use tokio::sync::mpsc::UnboundedSender;
 
+use super::committer::Committer;
 use super::limits::{Exceeded, SyncLimits};
 use super::live::{ConnId, LiveDoc};
 use super::{SERVER_PEER, server_actor};
@@ -31,8 +32,8 @@ const MAX_HELD_CHUNKS: usize = 1_000;
 /// A document nobody has touched for this long leaves memory.
 const IDLE: Duration = Duration::from_secs(60);
 /// How often one message is checked again after other server instances
-/// changed its case in between, before the client is told to retry.
-const STALE_RETRIES: usize = 8;
+/// changed its case in between, before the client is asked to send again.
+const STALE_RETRIES: usize = 20;
 
 /// How handling one sync message ended.
 enum Outcome {
@@ -73,6 +74,7 @@ pub struct Opened {
 
 pub struct Hub {
     store: Arc<Store>,
+    committer: Committer,
     clock: Clock,
     limits: SyncLimits,
     conns: RwLock<HashMap<ConnId, Conn>>,
@@ -83,8 +85,9 @@ pub struct Hub {
 impl Hub {
     /// A hub, with a background task that evicts idle documents and
     /// closes sockets whose session expired.
-    pub fn start(store: Arc<Store>, clock: Clock, limits: SyncLimits) -> Arc<Hub> {
+    pub fn start(store: Arc<Store>, clock: Clock, limits: SyncLimits) -> Result<Arc<Hub>, ServerError> {
         let hub = Arc::new(Hub {
+            committer: Committer::start(store.clone())?,
             store,
             clock,
             limits,
@@ -97,7 +100,7 @@ impl Hub {
         if let Some(announcements) = hub.store.announcements() {
             tokio::spawn(super::instances::follow(weak, announcements));
         }
-        hub
+        Ok(hub)
     }
 
     pub fn limits(&self) -> SyncLimits {
@@ -184,24 +187,29 @@ impl Hub {
     /// Merges what the store has of case `id` (another instance stored
     /// it) into the copy in memory, then offers it to every reader here.
     pub(super) async fn catch_up(&self, id: &str) -> Result<(), ServerError> {
-        let shared = self.live(id).await?;
-        let mut live = shared.lock().await;
-        if live.poisoned {
-            // Whoever uses the case next reloads it from the store.
+        for _ in 0..STALE_RETRIES {
+            let shared = self.live(id).await?;
+            let mut live = shared.lock().await;
+            if live.poisoned {
+                // Dropped meanwhile (a write found the case stale) and
+                // perhaps reloaded before this news was stored: take the
+                // copy in memory now.
+                continue;
+            }
+            let (store, key) = (self.store.clone(), id.to_string());
+            let Some((mut stored, uncompacted)) = blocking(move || store.load_document(&key)).await? else {
+                return Ok(());
+            };
+            live.doc.merge(&mut stored)?;
+            let case = domain::doc::read(&live.doc)?;
+            let state = case.state();
+            live.case = Some((case, state));
+            live.uncompacted = uncompacted;
+            live.last_used = Instant::now();
+            self.relay(id, &mut live, 0);
             return Ok(());
         }
-        let (store, key) = (self.store.clone(), id.to_string());
-        let Some((mut stored, uncompacted)) = blocking(move || store.load_document(&key)).await? else {
-            return Ok(());
-        };
-        live.doc.merge(&mut stored)?;
-        let case = domain::doc::read(&live.doc)?;
-        let state = case.state();
-        live.case = Some((case, state));
-        live.uncompacted = uncompacted;
-        live.last_used = Instant::now();
-        self.relay(id, &mut live, 0);
-        Ok(())
+        Err(ServerError::Overloaded)
     }
 
     pub async fn receive(&self, conn: ConnId, bytes: &[u8]) -> Result<(), ServerError> {
@@ -289,13 +297,23 @@ impl Hub {
             }
         };
         // Another server instance may change the case between our check
-        // and our write; then the check runs again on the newer case.
-        for _ in 0..STALE_RETRIES {
+        // and our write; then the check runs again on the newer case, after
+        // a pause that differs between connections so they stop colliding.
+        for attempt in 1..=STALE_RETRIES as u64 {
             if let Outcome::Done = self.sync_once(conn, id, message.clone(), request).await? {
                 return Ok(());
             }
+            tokio::time::sleep(Duration::from_millis(attempt * (1 + conn % 5))).await;
         }
-        Err(ServerError::Overloaded)
+        // Still colliding: start this exchange afresh; the client sends its
+        // changes again when it sees they are not here.
+        let shared = self.live(id).await?;
+        let mut live = shared.lock().await;
+        if live.readable_by(&self.user_of(conn).ok_or(ServerError::Poisoned)?) {
+            live.peers.insert(conn, SyncState::new());
+            self.offer(conn, id, &mut live);
+        }
+        Ok(())
     }
 
     async fn sync_once(
@@ -359,7 +377,7 @@ impl Hub {
                 let Some(state) = live.peers.get_mut(&conn) else { return Ok(Outcome::Done) };
                 live.doc.sync().receive_sync_message(state, message)?;
                 if state.shared_heads != shared_before {
-                    self.save_peer_state(conn, id, state.encode()).await?;
+                    self.save_peer_state(conn, id, state.encode())?;
                 }
                 self.offer(conn, id, live);
                 Ok(Outcome::Done)
@@ -436,21 +454,16 @@ impl Hub {
         let blobs = attachments(&case);
         let uncompacted = live.uncompacted + changes.len();
         let snapshot = (uncompacted >= COMPACT_AFTER).then(|| live.doc.save());
-        let store = self.store.clone();
-        let key = self.storage_key_of(conn);
-        let before = before.to_string();
-        let written = blocking(move || {
-            store.append_changes(&Accepted {
-                row: &row,
-                before: &before,
-                changes: &changes,
-                snapshot: snapshot.as_deref(),
-                peer_state: key.as_deref().map(|k| (k, peer_state.as_slice())),
-                audit: &audit,
-                blobs: &blobs,
-            })
-        })
-        .await?;
+        let accepted = Accepted {
+            row,
+            before: before.to_string(),
+            changes,
+            snapshot,
+            peer_state: self.storage_key_of(conn).map(|key| (key, peer_state)),
+            audit,
+            blobs,
+        };
+        let written = self.committer.commit(accepted).await?;
         if written == Written::Stale {
             return Ok(written);
         }
@@ -553,10 +566,9 @@ impl Hub {
         live.peers.get_mut(&conn).ok_or(ServerError::Poisoned)
     }
 
-    async fn save_peer_state(&self, conn: ConnId, id: &str, state: Vec<u8>) -> Result<(), ServerError> {
+    fn save_peer_state(&self, conn: ConnId, id: &str, state: Vec<u8>) -> Result<(), ServerError> {
         let Some(key) = self.storage_key_of(conn) else { return Ok(()) };
-        let (store, id) = (self.store.clone(), id.to_string());
-        blocking(move || store.put_sync_state(&key, &id, &state)).await
+        self.committer.remember(key, id.to_string(), state)
     }
 
     /// The document in memory, loading it (or an empty one) if needed.

@@ -2,6 +2,7 @@
 //! Every socket belongs to a signed-in user; the [`Hub`] decides what each
 //! may read and which of its changes are accepted.
 
+mod committer;
 mod hub;
 mod instances;
 mod limits;
@@ -32,6 +33,9 @@ pub const SERVER_PEER: &str = "directline-server";
 /// changes is far below this).
 const MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
 
+/// What a socket reads at a time (a larger message is read in several).
+const READ_BUFFER_BYTES: usize = 8 * 1024;
+
 /// The actor the server writes under (case numbers).
 pub fn server_actor() -> ActorId {
     domain::sync::actor_for(domain::sync::SERVER_USER, [0; 8])
@@ -59,6 +63,10 @@ pub async fn upgrade(
     let failed = hub.clone();
     Ok(ws
         .max_message_size(MAX_MESSAGE_BYTES)
+        // Sync messages are small; the defaults (128 KiB each way, held for
+        // the socket's life) would cost 256 KiB per connected device.
+        .read_buffer_size(READ_BUFFER_BYTES)
+        .write_buffer_size(0)
         .on_failed_upgrade(move |_| failed.disconnect(conn))
         .on_upgrade(move |socket| serve(hub, conn, queue, socket)))
 }

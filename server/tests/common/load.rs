@@ -181,7 +181,7 @@ async fn edit_until(mut device: Device, case_id: String, end: Instant, think: Du
     ClientOutcome { case_id, latencies_ms, acknowledged, refusals: device.refusals.len() }
 }
 
-fn case_of(id: &str, enterprise: &Enterprise) -> CaseDoc {
+pub fn case_of(id: &str, enterprise: &Enterprise) -> CaseDoc {
     CaseDoc {
         schema: SCHEMA_VERSION,
         id: id.into(),
@@ -201,7 +201,7 @@ fn case_of(id: &str, enterprise: &Enterprise) -> CaseDoc {
     }
 }
 
-fn now_ms() -> i64 {
+pub fn now_ms() -> i64 {
     server::Clock::system().now_ms()
 }
 
