@@ -248,10 +248,6 @@ impl Store {
         })
     }
 
-    pub fn put_sync_state(&self, peer: &str, case_id: &str, state: &[u8]) -> Result<(), ServerError> {
-        self.tx(|sql| put_sync_state(sql, peer, case_id, state))
-    }
-
     /// Records a refused change, in the refusals and in the audit log.
     pub fn record_refusal(&self, case_id: &str, user_id: &str, at_ms: i64, reason: &str) -> Result<(), ServerError> {
         self.tx(|sql| {

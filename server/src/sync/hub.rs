@@ -35,6 +35,10 @@ const IDLE: Duration = Duration::from_secs(60);
 /// changed its case in between, before the client is asked to send again.
 const STALE_RETRIES: usize = 20;
 
+/// No connection (connection ids start at 1): news from another instance
+/// is relayed to every reader here.
+const NOBODY: ConnId = 0;
+
 /// How handling one sync message ended.
 enum Outcome {
     Done,
@@ -206,7 +210,7 @@ impl Hub {
             live.case = Some((case, state));
             live.uncompacted = uncompacted;
             live.last_used = Instant::now();
-            self.relay(id, &mut live, 0);
+            self.relay(id, &mut live, NOBODY);
             return Ok(());
         }
         Err(ServerError::Overloaded)
