@@ -213,6 +213,9 @@ impl Postgres {
         if let Ok(mut open) = self.open.lock() {
             *open = open.saturating_sub(1);
         }
+        // Under the idle lock: a waiter is either still checking (and sees
+        // the room) or already waiting (and is woken), never in between.
+        let _idle = self.idle.lock();
         self.returned.notify_one();
     }
 
