@@ -155,6 +155,8 @@ impl Postgres {
     fn migrate(&mut self) -> Result<(), ServerError> {
         let mut schema = String::new();
         self.transaction(&mut |sql| {
+            // "already exists, skipping" is no news to log.
+            sql.batch("SET LOCAL client_min_messages = warning")?;
             schema = sql.query_one("SELECT current_schema()", &[])?.map(|r| r.text(0)).transpose()?.unwrap_or_default();
             sql.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema())::bigint)", &[])?;
             sql.execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)", &[])?;
