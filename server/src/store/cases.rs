@@ -181,7 +181,14 @@ impl Store {
 
     pub fn load_case(&self, id: &str) -> Result<Option<StoredCase>, ServerError> {
         self.tx(|sql| {
-            let Some(snapshot) = sql.query_one("SELECT doc FROM cases WHERE id = ?1", params![id])? else {
+            // On PostgreSQL the row is share-locked first: a write of this
+            // case (which locks it) is either wholly before this read or
+            // wholly after, so a compaction never hides changes from it.
+            let query = match sql.dialect() {
+                Dialect::Sqlite => "SELECT doc FROM cases WHERE id = ?1",
+                Dialect::Postgres => "SELECT doc FROM cases WHERE id = ?1 FOR SHARE",
+            };
+            let Some(snapshot) = sql.query_one(query, params![id])? else {
                 return Ok(None);
             };
             let rows = sql.query("SELECT bytes FROM changes WHERE case_id = ?1 ORDER BY seq", params![id])?;
