@@ -20,17 +20,14 @@ use std::process::{Child, Command};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use clap::Parser;
-use common::load::{Load, drive, lost_changes, quantile, seed_accounts};
+use common::load::{self, Load, drive, lost_changes, quantile, seed_accounts};
 use server::store::Store;
 
 /// Set in the server's process: it runs `directline` instead of the bench.
 const SERVE: &str = "LOAD_BENCH_SERVE";
 
 fn main() {
-    if std::env::var_os(SERVE).is_some() {
-        let runtime = server::cli::runtime().unwrap();
-        runtime.block_on(server::cli::run(server::config::Config::parse())).unwrap();
+    if load::served_as_child(SERVE) {
         return;
     }
     let args: Vec<u64> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
@@ -47,16 +44,6 @@ fn spawn_server(dir: &Path) -> (Child, SocketAddr) {
     common::spawn_process(server, dir)
 }
 
-/// A field of /proc/<pid>/status in MB (VmRSS now, VmHWM the peak).
-fn memory_mb(pid: u32, field: &str) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let kb: f64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix(field)?.trim_start_matches(':').trim().strip_suffix("kB")?.trim().parse().ok())
-        .unwrap_or(f64::NAN);
-    kb / 1024.0
-}
-
 async fn run(clients: usize, duration: Duration, think: Duration) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("dist")).unwrap();
@@ -67,13 +54,13 @@ async fn run(clients: usize, duration: Duration, think: Duration) {
     };
     let (child, addr) = spawn_server(dir.path());
     let pid = child.id();
-    let idle_mb = memory_mb(pid, "VmRSS");
+    let idle_mb = load::memory_mb(pid, "VmRSS");
     let child = Arc::new(Mutex::new(child));
     let peak = Arc::new(Mutex::new(f64::NAN));
     let (killer, at_kill) = (child.clone(), peak.clone());
     let load = Load { duration, think };
     let (outcomes, watched) = drive(addr, &accounts, load, move || {
-        *at_kill.lock().unwrap() = memory_mb(pid, "VmHWM");
+        *at_kill.lock().unwrap() = load::memory_mb(pid, "VmHWM");
         let mut child = killer.lock().unwrap();
         child.kill().unwrap(); // SIGKILL, while the clients are still sending
         child.wait().unwrap();

@@ -28,9 +28,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use automerge::ChangeHash;
-use clap::Parser;
 use common::client::{Device, sign_in};
-use common::load::{LoadAccount, case_of, now_ms, quantile, seed_accounts};
+use common::load::{LoadAccount, case_of, memory_mb, now_ms, quantile, seed_accounts};
 use domain::event::EventKind;
 use domain::sync::DocumentId;
 use domain::sync::wire::Message;
@@ -42,9 +41,7 @@ const SERVE: &str = "REFERENCE_BENCH_SERVE";
 const WAIT: Duration = Duration::from_secs(30);
 
 fn main() {
-    if std::env::var_os(SERVE).is_some() {
-        let runtime = server::cli::runtime().unwrap();
-        runtime.block_on(server::cli::run(server::config::Config::parse())).unwrap();
+    if common::load::served_as_child(SERVE) {
         return;
     }
     let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
@@ -263,25 +260,6 @@ fn spawn_and_wait(
     (child, addr)
 }
 
-/// The peak RSS of a process (VmHWM), in MB.
-fn peak_mb(pid: u32) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let kb: f64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:")?.trim().strip_suffix("kB")?.trim().parse().ok())
-        .unwrap_or(f64::NAN);
-    kb / 1024.0
-}
-
-fn rss_mb(pid: u32) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:")?.trim().strip_suffix("kB")?.trim().parse::<f64>().ok())
-        .unwrap_or(f64::NAN)
-        / 1024.0
-}
-
 /// When each change was made, by hash.
 type Sent = Arc<Mutex<HashMap<ChangeHash, Instant>>>;
 
@@ -306,7 +284,7 @@ async fn measure(name: &'static str, servers: Servers, accounts: &[LoadAccount],
         watchers.push(tokio::spawn(async move { watch(watch_at, &cookie, watcher, load.edits).await }));
     }
     start.wait().await;
-    let at_start: f64 = servers.children.iter().map(|c| rss_mb(c.id())).sum();
+    let at_start: f64 = servers.children.iter().map(|c| memory_mb(c.id(), "VmRSS")).sum();
     let began = Instant::now();
     let mut changes = 0;
     for writer in writers {
@@ -317,8 +295,8 @@ async fn measure(name: &'static str, servers: Servers, accounts: &[LoadAccount],
     for watcher in watchers {
         latencies.extend(watcher.await.unwrap());
     }
-    let peak = servers.children.iter().map(|c| peak_mb(c.id())).sum();
-    let at_end: f64 = servers.children.iter().map(|c| rss_mb(c.id())).sum();
+    let peak = servers.children.iter().map(|c| memory_mb(c.id(), "VmHWM")).sum();
+    let at_end: f64 = servers.children.iter().map(|c| memory_mb(c.id(), "VmRSS")).sum();
     drop(servers);
     let figures = Figures {
         name,

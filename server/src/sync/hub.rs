@@ -192,6 +192,9 @@ impl Hub {
     /// it) into the copy in memory, then offers it to every reader here.
     pub(super) async fn catch_up(&self, id: &str) -> Result<(), ServerError> {
         for _ in 0..STALE_RETRIES {
+            // Not in memory yet: loading it now (after the news was stored)
+            // brings the news along, no second read needed.
+            let loaded_now = !self.is_live(id);
             let shared = self.live(id).await?;
             let mut live = shared.lock().await;
             if live.poisoned {
@@ -200,15 +203,17 @@ impl Hub {
                 // copy in memory now.
                 continue;
             }
-            let (store, key) = (self.store.clone(), id.to_string());
-            let Some((mut stored, uncompacted)) = blocking(move || store.load_document(&key)).await? else {
-                return Ok(());
-            };
-            live.doc.merge(&mut stored)?;
-            let case = domain::doc::read(&live.doc)?;
-            let state = case.state();
-            live.case = Some((case, state));
-            live.uncompacted = uncompacted;
+            if !loaded_now {
+                let (store, key) = (self.store.clone(), id.to_string());
+                let Some((mut stored, uncompacted)) = blocking(move || store.load_document(&key)).await? else {
+                    return Ok(());
+                };
+                live.doc.merge(&mut stored)?;
+                let case = domain::doc::read(&live.doc)?;
+                let state = case.state();
+                live.case = Some((case, state));
+                live.uncompacted = uncompacted;
+            }
             live.last_used = Instant::now();
             self.relay(id, &mut live, NOBODY);
             return Ok(());

@@ -230,3 +230,24 @@ pub fn quantile(values: &mut [f64], q: f64) -> f64 {
     let rank = ((q * values.len() as f64).ceil() as usize).clamp(1, values.len());
     values[rank - 1]
 }
+
+/// A field of /proc/<pid>/status in MB (VmRSS now, VmHWM the peak).
+pub fn memory_mb(pid: u32, field: &str) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.trim_start_matches(':').trim().strip_suffix("kB")?.trim().parse().ok())
+        .unwrap_or(f64::NAN);
+    kb / 1024.0
+}
+
+/// In a bench's re-executed child (the variable `serve` set), runs the
+/// server exactly as `directline` does and returns true.
+pub fn served_as_child(serve: &str) -> bool {
+    if std::env::var_os(serve).is_none() {
+        return false;
+    }
+    let runtime = server::cli::runtime().unwrap();
+    runtime.block_on(server::cli::run(<server::config::Config as clap::Parser>::parse())).unwrap();
+    true
+}
