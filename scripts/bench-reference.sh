@@ -11,8 +11,13 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 bash scripts/setup.sh >/dev/null
 source scripts/env.sh
-(cd server/examples/reference && [ -d node_modules/@automerge/automerge-repo-sync-server ] ||
-  npm ci --silent --no-audit --no-fund)
+# The lock file pins cbor-extract 2.2.2 (package.json `overrides`): the
+# registry here has no 2.2.3 builds of its per-platform packages, and npm ci
+# refuses a lock file without them. No --silent: a failed install says why.
+if [ ! -d server/examples/reference/node_modules/@automerge/automerge-repo-sync-server ]; then
+  (cd server/examples/reference && npm ci --no-audit --no-fund) ||
+    { echo "bench-reference: npm ci in server/examples/reference failed (see above)" >&2; exit 1; }
+fi
 if [ -z "${NO_POSTGRES:-}" ]; then
   DATABASE_URL=$(bash scripts/postgres.sh)
   export DATABASE_URL

@@ -65,7 +65,7 @@ export PATH="$CARGO_BIN:$PATH"
 want_wo="wasm-opt version ${BINARYEN_NPM_VERSION%%.*}"
 if [ "$("$BINARYEN_PREFIX/bin/wasm-opt" --version 2>/dev/null | cut -d' ' -f1-3)" != "$want_wo" ]; then
   log "npm install binaryen@$BINARYEN_NPM_VERSION -> $BINARYEN_PREFIX"
-  $SUDO npm install -g --silent --prefix "$BINARYEN_PREFIX" "binaryen@$BINARYEN_NPM_VERSION"
+  $SUDO npm install -g --no-audit --no-fund --prefix "$BINARYEN_PREFIX" "binaryen@$BINARYEN_NPM_VERSION"
 fi
 [ "$(readlink /usr/local/bin/wasm-opt 2>/dev/null)" = "$BINARYEN_PREFIX/bin/wasm-opt" ] ||
   $SUDO ln -sf "$BINARYEN_PREFIX/bin/wasm-opt" /usr/local/bin/wasm-opt
@@ -112,7 +112,7 @@ fi
 if [ -f "$ROOT/e2e/package-lock.json" ]; then
   if ! cmp -s "$ROOT/e2e/package-lock.json" "$ROOT/e2e/node_modules/.setup-stamp" 2>/dev/null; then
     log "npm ci in e2e/"
-    (cd "$ROOT/e2e" && npm ci --silent --no-audit --no-fund)
+    (cd "$ROOT/e2e" && npm ci --no-audit --no-fund)
     cp "$ROOT/e2e/package-lock.json" "$ROOT/e2e/node_modules/.setup-stamp"
   fi
 fi

@@ -31,7 +31,7 @@ step "server tests on PostgreSQL"
 # The same suite again, each test on a schema of its own in a local
 # cluster (scripts/postgres.sh starts it), plus the multi-instance tests.
 pg_url=$(bash scripts/postgres.sh --fresh)
-DIRECTLINE_TEST_DATABASE_URL="$pg_url" cargo test --quiet -p server 2>&1 | tee -a "$results"
+DIRECTLINE_TEST_DATABASE_URL="$pg_url" cargo test --quiet -p server -- --include-ignored 2>&1 | tee -a "$results"
 
 step "fuzz (cargo-fuzz, 15 s per target)"
 bash scripts/fuzz.sh 15

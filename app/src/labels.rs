@@ -28,7 +28,7 @@ pub fn theme(code: &str) -> &'static str {
 
 /// A session's name: the district's monthly session, or a special session
 /// with its theme and districts.
-pub fn session(session: &domain::session::Session) -> String {
+pub fn session(session: &domain::meeting::Session) -> String {
     let places: Vec<&str> = session.districts.iter().map(|d| district(d)).collect();
     let places = places.join(tr("、", ", "));
     let day = session.day;
@@ -43,7 +43,7 @@ pub fn session(session: &domain::session::Session) -> String {
 
 /// The name of the session `id`, or the id itself if it is not one.
 pub fn session_id(id: &str) -> String {
-    domain::session::Session::parse(id).map_or_else(|_| id.to_string(), |s| session(&s))
+    domain::meeting::Session::parse(id).map_or_else(|_| id.to_string(), |s| session(&s))
 }
 
 pub fn status(status: Status) -> &'static str {

@@ -2,13 +2,13 @@
 //! on the device (IndexedDB) as Automerge documents, so the app works with
 //! no signal and merges later.
 
+mod api;
 mod clock;
 mod error;
 mod i18n;
 mod labels;
 mod pages;
 mod pwa;
-mod session;
 mod storage;
 mod sync;
 
@@ -17,8 +17,8 @@ use leptos::task::spawn_local;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 
+use api::{Identity, IdentitySignal};
 use i18n::{Lang, tr};
-use session::{Identity, IdentitySignal};
 use sync::{SyncHandle, SyncStatus};
 
 fn main() {
@@ -128,7 +128,7 @@ fn SyncIndicator(status: RwSignal<SyncStatus>) -> impl IntoView {
 fn Account(identity: IdentitySignal) -> impl IntoView {
     let sign_out = move |_| {
         spawn_local(async move {
-            if session::sign_out().await.is_ok() {
+            if api::sign_out().await.is_ok() {
                 identity.set(None);
             }
         });

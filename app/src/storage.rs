@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use domain::event::Event;
 pub use domain::summary::CaseSummary;
 
+use crate::api::Identity;
 use crate::error::AppError;
-use crate::session::Identity;
 
 const DB_NAME: &str = "directline";
 const DB_VERSION: u8 = 4;

@@ -218,12 +218,12 @@ fn every_action_has_a_distinct_name() {
 fn the_coordinator_invites_the_enterprise_answers_and_attendance_is_recorded() {
     use ActionKind::*;
     let day = domain::time::Day::parse("2027-03-12").unwrap();
-    let land = domain::session::Session::special("land", &["boluo".into(), "longmen".into()], day).unwrap();
+    let land = domain::meeting::Session::special("land", &["boluo".into(), "longmen".into()], day).unwrap();
     let routed = case_doc(&chain(vec![EventKind::Submit, route_session()]));
     let schedule = build(Schedule, &form(&[("session", &land.id)]), &routed, &routed.state()).unwrap();
     assert_eq!(schedule, EventKind::Schedule { session: land.id.clone(), day });
     // Another district's special session is not this case's.
-    let elsewhere = domain::session::Session::special("land", &["huiyang".into()], day).unwrap();
+    let elsewhere = domain::meeting::Session::special("land", &["huiyang".into()], day).unwrap();
     let refused = build(Schedule, &form(&[("session", &elsewhere.id)]), &routed, &routed.state());
     assert_eq!(refused, Err(DomainError::SessionElsewhere));
 

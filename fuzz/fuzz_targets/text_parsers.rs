@@ -2,7 +2,7 @@
 //! ids, timetables) take any text; what they accept round-trips.
 #![no_main]
 
-use domain::session::Session;
+use domain::meeting::Session;
 use domain::time::{Day, month_span, parse_datetime, quarter_span};
 use libfuzzer_sys::fuzz_target;
 

@@ -55,7 +55,7 @@ async fn run(count: usize) {
     .unwrap();
     let now = anchor().start_instant() + 10 * 3_600_000;
     let started = Instant::now();
-    let letters = server::letters::issue_due(&store, now).unwrap();
+    let letters = server::pages::letters::issue_due(&store, now).unwrap();
     println!("| {count} | issue October's letters ({letters}), cold | {} | | |", ms(started.elapsed()));
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -1,31 +1,16 @@
 //! Direct Line's server: serves the built app, relays and stores case
 //! documents (SQLite), and is the trust boundary for every change.
 
-mod admin;
-mod auth;
-mod blobs;
-mod board;
-mod charts;
 pub mod cli;
 pub mod clock;
-pub mod common_issues;
 pub mod config;
-mod csp;
 pub mod demo;
-pub mod demo_accounts;
 mod error;
-mod guard;
-pub mod letters;
-mod open311;
-mod passwords;
-mod public;
-mod ratings;
-mod register;
-mod routes;
-mod stats;
+pub mod http;
+pub mod pages;
+pub mod security;
 pub mod store;
 pub mod sync;
-mod throttle;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -38,8 +23,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 pub use clock::Clock;
 pub use error::ServerError;
-pub use passwords::hash_password;
-pub use routes::router;
+pub use http::router;
+pub use security::passwords::hash_password;
 use store::Store;
 
 /// Everything a request handler may need.
@@ -53,8 +38,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     pub hub: Arc<sync::Hub>,
     /// Failed sign-ins by account and by address.
-    pub(crate) throttle: Arc<throttle::Throttle>,
-    pub(crate) passwords: Arc<passwords::Passwords>,
+    pub(crate) throttle: Arc<security::throttle::Throttle>,
+    pub(crate) passwords: Arc<security::passwords::Passwords>,
 }
 
 impl AppState {
@@ -73,8 +58,8 @@ impl AppState {
         limits: sync::SyncLimits,
     ) -> Result<AppState, ServerError> {
         let hub = sync::Hub::start(store.clone(), clock.clone(), limits)?;
-        letters::start(store.clone(), clock.clone());
-        let passwords = Arc::new(passwords::Passwords::for_this_machine()?);
+        pages::letters::start(store.clone(), clock.clone());
+        let passwords = Arc::new(security::passwords::Passwords::for_this_machine()?);
         Ok(AppState { store, dist, clock, secure_cookies, hub, throttle: Arc::default(), passwords })
     }
 }

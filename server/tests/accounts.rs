@@ -4,7 +4,7 @@
 mod common;
 
 use common::{request, start};
-use server::demo_accounts::DEMO_PASSWORD;
+use server::demo::DEMO_PASSWORD;
 
 async fn sign_in(addr: std::net::SocketAddr, login: &str, password: &str) -> common::Response {
     let body = serde_json::json!({ "login": login, "password": password }).to_string();

@@ -8,7 +8,7 @@ mod common;
 use common::client::sign_in;
 use common::{get, request, start};
 use domain::time::Day;
-use server::common_issues::words;
+use server::pages::common_issues::words;
 
 #[test]
 fn chinese_is_cut_into_words_worth_comparing() {

@@ -6,7 +6,7 @@
 mod common;
 
 use common::{request, start};
-use server::demo_accounts::DEMO_PASSWORD;
+use server::demo::DEMO_PASSWORD;
 
 #[tokio::test]
 async fn another_origin_may_read_public_pages_but_change_nothing() {

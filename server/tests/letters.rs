@@ -12,7 +12,7 @@ use common::{anchor, get, qiye, request, start};
 use domain::calendar::WorkCalendar;
 use domain::notice::Notice;
 use domain::permission::{Role, User};
-use server::letters::issue_due;
+use server::pages::letters::issue_due;
 
 /// The cases the domain finds open at the end of `month`.
 fn open_at_end_of(server: &common::TestServer, month: &str) -> usize {

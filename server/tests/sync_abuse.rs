@@ -5,10 +5,11 @@
 
 mod common;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::client::{Device, sign_in};
 use common::start_with;
+use domain::event::EventKind;
 use domain::sync::wire::Message;
 use futures_util::{SinkExt, StreamExt};
 use server::sync::SyncLimits;
@@ -210,15 +211,17 @@ async fn malformed_messages_are_answered_and_change_nothing() {
     for (what, bytes) in malformed_corpus(&id) {
         device.send_raw(bytes).await;
         // Each gets an answer (an error, "unavailable", or its changes
-        // refused), or none: never a crash.
-        let answer = device.next_message(Duration::from_millis(500)).await;
+        // refused), or none: never a crash, and the socket answers what
+        // comes next.
+        let answers = device.until_probe_answered(QUIET).await;
         assert!(device.is_connected(), "the socket survives {what}");
+        let answers = answers.unwrap_or_else(|| panic!("a probe after {what} is answered"));
+        assert!(answers.len() <= 1, "{what}: {answers:?}");
         assert!(
-            matches!(
-                answer,
-                None | Some(Message::Error { .. } | Message::DocUnavailable { .. } | Message::Refused { .. })
-            ),
-            "{what}: {answer:?}"
+            answers
+                .iter()
+                .all(|a| matches!(a, Message::Error { .. } | Message::DocUnavailable { .. } | Message::Refused { .. })),
+            "{what}: {answers:?}"
         );
     }
     assert_eq!(server.store.case_count().unwrap(), 0, "nothing was stored");
@@ -281,4 +284,43 @@ async fn a_document_that_would_inflate_past_the_limit_is_refused_unread() {
     }
     assert!(device.is_connected());
     assert_eq!(server.store.case_count().unwrap(), 0);
+}
+
+/// A client that never rolls back a refused change (a stock automerge-repo
+/// client cannot) gets one refusal and then a quiet socket; its other
+/// documents keep syncing over it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_keeps_a_refused_change_gets_one_refusal_and_a_quiet_socket() {
+    let server = start_with(false, SyncLimits::default()).await;
+    let now = server.clock.now_ms();
+    let mut device = Device::new(&common::qiye(1).0, "stock-client", 1);
+    device.rolls_back = false;
+    device.connect(server.addr, &sign_in(server.addr, "qiye01").await).await;
+    let id = domain::sync::DocumentId::from_bytes([31; 16]).to_string();
+    device.create(&common::new_case(&id, &common::qiye(1).1, "boluo")).await;
+    device.record(&id, now, EventKind::Submit).await;
+    assert!(device.pump_until(QUIET, |d| d.in_sync(&id) && d.case(&id).unwrap().number.is_some()).await);
+
+    // An enterprise may not resolve its own case.
+    device.record(&id, now, EventKind::Resolve { summary: "自己解决".into(), evidence: vec![] }).await;
+    assert!(device.pump_until(QUIET, |d| !d.refusals.is_empty()).await);
+    let before = device.messages_received;
+    let window = Instant::now() + Duration::from_secs(30);
+    while let Some(left) = window.checked_duration_since(Instant::now()) {
+        if !device.step(left).await {
+            break;
+        }
+    }
+    let sent = device.messages_received - before;
+    assert!(sent <= 10, "the server sent {sent} messages in 30 s after the refusal");
+    assert!(device.is_connected(), "the socket stays open");
+    assert_eq!(device.refusals.len(), 1, "refused once");
+    assert_eq!(server.store.refusal_count().unwrap(), 1, "one refusal recorded");
+
+    // Another case of the same device still syncs.
+    let other = domain::sync::DocumentId::from_bytes([32; 16]).to_string();
+    device.create(&common::new_case(&other, &common::qiye(1).1, "boluo")).await;
+    device.record(&other, now, EventKind::Submit).await;
+    assert!(device.pump_until(QUIET, |d| d.in_sync(&other) && d.case(&other).unwrap().number.is_some()).await);
+    assert!(device.is_connected() && device.refusals.len() == 1);
 }

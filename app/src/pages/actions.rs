@@ -12,8 +12,8 @@ use leptos::task::spawn_local;
 use domain::case::{AttachmentRef, CaseDoc};
 use domain::directory;
 use domain::event::ReviewLevel;
+use domain::meeting;
 use domain::permission::User;
-use domain::session;
 use domain::status::CaseState;
 use domain::work::{self, ActionKind, FieldSpec, Form, Input};
 
@@ -232,8 +232,8 @@ fn initial(action: ActionKind, spec: &FieldSpec, case: &CaseDoc, state: &CaseSta
     }
 }
 
-fn upcoming(case: &CaseDoc) -> Vec<session::Session> {
-    session::open_to(clock::calendar(), &case.district, clock::today(), &sessions::known_ids())
+fn upcoming(case: &CaseDoc) -> Vec<meeting::Session> {
+    meeting::open_to(clock::calendar(), &case.district, clock::today(), &sessions::known_ids())
 }
 
 /// One input of an action form, bound to the drafts.

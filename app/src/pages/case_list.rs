@@ -18,10 +18,10 @@ use domain::time::Day;
 use super::analysis_links::AnalysisLinks;
 use super::reminders::Reminders;
 use super::sessions::SessionsPanel;
+use crate::api::use_identity;
 use crate::clock;
 use crate::i18n::{entry, pick, tr};
 use crate::labels;
-use crate::session::use_identity;
 use crate::storage::{self, CaseSummary};
 use crate::sync::use_sync;
 

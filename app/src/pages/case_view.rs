@@ -12,11 +12,11 @@ use domain::status::CaseState;
 
 use super::actions::{Actions, Drafts, feedback};
 use super::timeline::{Timeline, describe};
+use crate::api::use_identity;
 use crate::clock;
 use crate::error::AppError;
 use crate::i18n::{Lang, lang, pick, tr};
 use crate::labels;
-use crate::session::use_identity;
 use crate::storage::{self, RefusedEvent};
 use crate::sync::use_sync;
 
@@ -112,7 +112,7 @@ fn PublicLink(case_id: String) -> impl IntoView {
     let fetch = move |_| {
         let case_id = case_id.clone();
         spawn_local(async move {
-            let result = crate::session::public_link(&case_id).await.map_err(|e| e.message());
+            let result = crate::api::public_link(&case_id).await.map_err(|e| e.message());
             link.set(Some(result));
         });
     };
@@ -148,11 +148,11 @@ fn PublicLink(case_id: String) -> impl IntoView {
 /// They live on the server, so the list needs the network.
 #[component]
 fn Letters(case_id: String) -> impl IntoView {
-    let letters: RwSignal<Option<Result<Vec<crate::session::Letter>, String>>> = RwSignal::new(None);
+    let letters: RwSignal<Option<Result<Vec<crate::api::Letter>, String>>> = RwSignal::new(None);
     let load = move || {
         let case_id = case_id.clone();
         spawn_local(async move {
-            letters.set(Some(crate::session::letters(&case_id).await.map_err(|e| e.message())));
+            letters.set(Some(crate::api::letters(&case_id).await.map_err(|e| e.message())));
         });
     };
     load();

@@ -12,10 +12,10 @@ use super::attachments::AttachmentField;
 use super::duplicates::Duplicates;
 use super::fields::{SelectField, TextField};
 use super::profile_fields::{ContactFields, EnterpriseFields, ProfileForm};
+use crate::api::use_identity;
 use crate::clock;
 use crate::error::AppError;
 use crate::i18n::tr;
-use crate::session::use_identity;
 use crate::sync::use_sync;
 
 /// What the person typed, before validation.

@@ -11,9 +11,9 @@ use domain::account;
 
 use super::fields::TextField;
 use super::profile_fields::{ContactFields, EnterpriseFields, ProfileForm};
+use crate::api::{self, use_identity};
 use crate::error::AppError;
 use crate::i18n::tr;
-use crate::session::{self, use_identity};
 
 #[component]
 pub fn Register() -> impl IntoView {
@@ -38,7 +38,7 @@ pub fn Register() -> impl IntoView {
         busy.set(true);
         let navigate = navigate.clone();
         spawn_local(async move {
-            match session::register(&l, &p, &profile).await {
+            match api::register(&l, &p, &profile).await {
                 Ok(who) => {
                     identity.set(Some(who));
                     navigate("/", Default::default());

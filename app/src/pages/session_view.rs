@@ -11,17 +11,17 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use domain::event::EventKind;
+use domain::meeting::Session;
 use domain::permission::Role;
-use domain::session::Session;
 use domain::status::{Invitation, Status};
 use domain::time::Day;
 
 use super::case_list::summaries_on_device;
 use super::sessions::remember;
+use crate::api::use_identity;
 use crate::clock;
 use crate::i18n::{half, pick, tr};
 use crate::labels;
-use crate::session::use_identity;
 use crate::storage::CaseSummary;
 use crate::sync::{SyncHandle, use_sync};
 

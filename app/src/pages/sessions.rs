@@ -8,8 +8,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use domain::directory::{DISTRICTS, THEMES};
+use domain::meeting::{self, Session};
 use domain::permission::{Role, User};
-use domain::session::{self, Session};
 use domain::time::Day;
 
 use crate::clock;
@@ -48,7 +48,7 @@ pub fn known_ids() -> Vec<String> {
 fn coming(district: &str) -> Vec<Session> {
     let today = clock::today();
     let known = known_ids();
-    let mut list = session::open_to(clock::calendar(), district, today, &known);
+    let mut list = meeting::open_to(clock::calendar(), district, today, &known);
     // A city-level user follows every district's special sessions.
     if district == "city" {
         let extra = known.iter().filter_map(|id| Session::parse(id).ok()).filter(|s| s.day >= today);

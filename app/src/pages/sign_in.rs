@@ -4,8 +4,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use super::fields::TextField;
+use crate::api::{self, use_identity};
 use crate::i18n::tr;
-use crate::session::{self, use_identity};
 
 /// Sign-in with an account the coordinator gave out (or a demo account).
 #[component]
@@ -25,7 +25,7 @@ pub fn SignIn() -> impl IntoView {
         busy.set(true);
         let navigate = navigate.clone();
         spawn_local(async move {
-            match session::sign_in(&l, &p).await {
+            match api::sign_in(&l, &p).await {
                 Ok(who) => {
                     identity.set(Some(who));
                     navigate("/", Default::default());

@@ -21,9 +21,9 @@ use domain::sync::{actor_for, heads_hex, roll_back};
 
 use super::socket::{self, Socket};
 use super::{Input, SyncStatus};
+use crate::api::{self, Identity};
 use crate::clock;
 use crate::error::AppError;
-use crate::session::{self, Identity};
 use crate::storage::{self, CaseSummary, Device, DocWrite, RefusedEvent};
 
 const SERVER_PEER: &str = "directline-server";
@@ -147,7 +147,7 @@ impl Engine {
                 // A socket refused before it joined may be a session the
                 // server no longer knows: retrying cannot help then, signing
                 // in again can. Everything on the device stays.
-                if never_joined && !session::known_to_server().await {
+                if never_joined && !api::known_to_server().await {
                     self.signed_out = true;
                     self.update_status();
                     return Ok(());
@@ -383,7 +383,7 @@ impl Engine {
         }
         for (sha256, mime) in storage::pending_uploads(&self.db).await? {
             let Some(bytes) = storage::blob(&self.db, &sha256).await? else { continue };
-            if crate::session::upload(&sha256, &mime, &bytes).await.is_ok() {
+            if crate::api::upload(&sha256, &mime, &bytes).await.is_ok() {
                 storage::uploaded(&self.db, &sha256).await?;
             }
         }

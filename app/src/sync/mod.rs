@@ -16,8 +16,8 @@ use leptos::task::spawn_local;
 use domain::case::CaseDoc;
 use domain::event::EventKind;
 
+use crate::api::Identity;
 use crate::error::AppError;
-use crate::session::Identity;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SyncStatus {

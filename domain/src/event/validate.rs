@@ -3,7 +3,7 @@
 //! them (a hand-made change could carry anything).
 
 use super::{Event, EventKind};
-use crate::session::Session;
+use crate::meeting::Session;
 use crate::work::{ACTION_TEXT_MAX, EXTENSION_MAX_DAYS};
 use crate::{DomainError, Label, directory};
 

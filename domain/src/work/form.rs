@@ -8,7 +8,7 @@ use super::ActionKind;
 use crate::case::CaseDoc;
 use crate::directory;
 use crate::event::{Channel, EventKind, Milestone};
-use crate::session::Session;
+use crate::meeting::Session;
 use crate::status::CaseState;
 use crate::time::Day;
 use crate::{DomainError, Label};

@@ -50,7 +50,7 @@ impl Store {
     /// database in `dir`.
     pub fn connect(url: Option<&str>, dir: &Path) -> Result<Store, ServerError> {
         let db = db::open(url, dir)?;
-        Ok(Store { db, decoded: decoded::Decoded::default(), instance: crate::auth::random_token()? })
+        Ok(Store { db, decoded: decoded::Decoded::default(), instance: crate::security::auth::random_token()? })
     }
 
     pub fn dialect(&self) -> db::Dialect {

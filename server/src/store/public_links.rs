@@ -9,7 +9,7 @@ impl Store {
     /// The case's public token, made now if it has none (when two servers
     /// make one at once, the first stored wins).
     pub fn public_token(&self, case_id: &str) -> Result<String, ServerError> {
-        let fresh = crate::auth::random_token()?;
+        let fresh = crate::security::auth::random_token()?;
         let token = self.tx(|sql| {
             sql.execute(
                 "INSERT INTO public_links (case_id, token) VALUES (?1, ?2) ON CONFLICT (case_id) DO NOTHING",

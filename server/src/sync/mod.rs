@@ -20,7 +20,7 @@ use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::mpsc;
 
-use crate::auth::{self, ClientAddress, Session, session_digest};
+use crate::security::auth::{ClientAddress, Session, session_digest};
 use crate::{AppState, ServerError};
 pub use hub::{Hub, Opened};
 use limits::Allowance;
@@ -58,7 +58,7 @@ pub async fn upgrade(
     let hub = state.hub.clone();
     let conn = match hub.connect(opened, outbox) {
         Ok(conn) => conn,
-        Err(exceeded) => return Ok(auth::error(StatusCode::TOO_MANY_REQUESTS, &exceeded.message())),
+        Err(exceeded) => return Ok(crate::http::json::error(StatusCode::TOO_MANY_REQUESTS, &exceeded.message())),
     };
     let failed = hub.clone();
     Ok(ws

@@ -34,6 +34,11 @@ pub struct Device {
     pub docs: HashMap<String, AutoCommit>,
     pub states: HashMap<String, SyncState>,
     pub refusals: Vec<Refusal>,
+    /// Whether a refused change is rolled back, as the app does; a stock
+    /// automerge-repo client cannot, and keeps it.
+    pub rolls_back: bool,
+    /// Messages received from the server, of any kind.
+    pub messages_received: u64,
     pub unavailable: HashSet<String>,
     /// Documents that hold a whole case (read after each receive).
     whole: HashSet<String>,
@@ -45,7 +50,7 @@ pub struct Device {
 
 /// Signs in over HTTP; returns the session cookie (`name=value`).
 pub async fn sign_in(addr: SocketAddr, login: &str) -> String {
-    let body = format!(r#"{{"login":"{login}","password":"{}"}}"#, server::demo_accounts::DEMO_PASSWORD);
+    let body = format!(r#"{{"login":"{login}","password":"{}"}}"#, server::demo::DEMO_PASSWORD);
     let response = super::request(addr, "POST", "/api/session", &[("Content-Type", "application/json")], &body).await;
     assert_eq!(response.status, 200, "sign-in of {login}: {}", response.body);
     let set = response.header("set-cookie").expect("a session cookie");
@@ -62,6 +67,8 @@ impl Device {
             docs: HashMap::new(),
             states: HashMap::new(),
             refusals: Vec::new(),
+            rolls_back: true,
+            messages_received: 0,
             unavailable: HashSet::new(),
             whole: HashSet::new(),
             socket: None,
@@ -192,6 +199,7 @@ impl Device {
             match tokio::time::timeout(wait, socket.next()).await {
                 Ok(Some(Ok(WsMessage::Binary(bytes)))) => {
                     self.bytes_received += bytes.len() as u64;
+                    self.messages_received += 1;
                     return Some(Message::decode(&bytes).unwrap());
                 }
                 Ok(Some(Ok(_))) => continue,
@@ -207,6 +215,42 @@ impl Device {
     /// Handles one incoming message; false if none came within `wait`.
     pub async fn step(&mut self, wait: Duration) -> bool {
         let Some(message) = self.next_message(wait).await else { return false };
+        self.handle(message).await;
+        true
+    }
+
+    /// Every message the server sent this socket before it answered a
+    /// probe sent now, unhandled; `None` if the socket closed or no answer
+    /// came within `wait`. A socket has one ordered outbox on the server,
+    /// so whatever was on its way here has arrived once the probe's answer
+    /// has: "never arrives" is shown by this, not by waiting a while.
+    pub async fn until_probe_answered(&mut self, wait: Duration) -> Option<Vec<Message>> {
+        self.next_event += 1;
+        let mut probe = [0xfe; 16];
+        probe[..8].copy_from_slice(&self.next_event.to_be_bytes());
+        let probe = domain::sync::DocumentId::from_bytes(probe).to_string();
+        self.request(&probe).await;
+        let mut before = Vec::new();
+        loop {
+            match self.next_message(wait).await? {
+                Message::DocUnavailable { document_id, .. } if document_id == probe => return Some(before),
+                other => before.push(other),
+            }
+        }
+    }
+
+    /// Handles everything the server sent before answering a probe sent
+    /// now (see [`Device::until_probe_answered`]); false if the socket
+    /// closed or the answer did not come.
+    pub async fn settle(&mut self, wait: Duration) -> bool {
+        let Some(messages) = self.until_probe_answered(wait).await else { return false };
+        for message in messages {
+            self.handle(message).await;
+        }
+        true
+    }
+
+    async fn handle(&mut self, message: Message) {
         match message {
             Message::Sync { document_id, data, .. } => {
                 let doc = self
@@ -223,6 +267,9 @@ impl Device {
             Message::DocUnavailable { document_id, .. } => {
                 self.unavailable.insert(document_id);
             }
+            Message::Refused { document_id, reason_zh, .. } if !self.rolls_back => {
+                self.refusals.push(Refusal { document_id, reason_zh, events: vec![] });
+            }
             Message::Refused { document_id, changes, reason_zh, .. } => {
                 let hashes: Vec<ChangeHash> = changes.into_iter().map(ChangeHash).collect();
                 let mut events = Vec::new();
@@ -238,7 +285,6 @@ impl Device {
             }
             other => panic!("unexpected message {other:?}"),
         }
-        true
     }
 
     /// Handles messages until `done` holds; false if the server went quiet

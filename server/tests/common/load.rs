@@ -38,7 +38,7 @@ pub struct LoadAccount {
 /// Creates `n` enterprise accounts (logins `load0000`…) with the demo
 /// password; the hash is computed once and shared.
 pub fn seed_accounts(store: &Store, n: usize) -> Vec<LoadAccount> {
-    let hash = server::hash_password(server::demo_accounts::DEMO_PASSWORD).unwrap();
+    let hash = server::hash_password(server::demo::DEMO_PASSWORD).unwrap();
     (0..n)
         .map(|i| {
             let district = DISTRICTS[1 + i % (DISTRICTS.len() - 1)].code;

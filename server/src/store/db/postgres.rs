@@ -253,7 +253,7 @@ impl Postgres {
 pub fn fresh_schema(url: &str) -> Result<String, ServerError> {
     let config: Config =
         url.parse().map_err(|e| ServerError::Database(format!("DATABASE_URL 无效 / invalid DATABASE_URL: {e}")))?;
-    let token = crate::auth::random_token()?;
+    let token = crate::security::auth::random_token()?;
     let name = format!("t_{}", &token[..16]);
     let (runtime, _stop) = background_runtime()?;
     let create = format!("CREATE SCHEMA {name}");

@@ -18,8 +18,8 @@ use domain::status::Status;
 use domain::time::{Day, quarter_of, quarter_span};
 use jieba_rs::Jieba;
 
-use crate::auth::SignedIn;
-use crate::public::{escape, internal_page};
+use crate::pages::public::{escape, internal_page};
+use crate::security::auth::SignedIn;
 use crate::store::AuditEntry;
 use crate::{AppState, ServerError, audit, blocking, may_read_case};
 

@@ -2,13 +2,16 @@
 //! day, covering every status, so a new user sees a living system. Figures
 //! echo the source report (305 appeals in the first rounds).
 
+pub mod accounts;
+pub use accounts::DEMO_PASSWORD;
+
 use domain::account::{self, Profile};
 use domain::calendar::WorkCalendar;
 use domain::case::{Appeal, CaseDoc, Contact, Enterprise, SCHEMA_VERSION};
 use domain::directory::{self, DEPARTMENTS, DISTRICTS, OWNERSHIPS, SIZES};
 use domain::doc;
 use domain::event::{Channel, EventKind, Milestone};
-use domain::session;
+use domain::meeting;
 use domain::time::Day;
 
 use crate::ServerError;
@@ -285,7 +288,7 @@ pub fn seed_accounts(store: &Store) -> Result<usize, ServerError> {
 }
 
 fn seed_accounts_for(store: &Store, companies: &[(Enterprise, Contact)]) -> Result<usize, ServerError> {
-    crate::demo_accounts::seed_accounts(store, &registered(companies))
+    crate::demo::accounts::seed_accounts(store, &registered(companies))
 }
 
 fn registered(companies: &[(Enterprise, Contact)]) -> Vec<Profile> {
@@ -342,13 +345,13 @@ fn tell(s: &mut Story<'_>, case: &CaseDoc, stage: Stage, index: usize, rng: &mut
     if session_channel {
         // A case waiting for its session waits for one still to come.
         let from = if stage == Stage::Scheduled { s.day.max(s.anchor) } else { s.day };
-        let Some(monthly) = session::upcoming_monthly(s.calendar, district, from, 1).pop() else {
+        let Some(monthly) = meeting::upcoming_monthly(s.calendar, district, from, 1).pop() else {
             return Ok(());
         };
         // Every other round of stages goes to a themed land session instead.
         let session = if (index / STAGES.len()) % 2 == 1 {
             let day = s.calendar.add_working_days(from, 6);
-            session::Session::special("land", &[district.to_string()], day)?
+            meeting::Session::special("land", &[district.to_string()], day)?
         } else {
             monthly
         };

@@ -1,4 +1,10 @@
-//! The one route table of the server.
+//! HTTP: the one route table of the server, and the JSON endpoints that
+//! are neither pages nor sync (sign-up, attachments, open data).
+
+pub mod blobs;
+pub mod json;
+pub mod open311;
+pub mod register;
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, header};
@@ -10,10 +16,9 @@ use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::{
-    AppState, ServerError, admin, auth, blobs, blocking, board, common_issues, csp, guard, letters, open311, public,
-    ratings, register, stats, sync,
-};
+use crate::pages::{admin, board, common_issues, letters, public, ratings, stats};
+use crate::security::{auth, csp, guard};
+use crate::{AppState, ServerError, blocking, sync};
 
 pub fn router(state: AppState) -> Router {
     // Any path the server does not know is an app route: serve the shell.
@@ -27,9 +32,9 @@ pub fn router(state: AppState) -> Router {
             get(auth::current)
                 .post(auth::sign_in)
                 .delete(auth::sign_out)
-                .layer(DefaultBodyLimit::max(auth::FORM_LIMIT)),
+                .layer(DefaultBodyLimit::max(json::FORM_LIMIT)),
         )
-        .route("/api/register", post(register::register).layer(DefaultBodyLimit::max(auth::FORM_LIMIT)))
+        .route("/api/register", post(register::register).layer(DefaultBodyLimit::max(json::FORM_LIMIT)))
         .route("/api/cases/{id}/public-link", get(public::link))
         .route("/api/cases/{id}/letters", get(letters::list))
         .route("/letters/{id}/{month}", get(letters::show))

@@ -2,7 +2,7 @@
 //! library, text a screen reader can read (`role="img"` with a title, and
 //! every value written on its bar).
 
-use crate::public::escape;
+use crate::pages::public::escape;
 
 /// One series of a column chart.
 pub struct Series<'a> {

@@ -16,7 +16,8 @@ use domain::time::Day;
 use qrcode::QrCode;
 use qrcode::render::svg;
 
-use crate::auth::{SignedIn, error};
+use crate::http::json::error;
+use crate::security::auth::SignedIn;
 use crate::store::AuditEntry;
 use crate::{AppState, ServerError, audit, blocking, readable_case};
 

@@ -10,7 +10,8 @@ use axum::response::{IntoResponse, Response};
 use domain::case::{ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES};
 use sha2::{Digest, Sha256};
 
-use crate::auth::{SignedIn, error};
+use crate::http::json::error;
+use crate::security::auth::SignedIn;
 use crate::{AppState, ServerError, blocking};
 
 /// The request body limit of uploads (the attachment limit plus headroom).

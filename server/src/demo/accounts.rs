@@ -6,7 +6,7 @@ use domain::directory::{DEPARTMENTS, DISTRICTS};
 use domain::permission::{Role, User};
 
 use crate::ServerError;
-use crate::passwords::hash_password;
+use crate::security::passwords::hash_password;
 use crate::store::{Account, Store};
 
 pub const DEMO_PASSWORD: &str = "zhitongche2026";

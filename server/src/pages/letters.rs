@@ -23,8 +23,9 @@ use domain::notice::Notice;
 use domain::time::{Day, previous_month};
 use serde_json::json;
 
-use crate::auth::{SignedIn, error};
-use crate::public::{escape, light, private_document, responsibility};
+use crate::http::json::error;
+use crate::pages::public::{escape, light, private_document, responsibility};
+use crate::security::auth::SignedIn;
 use crate::store::{AuditEntry, Store};
 use crate::{AppState, Clock, ServerError, audit, blocking, readable_case};
 

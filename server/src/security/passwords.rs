@@ -91,8 +91,8 @@ fn work(queue: &Mutex<Receiver<Job>>) {
 
 /// Hashes on the calling thread (start-up work such as demo accounts).
 pub fn hash_password(password: &str) -> Result<String, ServerError> {
-    let salt =
-        SaltString::encode_b64(&crate::auth::random_bytes::<16>()?).map_err(|e| ServerError::Crypto(e.to_string()))?;
+    let salt = SaltString::encode_b64(&crate::security::auth::random_bytes::<16>()?)
+        .map_err(|e| ServerError::Crypto(e.to_string()))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())

@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::auth::error;
+use crate::http::json::error;
 
 /// Whether `Origin`, if present, names the host the request was sent to.
 fn same_origin(headers: &HeaderMap) -> bool {

@@ -11,7 +11,8 @@ use serde::Deserialize;
 use domain::account::{self, Profile};
 use domain::permission::{Role, User};
 
-use crate::auth::{Body, error, start_session};
+use crate::http::json::{Body, error};
+use crate::security::auth::start_session;
 use crate::store::{Account, AuditEntry};
 use crate::{AppState, ServerError, audit, blocking};
 

@@ -9,7 +9,7 @@ use axum::response::Response;
 use domain::directory;
 use domain::public::public_ratings;
 
-use crate::public::{escape, html};
+use crate::pages::public::{escape, html};
 use crate::{AppState, ServerError, blocking};
 
 /// How many ratings the page lists.

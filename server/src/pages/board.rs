@@ -12,7 +12,7 @@ use domain::directory::{self, DISTRICTS};
 use domain::public::{BoardEntry, board_entry};
 use domain::time::{Day, month_span};
 
-use crate::public::{escape, html, light};
+use crate::pages::public::{escape, html, light};
 use crate::{AppState, ServerError, blocking};
 
 /// `GET /board`: this month's board of each district.

@@ -8,8 +8,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use domain::permission::Role;
 
-use crate::auth::SignedIn;
-use crate::public::{escape, internal_page};
+use crate::pages::public::{escape, internal_page};
+use crate::security::auth::SignedIn;
 use crate::{AppState, ServerError, blocking};
 
 const PAGE: usize = 100;

@@ -12,8 +12,8 @@ use domain::directory::{self, DISTRICTS};
 use domain::stats::{CaseFacts, LEVELS, RESOLVE_BUCKETS, Statistics};
 use domain::time::Day;
 
-use crate::charts::{Series, columns, count, percent, rows};
-use crate::public::{escape, html};
+use crate::pages::charts::{Series, columns, count, percent, rows};
+use crate::pages::public::{escape, html};
 use crate::{AppState, ServerError, blocking};
 
 /// `GET /stats`: the whole city.

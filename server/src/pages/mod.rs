@@ -1,0 +1,12 @@
+//! Server-rendered pages: the public progress page, the supervision
+//! board, statistics and ratings (public, no script), and the private
+//! letters, common-issue report and audit log.
+
+pub mod admin;
+pub mod board;
+pub mod charts;
+pub mod common_issues;
+pub mod letters;
+pub mod public;
+pub mod ratings;
+pub mod stats;
