@@ -323,4 +323,15 @@ async fn a_client_that_keeps_a_refused_change_gets_one_refusal_and_a_quiet_socke
     device.record(&other, now, EventKind::Submit).await;
     assert!(device.pump_until(QUIET, |d| d.in_sync(&other) && d.case(&other).unwrap().number.is_some()).await);
     assert!(device.is_connected() && device.refusals.len() == 1);
+
+    // What it builds on the refused change is refused too, once, and the
+    // socket stays quiet.
+    device.record(&id, now, EventKind::AddInfo { text: "补充材料".into(), attachments: vec![] }).await;
+    assert!(device.pump_until(QUIET, |d| d.refusals.len() == 2).await);
+    assert!(device.refusals[1].reason_zh.contains("已被拒绝"), "{}", device.refusals[1].reason_zh);
+    let before = device.messages_received;
+    assert!(device.settle(QUIET).await);
+    assert!(device.settle(QUIET).await);
+    assert!(device.messages_received - before <= 10 && device.refusals.len() == 2);
+    assert_eq!(server.store.refusal_count().unwrap(), 2);
 }

@@ -54,6 +54,8 @@ pub enum Rejection {
     TooManyEvents,
     /// The message's chunks would inflate past [`MAX_INFLATED_BYTES`].
     TooLarge,
+    /// Changes that build on changes refused before.
+    BuildsOnRefused,
 }
 
 /// A case's events at most. Real cases have dozens; the cap bounds what
@@ -74,6 +76,7 @@ impl Rejection {
             Rejection::Invalid(e) => e.to_string().split(" / ").next().unwrap_or_default().to_string(),
             Rejection::TooManyEvents => format!("一个案件最多记录 {MAX_EVENTS_PER_CASE} 条事件"),
             Rejection::TooLarge => format!("一次同步的数据解压后不能超过 {} MB", MAX_INFLATED_BYTES >> 20),
+            Rejection::BuildsOnRefused => "变更基于已被拒绝的变更".into(),
         }
     }
 
@@ -92,6 +95,7 @@ impl Rejection {
             Rejection::TooLarge => {
                 format!("a sync message may hold at most {} MB once inflated", MAX_INFLATED_BYTES >> 20)
             }
+            Rejection::BuildsOnRefused => "the change builds on a change that was refused".into(),
         }
     }
 }
@@ -162,10 +166,10 @@ fn load_into_fork(current: &mut AutoCommit, chunks: &[&[u8]]) -> Result<(AutoCom
     Ok((fork, added))
 }
 
-/// The hashes of the changes in `chunks` that `current` lacks, without
-/// checking them (to name what is refused unread).
-pub fn new_change_hashes(current: &mut AutoCommit, chunks: &[&[u8]]) -> Vec<ChangeHash> {
-    load_into_fork(current, chunks).map(|(_, added)| added.iter().map(Change::hash).collect()).unwrap_or_default()
+/// The changes in `chunks` that `current` lacks, unchecked (to name what is
+/// refused, and what it builds on); none if the chunks do not load.
+pub fn new_changes(current: &mut AutoCommit, chunks: &[&[u8]]) -> Vec<Change> {
+    load_into_fork(current, chunks).map(|(_, added)| added).unwrap_or_default()
 }
 
 fn check_new_case(case: &CaseDoc, user: &User) -> Result<(), Rejection> {

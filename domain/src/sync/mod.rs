@@ -5,6 +5,7 @@
 
 mod check;
 mod inflate;
+mod refused;
 mod rollback;
 pub mod wire;
 
@@ -13,8 +14,9 @@ use automerge::{ActorId, ChangeHash};
 use sha2::{Digest, Sha256};
 
 use crate::DomainError;
-pub use check::{Checked, MAX_EVENTS_PER_CASE, Rejection, check_incoming, new_change_hashes};
+pub use check::{Checked, MAX_EVENTS_PER_CASE, Rejection, check_incoming, new_changes};
 pub use inflate::{MAX_INFLATED_BYTES, check_inflated_size};
+pub use refused::{MAX_REFUSED_PER_CONNECTION, RefusedChanges};
 pub use rollback::roll_back;
 
 /// The user id the server acts as (e.g. to assign case numbers).

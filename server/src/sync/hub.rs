@@ -9,11 +9,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::{Duration, Instant};
 
-use automerge::ChangeHash;
 use automerge::sync::{ChunkList, Message as SyncMessage, State as SyncState, SyncDoc};
+use automerge::{Change, ChangeHash};
 use domain::permission::{Denied, User, may_read};
 use domain::sync::wire::{Message, PROTOCOL_VERSION};
-use domain::sync::{Checked, DocumentId, Rejection, check_incoming, new_change_hashes, plain_message};
+use domain::sync::{
+    Checked, DocumentId, MAX_REFUSED_PER_CONNECTION, RefusedChanges, Rejection, check_incoming, new_changes,
+    plain_message,
+};
 use tokio::sync::Mutex as AsyncMutex;
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -61,11 +64,15 @@ struct Conn {
     /// survives a reconnect (sync state is stored per device).
     storage_key: Option<String>,
     outbox: UnboundedSender<Vec<u8>>,
+    /// Changes refused on this socket, per document: kept here rather than
+    /// with the document, so they outlive its eviction from memory.
+    refused: HashMap<String, RefusedChanges>,
 }
 
 type Shared = Arc<AsyncMutex<LiveDoc>>;
 
 const SESSION_EXPIRED: &str = "登录已过期,请重新登录 / your session has expired: sign in again";
+const TOO_MANY_REFUSED: &str = "被拒绝的变更过多 / too many of your changes were refused";
 
 /// Who opened a socket, under which session, from where.
 pub struct Opened {
@@ -125,7 +132,17 @@ impl Hub {
             return Err(Exceeded::SocketsOfAddress(self.limits.sockets_per_address));
         }
         let id = self.next_conn.fetch_add(1, Ordering::Relaxed);
-        conns.insert(id, Conn { user, address, expires_ms, session, peer_id: None, storage_key: None, outbox });
+        let conn = Conn {
+            user,
+            address,
+            expires_ms,
+            session,
+            peer_id: None,
+            storage_key: None,
+            outbox,
+            refused: HashMap::new(),
+        };
+        conns.insert(id, conn);
         Ok(id)
     }
 
@@ -354,13 +371,22 @@ impl Hub {
         let mut message = message;
         let raw = std::mem::replace(&mut message.changes, ChunkList::empty());
         let held = live.held.remove(&conn).unwrap_or_default();
-        let chunks: Vec<&[u8]> = held.iter().map(Vec::as_slice).chain(raw.iter()).collect();
+        let mut chunks: Vec<&[u8]> = held.iter().map(Vec::as_slice).chain(raw.iter()).collect();
+        let refused = self.refused_on(conn, id);
+        if let Some(refused) = &refused {
+            let doc = live.doc.document();
+            refused.screen(&mut message, |hash| doc.get_change_meta_by_hash(hash).map(|meta| meta.deps));
+            if refused.all_refused(&hashes(&new_changes(&mut live.doc, &chunks))) {
+                // Sent again (the client kept them): not news.
+                chunks.clear();
+            }
+        }
         if exists && !readable {
             // Not a party: refuse unread, so the answer tells nothing about
             // the case's content.
-            let hashes = new_change_hashes(&mut live.doc, &chunks);
-            if !hashes.is_empty() {
-                self.refuse(conn, &user, id, live, &hashes, Rejection::Denied(Denied::NotAParty)).await?;
+            let changes = new_changes(&mut live.doc, &chunks);
+            if !changes.is_empty() {
+                self.refuse(conn, &user, id, live, changes, Rejection::Denied(Denied::NotAParty)).await?;
             }
             return unavailable();
         }
@@ -392,6 +418,14 @@ impl Hub {
                 Ok(Outcome::Done)
             }
             Ok(None) => unavailable(),
+            Err((_, Rejection::MissingDependencies(missing)))
+                if refused.is_some_and(|refused| refused.all_refused(&missing)) =>
+            {
+                // What they build on will never come: refuse them too.
+                let changes = new_changes(&mut live.doc, &chunks);
+                self.refuse(conn, &user, id, live, changes, Rejection::BuildsOnRefused).await?;
+                Ok(Outcome::Done)
+            }
             Err((_, Rejection::MissingDependencies(missing))) if held.len() + raw.len() < MAX_HELD_CHUNKS => {
                 // Keep the bytes and ask for what they build on.
                 let bytes: Vec<Vec<u8>> = chunks.iter().map(|c| c.to_vec()).collect();
@@ -406,8 +440,9 @@ impl Hub {
                 self.send_sync(conn, id, reply);
                 Ok(Outcome::Done)
             }
-            Err((hashes, why)) => {
-                self.refuse(conn, &user, id, live, &hashes, why).await?;
+            Err((_, why)) => {
+                let changes = new_changes(&mut live.doc, &chunks);
+                self.refuse(conn, &user, id, live, changes, why).await?;
                 Ok(Outcome::Done)
             }
         }
@@ -484,14 +519,15 @@ impl Hub {
         Ok(Written::Stored)
     }
 
-    /// Tells the author its changes were refused; nobody else hears of them.
+    /// Tells the author its changes were refused, and remembers them for
+    /// this socket; nobody else hears of them.
     async fn refuse(
         &self,
         conn: ConnId,
         user: &User,
         id: &str,
         live: &mut LiveDoc,
-        hashes: &[ChangeHash],
+        changes: Vec<Change>,
         why: Rejection,
     ) -> Result<(), ServerError> {
         tracing::info!(case = id, user = %user.id, reason = %why.en(), "change refused");
@@ -505,12 +541,17 @@ impl Hub {
                 sender_id: SERVER_PEER.into(),
                 target_id,
                 document_id: id.into(),
-                changes: hashes.iter().map(|h| h.0).collect(),
+                changes: changes.iter().map(|c| c.hash().0).collect(),
                 reason_zh: why.zh(),
                 reason_en: why.en(),
             },
         );
-        // Start over with this peer: it rolls the refused changes back.
+        if !self.remember_refused(conn, id, &changes) {
+            self.cut_off(conn, TOO_MANY_REFUSED.into());
+            return Ok(());
+        }
+        // Start over with this peer: our client rolls the refused changes
+        // back; another keeps them, and the screen hides them.
         live.peers.insert(conn, SyncState::new());
         if live.readable_by(user) {
             self.offer(conn, id, live);
@@ -606,6 +647,20 @@ impl Hub {
         self.send(conn, Message::DocUnavailable { sender_id: SERVER_PEER.into(), target_id, document_id: id.into() });
     }
 
+    /// What was refused of document `id` on `conn`, if anything.
+    fn refused_on(&self, conn: ConnId, id: &str) -> Option<RefusedChanges> {
+        self.with_conn(conn, |c| c.refused.get(id).cloned())
+    }
+
+    /// Remembers refused `changes`; false once the socket has had more
+    /// refused than anyone honest ever has.
+    fn remember_refused(&self, conn: ConnId, id: &str, changes: &[Change]) -> bool {
+        let Ok(mut conns) = self.conns.write() else { return false };
+        let Some(c) = conns.get_mut(&conn) else { return true };
+        c.refused.entry(id.to_string()).or_default().remember(changes);
+        c.refused.values().map(RefusedChanges::len).sum::<usize>() <= MAX_REFUSED_PER_CONNECTION
+    }
+
     fn with_conn<T>(&self, conn: ConnId, f: impl FnOnce(&Conn) -> Option<T>) -> Option<T> {
         self.conns.read().ok()?.get(&conn).and_then(f)
     }
@@ -621,6 +676,10 @@ impl Hub {
     fn storage_key_of(&self, conn: ConnId) -> Option<String> {
         self.with_conn(conn, |c| c.storage_key.clone())
     }
+}
+
+fn hashes(changes: &[Change]) -> Vec<ChangeHash> {
+    changes.iter().map(Change::hash).collect()
 }
 
 /// Every attachment a case names: the appeal's, added information's, and
