@@ -11,9 +11,12 @@ pub struct Entry {
     pub en: &'static str,
 }
 
+/// The code of the city level: it serves, and may act in, every district.
+pub const CITY: &str = "city";
+
 /// The city itself and its seven districts/counties.
 pub const DISTRICTS: [Entry; 8] = [
-    Entry { code: "city", zh: "惠州市(市级)", en: "Huizhou (city level)" },
+    Entry { code: CITY, zh: "惠州市(市级)", en: "Huizhou (city level)" },
     Entry { code: "huicheng", zh: "惠城区", en: "Huicheng District" },
     Entry { code: "huiyang", zh: "惠阳区", en: "Huiyang District" },
     Entry { code: "huidong", zh: "惠东县", en: "Huidong County" },

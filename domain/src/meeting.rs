@@ -13,6 +13,7 @@
 //! for a new day (a new id): every enterprise on the agenda is told.
 
 use crate::calendar::WorkCalendar;
+use crate::directory::CITY;
 use crate::directory::{self, DISTRICTS};
 use crate::time::Day;
 use crate::{DomainError, Label};
@@ -76,7 +77,7 @@ impl Session {
 
     /// Whether a case of `district` may be on this session's agenda.
     pub fn covers(&self, district: &str) -> bool {
-        self.districts.iter().any(|d| d == district || d == "city")
+        self.districts.iter().any(|d| d == district || d == CITY)
     }
 
     /// The same session moved to `day`.

@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::directory::CITY;
 use crate::event::EventKind;
 use crate::status::{CaseState, Status};
 
@@ -19,7 +20,7 @@ pub enum Role {
 
 /// A signed-in user. `org` is the enterprise id for an enterprise user and
 /// the department code for an officer; `district` is where a coordinator or
-/// leader serves ("city" serves the city level and may act in every district).
+/// leader serves ([`CITY`] serves the city level and may act in every district).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
     pub id: String,
@@ -97,7 +98,7 @@ pub struct Relation {
 pub fn relation(user: &User, case: &CaseParties<'_>) -> Relation {
     let flow = &case.state.flow;
     let org = user.org.as_deref();
-    let serves_district = user.district.as_deref().is_some_and(|d| d == case.district || d == "city");
+    let serves_district = user.district.as_deref().is_some_and(|d| d == case.district || d == CITY);
     Relation {
         filer: user.role == Role::Enterprise && org == Some(case.enterprise),
         lead_department: user.role == Role::Officer && org.is_some() && org == flow.lead_department.as_deref(),
@@ -107,15 +108,43 @@ pub fn relation(user: &User, case: &CaseParties<'_>) -> Relation {
     }
 }
 
+/// Which cases a user may read: the one rule, which [`may_read`] applies to
+/// a case and the server's store turns into a query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadScope<'a> {
+    Everything,
+    /// The cases this enterprise filed.
+    Enterprise(&'a str),
+    /// The cases this department leads or assists on.
+    Department(&'a str),
+    /// The cases of this district.
+    District(&'a str),
+    Nothing,
+}
+
+pub fn read_scope(user: &User) -> ReadScope<'_> {
+    match (user.role, user.org.as_deref(), user.district.as_deref()) {
+        (Role::Admin, _, _) => ReadScope::Everything,
+        (Role::Enterprise, Some(org), _) => ReadScope::Enterprise(org),
+        (Role::Officer, Some(org), _) => ReadScope::Department(org),
+        (Role::Coordinator | Role::Leader, _, Some(CITY)) => ReadScope::Everything,
+        (Role::Coordinator | Role::Leader, _, Some(district)) => ReadScope::District(district),
+        _ => ReadScope::Nothing,
+    }
+}
+
 /// Whether `user` may read the case at all.
 pub fn may_read(user: &User, case: &CaseParties<'_>) -> bool {
-    let r = relation(user, case);
-    user.role == Role::Admin
-        || r.filer
-        || r.lead_department
-        || r.assisting_department
-        || r.district_coordinator
-        || r.district_leader
+    let flow = &case.state.flow;
+    match read_scope(user) {
+        ReadScope::Everything => true,
+        ReadScope::Enterprise(id) => case.enterprise == id,
+        ReadScope::Department(code) => {
+            flow.lead_department.as_deref() == Some(code) || flow.assisting.iter().any(|a| a == code)
+        }
+        ReadScope::District(district) => case.district == district,
+        ReadScope::Nothing => false,
+    }
 }
 
 /// The one permission check for changes. Whether the event fits the case's

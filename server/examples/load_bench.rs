@@ -38,21 +38,21 @@ fn main() {
     runtime.block_on(run(clients, duration, think));
 }
 
-fn spawn_server(dir: &Path) -> (Child, SocketAddr) {
+async fn spawn_server(dir: &Path) -> (Child, SocketAddr) {
     let mut server = Command::new(std::env::current_exe().unwrap());
     server.env(SERVE, "1");
-    common::spawn_process(server, dir)
+    common::spawn_process(server, dir).await
 }
 
 async fn run(clients: usize, duration: Duration, think: Duration) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("dist")).unwrap();
     let accounts = {
-        let store = Store::open(&dir.path().join("data")).unwrap();
-        server::demo::seed_accounts(&store).unwrap();
-        seed_accounts(&store, clients)
+        let store = Store::open(&dir.path().join("data")).await.unwrap();
+        server::demo::seed_accounts(&store).await.unwrap();
+        seed_accounts(&store, clients).await
     };
-    let (child, addr) = spawn_server(dir.path());
+    let (child, addr) = spawn_server(dir.path()).await;
     let pid = child.id();
     let idle_mb = load::memory_mb(pid, "VmRSS");
     let child = Arc::new(Mutex::new(child));
@@ -69,7 +69,7 @@ async fn run(clients: usize, duration: Duration, think: Duration) {
     let mut latencies: Vec<f64> = outcomes.iter().flat_map(|o| o.latencies_ms.iter().copied()).collect();
     let changes = latencies.len();
     let refusals: usize = outcomes.iter().map(|o| o.refusals).sum();
-    let (acknowledged, lost) = lost_changes(&dir.path().join("data"), &outcomes);
+    let (acknowledged, lost) = lost_changes(&dir.path().join("data"), &outcomes).await;
     println!("clients {clients}, {} s, pause {} ms between a client's changes", duration.as_secs(), think.as_millis());
     println!("| acknowledged changes | changes/s | p50 | p99 | max | server RSS idle → peak | coordinators received |");
     println!("|---|---|---|---|---|---|---|");

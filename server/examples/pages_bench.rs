@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use common::client::sign_in;
 use common::{anchor, request};
-use server::store::{CaseRow, Store};
+use server::store::Store;
 use server::{AppState, Clock, router};
 
 const PAGES: [&str; 6] = [
@@ -44,18 +44,12 @@ async fn main() {
 
 async fn run(count: usize) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(Store::open(dir.path()).unwrap());
-    server::demo::seed_accounts(&store).unwrap();
-    server::demo::generate(anchor(), count, |mut doc, created| {
-        let number = store.next_case_number(created.year())?;
-        domain::doc::set_number(&mut doc, &number)?;
-        let case = domain::doc::read(&doc)?;
-        store.put_case(&CaseRow::of(&case, &case.state(), &doc.get_heads()), &doc.save())
-    })
-    .unwrap();
+    let store = Arc::new(Store::open(dir.path()).await.unwrap());
+    server::demo::seed_accounts(&store).await.unwrap();
+    server::demo::store_cases(&store, anchor(), count).await.unwrap();
     let now = anchor().start_instant() + 10 * 3_600_000;
     let started = Instant::now();
-    let letters = server::pages::letters::issue_due(&store, now).unwrap();
+    let letters = server::pages::letters::issue_due(&store, now).await.unwrap();
     println!("| {count} | issue October's letters ({letters}), cold | {} | | |", ms(started.elapsed()));
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

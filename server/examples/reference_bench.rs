@@ -99,8 +99,8 @@ async fn run(load: Load, reference: &Path) {
     std::fs::create_dir_all(dir.path().join("dist")).unwrap();
     let data = dir.path().join("data");
     let accounts = {
-        let store = server::store::Store::open(&data).unwrap();
-        seed_accounts(&store, load.clients)
+        let store = server::store::Store::open(&data).await.unwrap();
+        seed_accounts(&store, load.clients).await
     };
     let mut results = Vec::new();
 
@@ -113,10 +113,10 @@ async fn run(load: Load, reference: &Path) {
     }
 
     if let Ok(url) = std::env::var("DATABASE_URL") {
-        let url = server::store::db::fresh_schema(&url).unwrap();
+        let url = server::store::db::fresh_schema(&url).await.unwrap();
         let pg_data = dir.path().join("pg");
-        let store = server::store::Store::connect(Some(&url), &pg_data).unwrap();
-        seed_accounts(&store, load.clients);
+        let store = server::store::Store::connect(Some(&url), &pg_data).await.unwrap();
+        seed_accounts(&store, load.clients).await;
         drop(store);
         let two = start_ours(&pg_data, dir.path(), &accounts, Some(&url), 2).await;
         results.push(measure("Direct Line (PostgreSQL, 2 instances)", two, &accounts, load).await);

@@ -61,7 +61,7 @@ async fn run(cases: usize, edits: usize) {
     let converge = started.elapsed();
     let (sent, received) = (device.bytes_sent, device.bytes_received);
     for id in &ids {
-        assert!(server.store.load_document(id).unwrap().is_some());
+        assert!(server.store.load_document(id).await.unwrap().is_some());
     }
 
     // Again, with nothing new on either side: both sides know what they

@@ -29,18 +29,18 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
             ));
         }
         Some(Command::Backup { to }) => {
-            let store = Store::open(&config.data)?;
+            let store = Store::open(&config.data).await?;
             let entry = AuditEntry::new(Clock::system().now_ms(), "system", "backup", None, to.display().to_string());
-            store.audit(&entry)?;
-            store.backup_to(to)?;
+            store.audit(&entry).await?;
+            store.backup_to(to).await?;
             println!("备份完成 / backup written: {}", to.display());
             return Ok(());
         }
         Some(Command::Restore { from }) => {
             let now = Clock::system().now_ms();
-            let kept = store::restore(&config.data, from, now)?;
+            let kept = store::restore(&config.data, from, now).await?;
             let entry = AuditEntry::new(now, "system", "restore", None, from.display().to_string());
-            Store::open(&config.data)?.audit(&entry)?;
+            Store::open(&config.data).await?.audit(&entry).await?;
             println!(
                 "恢复完成 / restored from {}; the previous database is kept as {}",
                 from.display(),
@@ -53,13 +53,13 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
     // Held while the server runs: no restore into a live data directory.
     // PostgreSQL is shared by design: several instances run on it.
     let _lock = if postgres.is_none() { Some(store::DataLock::take(&config.data)?) } else { None };
-    let store = Arc::new(Store::connect(postgres, &config.data)?);
+    let store = Arc::new(Store::connect(postgres, &config.data).await?);
     if config.demo {
         let anchor = domain::time::Day::parse(&config.demo_anchor)?;
-        let created = demo::seed(&store, anchor)?;
-        tracing::info!(created, total = store.case_count()?, "demo data");
+        let created = demo::seed(&store, anchor).await?;
+        tracing::info!(created, total = store.case_count().await?, "demo data");
     } else if config.demo_accounts {
-        demo::seed_accounts(&store)?;
+        demo::seed_accounts(&store).await?;
     }
     if !config.dist.join("index.html").exists() {
         tracing::warn!(dist = %config.dist.display(), "no built app here: run `trunk build` in app/");

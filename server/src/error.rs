@@ -26,20 +26,20 @@ pub enum ServerError {
     Overloaded,
 }
 
-impl From<rusqlite::Error> for ServerError {
-    fn from(e: rusqlite::Error) -> Self {
-        ServerError::Database(e.to_string())
+impl From<sqlx::Error> for ServerError {
+    fn from(e: sqlx::Error) -> Self {
+        // The database's own message says what went wrong (sqlx's Display
+        // of it is just that message).
+        match e.as_database_error() {
+            Some(db) => ServerError::Database(format!("{}: {}", db.code().unwrap_or_default(), db.message())),
+            None => ServerError::Database(e.to_string()),
+        }
     }
 }
 
-impl From<tokio_postgres::Error> for ServerError {
-    fn from(e: tokio_postgres::Error) -> Self {
-        // The server's own message says what went wrong; the error's
-        // Display alone says only "db error".
-        match e.as_db_error() {
-            Some(db) => ServerError::Database(format!("{}: {}", db.code().code(), db.message())),
-            None => ServerError::Database(e.to_string()),
-        }
+impl From<sqlx::migrate::MigrateError> for ServerError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        ServerError::Database(e.to_string())
     }
 }
 

@@ -66,12 +66,12 @@ impl AppState {
 
 /// The case `case_id` if `user` may read it; `None` both when there is no
 /// such case and when it is not theirs, so the two cannot be told apart.
-pub(crate) fn readable_case(
+pub(crate) async fn readable_case(
     store: &Store,
     user: &domain::permission::User,
     case_id: &str,
 ) -> Result<Option<domain::case::CaseDoc>, ServerError> {
-    let Some((doc, _)) = store.load_document(case_id)? else { return Ok(None) };
+    let Some((doc, _)) = store.load_document(case_id).await? else { return Ok(None) };
     let case = domain::doc::read(&doc)?;
     let readable = may_read_case(user, &case, &case.state());
     Ok(readable.then_some(case))
@@ -90,11 +90,11 @@ pub(crate) fn may_read_case(
 /// Writes an audit entry. Callers write it before they answer: what is
 /// not audited is not done.
 pub(crate) async fn audit(state: &AppState, entry: store::AuditEntry) -> Result<(), ServerError> {
-    let store = state.store.clone();
-    blocking(move || store.audit(&entry)).await
+    state.store.audit(&entry).await
 }
 
-/// Runs blocking work (SQLite, argon2) off the async workers.
+/// Runs CPU-heavy work (decoding documents, statistics over every case)
+/// off the async workers.
 pub(crate) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, ServerError> + Send + 'static,
 ) -> Result<T, ServerError> {

@@ -87,10 +87,13 @@ async fn database_holds_neither_passwords_nor_tokens() {
     let server = start(false).await;
     let cookie = session_cookie(&sign_in(server.addr, "qiye01", DEMO_PASSWORD).await);
     let token = cookie.split_once('=').unwrap().1.to_string();
-    let (account, hash) = server.store.user_by_login("qiye01").unwrap().unwrap();
+    let (account, hash) = server.store.user_by_login("qiye01").await.unwrap().unwrap();
     assert!(hash.starts_with("$argon2id$"), "{hash}");
     assert_eq!(account.user.id, common::qiye(1).0);
-    assert!(server.store.session_account(&token, server.clock.now_ms()).unwrap().is_none(), "raw token is no key");
+    assert!(
+        server.store.session_account(&token, server.clock.now_ms()).await.unwrap().is_none(),
+        "raw token is no key"
+    );
 }
 
 #[tokio::test]

@@ -22,7 +22,7 @@ async fn who_did_what_to_which_case_is_recorded_for_admins() {
 
     // The enterprise files a case, then tries to resolve it itself.
     let id = domain::sync::DocumentId::from_bytes([9; 16]).to_string();
-    let user = server.store.user_by_login("qiye01").unwrap().unwrap().0.user;
+    let user = server.store.user_by_login("qiye01").await.unwrap().unwrap().0.user;
     let mut device = Device::new(&user.id, "ent-phone", 1);
     device.create(&common::new_case(&id, &common::qiye(1).1, "boluo")).await;
     device.record(&id, now, EventKind::Submit).await;
@@ -34,7 +34,7 @@ async fn who_did_what_to_which_case_is_recorded_for_admins() {
     let link = request(server.addr, "GET", &format!("/api/cases/{id}/public-link"), &[("Cookie", &cookie)], "").await;
     assert_eq!(link.status, 200);
 
-    let log = server.store.audit_page(None, 100).unwrap();
+    let log = server.store.audit_page(None, 100).await.unwrap();
     let find = |action: &str, detail: &str| {
         log.iter().find(|(_, e)| e.action == action && e.detail.contains(detail)).map(|(_, e)| e.clone())
     };

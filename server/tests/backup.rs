@@ -19,11 +19,11 @@ fn directline(data: &Path, args: &[&str]) -> Output {
 }
 
 /// Every case in `data` loads, and its document's heads are the row's.
-fn consistent_cases(data: &Path) -> usize {
-    let store = Store::open(data).unwrap();
+async fn consistent_cases(data: &Path) -> usize {
+    let store = Store::open(data).await.unwrap();
     let mut count = 0;
-    for id in store.case_ids_of_district("city").unwrap() {
-        let (doc, _) = store.load_document(&id).unwrap().expect("every row has its document");
+    for id in store.case_ids_of_district("city").await.unwrap() {
+        let (doc, _) = store.load_document(&id).await.unwrap().expect("every row has its document");
         let case = domain::doc::read(&doc).unwrap();
         assert_eq!(case.id, id);
         count += 1;
@@ -31,12 +31,12 @@ fn consistent_cases(data: &Path) -> usize {
     count
 }
 
-#[test]
-fn on_postgresql_backup_and_restore_point_to_its_own_tools_and_change_nothing() {
+#[tokio::test]
+async fn on_postgresql_backup_and_restore_point_to_its_own_tools_and_change_nothing() {
     let Some(_) = common::postgres() else { return };
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let url = common::database_url(&data).unwrap();
+    let url = common::database_url(&data).await.unwrap();
     let run = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_directline"))
             .arg("--data")
@@ -56,8 +56,8 @@ fn on_postgresql_backup_and_restore_point_to_its_own_tools_and_change_nothing() 
     assert!(!data.join("directline.sqlite3").exists(), "no SQLite file was made");
 }
 
-#[test]
-fn a_backup_under_writes_restores_whole_and_a_live_server_is_never_overwritten() {
+#[tokio::test]
+async fn a_backup_under_writes_restores_whole_and_a_live_server_is_never_overwritten() {
     // SQLite's file is backed up by the server itself; PostgreSQL has
     // pg_dump (the test above).
     if common::postgres().is_some() {
@@ -82,16 +82,20 @@ fn a_backup_under_writes_restores_whole_and_a_live_server_is_never_overwritten()
     let writing = Arc::new(AtomicBool::new(true));
     let writer = {
         let (data, writing) = (data.clone(), writing.clone());
+        // A thread of its own: the backup below blocks this one.
         std::thread::spawn(move || {
-            let store = Store::open(&data).unwrap();
-            let mut written = 0;
-            while writing.load(Ordering::Relaxed) || written < 20 {
-                let case = common::new_case(&format!("backup-{written}"), "ent-1", "boluo");
-                let mut doc = domain::doc::create(&case, automerge::ActorId::random()).unwrap();
-                store.put_case(&CaseRow::of(&case, &case.state(), &doc.get_heads()), &doc.save()).unwrap();
-                written += 1;
-            }
-            written
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            runtime.block_on(async move {
+                let store = Store::open(&data).await.unwrap();
+                let mut written = 0;
+                while writing.load(Ordering::Relaxed) || written < 20 {
+                    let case = common::new_case(&format!("backup-{written}"), "ent-1", "boluo");
+                    let mut doc = domain::doc::create(&case, automerge::ActorId::random()).unwrap();
+                    store.put_case(&CaseRow::of(&case, &case.state(), &doc.get_heads()), &doc.save()).await.unwrap();
+                    written += 1;
+                }
+                written
+            })
         })
     };
     let backup = dir.path().join("backup.sqlite3");
@@ -105,7 +109,7 @@ fn a_backup_under_writes_restores_whole_and_a_live_server_is_never_overwritten()
     let copy = dir.path().join("copy");
     std::fs::create_dir_all(&copy).unwrap();
     std::fs::copy(&backup, copy.join("directline.sqlite3")).unwrap();
-    let in_backup = consistent_cases(&copy);
+    let in_backup = consistent_cases(&copy).await;
     let demo = 305;
     assert!((demo..=demo + written).contains(&in_backup), "{in_backup} cases: the demo and some of {written}");
 
@@ -119,7 +123,7 @@ fn a_backup_under_writes_restores_whole_and_a_live_server_is_never_overwritten()
     );
     server.kill().unwrap();
     server.wait().unwrap();
-    assert_eq!(consistent_cases(&data), demo + written);
+    assert_eq!(consistent_cases(&data).await, demo + written);
 
     // Not a backup: refused, nothing changes.
     let junk = dir.path().join("junk.sqlite3");
@@ -127,12 +131,12 @@ fn a_backup_under_writes_restores_whole_and_a_live_server_is_never_overwritten()
     let refused = directline(&data, &["restore", junk.to_str().unwrap()]);
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("backup"));
-    assert_eq!(consistent_cases(&data), demo + written);
+    assert_eq!(consistent_cases(&data).await, demo + written);
 
     // Restored: exactly the backup's cases; the old database is kept.
     let restored = directline(&data, &["restore", backup.to_str().unwrap()]);
     assert!(restored.status.success(), "{}", String::from_utf8_lossy(&restored.stderr));
-    assert_eq!(consistent_cases(&data), in_backup);
+    assert_eq!(consistent_cases(&data).await, in_backup);
     let kept: Vec<_> = std::fs::read_dir(&data)
         .unwrap()
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
@@ -142,5 +146,5 @@ fn a_backup_under_writes_restores_whole_and_a_live_server_is_never_overwritten()
     let old = dir.path().join("old");
     std::fs::create_dir_all(&old).unwrap();
     std::fs::copy(data.join(&kept[0]), old.join("directline.sqlite3")).unwrap();
-    assert_eq!(consistent_cases(&old), demo + written, "the replaced database is whole");
+    assert_eq!(consistent_cases(&old).await, demo + written, "the replaced database is whole");
 }

@@ -21,8 +21,8 @@ async fn a_districts_board_lists_its_open_cases_and_nothing_personal() {
     // As many rows as the domain finds open on the server's today.
     let today = common::anchor();
     let mut open = 0;
-    for id in server.store.case_ids_of_district("huicheng").unwrap() {
-        let case = domain::doc::read(&server.store.load_document(&id).unwrap().unwrap().0).unwrap();
+    for id in server.store.case_ids_of_district("huicheng").await.unwrap() {
+        let case = domain::doc::read(&server.store.load_document(&id).await.unwrap().unwrap().0).unwrap();
         let entry = board_entry(&case, &domain::calendar::WorkCalendar::china(), &Default::default(), today);
         if let Some(entry) = entry {
             open += 1;
@@ -50,25 +50,26 @@ async fn a_change_to_a_case_shows_on_the_next_board() {
     let calendar = domain::calendar::WorkCalendar::china();
     let (id, number) = server
         .store
-        .case_ids_of_district("boluo")
+        .cases_of_district("boluo")
+        .await
         .unwrap()
         .into_iter()
-        .find_map(|id| {
-            let case = domain::doc::read(&server.store.load_document(&id).unwrap().unwrap().0).unwrap();
+        .find_map(|case| {
             let open = case.state().status() == domain::status::Status::Submitted;
-            open.then(|| board_entry(&case, &calendar, &Default::default(), today)).flatten().map(|e| (id, e.number))
+            let entry = open.then(|| board_entry(&case, &calendar, &Default::default(), today)).flatten();
+            entry.map(|e| (case.id.clone(), e.number))
         })
         .unwrap();
     let number = number.unwrap();
     assert!(before.contains(&number));
-    let (mut doc, _) = server.store.load_document(&id).unwrap().unwrap();
+    let (mut doc, _) = server.store.load_document(&id).await.unwrap().unwrap();
     let case = domain::doc::read(&doc).unwrap();
     let decline = domain::event::EventKind::Decline { reason: "不属于受理范围".into() };
     let event = domain::doc::next_event(&case, format!("{id}-decline"), "coord-boluo", server.clock.now_ms(), decline);
     domain::doc::append(&mut doc, &event).unwrap();
     let case = domain::doc::read(&doc).unwrap();
     let row = server::store::CaseRow::of(&case, &case.state(), &doc.get_heads());
-    server.store.put_case(&row, &doc.save()).unwrap();
+    server.store.put_case(&row, &doc.save()).await.unwrap();
     let after = get(server.addr, path).await.body;
     assert!(!after.contains(&number), "a declined case leaves the board at once");
 }

@@ -26,8 +26,8 @@ async fn a_district_coordinator_sees_its_quarters_alike_appeals_grouped() {
     let server = start(true).await;
     let (first, last) = (Day::parse("2026-10-01").unwrap(), Day::parse("2026-12-31").unwrap());
     let (mut mine, mut others) = (Vec::new(), Vec::new());
-    for id in server.store.case_ids_of_district("city").unwrap() {
-        let case = domain::doc::read(&server.store.load_document(&id).unwrap().unwrap().0).unwrap();
+    for id in server.store.case_ids_of_district("city").await.unwrap() {
+        let case = domain::doc::read(&server.store.load_document(&id).await.unwrap().unwrap().0).unwrap();
         let submitted = case.state().flow.submitted_ms.map(Day::of_instant);
         if submitted.is_some_and(|d| first <= d && d <= last) {
             let number = case.number.clone().unwrap();

@@ -21,21 +21,21 @@ const QUIET: Duration = Duration::from_secs(20);
 
 /// Starts the real server binary on a free loopback port, with the demo
 /// data.
-fn spawn_server(dir: &Path) -> (Child, SocketAddr) {
-    spawn_server_with(dir, &["--demo"])
+async fn spawn_server(dir: &Path) -> (Child, SocketAddr) {
+    spawn_server_with(dir, &["--demo"]).await
 }
 
-fn spawn_server_with(dir: &Path, args: &[&str]) -> (Child, SocketAddr) {
+async fn spawn_server_with(dir: &Path, args: &[&str]) -> (Child, SocketAddr) {
     let mut server = Command::new(env!("CARGO_BIN_EXE_directline"));
     server.args(args);
-    common::spawn_process(server, dir)
+    common::spawn_process(server, dir).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_changes_survive_sigkill_and_the_rest_are_resent() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("dist")).unwrap();
-    let (mut server, addr) = spawn_server(dir.path());
+    let (mut server, addr) = spawn_server(dir.path()).await;
     let now = common::anchor().start_instant();
     let id = domain::sync::DocumentId::from_bytes([8; 16]).to_string();
 
@@ -64,17 +64,17 @@ async fn acknowledged_changes_survive_sigkill_and_the_rest_are_resent() {
 
     // Straight from the database file the killed process left behind.
     {
-        let store = open_store(&dir.path().join("data"));
-        let (mut stored, _) = store.load_document(&id).unwrap().unwrap();
+        let store = open_store(&dir.path().join("data")).await;
+        let (mut stored, _) = store.load_document(&id).await.unwrap().unwrap();
         let missing: Vec<_> = acknowledged.iter().filter(|h| stored.get_change_by_hash(h).is_none()).collect();
         assert!(missing.is_empty(), "{} acknowledged changes lost", missing.len());
     }
 
-    let (mut server, addr) = spawn_server(dir.path());
+    let (mut server, addr) = spawn_server(dir.path()).await;
     ent.connect(addr, &cookie).await;
     assert!(ent.pump_until(QUIET, |d| d.in_sync(&id)).await, "the client re-sent the rest");
-    let store = open_store(&dir.path().join("data"));
-    let (mut stored, unfolded) = store.load_document(&id).unwrap().unwrap();
+    let store = open_store(&dir.path().join("data")).await;
+    let (mut stored, unfolded) = store.load_document(&id).await.unwrap().unwrap();
     let mut on_device = ent.docs[&id].clone();
     assert_eq!(stored.get_heads(), on_device.get_heads());
     let (stored, on_device) = (domain::doc::read(&stored).unwrap(), domain::doc::read(&on_device).unwrap());
@@ -95,11 +95,11 @@ async fn no_acknowledged_change_is_lost_when_the_server_is_killed_under_load() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("dist")).unwrap();
     let accounts = {
-        let store = open_store(&dir.path().join("data"));
-        server::demo::seed_accounts(&store).unwrap();
-        load::seed_accounts(&store, CLIENTS)
+        let store = open_store(&dir.path().join("data")).await;
+        server::demo::seed_accounts(&store).await.unwrap();
+        load::seed_accounts(&store, CLIENTS).await
     };
-    let (server, addr) = spawn_server_with(dir.path(), &[]);
+    let (server, addr) = spawn_server_with(dir.path(), &[]).await;
     let server = std::sync::Arc::new(std::sync::Mutex::new(server));
     let killer = server.clone();
     let load = load::Load { duration: UNDER_LOAD, think: Duration::from_millis(20) };
@@ -113,7 +113,7 @@ async fn no_acknowledged_change_is_lost_when_the_server_is_killed_under_load() {
     assert!(changes > CLIENTS * 5, "the clients kept the server busy ({changes} changes)");
     assert!(watched.messages > 0, "coordinators received the changes of their districts");
     assert_eq!(outcomes.iter().map(|o| o.refusals).sum::<usize>(), 0);
-    let (acknowledged, lost) = load::lost_changes(&dir.path().join("data"), &outcomes);
+    let (acknowledged, lost) = load::lost_changes(&dir.path().join("data"), &outcomes).await;
     assert!(acknowledged > changes, "acknowledged: every filing and edit ({acknowledged})");
     assert_eq!(lost, 0, "{lost} of {acknowledged} acknowledged changes lost");
 }

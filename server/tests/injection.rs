@@ -68,8 +68,12 @@ async fn markup_in_every_text_is_shown_escaped_everywhere() {
     }
     let case = domain::doc::read(&doc).unwrap();
     assert!(case.state().refused.is_empty(), "{:?}", case.state().refused);
-    server.store.put_case(&CaseRow::of(&case, &case.state(), &doc.get_heads()), &doc.save()).unwrap();
-    assert_eq!(server::pages::letters::issue_due(&server.store, server.clock.now_ms()).unwrap(), 1, "October's letter");
+    server.store.put_case(&CaseRow::of(&case, &case.state(), &doc.get_heads()), &doc.save()).await.unwrap();
+    assert_eq!(
+        server::pages::letters::issue_due(&server.store, server.clock.now_ms()).await.unwrap(),
+        1,
+        "October's letter"
+    );
 
     let ent = sign_in(server.addr, "qiye01").await;
     let coord = sign_in(server.addr, "xietiao-boluo").await;

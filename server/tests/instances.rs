@@ -21,7 +21,7 @@ async fn two_instances() -> (TestServer, TestServer, tempfile::TempDir) {
     assert!(common::postgres().is_some(), "needs PostgreSQL: set DIRECTLINE_TEST_DATABASE_URL");
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    server::demo::seed_accounts(&common::open_store(&data)).unwrap();
+    server::demo::seed_accounts(&common::open_store(&data).await).await.unwrap();
     let a = start_instance(&data).await;
     let b = start_instance(&data).await;
     (a, b, dir)
@@ -79,7 +79,7 @@ async fn a_change_accepted_by_one_instance_reaches_readers_on_the_other_and_only
     // got the later addition has arrived.
     assert!(stranger.settle(QUIET).await);
     assert!(!stranger.docs.contains_key(&id), "not a party: nothing relayed");
-    let (stored, _) = b.store.load_document(&id).unwrap().unwrap();
+    let (stored, _) = b.store.load_document(&id).await.unwrap().unwrap();
     assert!(!domain::doc::read(&stored).unwrap().events.contains_key(&resolve));
 }
 
@@ -118,7 +118,7 @@ async fn changes_made_at_once_through_both_instances_are_all_kept() {
 
     // Stored once, whole, whichever instance reads it.
     for server in [&a, &b] {
-        let (mut stored, _) = server.store.load_document(&id).unwrap().unwrap();
+        let (mut stored, _) = server.store.load_document(&id).await.unwrap().unwrap();
         let case = domain::doc::read(&stored).unwrap();
         assert!(written.iter().all(|e| case.events.contains_key(e)), "no addition lost");
         assert_eq!(stored.get_heads(), phone.docs.get_mut(&id).unwrap().get_heads());

@@ -15,10 +15,10 @@ use domain::permission::{Role, User};
 use server::pages::letters::issue_due;
 
 /// The cases the domain finds open at the end of `month`.
-fn open_at_end_of(server: &common::TestServer, month: &str) -> usize {
+async fn open_at_end_of(server: &common::TestServer, month: &str) -> usize {
     let mut open = 0;
-    for id in server.store.case_ids_of_district("city").unwrap() {
-        let case = domain::doc::read(&server.store.load_document(&id).unwrap().unwrap().0).unwrap();
+    for id in server.store.case_ids_of_district("city").await.unwrap() {
+        let case = domain::doc::read(&server.store.load_document(&id).await.unwrap().unwrap().0).unwrap();
         open += usize::from(Notice::of(&case, &WorkCalendar::china(), &Default::default(), month).is_some());
     }
     open
@@ -28,22 +28,22 @@ fn open_at_end_of(server: &common::TestServer, month: &str) -> usize {
 async fn each_open_case_gets_one_letter_a_month_seen_only_by_its_parties() {
     let server = start(true).await;
     // The server issues October's letters on its own when it starts.
-    let expected = open_at_end_of(&server, "2026-10");
+    let expected = open_at_end_of(&server, "2026-10").await;
     assert!(expected > 0);
     let deadline = Instant::now() + Duration::from_secs(30);
-    while server.store.noticed_cases("2026-10").unwrap().len() < expected {
+    while server.store.noticed_cases("2026-10").await.unwrap().len() < expected {
         assert!(Instant::now() < deadline, "October's letters were not issued");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(issue_due(&server.store, server.clock.now_ms()).unwrap(), 0, "issuing again changes nothing");
-    assert_eq!(server.store.noticed_cases("2026-10").unwrap().len(), expected);
+    assert_eq!(issue_due(&server.store, server.clock.now_ms()).await.unwrap(), 0, "issuing again changes nothing");
+    assert_eq!(server.store.noticed_cases("2026-10").await.unwrap().len(), expected);
 
     let (user_id, enterprise) = qiye(1);
     let me = User { id: user_id, role: Role::Enterprise, org: Some(enterprise), district: None };
-    let noticed = server.store.noticed_cases("2026-10").unwrap();
+    let noticed = server.store.noticed_cases("2026-10").await.unwrap();
     let (case_id, _) =
-        server.store.readable_cases(&me).unwrap().into_iter().find(|(id, _)| noticed.contains(id)).unwrap();
-    let case = domain::doc::read(&server.store.load_document(&case_id).unwrap().unwrap().0).unwrap();
+        server.store.readable_cases(&me).await.unwrap().into_iter().find(|(id, _)| noticed.contains(id)).unwrap();
+    let case = domain::doc::read(&server.store.load_document(&case_id).await.unwrap().unwrap().0).unwrap();
 
     let list_path = format!("/api/cases/{case_id}/letters");
     let ent = sign_in(server.addr, "qiye01").await;
@@ -84,14 +84,15 @@ async fn each_open_case_gets_one_letter_a_month_seen_only_by_its_parties() {
     // November's letters wait a day into December (changes made offline
     // late on the 30th may still be syncing), then go out; October's stays
     // as it was sent.
-    let archived = server.store.notice(&case_id, "2026-10").unwrap().unwrap();
+    let archived = server.store.notice(&case_id, "2026-10").await.unwrap().unwrap();
     let december = |day: &str| domain::time::Day::parse(day).unwrap().start_instant() + 3_600_000;
-    assert_eq!(issue_due(&server.store, december("2026-12-01")).unwrap(), 0);
-    let november = issue_due(&server.store, december("2026-12-02")).unwrap();
-    assert_eq!(november, open_at_end_of(&server, "2026-11"));
-    assert_eq!(server.store.notice(&case_id, "2026-10").unwrap().unwrap(), archived);
+    assert_eq!(issue_due(&server.store, december("2026-12-01")).await.unwrap(), 0);
+    let november = issue_due(&server.store, december("2026-12-02")).await.unwrap();
+    assert_eq!(november, open_at_end_of(&server, "2026-11").await);
+    assert_eq!(server.store.notice(&case_id, "2026-10").await.unwrap().unwrap(), archived);
     if case.state().status().is_open() {
-        let months: Vec<String> = server.store.notices_of(&case_id).unwrap().into_iter().map(|(m, _)| m).collect();
+        let months: Vec<String> =
+            server.store.notices_of(&case_id).await.unwrap().into_iter().map(|(m, _)| m).collect();
         assert_eq!(months, ["2026-11", "2026-10"], "newest first");
     }
 }

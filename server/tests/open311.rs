@@ -33,8 +33,8 @@ async fn requests_filter_page_and_hide_what_is_private() {
     let mut open = 0;
     let mut secrets = Vec::new();
     let mut submitted = 0;
-    for id in server.store.case_ids_of_district("city").unwrap() {
-        let case = domain::doc::read(&server.store.load_document(&id).unwrap().unwrap().0).unwrap();
+    for id in server.store.case_ids_of_district("city").await.unwrap() {
+        let case = domain::doc::read(&server.store.load_document(&id).await.unwrap().unwrap().0).unwrap();
         let state = case.state();
         if state.flow.submitted_ms.is_some() {
             submitted += 1;

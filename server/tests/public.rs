@@ -13,8 +13,8 @@ async fn a_party_shares_a_link_that_shows_progress_and_nothing_personal() {
     let server = start(true).await;
     let (user_id, enterprise) = qiye(1);
     let me = User { id: user_id, role: Role::Enterprise, org: Some(enterprise), district: None };
-    let (case_id, _) = server.store.readable_cases(&me).unwrap().into_iter().next().expect("qiye01 has cases");
-    let case = domain::doc::read(&server.store.load_document(&case_id).unwrap().unwrap().0).unwrap();
+    let (case_id, _) = server.store.readable_cases(&me).await.unwrap().into_iter().next().expect("qiye01 has cases");
+    let case = domain::doc::read(&server.store.load_document(&case_id).await.unwrap().unwrap().0).unwrap();
     let link_path = format!("/api/cases/{case_id}/public-link");
 
     assert_eq!(get(server.addr, &link_path).await.status, 401, "signed in only");

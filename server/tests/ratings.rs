@@ -11,8 +11,8 @@ async fn only_published_ratings_are_listed_without_comments() {
     let server = start(true).await;
     let (mut public, mut private) = (0, 0);
     let mut comments = Vec::new();
-    for id in server.store.case_ids_of_district("city").unwrap() {
-        let case = domain::doc::read(&server.store.load_document(&id).unwrap().unwrap().0).unwrap();
+    for id in server.store.case_ids_of_district("city").await.unwrap() {
+        let case = domain::doc::read(&server.store.load_document(&id).await.unwrap().unwrap().0).unwrap();
         for rating in case.state().flow.ratings {
             if rating.public {
                 public += 1

@@ -65,7 +65,7 @@ async fn one_account_per_login_and_per_credit_code() {
 #[tokio::test]
 async fn bad_input_is_refused_with_every_reason_and_creates_nothing() {
     let server = start(false).await;
-    let users = server.store.user_count().unwrap();
+    let users = server.store.user_count().await.unwrap();
     let r = register(server.addr, &registration("a b", "91350100M000100Y44", "short")).await;
     assert_eq!(r.status, 400);
     let problems: Vec<String> =
@@ -75,7 +75,7 @@ async fn bad_input_is_refused_with_every_reason_and_creates_nothing() {
     assert!(problems[1].starts_with("密码至少8位"), "{problems:?}");
     assert!(problems[2].contains("校验位"), "{problems:?}");
     assert!(r.header("set-cookie").is_none());
-    assert_eq!(server.store.user_count().unwrap(), users, "nothing created");
+    assert_eq!(server.store.user_count().await.unwrap(), users, "nothing created");
     let not_json = request(server.addr, "POST", "/api/register", &[("Content-Type", "application/json")], "{").await;
     assert_eq!(not_json.status, 400);
     assert!(
@@ -91,5 +91,5 @@ async fn bad_input_is_refused_with_every_reason_and_creates_nothing() {
         assert_eq!(too_large.status, 413, "{path}");
         assert!(too_large.json()["error"].as_str().unwrap().contains("请求内容过大(最多 64 KB)"), "{path}");
     }
-    assert_eq!(server.store.user_count().unwrap(), users, "nothing created");
+    assert_eq!(server.store.user_count().await.unwrap(), users, "nothing created");
 }

@@ -10,24 +10,24 @@ use domain::status::Status;
 use server::demo;
 use server::store::Store;
 
-fn demo_cases(store: &Store) -> Vec<domain::case::CaseDoc> {
-    (0..demo::DEMO_CASES)
-        .map(|i| {
-            let (doc, _) = store.load_document(&demo::demo_case_id(i)).unwrap().expect("demo case exists");
-            domain::doc::read(&doc).unwrap()
-        })
-        .collect()
+async fn demo_cases(store: &Store) -> Vec<domain::case::CaseDoc> {
+    let mut cases = Vec::new();
+    for i in 0..demo::DEMO_CASES {
+        let (doc, _) = store.load_document(&demo::demo_case_id(i)).await.unwrap().expect("demo case exists");
+        cases.push(domain::doc::read(&doc).unwrap());
+    }
+    cases
 }
 
-#[test]
-fn demo_data_covers_every_state_and_is_loaded_once() {
+#[tokio::test]
+async fn demo_data_covers_every_state_and_is_loaded_once() {
     let dir = tempfile::tempdir().unwrap();
-    let store = open_store(dir.path());
-    assert_eq!(demo::seed(&store, anchor()).unwrap(), demo::DEMO_CASES);
-    assert_eq!(demo::seed(&store, anchor()).unwrap(), 0, "second run adds nothing");
-    assert_eq!(store.case_count().unwrap(), demo::DEMO_CASES as u64);
+    let store = open_store(dir.path()).await;
+    assert_eq!(demo::seed(&store, anchor()).await.unwrap(), demo::DEMO_CASES);
+    assert_eq!(demo::seed(&store, anchor()).await.unwrap(), 0, "second run adds nothing");
+    assert_eq!(store.case_count().await.unwrap(), demo::DEMO_CASES as u64);
 
-    let cases = demo_cases(&store);
+    let cases = demo_cases(&store).await;
     let states: Vec<_> = cases.iter().map(|c| c.state()).collect();
     let statuses: BTreeSet<String> = states.iter().map(|s| format!("{:?}", s.status())).collect();
     for status in Status::ALL.iter().filter(|s| **s != Status::Draft) {
@@ -43,32 +43,32 @@ fn demo_data_covers_every_state_and_is_loaded_once() {
     assert!(numbers.iter().all(|n| n.starts_with("HZ-2026-")));
 }
 
-#[test]
-fn demo_data_is_deterministic_and_survives_reopening() {
+#[tokio::test]
+async fn demo_data_is_deterministic_and_survives_reopening() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let first = {
-        let store = open_store(a.path());
-        demo::seed(&store, anchor()).unwrap();
-        demo_cases(&store)
+        let store = open_store(a.path()).await;
+        demo::seed(&store, anchor()).await.unwrap();
+        demo_cases(&store).await
     };
     let second = {
-        let store = open_store(b.path());
-        demo::seed(&store, anchor()).unwrap();
-        demo_cases(&store)
+        let store = open_store(b.path()).await;
+        demo::seed(&store, anchor()).await.unwrap();
+        demo_cases(&store).await
     };
     assert_eq!(first, second);
     // The file on disk holds it all after the store is dropped.
-    let reopened = open_store(a.path());
-    assert_eq!(demo_cases(&reopened), first);
+    let reopened = open_store(a.path()).await;
+    assert_eq!(demo_cases(&reopened).await, first);
 }
 
-#[test]
-fn case_numbers_count_per_year() {
+#[tokio::test]
+async fn case_numbers_count_per_year() {
     let dir = tempfile::tempdir().unwrap();
-    let store = open_store(dir.path());
-    assert_eq!(store.next_case_number(2026).unwrap(), "HZ-2026-000001");
-    assert_eq!(store.next_case_number(2026).unwrap(), "HZ-2026-000002");
-    assert_eq!(store.next_case_number(2027).unwrap(), "HZ-2027-000001");
+    let store = open_store(dir.path()).await;
+    assert_eq!(store.next_case_number(2026).await.unwrap(), "HZ-2026-000001");
+    assert_eq!(store.next_case_number(2026).await.unwrap(), "HZ-2026-000002");
+    assert_eq!(store.next_case_number(2027).await.unwrap(), "HZ-2027-000001");
 }
 
 #[tokio::test]

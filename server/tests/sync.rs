@@ -18,13 +18,12 @@ const QUIET: Duration = Duration::from_secs(10);
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_user_receives_exactly_the_cases_they_may_read() {
     let server = start(true).await;
-    let cases: Vec<domain::case::CaseDoc> = (0..demo::DEMO_CASES)
-        .map(|i| {
-            let (doc, _) = server.store.load_document(&demo::demo_case_id(i)).unwrap().unwrap();
-            domain::doc::read(&doc).unwrap()
-        })
-        .collect();
-    let accounts = server.store.accounts().unwrap();
+    let mut cases: Vec<domain::case::CaseDoc> = Vec::new();
+    for i in 0..demo::DEMO_CASES {
+        let (doc, _) = server.store.load_document(&demo::demo_case_id(i)).await.unwrap().unwrap();
+        cases.push(domain::doc::read(&doc).unwrap());
+    }
+    let accounts = server.store.accounts().await.unwrap();
     assert!(accounts.len() >= 30, "every role has demo accounts");
     for account in accounts {
         let user = &account.user;
@@ -70,7 +69,7 @@ async fn a_new_case_is_numbered_and_a_refused_change_reaches_only_its_author() {
     let server = start(false).await;
     let now = server.clock.now_ms();
     let id = domain::sync::DocumentId::from_bytes([5; 16]).to_string();
-    let ent_user = server.store.user_by_login("qiye01").unwrap().unwrap().0.user;
+    let ent_user = server.store.user_by_login("qiye01").await.unwrap().unwrap().0.user;
     assert_eq!(ent_user.org, Some(common::qiye(1).1));
 
     // The enterprise files offline, then connects: the server numbers it.
@@ -122,8 +121,8 @@ async fn a_new_case_is_numbered_and_a_refused_change_reaches_only_its_author() {
     assert!(officer.pump_until(QUIET, |d| has_event(d, &id, &back)).await);
     assert!(!has_event(&officer, &id, &forged));
 
-    assert_eq!(server.store.refusal_count().unwrap(), 2);
-    let (mut stored, _) = server.store.load_document(&id).unwrap().unwrap();
+    assert_eq!(server.store.refusal_count().await.unwrap(), 2);
+    let (mut stored, _) = server.store.load_document(&id).await.unwrap().unwrap();
     let mut on_device = ent.docs[&id].clone();
     assert_eq!(stored.get_heads(), on_device.get_heads(), "server and device agree");
     assert!(!domain::doc::read(&stored).unwrap().events.contains_key(&resolve));
@@ -154,7 +153,7 @@ async fn a_user_cannot_write_to_a_case_they_may_not_read() {
     other.push_all(&id, false).await;
     assert!(other.pump_until(QUIET, |d| !d.refusals.is_empty()).await);
     assert_eq!(other.refusals[0].reason_zh, "您不是该案件的当事方");
-    let (stored, _) = server.store.load_document(&id).unwrap().unwrap();
+    let (stored, _) = server.store.load_document(&id).await.unwrap().unwrap();
     assert!(!domain::doc::read(&stored).unwrap().events.contains_key(&info));
 }
 
@@ -174,7 +173,7 @@ async fn a_change_arriving_before_its_dependency_is_held_then_accepted() {
     ent.push_last(&id).await;
     assert!(ent.pump_until(QUIET, |d| d.in_sync(&id)).await, "the server asked for the missing change");
     assert!(ent.refusals.is_empty());
-    let (stored, _) = server.store.load_document(&id).unwrap().unwrap();
+    let (stored, _) = server.store.load_document(&id).await.unwrap().unwrap();
     let stored = domain::doc::read(&stored).unwrap();
     assert!(stored.events.contains_key(&first) && stored.events.contains_key(&second));
 }
@@ -182,7 +181,7 @@ async fn a_change_arriving_before_its_dependency_is_held_then_accepted() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signing_out_closes_the_sockets_of_that_session_only() {
     let server = start(false).await;
-    let user = server.store.user_by_login("qiye01").unwrap().unwrap().0.user;
+    let user = server.store.user_by_login("qiye01").await.unwrap().unwrap().0.user;
     let (phone_cookie, laptop_cookie) = (sign_in(server.addr, "qiye01").await, sign_in(server.addr, "qiye01").await);
     let mut phone = Device::new(&user.id, "phone", 1);
     let mut laptop = Device::new(&user.id, "laptop", 2);
@@ -264,7 +263,7 @@ async fn a_device_offline_for_a_month_with_200_edits_merges_cleanly() {
         assert!(device.pump_until(QUIET, |d| d.case(&id).is_some_and(|c| c.events.len() == merged.events.len())).await);
         assert!(device.pump_until(QUIET, |d| d.in_sync(&id)).await);
     }
-    let (mut stored, _) = server.store.load_document(&id).unwrap().unwrap();
+    let (mut stored, _) = server.store.load_document(&id).await.unwrap().unwrap();
     let heads = stored.get_heads();
     for device in [&ent, &officer, &coord] {
         assert_eq!(device.docs[&id].clone().get_heads(), heads, "{} converged", device.user_id);
@@ -273,7 +272,7 @@ async fn a_device_offline_for_a_month_with_200_edits_merges_cleanly() {
 
 /// Writes `kind` by `user` to the stored case directly, as another server
 /// instance would, without the hub hearing of it.
-fn write_behind_the_hubs_back(
+async fn write_behind_the_hubs_back(
     store: &server::store::Store,
     id: &str,
     user: &str,
@@ -281,7 +280,7 @@ fn write_behind_the_hubs_back(
     kind: EventKind,
 ) -> String {
     use server::store::{Accepted, AuditEntry, CaseRow, Written, heads_text};
-    let (mut doc, _) = store.load_document(id).unwrap().unwrap();
+    let (mut doc, _) = store.load_document(id).await.unwrap().unwrap();
     let before = heads_text(&doc.get_heads());
     doc.set_actor(domain::sync::actor_for(user, [9; 8]));
     let event = format!("elsewhere-{}", kind.name());
@@ -292,9 +291,9 @@ fn write_behind_the_hubs_back(
     let audit = AuditEntry::new(at_ms, user, "change", Some(id), &event);
     let accepted =
         Accepted { row, before, changes: vec![change], snapshot: None, peer_state: None, audit, blobs: vec![] };
-    assert_eq!(store.append_changes(std::slice::from_ref(&accepted), &[]).unwrap(), [Written::Stored]);
+    assert_eq!(store.append_changes(std::slice::from_ref(&accepted), &[]).await.unwrap(), [Written::Stored]);
     // Checked against what is no longer the stored case: nothing written.
-    assert_eq!(store.append_changes(&[accepted], &[]).unwrap(), [Written::Stale]);
+    assert_eq!(store.append_changes(&[accepted], &[]).await.unwrap(), [Written::Stale]);
     event
 }
 
@@ -320,12 +319,12 @@ async fn a_change_is_checked_again_when_the_stored_case_moved_on_meanwhile() {
 
     // Elsewhere (another instance) the coordinator hands the case to housing.
     let reroute = EventKind::Route { lead_department: "housing".into(), assisting: vec![], channel: Channel::Online };
-    let rerouted = write_behind_the_hubs_back(&server.store, &id, "coord-boluo", now, reroute);
+    let rerouted = write_behind_the_hubs_back(&server.store, &id, "coord-boluo", now, reroute).await;
     // Natural resources, no longer the lead, answers: checked against the
     // case as stored now, not as this server last saw it, so refused.
     let reply = officer.record(&id, now, EventKind::ReplyOnline { text: "已答复".into() }).await;
     assert!(officer.pump_until(QUIET, |d| !d.refusals.is_empty()).await, "refused on the newer case");
-    let (stored, _) = server.store.load_document(&id).unwrap().unwrap();
+    let (stored, _) = server.store.load_document(&id).await.unwrap().unwrap();
     let stored = domain::doc::read(&stored).unwrap();
     assert!(stored.events.contains_key(&rerouted) && !stored.events.contains_key(&reply));
     // The enterprise learns of the re-routing with its next exchange.

@@ -125,7 +125,7 @@ async fn a_socket_closes_when_its_session_expires() {
         other => panic!("expected the expiry to be named, got {other:?}"),
     }
     assert!(early.next_message(QUIET).await.is_none(), "the socket is closed");
-    assert!(server.store.load_document(&id).unwrap().is_none(), "nothing was accepted after expiry");
+    assert!(server.store.load_document(&id).await.unwrap().is_none(), "nothing was accepted after expiry");
 
     // A socket that sends nothing is closed by the hub's sweep.
     server.hub.close_expired();
@@ -224,7 +224,7 @@ async fn malformed_messages_are_answered_and_change_nothing() {
             "{what}: {answers:?}"
         );
     }
-    assert_eq!(server.store.case_count().unwrap(), 0, "nothing was stored");
+    assert_eq!(server.store.case_count().await.unwrap(), 0, "nothing was stored");
 
     // The same socket still syncs a real case.
     device.create(&common::new_case(&id, &common::qiye(1).1, "boluo")).await;
@@ -283,7 +283,7 @@ async fn a_document_that_would_inflate_past_the_limit_is_refused_unread() {
         other => panic!("expected a refusal, got {other:?}"),
     }
     assert!(device.is_connected());
-    assert_eq!(server.store.case_count().unwrap(), 0);
+    assert_eq!(server.store.case_count().await.unwrap(), 0);
 }
 
 /// A client that never rolls back a refused change (a stock automerge-repo
@@ -315,7 +315,7 @@ async fn a_client_that_keeps_a_refused_change_gets_one_refusal_and_a_quiet_socke
     assert!(sent <= 10, "the server sent {sent} messages in 30 s after the refusal");
     assert!(device.is_connected(), "the socket stays open");
     assert_eq!(device.refusals.len(), 1, "refused once");
-    assert_eq!(server.store.refusal_count().unwrap(), 1, "one refusal recorded");
+    assert_eq!(server.store.refusal_count().await.unwrap(), 1, "one refusal recorded");
 
     // Another case of the same device still syncs.
     let other = domain::sync::DocumentId::from_bytes([32; 16]).to_string();
@@ -333,5 +333,5 @@ async fn a_client_that_keeps_a_refused_change_gets_one_refusal_and_a_quiet_socke
     assert!(device.settle(QUIET).await);
     assert!(device.settle(QUIET).await);
     assert!(device.messages_received - before <= 10 && device.refusals.len() == 2);
-    assert_eq!(server.store.refusal_count().unwrap(), 2);
+    assert_eq!(server.store.refusal_count().await.unwrap(), 2);
 }

@@ -3,6 +3,7 @@
 //! common-issue report. They are server pages, not app routes, so the
 //! router must let the browser load them (`rel="external"`).
 
+use domain::directory::CITY;
 use leptos::prelude::*;
 
 use domain::permission::{Role, User};
@@ -14,10 +15,10 @@ use crate::i18n::tr;
 #[component]
 pub fn AnalysisLinks(user: User) -> impl IntoView {
     let officials = matches!(user.role, Role::Coordinator | Role::Leader | Role::Admin);
-    let district = user.district.clone().unwrap_or_else(|| "city".to_string());
+    let district = user.district.clone().unwrap_or_else(|| CITY.to_string());
     let today = clock::today();
     let month = format!("{:04}-{:02}", today.year(), today.month());
-    let board = if district == "city" { "/board".to_string() } else { format!("/board/{district}/{month}") };
+    let board = if district == CITY { "/board".to_string() } else { format!("/board/{district}/{month}") };
     officials.then(|| {
         view! {
             <nav class="analysis" data-testid="analysis-links">

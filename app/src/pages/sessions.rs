@@ -3,6 +3,7 @@
 //! device or made here), and the coordinator's form for a themed or
 //! cross-district session. All of it works offline: a session is its id.
 
+use domain::directory::CITY;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
@@ -50,7 +51,7 @@ fn coming(district: &str) -> Vec<Session> {
     let known = known_ids();
     let mut list = meeting::open_to(clock::calendar(), district, today, &known);
     // A city-level user follows every district's special sessions.
-    if district == "city" {
+    if district == CITY {
         let extra = known.iter().filter_map(|id| Session::parse(id).ok()).filter(|s| s.day >= today);
         list.extend(extra.collect::<Vec<_>>());
     }
@@ -61,7 +62,7 @@ fn coming(district: &str) -> Vec<Session> {
 
 #[component]
 pub fn SessionsPanel(user: User) -> impl IntoView {
-    let district = user.district.clone().unwrap_or_else(|| "city".into());
+    let district = user.district.clone().unwrap_or_else(|| CITY.into());
     let is_coordinator = user.role == Role::Coordinator;
     let list_district = district.clone();
     view! {
@@ -92,7 +93,7 @@ fn NewSession(district: String) -> impl IntoView {
     let theme = RwSignal::new(THEMES[0].code.to_string());
     let day = RwSignal::new(String::new());
     let mut first = Vec::new();
-    if district != "city" {
+    if district != CITY {
         first.push(district);
     }
     let districts = RwSignal::new(first);

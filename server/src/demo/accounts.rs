@@ -71,15 +71,15 @@ pub fn demo_accounts(enterprises: &[Profile]) -> Vec<Account> {
 }
 
 /// Creates the demo accounts unless users exist already.
-pub fn seed_accounts(store: &Store, enterprises: &[Profile]) -> Result<usize, ServerError> {
-    if store.user_count()? > 0 {
+pub async fn seed_accounts(store: &Store, enterprises: &[Profile]) -> Result<usize, ServerError> {
+    if store.user_count().await? > 0 {
         return Ok(0);
     }
     // One hash for all: argon2 is slow by design, and every demo password is the same.
     let hash = hash_password(DEMO_PASSWORD)?;
     let accounts = demo_accounts(enterprises);
     for a in &accounts {
-        store.create_user(a, &hash)?;
+        store.create_user(a, &hash).await?;
     }
     Ok(accounts.len())
 }

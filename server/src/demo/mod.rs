@@ -205,21 +205,32 @@ impl Story<'_> {
 
 /// Loads the demo accounts and cases unless the database already holds
 /// them. Returns the number of cases created.
-pub fn seed(store: &Store, anchor: Day) -> Result<usize, ServerError> {
+pub async fn seed(store: &Store, anchor: Day) -> Result<usize, ServerError> {
     let mut rng = Rng(DEMO_SEED);
     let companies = enterprises(&mut rng);
-    seed_accounts_for(store, &companies)?;
-    if store.case_count()? > 0 {
+    seed_accounts_for(store, &companies).await?;
+    if store.case_count().await? > 0 {
         return Ok(0);
     }
-    generate(anchor, DEMO_CASES, |mut doc, created| {
-        let number = store.next_case_number(created.year())?;
+    store_cases(store, anchor, DEMO_CASES).await?;
+    Ok(DEMO_CASES)
+}
+
+/// Plays `count` demo cases (as [`generate`]) and stores them, numbered.
+pub async fn store_cases(store: &Store, anchor: Day, count: usize) -> Result<(), ServerError> {
+    let mut played = Vec::with_capacity(count);
+    generate(anchor, count, |doc, created| {
+        played.push((doc, created));
+        Ok(())
+    })?;
+    for (mut doc, created) in played {
+        let number = store.next_case_number(created.year()).await?;
         doc::set_number(&mut doc, &number)?;
         let case = doc::read(&doc)?;
         let row = CaseRow::of(&case, &case.state(), &doc.get_heads());
-        store.put_case(&row, &doc.save())
-    })?;
-    Ok(DEMO_CASES)
+        store.put_case(&row, &doc.save()).await?;
+    }
+    Ok(())
 }
 
 /// Plays `count` demo cases in every stage of the lifecycle, filed in the
@@ -283,12 +294,12 @@ pub fn demo_case_id(index: usize) -> String {
 }
 
 /// Loads only the demo accounts (and no cases) unless users exist.
-pub fn seed_accounts(store: &Store) -> Result<usize, ServerError> {
-    seed_accounts_for(store, &enterprises(&mut Rng(DEMO_SEED)))
+pub async fn seed_accounts(store: &Store) -> Result<usize, ServerError> {
+    seed_accounts_for(store, &enterprises(&mut Rng(DEMO_SEED))).await
 }
 
-fn seed_accounts_for(store: &Store, companies: &[(Enterprise, Contact)]) -> Result<usize, ServerError> {
-    crate::demo::accounts::seed_accounts(store, &registered(companies))
+async fn seed_accounts_for(store: &Store, companies: &[(Enterprise, Contact)]) -> Result<usize, ServerError> {
+    crate::demo::accounts::seed_accounts(store, &registered(companies)).await
 }
 
 fn registered(companies: &[(Enterprise, Contact)]) -> Vec<Profile> {

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use crate::http::json::error;
 use crate::security::auth::SignedIn;
-use crate::{AppState, ServerError, blocking};
+use crate::{AppState, ServerError};
 
 /// The request body limit of uploads (the attachment limit plus headroom).
 pub const UPLOAD_LIMIT: usize = ATTACHMENT_MAX_BYTES as usize + 1024;
@@ -42,7 +42,7 @@ pub async fn upload(
         return Ok(error(StatusCode::BAD_REQUEST, "文件内容与校验值不符 / the content does not match its hash"));
     }
     let (store, now) = (state.store.clone(), state.clock.now_ms());
-    blocking(move || store.put_blob(&sha256, &mime, &body, &account.user.id, now)).await?;
+    store.put_blob(&sha256, &mime, &body, &account.user.id, now).await?;
     Ok(StatusCode::CREATED.into_response())
 }
 
@@ -51,18 +51,16 @@ pub async fn download(
     SignedIn(account): SignedIn,
     Path(sha256): Path<String>,
 ) -> Result<Response, ServerError> {
-    let store = state.store.clone();
-    let found = blocking(move || {
-        let Some((mime, bytes, uploader)) = store.blob(&sha256)? else { return Ok(None) };
-        if uploader == account.user.id {
-            return Ok(Some((mime, bytes)));
+    let store = &state.store;
+    let found = match store.blob(&sha256).await? {
+        Some((mime, bytes, uploader)) if uploader == account.user.id => Some((mime, bytes)),
+        Some((mime, bytes, _)) => {
+            let naming = store.cases_naming_blob(&sha256).await?;
+            let readable = store.readable_cases(&account.user).await?;
+            readable.iter().any(|(id, _)| naming.contains(id)).then_some((mime, bytes))
         }
-        let naming = store.cases_naming_blob(&sha256)?;
-        let readable = store.readable_cases(&account.user)?;
-        let allowed = readable.iter().any(|(id, _)| naming.contains(id));
-        Ok(allowed.then_some((mime, bytes)))
-    })
-    .await?;
+        None => None,
+    };
     // One answer for "no such file" and "not yours": existence does not leak.
     Ok(match found {
         Some((mime, bytes)) => ([(header::CONTENT_TYPE, mime)], bytes).into_response(),

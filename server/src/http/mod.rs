@@ -18,7 +18,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::pages::{admin, board, common_issues, letters, public, ratings, stats};
 use crate::security::{auth, csp, guard};
-use crate::{AppState, ServerError, blocking, sync};
+use crate::{AppState, ServerError, sync};
 
 pub fn router(state: AppState) -> Router {
     // Any path the server does not know is an app route: serve the shell.
@@ -82,8 +82,7 @@ fn open_data() -> Router<AppState> {
 
 /// Liveness and a glance at the data: the count of cases per status.
 async fn healthz(State(state): State<AppState>) -> Result<Json<Value>, ServerError> {
-    let store = state.store.clone();
-    let by_status = blocking(move || store.count_by_status()).await?;
+    let by_status = state.store.count_by_status().await?;
     let total: u64 = by_status.iter().map(|(_, n)| n).sum();
     let by_status: serde_json::Map<String, Value> = by_status.into_iter().map(|(s, n)| (s, json!(n))).collect();
     Ok(Json(json!({ "status": "ok", "cases": total, "by_status": by_status })))

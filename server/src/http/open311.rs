@@ -13,6 +13,7 @@
 //! `GET requests/{HZ-…}.json`. Errors are GeoReport's
 //! `[{"code": …, "description": …}]`.
 
+use domain::directory::CITY;
 use std::collections::HashMap;
 
 use axum::Json;
@@ -174,17 +175,17 @@ fn request(case: &PublicCase) -> Value {
 async fn public_cases(state: &AppState, number: Option<String>) -> Result<Vec<PublicCase>, ServerError> {
     let store = state.store.clone();
     let today = Day::of_instant(state.clock.now_ms());
+    let docs = match number {
+        Some(number) => match store.case_of_number(&number).await? {
+            Some(id) => store.load_document(&id).await?.map(|(doc, _)| domain::doc::read(&doc)).transpose()?,
+            None => None,
+        }
+        .into_iter()
+        .map(std::sync::Arc::new)
+        .collect(),
+        None => store.cases_of_district(CITY).await?,
+    };
     blocking(move || {
-        let docs = match number {
-            Some(number) => match store.case_of_number(&number)? {
-                Some(id) => store.load_document(&id)?.map(|(doc, _)| domain::doc::read(&doc)).transpose()?,
-                None => None,
-            }
-            .into_iter()
-            .map(std::sync::Arc::new)
-            .collect(),
-            None => store.cases_of_district("city")?,
-        };
         let calendar = WorkCalendar::china();
         let public =
             |case: &domain::case::CaseDoc| PublicCase::of(case, &case.state(), &calendar, &Rules::default(), today);

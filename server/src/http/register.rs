@@ -14,7 +14,7 @@ use domain::permission::{Role, User};
 use crate::http::json::{Body, error};
 use crate::security::auth::start_session;
 use crate::store::{Account, AuditEntry};
-use crate::{AppState, ServerError, audit, blocking};
+use crate::{AppState, ServerError, audit};
 
 #[derive(Deserialize)]
 pub struct Registration {
@@ -46,16 +46,13 @@ pub async fn register(State(state): State<AppState>, Body(r): Body<Registration>
     let store = state.store.clone();
     let hash = state.passwords.hash(r.password).await?;
     let created = account.clone();
-    let taken = blocking(move || -> Result<Option<&'static str>, ServerError> {
-        match store.taken(&login, &enterprise_id)? {
-            (true, _) => Ok(Some("该账号已被使用,请换一个 / this account name is taken, choose another")),
-            (_, true) => Ok(Some(
-                "该统一社会信用代码已注册,请直接登录 / an account for this credit code exists already, please sign in",
-            )),
-            _ => store.create_user(&created, &hash).map(|()| None),
+    let taken = match store.taken(&login, &enterprise_id).await? {
+        (true, _) => Some("该账号已被使用,请换一个 / this account name is taken, choose another"),
+        (_, true) => {
+            Some("该统一社会信用代码已注册,请直接登录 / an account for this credit code exists already, please sign in")
         }
-    })
-    .await?;
+        _ => store.create_user(&created, &hash).await.map(|()| None)?,
+    };
     if let Some(message) = taken {
         return Ok(error(StatusCode::CONFLICT, message));
     }

@@ -10,7 +10,7 @@ use domain::permission::Role;
 
 use crate::pages::public::{escape, internal_page};
 use crate::security::auth::SignedIn;
-use crate::{AppState, ServerError, blocking};
+use crate::{AppState, ServerError};
 
 const PAGE: usize = 100;
 
@@ -36,8 +36,7 @@ pub async fn audit_log(
             return Ok(page(StatusCode::BAD_REQUEST, "<h1>参数 before 须为整数 / before must be a number</h1>"));
         }
     };
-    let store = state.store.clone();
-    let entries = blocking(move || store.audit_page(before, PAGE)).await?;
+    let entries = state.store.audit_page(before, PAGE).await?;
     let mut body = String::from(
         "<h1>审计日志</h1><p>只增不改:数据库拒绝修改或删除任何一条记录。</p><table><thead><tr>\
          <th>#</th><th>时间</th><th>操作人</th><th>操作</th><th>诉求</th><th>详情</th></tr></thead><tbody>",

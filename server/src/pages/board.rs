@@ -40,12 +40,11 @@ pub async fn board(
         return Ok(html(StatusCode::NOT_FOUND, "未找到", "<h1>这个月份还没有到</h1>"));
     }
     let day = end.min(today);
-    let store = state.store.clone();
-    let code = district.clone();
+    let cases = state.store.cases_of_district(&district).await?;
     let mut entries = blocking(move || {
         let calendar = WorkCalendar::china();
         let mut entries = Vec::new();
-        for case in store.cases_of_district(&code)? {
+        for case in cases {
             entries.extend(board_entry(&case, &calendar, &Rules::default(), day));
         }
         Ok(entries)

@@ -5,6 +5,7 @@
 //! public. The words come from jieba (Chinese word segmentation); the
 //! grouping is [`domain::report::group_alike`].
 
+use domain::directory::CITY;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -65,12 +66,12 @@ pub async fn report(
     let entry =
         AuditEntry::new(state.clock.now_ms(), &account.user.id, "report", None, format!("common issues {quarter}"));
     audit(&state, entry).await?;
-    let store = state.store.clone();
+    let cases = state.store.cases_of_district(CITY).await?;
     let user = account.user.clone();
     let (appeals, groups) = blocking(move || {
         let mut appeals = Vec::new();
         let mut texts = Vec::new();
-        for case in store.cases_of_district("city")? {
+        for case in cases {
             let case_state = case.state();
             let submitted = case_state.flow.submitted_ms.map(Day::of_instant);
             if !may_read_case(&user, &case, &case_state) || !submitted.is_some_and(|d| first <= d && d <= last) {

@@ -10,6 +10,7 @@
 //! Only the latest due month is issued: a server down for a whole month
 //! skips that month's letters.
 
+use domain::directory::CITY;
 use std::time::Duration;
 
 use axum::Json;
@@ -27,7 +28,7 @@ use crate::http::json::error;
 use crate::pages::public::{escape, light, private_document, responsibility};
 use crate::security::auth::SignedIn;
 use crate::store::{AuditEntry, Store};
-use crate::{AppState, Clock, ServerError, audit, blocking, readable_case};
+use crate::{AppState, Clock, ServerError, audit, readable_case};
 
 /// How often the server looks for a month to write letters for.
 const EVERY: Duration = Duration::from_secs(3600);
@@ -49,24 +50,24 @@ fn month_due(today: Day) -> String {
 
 /// Issues the letters of the latest month that is due and not issued yet.
 /// Returns how many it issued.
-pub fn issue_due(store: &Store, now_ms: i64) -> Result<usize, ServerError> {
+pub async fn issue_due(store: &Store, now_ms: i64) -> Result<usize, ServerError> {
     let today = Day::of_instant(now_ms);
     let month = month_due(today);
-    let done = store.noticed_cases(&month)?;
+    let done = store.noticed_cases(&month).await?;
     let calendar = WorkCalendar::china();
     let mut issued = 0;
-    for case in store.cases_of_district("city")? {
+    for case in store.cases_of_district(CITY).await? {
         if done.contains(&case.id) {
             continue;
         }
         let Some(notice) = Notice::of(&case, &calendar, &Rules::default(), &month) else { continue };
         let sender = sender(&case.district);
-        if store.put_notice(&case.id, &month, now_ms, &letter(&notice, &sender, Day::of_instant(now_ms)))? {
+        if store.put_notice(&case.id, &month, now_ms, &letter(&notice, &sender, Day::of_instant(now_ms))).await? {
             issued += 1;
         }
     }
     if issued > 0 {
-        store.audit(&AuditEntry::new(now_ms, "system", "letters", None, format!("{month}: {issued} issued")))?;
+        store.audit(&AuditEntry::new(now_ms, "system", "letters", None, format!("{month}: {issued} issued"))).await?;
     }
     Ok(issued)
 }
@@ -75,8 +76,7 @@ pub fn issue_due(store: &Store, now_ms: i64) -> Result<usize, ServerError> {
 pub fn start(store: std::sync::Arc<Store>, clock: Clock) {
     tokio::spawn(async move {
         loop {
-            let (store, now) = (store.clone(), clock.now_ms());
-            match blocking(move || issue_due(&store, now)).await {
+            match issue_due(&store, clock.now_ms()).await {
                 Ok(0) => {}
                 Ok(issued) => tracing::info!(issued, "monthly progress notices issued"),
                 Err(e) => tracing::error!(error = %e, "issuing monthly progress notices failed"),
@@ -88,7 +88,7 @@ pub fn start(store: std::sync::Arc<Store>, clock: Clock) {
 
 /// Who signs the letter: the district's (or the city's) direct-line office.
 fn sender(district: &str) -> String {
-    let place = directory::district(district).map_or("惠州市", |d| if d.code == "city" { "惠州市" } else { d.zh });
+    let place = directory::district(district).map_or("惠州市", |d| if d.code == CITY { "惠州市" } else { d.zh });
     format!("{place}政务服务数据管理局\n企业困难直通车办公室")
 }
 
@@ -161,13 +161,12 @@ pub async fn list(
     SignedIn(account): SignedIn,
     Path(case_id): Path<String>,
 ) -> Result<Response, ServerError> {
-    let store = state.store.clone();
-    let letters = blocking(move || match readable_case(&store, &account.user, &case_id)? {
-        Some(_) => store.notices_of(&case_id).map(|list| Some((case_id, list))),
-        None => Ok(None),
-    })
-    .await?;
-    let Some((case_id, letters)) = letters else {
+    let store = &state.store;
+    let letters = match readable_case(store, &account.user, &case_id).await? {
+        Some(_) => Some(store.notices_of(&case_id).await?),
+        None => None,
+    };
+    let Some(letters) = letters else {
         return Ok(error(StatusCode::NOT_FOUND, "诉求不存在 / no such case"));
     };
     let list: Vec<_> = letters
@@ -195,13 +194,11 @@ pub async fn show(
     let Ok(SignedIn(account)) = signed_in else {
         return Ok(page(StatusCode::UNAUTHORIZED, "请先登录后查看函件"));
     };
-    let store = state.store.clone();
-    let (case, letter_month, user) = (case_id.clone(), month.clone(), account.user.clone());
-    let html = blocking(move || match readable_case(&store, &user, &case)? {
-        Some(_) => store.notice(&case, &letter_month),
-        None => Ok(None),
-    })
-    .await?;
+    let store = &state.store;
+    let html = match readable_case(store, &account.user, &case_id).await? {
+        Some(_) => store.notice(&case_id, &month).await?,
+        None => None,
+    };
     if html.is_some() {
         let entry = AuditEntry::new(state.clock.now_ms(), &account.user.id, "letter", Some(&case_id), month);
         audit(&state, entry).await?;

@@ -19,7 +19,7 @@ use qrcode::render::svg;
 use crate::http::json::error;
 use crate::security::auth::SignedIn;
 use crate::store::AuditEntry;
-use crate::{AppState, ServerError, audit, blocking, readable_case};
+use crate::{AppState, ServerError, audit, readable_case};
 
 /// `GET /api/cases/{id}/public-link`: the case's public path, made on
 /// first request, for anyone who may read the case.
@@ -28,13 +28,11 @@ pub async fn link(
     SignedIn(account): SignedIn,
     Path(case_id): Path<String>,
 ) -> Result<Response, ServerError> {
-    let store = state.store.clone();
-    let (case, user) = (case_id.clone(), account.user.clone());
-    let token = blocking(move || match readable_case(&store, &user, &case)? {
-        Some(_) => store.public_token(&case).map(Some),
-        None => Ok(None),
-    })
-    .await?;
+    let store = &state.store;
+    let token = match readable_case(store, &account.user, &case_id).await? {
+        Some(_) => Some(store.public_token(&case_id).await?),
+        None => None,
+    };
     if token.is_some() {
         let entry = AuditEntry::new(state.clock.now_ms(), &account.user.id, "public-link", Some(&case_id), "");
         audit(&state, entry).await?;
@@ -48,16 +46,13 @@ pub async fn link(
 
 /// The case behind a public token, as the public may see it today.
 async fn public_case(state: &AppState, token: String) -> Result<Option<PublicCase>, ServerError> {
-    let store = state.store.clone();
+    let store = &state.store;
     let today = Day::of_instant(state.clock.now_ms());
-    blocking(move || {
-        let Some(case_id) = store.case_of_token(&token)? else { return Ok(None) };
-        let Some((doc, _)) = store.load_document(&case_id)? else { return Ok(None) };
-        let case = domain::doc::read(&doc)?;
-        let case_state = case.state();
-        Ok(Some(PublicCase::of(&case, &case_state, &WorkCalendar::china(), &Rules::default(), today)))
-    })
-    .await
+    let Some(case_id) = store.case_of_token(&token).await? else { return Ok(None) };
+    let Some((doc, _)) = store.load_document(&case_id).await? else { return Ok(None) };
+    let case = domain::doc::read(&doc)?;
+    let case_state = case.state();
+    Ok(Some(PublicCase::of(&case, &case_state, &WorkCalendar::china(), &Rules::default(), today)))
 }
 
 /// A public page as a response: HTML that may run no script, whatever a
@@ -119,11 +114,7 @@ pub async fn qr(
     Path(token): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ServerError> {
-    let store = state.store.clone();
-    let known = {
-        let token = token.clone();
-        blocking(move || store.case_of_token(&token)).await?.is_some()
-    };
+    let known = state.store.case_of_token(&token).await?.is_some();
     if !known {
         return Ok(not_found());
     }

@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::directory;
+use domain::directory::CITY;
 use domain::public::public_ratings;
 
 use crate::pages::public::{escape, html};
@@ -16,15 +17,9 @@ use crate::{AppState, ServerError, blocking};
 const SHOWN: usize = 200;
 
 pub async fn ratings(State(state): State<AppState>) -> Result<Response, ServerError> {
-    let store = state.store.clone();
-    let mut all = blocking(move || {
-        let mut all = Vec::new();
-        for case in store.cases_of_district("city")? {
-            all.extend(public_ratings(&case, &case.state()));
-        }
-        Ok(all)
-    })
-    .await?;
+    let cases = state.store.cases_of_district(CITY).await?;
+    let mut all: Vec<_> =
+        blocking(move || Ok(cases.iter().flat_map(|case| public_ratings(case, &case.state())).collect())).await?;
     all.sort_by(|a, b| (b.day, &b.number).cmp(&(a.day, &a.number)));
     let count = all.len();
     let mut body = format!(

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use domain::calendar::WorkCalendar;
 use domain::deadline::Rules;
+use domain::directory::CITY;
 use domain::directory::{self, DISTRICTS};
 use domain::stats::{CaseFacts, LEVELS, RESOLVE_BUCKETS, Statistics};
 use domain::time::Day;
@@ -18,7 +19,7 @@ use crate::{AppState, ServerError, blocking};
 
 /// `GET /stats`: the whole city.
 pub async fn city(state: State<AppState>) -> Result<Response, ServerError> {
-    district(state, Path("city".to_string())).await
+    district(state, Path(CITY.to_string())).await
 }
 
 /// `GET /stats/{district}`.
@@ -27,14 +28,10 @@ pub async fn district(State(state): State<AppState>, Path(code): Path<String>) -
         return Ok(html(StatusCode::NOT_FOUND, "未找到", "<h1>没有这个区县</h1>"));
     };
     let today = Day::of_instant(state.clock.now_ms());
-    let store = state.store.clone();
-    let facts = blocking(move || {
+    let cases = state.store.cases_of_district(&code).await?;
+    let facts: Vec<CaseFacts> = blocking(move || {
         let calendar = WorkCalendar::china();
-        let mut facts = Vec::new();
-        for case in store.cases_of_district(&code)? {
-            facts.push(CaseFacts::of(&case, &case.state(), &calendar, &Rules::default(), today));
-        }
-        Ok(facts)
+        Ok(cases.iter().map(|case| CaseFacts::of(case, &case.state(), &calendar, &Rules::default(), today)).collect())
     })
     .await?;
     let stats = Statistics::of(&facts, today);
@@ -87,7 +84,7 @@ fn body(title: &str, place: &str, today: Day, stats: &Statistics) -> String {
     };
     let categories = named(&stats.by_category, directory::category);
     html.push_str(&figure("按类别", &rows("各类别诉求(件)", &categories, "#b3261e", count)));
-    if place == "city" {
+    if place == CITY {
         let districts = named(&stats.by_district, directory::district);
         html.push_str(&figure("按区县", &rows("各区县诉求(件)", &districts, "#b3261e", count)));
     }

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::http::json::{Body, error};
 use crate::security::throttle::Wait;
 use crate::store::{Account, AuditEntry};
-use crate::{AppState, ServerError, audit, blocking};
+use crate::{AppState, ServerError, audit};
 
 pub const COOKIE: &str = "dl_session";
 /// Sessions last 30 days: an officer signs in once and then works offline.
@@ -79,10 +79,8 @@ impl FromRequestParts<AppState> for Session {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = session_token(&parts.headers).ok_or_else(not_signed_in)?;
-        let store = state.store.clone();
         let now = state.clock.now_ms();
-        let found =
-            blocking(move || store.session_account(&digest(&token), now)).await.map_err(IntoResponse::into_response)?;
+        let found = state.store.session_account(&digest(&token), now).await.map_err(IntoResponse::into_response)?;
         found.map(|(account, expires_ms)| Session { account, expires_ms }).ok_or_else(not_signed_in)
     }
 }
@@ -135,9 +133,7 @@ pub async fn sign_in(
         audit(&state, record("refused, throttled")).await?;
         return Ok(throttled(wait));
     }
-    let store = state.store.clone();
-    let name = login.clone();
-    let outcome = match blocking(move || store.user_by_login(&name)).await? {
+    let outcome = match state.store.user_by_login(&login).await? {
         Some((account, hash)) => state.passwords.verify(c.password, hash).await?.then_some(account),
         None => {
             // Spend the same time as a real check, so timing does not tell
@@ -160,10 +156,8 @@ pub async fn sign_in(
 /// Opens a session for the user; returns the cookie that carries it.
 pub async fn start_session(state: &AppState, user_id: &str) -> Result<HeaderValue, ServerError> {
     let token = random_token()?;
-    let (store, user_id) = (state.store.clone(), user_id.to_string());
     let expires = state.clock.now_ms() + SESSION_MS;
-    let digest = digest(&token);
-    blocking(move || store.create_session(&digest, &user_id, expires)).await?;
+    state.store.create_session(&digest(&token), user_id, expires).await?;
     cookie(state, &token, SESSION_MS / 1000)
 }
 
@@ -175,9 +169,7 @@ pub async fn current(SignedIn(account): SignedIn) -> Json<Account> {
 /// `DELETE /api/session`: sign out, on the server and in the browser.
 pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ServerError> {
     if let Some(session) = session_digest(&headers) {
-        let store = state.store.clone();
-        let ended = session.clone();
-        blocking(move || store.delete_session(&ended)).await?;
+        state.store.delete_session(&session).await?;
         // The sockets this session opened close with it.
         state.hub.end_session(&session);
     }

@@ -5,11 +5,11 @@
 //! grow; admins read it at `/admin/audit`.
 
 use super::Store;
-use super::db::{Sql, params};
+use super::db::Tx;
 use crate::ServerError;
 
 /// One thing done, by whom, to which case.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AuditEntry {
     pub at_ms: i64,
     /// A user id, a login (for sign-ins) or `system`.
@@ -31,42 +31,45 @@ impl AuditEntry {
     }
 }
 
-pub(super) fn insert(sql: &mut dyn Sql, entry: &AuditEntry) -> Result<(), ServerError> {
-    sql.execute(
-        "INSERT INTO audit (at_ms, actor, action, case_id, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![entry.at_ms, &entry.actor, &entry.action, entry.case_id.as_ref(), &entry.detail],
-    )?;
+pub(super) async fn insert(tx: &mut Tx, entry: &AuditEntry) -> Result<(), ServerError> {
+    sqlx::query("INSERT INTO audit (at_ms, actor, action, case_id, detail) VALUES ($1, $2, $3, $4, $5)")
+        .bind(entry.at_ms)
+        .bind(&entry.actor)
+        .bind(&entry.action)
+        .bind(&entry.case_id)
+        .bind(&entry.detail)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
 impl Store {
-    pub fn audit(&self, entry: &AuditEntry) -> Result<(), ServerError> {
-        self.tx(|sql| insert(sql, entry))
+    pub async fn audit(&self, entry: &AuditEntry) -> Result<(), ServerError> {
+        let mut tx = self.db.write().await?;
+        insert(&mut tx, entry).await?;
+        Ok(tx.commit().await?)
     }
 
     /// Up to `limit` entries older than `before` (a sequence number; all
     /// when `None`), newest first, with their sequence numbers.
-    pub fn audit_page(&self, before: Option<i64>, limit: usize) -> Result<Vec<(i64, AuditEntry)>, ServerError> {
+    pub async fn audit_page(&self, before: Option<i64>, limit: usize) -> Result<Vec<(i64, AuditEntry)>, ServerError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        self.tx(|sql| {
-            let rows = sql.query(
-                "SELECT seq, at_ms, actor, action, case_id, detail FROM audit WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2",
-                params![before.unwrap_or(i64::MAX), limit],
-            )?;
-            rows.iter()
-                .map(|r| {
-                    let entry = AuditEntry {
-                        at_ms: r.int(1)?,
-                        actor: r.text(2)?,
-                        action: r.text(3)?,
-                        case_id: r.opt_text(4)?,
-                        detail: r.text(5)?,
-                    };
-                    Ok((r.int(0)?, entry))
-                })
-                .collect()
-        })
+        let rows: Vec<AuditRow> = sqlx::query_as(
+            "SELECT seq, at_ms, actor, action, case_id, detail FROM audit WHERE seq < $1 ORDER BY seq DESC LIMIT $2",
+        )
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(limit)
+        .fetch_all(&self.db.pool)
+        .await?;
+        Ok(rows.into_iter().map(|r| (r.seq, r.entry)).collect())
     }
+}
+
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    seq: i64,
+    #[sqlx(flatten)]
+    entry: AuditEntry,
 }
 
 #[cfg(test)]
@@ -74,15 +77,15 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    #[test]
-    fn the_log_refuses_to_be_changed_or_shortened() {
+    #[tokio::test]
+    async fn the_log_refuses_to_be_changed_or_shortened() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        store.audit(&AuditEntry::new(1, "admin", "sign-in", None, "ok")).unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
+        store.audit(&AuditEntry::new(1, "admin", "sign-in", None, "ok")).await.unwrap();
         for statement in ["UPDATE audit SET detail = 'nothing happened'", "DELETE FROM audit"] {
-            let err = store.tx(|sql| sql.execute(statement, &[])).unwrap_err();
+            let err = sqlx::query(statement).execute(&store.db.pool).await.unwrap_err();
             assert!(err.to_string().contains("append-only"), "{statement}: {err}");
         }
-        assert_eq!(store.audit_page(None, 10).unwrap().len(), 1);
+        assert_eq!(store.audit_page(None, 10).await.unwrap().len(), 1);
     }
 }

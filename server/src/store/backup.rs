@@ -10,10 +10,11 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags};
+use sqlx::Connection;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 
 use super::Store;
-use super::db::{DB_FILE, SQLITE_MIGRATIONS as MIGRATIONS};
+use super::db::{Backend, DB_FILE, SQLITE_MIGRATIONS};
 use crate::ServerError;
 
 const LOCK_FILE: &str = ".lock";
@@ -44,29 +45,50 @@ impl Drop for DataLock {
 impl Store {
     /// Writes a consistent copy of the database to `to` (which must not
     /// exist yet).
-    pub fn backup_to(&self, to: &Path) -> Result<(), ServerError> {
+    pub async fn backup_to(&self, to: &Path) -> Result<(), ServerError> {
         if to.exists() {
             return Err(ServerError::Backup(format!("{} 已存在 / already exists", to.display())));
         }
-        self.db.backup_to(to)
+        if self.db.backend == Backend::Postgres {
+            return Err(ServerError::Backup(
+                "PostgreSQL 数据库请用 pg_dump 备份 / back up a PostgreSQL database with pg_dump".into(),
+            ));
+        }
+        let target = to.to_str().ok_or_else(|| ServerError::Backup("路径须为 UTF-8 / path must be UTF-8".into()))?;
+        sqlx::query("VACUUM INTO $1").bind(target).execute(&self.db.pool).await?;
+        Ok(())
     }
 }
 
+async fn open_sqlite(file: &Path, read_only: bool) -> Result<SqliteConnection, sqlx::Error> {
+    SqliteConnection::connect_with(&SqliteConnectOptions::new().filename(file).read_only(read_only)).await
+}
+
 /// Checks that `file` is a Direct Line database this server can open.
-fn check(file: &Path) -> Result<(), ServerError> {
-    let conn = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY)
+async fn check(file: &Path) -> Result<(), ServerError> {
+    let mut conn = open_sqlite(file, true)
+        .await
         .map_err(|e| ServerError::Backup(format!("无法打开备份 / cannot open the backup: {e}")))?;
     let bad = |why: &str| ServerError::Backup(format!("不是有效的直通车备份 / not a Direct Line backup: {why}"));
     let integrity: String =
-        conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(|e| bad(&e.to_string()))?;
+        sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&mut conn).await.map_err(|e| bad(&e.to_string()))?;
     if integrity != "ok" {
         return Err(bad(&integrity));
     }
-    let version: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    if version == 0 || version > MIGRATIONS.len() {
-        return Err(bad(&format!("schema version {version}, this server knows 1–{}", MIGRATIONS.len())));
+    let known = SQLITE_MIGRATIONS.iter().map(|m| m.version).max().unwrap_or_default();
+    // Backups made before sqlx count their steps in `user_version`.
+    let version: i64 = match sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations").fetch_one(&mut conn).await
+    {
+        Ok(Some(version)) => version,
+        _ => sqlx::query_scalar("PRAGMA user_version").fetch_one(&mut conn).await?,
+    };
+    if version == 0 || version > known {
+        return Err(bad(&format!("schema version {version}, this server knows 1–{known}")));
     }
-    conn.query_row("SELECT COUNT(*) FROM cases", [], |r| r.get::<_, i64>(0)).map_err(|e| bad(&e.to_string()))?;
+    sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM cases")
+        .fetch_one(&mut conn)
+        .await
+        .map_err(|e| bad(&e.to_string()))?;
     Ok(())
 }
 
@@ -74,8 +96,8 @@ fn check(file: &Path) -> Result<(), ServerError> {
 /// is kept beside it as `directline.sqlite3.before-restore-<ms>`. Refused
 /// while a server runs on `dir`, and for a file that is not a sound backup
 /// (then nothing changes).
-pub fn restore(dir: &Path, from: &Path, now_ms: i64) -> Result<PathBuf, ServerError> {
-    check(from)?;
+pub async fn restore(dir: &Path, from: &Path, now_ms: i64) -> Result<PathBuf, ServerError> {
+    check(from).await?;
     let _lock = DataLock::take(dir)?;
     let db = dir.join(DB_FILE);
     let incoming = dir.join(format!("{DB_FILE}.restoring"));
@@ -84,7 +106,9 @@ pub fn restore(dir: &Path, from: &Path, now_ms: i64) -> Result<PathBuf, ServerEr
     let kept = dir.join(format!("{DB_FILE}.before-restore-{now_ms}"));
     if db.exists() {
         // Fold the write-ahead log into the old file before moving it away.
-        Connection::open(&db)?.pragma_update(None, "wal_checkpoint", "TRUNCATE")?;
+        let mut old = open_sqlite(&db, false).await?;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut old).await?;
+        old.close().await?;
         std::fs::rename(&db, &kept)?;
     }
     for suffix in ["-wal", "-shm"] {

@@ -4,11 +4,13 @@
 
 use automerge::ChangeHash;
 use domain::case::CaseDoc;
-use domain::permission::{Role, User};
+use std::collections::HashMap;
+
+use domain::permission::{ReadScope, User, read_scope};
 use domain::status::CaseState;
 
 use super::Store;
-use super::db::{Dialect, Sql, params};
+use super::db::{Backend, Tx};
 use crate::ServerError;
 
 /// What the server keeps of a case beside its document.
@@ -23,14 +25,13 @@ pub struct CaseRow {
     pub created_ms: i64,
     /// The document's heads, hex, sorted, comma-separated.
     pub heads: String,
-    /// Lead and assisting departments, as `,natres,housing,`.
-    pub departments: String,
+    /// Lead and assisting departments.
+    pub departments: Vec<String>,
 }
 
 impl CaseRow {
     pub fn of(case: &CaseDoc, state: &CaseState, heads: &[ChangeHash]) -> CaseRow {
-        let departments: Vec<&str> =
-            state.flow.lead_department.iter().chain(&state.flow.assisting).map(String::as_str).collect();
+        let departments = state.flow.lead_department.iter().chain(&state.flow.assisting).cloned().collect();
         CaseRow {
             id: case.id.clone(),
             number: case.number.clone(),
@@ -40,7 +41,7 @@ impl CaseRow {
             status: format!("{:?}", state.status()),
             created_ms: case.created_ms,
             heads: heads_text(heads),
-            departments: format!(",{},", departments.join(",")),
+            departments,
         }
     }
 }
@@ -55,25 +56,32 @@ pub struct StoredCase {
     pub changes: Vec<Vec<u8>>,
 }
 
-fn upsert_row(sql: &mut dyn Sql, row: &CaseRow) -> Result<(), ServerError> {
-    sql.execute(
-        "INSERT INTO cases (id, number, district, enterprise_id, category, status, created_ms, heads, departments, doc)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+async fn upsert_row(tx: &mut Tx, row: &CaseRow) -> Result<(), ServerError> {
+    sqlx::query(
+        "INSERT INTO cases (id, number, district, enterprise_id, category, status, created_ms, heads, doc)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT(id) DO UPDATE SET number = excluded.number, status = excluded.status,
-             heads = excluded.heads, departments = excluded.departments",
-        params![
-            &row.id,
-            row.number.as_ref(),
-            &row.district,
-            &row.enterprise_id,
-            &row.category,
-            &row.status,
-            row.created_ms,
-            &row.heads,
-            &row.departments,
-            super::db::Value::Blob(Vec::new())
-        ],
-    )?;
+             heads = excluded.heads",
+    )
+    .bind(&row.id)
+    .bind(&row.number)
+    .bind(&row.district)
+    .bind(&row.enterprise_id)
+    .bind(&row.category)
+    .bind(&row.status)
+    .bind(row.created_ms)
+    .bind(&row.heads)
+    .bind(Vec::<u8>::new())
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("DELETE FROM case_departments WHERE case_id = $1").bind(&row.id).execute(&mut **tx).await?;
+    for department in &row.departments {
+        sqlx::query("INSERT INTO case_departments (case_id, department) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(&row.id)
+            .bind(department)
+            .execute(&mut **tx)
+            .await?;
+    }
     Ok(())
 }
 
@@ -106,14 +114,13 @@ pub enum Written {
 impl Store {
     /// Replaces a case's stored document by `snapshot` (dropping the changes
     /// it folds in), in one transaction.
-    pub fn put_case(&self, row: &CaseRow, snapshot: &[u8]) -> Result<(), ServerError> {
-        self.tx(|sql| {
-            sql.lock_case(&row.id)?;
-            upsert_row(sql, row)?;
-            sql.execute("UPDATE cases SET doc = ?2 WHERE id = ?1", params![&row.id, snapshot])?;
-            sql.execute("DELETE FROM changes WHERE case_id = ?1", params![&row.id])?;
-            self.announce(sql, "case", &row.id)
-        })
+    pub async fn put_case(&self, row: &CaseRow, snapshot: &[u8]) -> Result<(), ServerError> {
+        let mut tx = self.db.write().await?;
+        self.db.lock_case(&mut tx, &row.id).await?;
+        upsert_row(&mut tx, row).await?;
+        put_snapshot(&mut tx, &row.id, snapshot).await?;
+        self.announce(&mut tx, "case", &row.id).await?;
+        Ok(tx.commit().await?)
     }
 
     /// Stores each batch member's accepted changes (or the snapshot that
@@ -124,7 +131,7 @@ impl Store {
     /// and writes nothing. A stored change is always an audited one.
     /// `sync_states` (device, case, state) are written after, in the same
     /// transaction.
-    pub fn append_changes(
+    pub async fn append_changes(
         &self,
         batch: &[Accepted],
         sync_states: &[(String, String, Vec<u8>)],
@@ -133,209 +140,229 @@ impl Store {
         // two batches never wait for each other's locks in a circle.
         let mut order: Vec<usize> = (0..batch.len()).collect();
         order.sort_by(|a, b| batch[*a].row.id.cmp(&batch[*b].row.id));
-        self.tx(|sql| {
-            let mut written = vec![Written::Stale; batch.len()];
-            for &i in &order {
-                written[i] = self.append_one(sql, &batch[i])?;
-            }
-            for (peer, case_id, state) in sync_states {
-                put_sync_state(sql, peer, case_id, state)?;
-            }
-            Ok(written)
-        })
+        let mut tx = self.db.write().await?;
+        let mut written = vec![Written::Stale; batch.len()];
+        for &i in &order {
+            written[i] = self.append_one(&mut tx, &batch[i]).await?;
+        }
+        for (peer, case_id, state) in sync_states {
+            put_sync_state(&mut tx, peer, case_id, state).await?;
+        }
+        tx.commit().await?;
+        Ok(written)
     }
 
-    fn append_one(&self, sql: &mut dyn Sql, accepted: &Accepted) -> Result<Written, ServerError> {
+    async fn append_one(&self, tx: &mut Tx, accepted: &Accepted) -> Result<Written, ServerError> {
         let Accepted { row, before, changes, snapshot, peer_state, audit, blobs } = accepted;
         // The case's row stays locked until commit: instances take turns.
-        sql.lock_case(&row.id)?;
-        let stored = sql.query_one("SELECT heads FROM cases WHERE id = ?1", params![&row.id])?;
-        if stored.map(|r| r.text(0)).transpose()?.unwrap_or_default() != *before {
+        self.db.lock_case(tx, &row.id).await?;
+        let stored: Option<String> =
+            sqlx::query_scalar("SELECT heads FROM cases WHERE id = $1").bind(&row.id).fetch_optional(&mut **tx).await?;
+        if stored.unwrap_or_default() != *before {
             return Ok(Written::Stale);
         }
-        upsert_row(sql, row)?;
-        super::audit::insert(sql, audit)?;
+        upsert_row(tx, row).await?;
+        super::audit::insert(tx, audit).await?;
         if let Some(snapshot) = snapshot {
-            sql.execute("UPDATE cases SET doc = ?2 WHERE id = ?1", params![&row.id, snapshot.as_slice()])?;
-            sql.execute("DELETE FROM changes WHERE case_id = ?1", params![&row.id])?;
+            put_snapshot(tx, &row.id, snapshot).await?;
         } else {
             for change in changes {
-                sql.execute(
-                    "INSERT INTO changes (case_id, bytes) VALUES (?1, ?2)",
-                    params![&row.id, change.as_slice()],
-                )?;
+                sqlx::query("INSERT INTO changes (case_id, bytes) VALUES ($1, $2)")
+                    .bind(&row.id)
+                    .bind(change.as_slice())
+                    .execute(&mut **tx)
+                    .await?;
             }
         }
         for sha in blobs {
-            sql.execute(
-                "INSERT INTO blob_refs (sha256, case_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-                params![sha, &row.id],
-            )?;
+            sqlx::query("INSERT INTO blob_refs (sha256, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(sha)
+                .bind(&row.id)
+                .execute(&mut **tx)
+                .await?;
         }
         if let Some((peer, state)) = peer_state {
-            put_sync_state(sql, peer, &row.id, state)?;
+            put_sync_state(tx, peer, &row.id, state).await?;
         }
-        self.announce(sql, "case", &row.id)?;
+        self.announce(tx, "case", &row.id).await?;
         Ok(Written::Stored)
     }
 
-    pub fn load_case(&self, id: &str) -> Result<Option<StoredCase>, ServerError> {
-        self.tx(|sql| {
-            // On PostgreSQL the row is share-locked first: a write of this
-            // case (which locks it) is either wholly before this read or
-            // wholly after, so a compaction never hides changes from it.
-            let query = match sql.dialect() {
-                Dialect::Sqlite => "SELECT doc FROM cases WHERE id = ?1",
-                Dialect::Postgres => "SELECT doc FROM cases WHERE id = ?1 FOR SHARE",
-            };
-            let Some(snapshot) = sql.query_one(query, params![id])? else {
-                return Ok(None);
-            };
-            let rows = sql.query("SELECT bytes FROM changes WHERE case_id = ?1 ORDER BY seq", params![id])?;
-            let changes = rows.iter().map(|r| r.blob(0)).collect::<Result<_, _>>()?;
-            Ok(Some(StoredCase { snapshot: snapshot.blob(0)?, changes }))
-        })
+    pub async fn load_case(&self, id: &str) -> Result<Option<StoredCase>, ServerError> {
+        // One transaction: the snapshot and the changes after it are read
+        // as of one moment. On PostgreSQL the row is share-locked first: a
+        // write of this case (which locks it) is either wholly before this
+        // read or wholly after, so a compaction never hides changes from it.
+        let query = match self.db.backend {
+            Backend::Sqlite => "SELECT doc FROM cases WHERE id = $1",
+            Backend::Postgres => "SELECT doc FROM cases WHERE id = $1 FOR SHARE",
+        };
+        let mut tx = self.db.read().await?;
+        let Some(snapshot) = sqlx::query_scalar(query).bind(id).fetch_optional(&mut *tx).await? else {
+            return Ok(None);
+        };
+        let changes = sqlx::query_scalar("SELECT bytes FROM changes WHERE case_id = $1 ORDER BY seq")
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some(StoredCase { snapshot, changes }))
     }
 
     /// A case's document: the snapshot with the later changes applied.
-    pub fn load_document(&self, id: &str) -> Result<Option<(automerge::AutoCommit, usize)>, ServerError> {
-        let Some(stored) = self.load_case(id)? else { return Ok(None) };
-        let mut doc = if stored.snapshot.is_empty() {
-            automerge::AutoCommit::new()
-        } else {
-            automerge::AutoCommit::load(&stored.snapshot).map_err(domain::DomainError::from)?
-        };
-        for change in &stored.changes {
-            doc.load_incremental(change).map_err(domain::DomainError::from)?;
-        }
-        Ok(Some((doc, stored.changes.len())))
+    pub async fn load_document(&self, id: &str) -> Result<Option<(automerge::AutoCommit, usize)>, ServerError> {
+        let Some(stored) = self.load_case(id).await? else { return Ok(None) };
+        let count = stored.changes.len();
+        // Decoding is CPU work: off the async workers.
+        let doc = crate::blocking(move || {
+            let mut doc = if stored.snapshot.is_empty() {
+                automerge::AutoCommit::new()
+            } else {
+                automerge::AutoCommit::load(&stored.snapshot).map_err(domain::DomainError::from)?
+            };
+            for change in &stored.changes {
+                doc.load_incremental(change).map_err(domain::DomainError::from)?;
+            }
+            Ok(doc)
+        })
+        .await?;
+        Ok(Some((doc, count)))
     }
 
     /// The cases `user` may read, by the columns (the caller confirms each
     /// with `domain::permission::may_read`), with their heads.
-    pub fn readable_cases(&self, user: &User) -> Result<Vec<(String, String)>, ServerError> {
-        let org = user.org.clone().unwrap_or_default();
-        let district = user.district.clone().unwrap_or_default();
-        self.tx(|sql| {
-            let has_department = match sql.dialect() {
-                Dialect::Sqlite => "instr(departments, ',' || ?1 || ',') > 0",
-                Dialect::Postgres => "strpos(departments, ',' || ?1 || ',') > 0",
-            };
-            let rows = match user.role {
-                Role::Admin => sql.query("SELECT id, heads FROM cases", &[])?,
-                Role::Enterprise => sql.query("SELECT id, heads FROM cases WHERE enterprise_id = ?1", params![&org])?,
-                Role::Officer => {
-                    sql.query(&format!("SELECT id, heads FROM cases WHERE {has_department}"), params![&org])?
-                }
-                Role::Coordinator | Role::Leader if district == "city" => {
-                    sql.query("SELECT id, heads FROM cases", &[])?
-                }
-                Role::Coordinator | Role::Leader => {
-                    sql.query("SELECT id, heads FROM cases WHERE district = ?1", params![&district])?
-                }
-            };
-            rows.iter().map(|r| Ok((r.text(0)?, r.text(1)?))).collect()
-        })
+    pub async fn readable_cases(&self, user: &User) -> Result<Vec<(String, String)>, ServerError> {
+        let (query, key) = match read_scope(user) {
+            ReadScope::Everything => ("SELECT id, heads FROM cases", None),
+            ReadScope::Enterprise(id) => ("SELECT id, heads FROM cases WHERE enterprise_id = $1", Some(id)),
+            ReadScope::Department(org) => (
+                "SELECT id, heads FROM cases WHERE id IN (SELECT case_id FROM case_departments WHERE department = $1)",
+                Some(org),
+            ),
+            ReadScope::District(district) => ("SELECT id, heads FROM cases WHERE district = $1", Some(district)),
+            ReadScope::Nothing => return Ok(vec![]),
+        };
+        let query = sqlx::query_as(query);
+        let query = match key {
+            Some(key) => query.bind(key),
+            None => query,
+        };
+        Ok(query.fetch_all(&self.db.pool).await?)
     }
 
     /// What `peer` (a user's device) and the server last had in common.
-    pub fn sync_state(&self, peer: &str, case_id: &str) -> Result<Option<Vec<u8>>, ServerError> {
-        self.tx(|sql| {
-            let row = sql
-                .query_one("SELECT state FROM sync_states WHERE peer = ?1 AND case_id = ?2", params![peer, case_id])?;
-            row.map(|r| r.blob(0)).transpose()
-        })
+    pub async fn sync_state(&self, peer: &str, case_id: &str) -> Result<Option<Vec<u8>>, ServerError> {
+        Ok(sqlx::query_scalar("SELECT state FROM sync_states WHERE peer = $1 AND case_id = $2")
+            .bind(peer)
+            .bind(case_id)
+            .fetch_optional(&self.db.pool)
+            .await?)
     }
 
     /// Every sync state of one peer, by case id.
-    pub fn sync_states_of(&self, peer: &str) -> Result<std::collections::HashMap<String, Vec<u8>>, ServerError> {
-        self.tx(|sql| {
-            let rows = sql.query("SELECT case_id, state FROM sync_states WHERE peer = ?1", params![peer])?;
-            rows.iter().map(|r| Ok((r.text(0)?, r.blob(1)?))).collect()
-        })
+    pub async fn sync_states_of(&self, peer: &str) -> Result<HashMap<String, Vec<u8>>, ServerError> {
+        let rows: Vec<(String, Vec<u8>)> = sqlx::query_as("SELECT case_id, state FROM sync_states WHERE peer = $1")
+            .bind(peer)
+            .fetch_all(&self.db.pool)
+            .await?;
+        Ok(rows.into_iter().collect())
     }
 
     /// Records a refused change, in the refusals and in the audit log.
-    pub fn record_refusal(&self, case_id: &str, user_id: &str, at_ms: i64, reason: &str) -> Result<(), ServerError> {
-        self.tx(|sql| {
-            sql.execute(
-                "INSERT INTO refusals (case_id, user_id, at_ms, reason) VALUES (?1, ?2, ?3, ?4)",
-                params![case_id, user_id, at_ms, reason],
-            )?;
-            super::audit::insert(sql, &super::AuditEntry::new(at_ms, user_id, "refused", Some(case_id), reason))
-        })
+    pub async fn record_refusal(
+        &self,
+        case_id: &str,
+        user_id: &str,
+        at_ms: i64,
+        reason: &str,
+    ) -> Result<(), ServerError> {
+        let mut tx = self.db.write().await?;
+        sqlx::query("INSERT INTO refusals (case_id, user_id, at_ms, reason) VALUES ($1, $2, $3, $4)")
+            .bind(case_id)
+            .bind(user_id)
+            .bind(at_ms)
+            .bind(reason)
+            .execute(&mut *tx)
+            .await?;
+        super::audit::insert(&mut tx, &super::AuditEntry::new(at_ms, user_id, "refused", Some(case_id), reason))
+            .await?;
+        Ok(tx.commit().await?)
     }
 
-    pub fn refusal_count(&self) -> Result<u64, ServerError> {
-        self.count("SELECT COUNT(*) FROM refusals")
+    pub async fn refusal_count(&self) -> Result<u64, ServerError> {
+        self.count("SELECT COUNT(*) FROM refusals").await
     }
 
     /// The ids of a district's cases; the city's board covers every district.
-    pub fn case_ids_of_district(&self, district: &str) -> Result<Vec<String>, ServerError> {
-        Ok(self.case_heads_of_district(district)?.into_iter().map(|(id, _)| id).collect())
+    pub async fn case_ids_of_district(&self, district: &str) -> Result<Vec<String>, ServerError> {
+        Ok(self.case_heads_of_district(district).await?.into_iter().map(|(id, _)| id).collect())
     }
 
-    /// The ids and heads of a district's cases (`city`: all), by id.
-    pub fn case_heads_of_district(&self, district: &str) -> Result<Vec<(String, String)>, ServerError> {
-        self.tx(|sql| {
-            let rows = sql.query(
-                "SELECT id, heads FROM cases WHERE ?1 = 'city' OR district = ?1 ORDER BY id",
-                params![district],
-            )?;
-            rows.iter().map(|r| Ok((r.text(0)?, r.text(1)?))).collect()
-        })
+    /// The ids and heads of a district's cases (the city: all), by id.
+    pub async fn case_heads_of_district(&self, district: &str) -> Result<Vec<(String, String)>, ServerError> {
+        Ok(sqlx::query_as("SELECT id, heads FROM cases WHERE $1 = $2 OR district = $1 ORDER BY id")
+            .bind(district)
+            .bind(domain::directory::CITY)
+            .fetch_all(&self.db.pool)
+            .await?)
     }
 
     /// The id of the case numbered `number` (e.g. HZ-2026-000123).
-    pub fn case_of_number(&self, number: &str) -> Result<Option<String>, ServerError> {
-        self.tx(|sql| {
-            sql.query_one("SELECT id FROM cases WHERE number = ?1", params![number])?.map(|r| r.text(0)).transpose()
-        })
+    pub async fn case_of_number(&self, number: &str) -> Result<Option<String>, ServerError> {
+        Ok(sqlx::query_scalar("SELECT id FROM cases WHERE number = $1")
+            .bind(number)
+            .fetch_optional(&self.db.pool)
+            .await?)
     }
 
-    pub fn case_count(&self) -> Result<u64, ServerError> {
-        self.count("SELECT COUNT(*) FROM cases")
+    pub async fn case_count(&self) -> Result<u64, ServerError> {
+        self.count("SELECT COUNT(*) FROM cases").await
     }
 
     /// Case counts by status, for health and statistics.
-    pub fn count_by_status(&self) -> Result<Vec<(String, u64)>, ServerError> {
-        self.tx(|sql| {
-            let rows = sql.query("SELECT status, COUNT(*) FROM cases GROUP BY status ORDER BY status", &[])?;
-            rows.iter().map(|r| Ok((r.text(0)?, u64::try_from(r.int(1)?).unwrap_or_default()))).collect()
-        })
-    }
-
-    /// A count from `sql` (a `SELECT COUNT(*)` without parameters).
-    pub(crate) fn count(&self, query: &str) -> Result<u64, ServerError> {
-        self.tx(|sql| {
-            let n = sql.query_one(query, &[])?.map(|r| r.int(0)).transpose()?.unwrap_or_default();
-            Ok(u64::try_from(n).unwrap_or_default())
-        })
+    pub async fn count_by_status(&self) -> Result<Vec<(String, u64)>, ServerError> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT status, COUNT(*) FROM cases GROUP BY status ORDER BY status")
+                .fetch_all(&self.db.pool)
+                .await?;
+        Ok(rows.into_iter().map(|(status, n)| (status, u64::try_from(n).unwrap_or_default())).collect())
     }
 
     /// The next human case number of `year`, e.g. HZ-2026-000123. The counter
     /// moves in its own transaction, so a number is never handed out twice.
-    pub fn next_case_number(&self, year: i32) -> Result<String, ServerError> {
+    pub async fn next_case_number(&self, year: i32) -> Result<String, ServerError> {
         let name = format!("case-number-{year}");
-        let value = self.tx(|sql| {
-            sql.execute(
-                "INSERT INTO counters (name, value) VALUES (?1, 1)
-                 ON CONFLICT(name) DO UPDATE SET value = counters.value + 1",
-                params![&name],
-            )?;
-            let row = sql.query_one("SELECT value FROM counters WHERE name = ?1", params![&name])?;
-            row.map(|r| r.int(0)).transpose()
-        })?;
-        let value = value.and_then(|v| u32::try_from(v).ok()).ok_or(ServerError::Poisoned)?;
+        let mut tx = self.db.write().await?;
+        sqlx::query(
+            "INSERT INTO counters (name, value) VALUES ($1, 1)
+             ON CONFLICT(name) DO UPDATE SET value = counters.value + 1",
+        )
+        .bind(&name)
+        .execute(&mut *tx)
+        .await?;
+        let value: i64 =
+            sqlx::query_scalar("SELECT value FROM counters WHERE name = $1").bind(&name).fetch_one(&mut *tx).await?;
+        tx.commit().await?;
+        let value = u32::try_from(value).map_err(|_| ServerError::Poisoned)?;
         Ok(domain::case::case_number(year, value))
     }
 }
 
-fn put_sync_state(sql: &mut dyn Sql, peer: &str, case_id: &str, state: &[u8]) -> Result<(), ServerError> {
-    sql.execute(
-        "INSERT INTO sync_states (peer, case_id, state) VALUES (?1, ?2, ?3)
+async fn put_snapshot(tx: &mut Tx, case_id: &str, snapshot: &[u8]) -> Result<(), ServerError> {
+    sqlx::query("UPDATE cases SET doc = $2 WHERE id = $1").bind(case_id).bind(snapshot).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM changes WHERE case_id = $1").bind(case_id).execute(&mut **tx).await?;
+    Ok(())
+}
+
+async fn put_sync_state(tx: &mut Tx, peer: &str, case_id: &str, state: &[u8]) -> Result<(), ServerError> {
+    sqlx::query(
+        "INSERT INTO sync_states (peer, case_id, state) VALUES ($1, $2, $3)
          ON CONFLICT(peer, case_id) DO UPDATE SET state = excluded.state",
-        params![peer, case_id, state],
-    )?;
+    )
+    .bind(peer)
+    .bind(case_id)
+    .bind(state)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }

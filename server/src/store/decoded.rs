@@ -29,9 +29,9 @@ impl Decoded {
 }
 
 impl Store {
-    /// Every case of `district` (`city`: all of them), decoded, by id.
-    pub fn cases_of_district(&self, district: &str) -> Result<Vec<Arc<CaseDoc>>, ServerError> {
-        let rows = self.case_heads_of_district(district)?;
+    /// Every case of `district` (the city: all of them), decoded, by id.
+    pub async fn cases_of_district(&self, district: &str) -> Result<Vec<Arc<CaseDoc>>, ServerError> {
+        let rows = self.case_heads_of_district(district).await?;
         let mut cases = Vec::with_capacity(rows.len());
         for (id, heads) in rows {
             if let Some(case) = self.decoded.get(&id, &heads)? {
@@ -40,7 +40,7 @@ impl Store {
             }
             // A change landing between the two reads leaves a newer case
             // under older heads: it is decoded again next time, no harm.
-            let Some((doc, _)) = self.load_document(&id)? else { continue };
+            let Some((doc, _)) = self.load_document(&id).await? else { continue };
             let case = Arc::new(domain::doc::read(&doc)?);
             self.decoded.put(id, heads, case.clone())?;
             cases.push(case);

@@ -1,6 +1,6 @@
 //! Persistence: every case is one Automerge document; a few columns beside
 //! it let the server find cases by party without loading documents. The
-//! statements are written once against the [`db::Database`] trait: SQLite
+//! statements are written once for both databases ([`db::Db`]): SQLite
 //! (one file, one server) or PostgreSQL (several servers, `DATABASE_URL`).
 
 use std::path::Path;
@@ -16,14 +16,16 @@ pub mod db;
 mod decoded;
 mod notices;
 mod public_links;
+mod schema;
 pub use accounts::Account;
 pub use audit::AuditEntry;
 pub use backup::{DataLock, restore};
 pub use cases::{Accepted, CaseRow, StoredCase, Written, heads_text};
-use db::{Database, Sql};
+use db::{Db, Tx};
+pub use schema::Schema;
 
 pub struct Store {
-    db: Box<dyn Database>,
+    db: Db,
     decoded: decoded::Decoded,
     /// This server instance, in the notes it leaves other instances.
     instance: String,
@@ -42,29 +44,19 @@ pub enum Announcement {
 
 impl Store {
     /// Opens (creating if needed) the SQLite database in `dir`.
-    pub fn open(dir: &Path) -> Result<Store, ServerError> {
-        Store::connect(None, dir)
+    pub async fn open(dir: &Path) -> Result<Store, ServerError> {
+        Store::connect(None, dir).await
     }
 
     /// Opens the PostgreSQL database `url` names, or without one the SQLite
     /// database in `dir`.
-    pub fn connect(url: Option<&str>, dir: &Path) -> Result<Store, ServerError> {
-        let db = db::open(url, dir)?;
+    pub async fn connect(url: Option<&str>, dir: &Path) -> Result<Store, ServerError> {
+        let db = Db::open(url, dir).await?;
         Ok(Store { db, decoded: decoded::Decoded::default(), instance: crate::security::auth::random_token()? })
     }
 
-    pub fn dialect(&self) -> db::Dialect {
-        self.db.dialect()
-    }
-
-    /// Runs `work` in one transaction; `Ok` commits.
-    pub(crate) fn tx<T>(&self, mut work: impl FnMut(&mut dyn Sql) -> Result<T, ServerError>) -> Result<T, ServerError> {
-        let mut out = None;
-        self.db.transaction(&mut |sql| {
-            out = Some(work(sql)?);
-            Ok(())
-        })?;
-        out.ok_or(ServerError::Poisoned)
+    pub fn backend(&self) -> db::Backend {
+        self.db.backend
     }
 
     /// Announcements of the other server instances (`None` on SQLite, which
@@ -73,8 +65,14 @@ impl Store {
         Some(Announcements { raw: self.db.listen()?, own: format!("{} ", self.instance) })
     }
 
-    fn announce(&self, sql: &mut dyn Sql, what: &str, subject: &str) -> Result<(), ServerError> {
-        sql.notify(&format!("{} {what} {subject}", self.instance))
+    async fn announce(&self, tx: &mut Tx, what: &str, subject: &str) -> Result<(), ServerError> {
+        self.db.notify(tx, &format!("{} {what} {subject}", self.instance)).await
+    }
+
+    /// A count from `query` (a `SELECT COUNT(*)` without parameters).
+    pub(crate) async fn count(&self, query: &'static str) -> Result<u64, ServerError> {
+        let n: i64 = sqlx::query_scalar(query).fetch_one(&self.db.pool).await?;
+        Ok(u64::try_from(n).unwrap_or_default())
     }
 }
 

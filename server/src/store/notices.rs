@@ -4,46 +4,52 @@
 use std::collections::HashSet;
 
 use super::Store;
-use super::db::params;
 use crate::ServerError;
 
 impl Store {
     /// Archives a notice; `false` if the case already has one for `month`
     /// (issuing twice changes nothing).
-    pub fn put_notice(&self, case_id: &str, month: &str, issued_ms: i64, html: &str) -> Result<bool, ServerError> {
-        let added = self.tx(|sql| {
-            sql.execute(
-                "INSERT INTO notices (case_id, month, issued_ms, html) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
-                params![case_id, month, issued_ms, html],
-            )
-        })?;
-        Ok(added == 1)
+    pub async fn put_notice(
+        &self,
+        case_id: &str,
+        month: &str,
+        issued_ms: i64,
+        html: &str,
+    ) -> Result<bool, ServerError> {
+        let added = sqlx::query(
+            "INSERT INTO notices (case_id, month, issued_ms, html) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        )
+        .bind(case_id)
+        .bind(month)
+        .bind(issued_ms)
+        .bind(html)
+        .execute(&self.db.pool)
+        .await?;
+        Ok(added.rows_affected() == 1)
     }
 
     /// The cases that have their notice for `month`.
-    pub fn noticed_cases(&self, month: &str) -> Result<HashSet<String>, ServerError> {
-        self.tx(|sql| {
-            let rows = sql.query("SELECT case_id FROM notices WHERE month = ?1", params![month])?;
-            rows.iter().map(|r| r.text(0)).collect()
-        })
+    pub async fn noticed_cases(&self, month: &str) -> Result<HashSet<String>, ServerError> {
+        let ids: Vec<String> = sqlx::query_scalar("SELECT case_id FROM notices WHERE month = $1")
+            .bind(month)
+            .fetch_all(&self.db.pool)
+            .await?;
+        Ok(ids.into_iter().collect())
     }
 
     /// A case's notices, newest month first: (month, issued_ms).
-    pub fn notices_of(&self, case_id: &str) -> Result<Vec<(String, i64)>, ServerError> {
-        self.tx(|sql| {
-            let rows = sql.query(
-                "SELECT month, issued_ms FROM notices WHERE case_id = ?1 ORDER BY month DESC",
-                params![case_id],
-            )?;
-            rows.iter().map(|r| Ok((r.text(0)?, r.int(1)?))).collect()
-        })
+    pub async fn notices_of(&self, case_id: &str) -> Result<Vec<(String, i64)>, ServerError> {
+        Ok(sqlx::query_as("SELECT month, issued_ms FROM notices WHERE case_id = $1 ORDER BY month DESC")
+            .bind(case_id)
+            .fetch_all(&self.db.pool)
+            .await?)
     }
 
-    pub fn notice(&self, case_id: &str, month: &str) -> Result<Option<String>, ServerError> {
-        self.tx(|sql| {
-            let row =
-                sql.query_one("SELECT html FROM notices WHERE case_id = ?1 AND month = ?2", params![case_id, month])?;
-            row.map(|r| r.text(0)).transpose()
-        })
+    pub async fn notice(&self, case_id: &str, month: &str) -> Result<Option<String>, ServerError> {
+        Ok(sqlx::query_scalar("SELECT html FROM notices WHERE case_id = $1 AND month = $2")
+            .bind(case_id)
+            .bind(month)
+            .fetch_optional(&self.db.pool)
+            .await?)
     }
 }

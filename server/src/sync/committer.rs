@@ -5,8 +5,8 @@
 //! commits.
 
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, Sender, channel};
 
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::sync::oneshot;
 
 use crate::ServerError;
@@ -26,15 +26,15 @@ enum Work {
 }
 
 pub struct Committer {
-    queue: Sender<Work>,
+    queue: UnboundedSender<Work>,
 }
 
 impl Committer {
-    /// Starts the committing thread; it ends when the committer is dropped.
-    pub fn start(store: Arc<Store>) -> Result<Committer, ServerError> {
-        let (queue, waiting) = channel();
-        std::thread::Builder::new().name("committer".into()).spawn(move || commit_all(&store, &waiting))?;
-        Ok(Committer { queue })
+    /// Starts the committing task; it ends when the committer is dropped.
+    pub fn start(store: Arc<Store>) -> Committer {
+        let (queue, waiting) = unbounded_channel();
+        tokio::spawn(async move { commit_all(&store, waiting).await });
+        Committer { queue }
     }
 
     /// Stores `accepted` with whatever else is waiting; resolves once it is
@@ -51,8 +51,8 @@ impl Committer {
     }
 }
 
-fn commit_all(store: &Store, waiting: &Receiver<Work>) {
-    while let Ok(first) = waiting.recv() {
+async fn commit_all(store: &Store, mut waiting: UnboundedReceiver<Work>) {
+    while let Some(first) = waiting.recv().await {
         let mut batch = vec![first];
         while batch.len() < MOST_PER_COMMIT {
             match waiting.try_recv() {
@@ -68,7 +68,7 @@ fn commit_all(store: &Store, waiting: &Receiver<Work>) {
                 Work::SyncState(..) => None,
             })
             .unzip();
-        match store.append_changes(&accepted, &sync_states) {
+        match store.append_changes(&accepted, &sync_states).await {
             Ok(written) => {
                 for (reply, written) in replies.into_iter().zip(written) {
                     let _ = reply.send(Ok(written));

@@ -25,7 +25,7 @@ use super::limits::{Exceeded, SyncLimits};
 use super::live::{ConnId, LiveDoc};
 use super::{SERVER_PEER, server_actor};
 use crate::store::{Accepted, AuditEntry, CaseRow, Store, Written, heads_text};
-use crate::{Clock, ServerError, blocking};
+use crate::{Clock, ServerError};
 
 /// Changes kept beside a snapshot before they are folded into it.
 const COMPACT_AFTER: usize = 64;
@@ -98,7 +98,7 @@ impl Hub {
     /// closes sockets whose session expired.
     pub fn start(store: Arc<Store>, clock: Clock, limits: SyncLimits) -> Result<Arc<Hub>, ServerError> {
         let hub = Arc::new(Hub {
-            committer: Committer::start(store.clone())?,
+            committer: Committer::start(store.clone()),
             store,
             clock,
             limits,
@@ -221,8 +221,7 @@ impl Hub {
                 continue;
             }
             if !loaded_now {
-                let (store, key) = (self.store.clone(), id.to_string());
-                let Some((mut stored, uncompacted)) = blocking(move || store.load_document(&key)).await? else {
+                let Some((mut stored, uncompacted)) = self.store.load_document(id).await? else {
                     return Ok(());
                 };
                 live.doc.merge(&mut stored)?;
@@ -280,17 +279,11 @@ impl Hub {
             conn,
             Message::Peer { sender_id: SERVER_PEER.into(), target_id, storage_id: Some(SERVER_PEER.into()) },
         );
-        let store = self.store.clone();
-        let reader = user.clone();
-        let (cases, states) = blocking(move || {
-            let cases = store.readable_cases(&reader)?;
-            let states = match &storage_key {
-                Some(key) => store.sync_states_of(key)?,
-                None => HashMap::new(),
-            };
-            Ok((cases, states))
-        })
-        .await?;
+        let cases = self.store.readable_cases(&user).await?;
+        let states = match &storage_key {
+            Some(key) => self.store.sync_states_of(key).await?,
+            None => HashMap::new(),
+        };
         for (id, heads) in cases {
             let known = states.get(&id).and_then(|bytes| SyncState::decode(bytes).ok());
             if known.as_ref().is_some_and(|s| heads_text(&s.shared_heads) == heads) {
@@ -474,7 +467,7 @@ impl Hub {
         if checked.created {
             let year = domain::time::Day::of_instant(self.clock.now_ms()).year();
             let store = self.store.clone();
-            let number = blocking(move || store.next_case_number(year)).await?;
+            let number = store.next_case_number(year).await?;
             live.doc.set_actor(server_actor());
             domain::doc::set_number(&mut live.doc, &number)?;
             hashes.extend(live.doc.get_heads());
@@ -533,7 +526,7 @@ impl Hub {
         tracing::info!(case = id, user = %user.id, reason = %why.en(), "change refused");
         let (store, case, author, at, reason) =
             (self.store.clone(), id.to_string(), user.id.clone(), self.clock.now_ms(), why.en());
-        blocking(move || store.record_refusal(&case, &author, at, &reason)).await?;
+        store.record_refusal(&case, &author, at, &reason).await?;
         let target_id = self.peer_of(conn).unwrap_or_default();
         self.send(
             conn,
@@ -607,7 +600,7 @@ impl Hub {
             let known = match self.storage_key_of(conn) {
                 Some(key) => {
                     let (store, id) = (self.store.clone(), id.to_string());
-                    blocking(move || store.sync_state(&key, &id)).await?
+                    store.sync_state(&key, &id).await?
                 }
                 None => None,
             };
@@ -627,7 +620,7 @@ impl Hub {
             return Ok(shared.clone());
         }
         let (store, key) = (self.store.clone(), id.to_string());
-        let loaded = blocking(move || LiveDoc::load(&store, &key)).await?;
+        let loaded = LiveDoc::load(&store, &key).await?;
         let mut docs = self.docs.lock().map_err(|_| ServerError::Poisoned)?;
         // Another task may have loaded it meanwhile; theirs wins.
         Ok(docs.entry(id.to_string()).or_insert_with(|| Arc::new(AsyncMutex::new(loaded))).clone())

@@ -35,8 +35,8 @@ pub struct LiveDoc {
 
 impl LiveDoc {
     /// Loads a case from the store, or an empty document if there is none.
-    pub fn load(store: &Store, id: &str) -> Result<LiveDoc, ServerError> {
-        let (mut doc, uncompacted) = store.load_document(id)?.unwrap_or_default();
+    pub async fn load(store: &Store, id: &str) -> Result<LiveDoc, ServerError> {
+        let (mut doc, uncompacted) = store.load_document(id).await?.unwrap_or_default();
         let case = if doc.get_heads().is_empty() {
             None
         } else {

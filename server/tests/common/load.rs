@@ -37,35 +37,35 @@ pub struct LoadAccount {
 
 /// Creates `n` enterprise accounts (logins `load0000`…) with the demo
 /// password; the hash is computed once and shared.
-pub fn seed_accounts(store: &Store, n: usize) -> Vec<LoadAccount> {
+pub async fn seed_accounts(store: &Store, n: usize) -> Vec<LoadAccount> {
     let hash = server::hash_password(server::demo::DEMO_PASSWORD).unwrap();
-    (0..n)
-        .map(|i| {
-            let district = DISTRICTS[1 + i % (DISTRICTS.len() - 1)].code;
-            let body = format!("91441300{:09}", 100_000_000 + i);
-            let uscc = format!("{body}{}", domain::uscc::check_character(&body).unwrap());
-            let enterprise = Enterprise {
-                id: domain::account::enterprise_id(&uscc),
-                name: format!("惠州市压测{i}号科技有限公司"),
-                uscc,
-                ownership: "private".into(),
-                size: "small".into(),
-                industry: "电子".into(),
-                district: district.into(),
-            };
-            let user_id = format!("user-{}", enterprise.id);
-            let user = User {
-                id: user_id.clone(),
-                role: Role::Enterprise,
-                org: Some(enterprise.id.clone()),
-                district: Some(district.into()),
-            };
-            let login = format!("load{i:04}");
-            let account = Account { login: login.clone(), display_name: enterprise.name.clone(), user, profile: None };
-            store.create_user(&account, &hash).unwrap();
-            LoadAccount { login, user_id, enterprise }
-        })
-        .collect()
+    let mut accounts = Vec::with_capacity(n);
+    for i in 0..n {
+        let district = DISTRICTS[1 + i % (DISTRICTS.len() - 1)].code;
+        let body = format!("91441300{:09}", 100_000_000 + i);
+        let uscc = format!("{body}{}", domain::uscc::check_character(&body).unwrap());
+        let enterprise = Enterprise {
+            id: domain::account::enterprise_id(&uscc),
+            name: format!("惠州市压测{i}号科技有限公司"),
+            uscc,
+            ownership: "private".into(),
+            size: "small".into(),
+            industry: "电子".into(),
+            district: district.into(),
+        };
+        let user_id = format!("user-{}", enterprise.id);
+        let user = User {
+            id: user_id.clone(),
+            role: Role::Enterprise,
+            org: Some(enterprise.id.clone()),
+            district: Some(district.into()),
+        };
+        let login = format!("load{i:04}");
+        let account = Account { login: login.clone(), display_name: enterprise.name.clone(), user, profile: None };
+        store.create_user(&account, &hash).await.unwrap();
+        accounts.push(LoadAccount { login, user_id, enterprise });
+    }
+    accounts
 }
 
 /// How hard to push.
@@ -206,12 +206,12 @@ pub fn now_ms() -> i64 {
 }
 
 /// Acknowledged changes the store at `data` does not hold.
-pub fn lost_changes(data: &std::path::Path, outcomes: &[ClientOutcome]) -> (usize, usize) {
-    let store = open_store(data);
+pub async fn lost_changes(data: &std::path::Path, outcomes: &[ClientOutcome]) -> (usize, usize) {
+    let store = open_store(data).await;
     let (mut acknowledged, mut lost) = (0, 0);
     for outcome in outcomes {
         acknowledged += outcome.acknowledged.len();
-        match store.load_document(&outcome.case_id).unwrap() {
+        match store.load_document(&outcome.case_id).await.unwrap() {
             Some((mut stored, _)) => {
                 lost += outcome.acknowledged.iter().filter(|h| stored.get_change_by_hash(h).is_none()).count()
             }

@@ -30,27 +30,27 @@ pub fn postgres() -> Option<String> {
 
 /// The database of data directory `dir`: on PostgreSQL a schema of its own,
 /// made on first use and remembered in the directory.
-pub fn database_url(dir: &std::path::Path) -> Option<String> {
+pub async fn database_url(dir: &std::path::Path) -> Option<String> {
     let base = postgres()?;
     let file = dir.join("database-url");
     if let Ok(url) = std::fs::read_to_string(&file) {
         return Some(url);
     }
-    let url = server::store::db::fresh_schema(&base).unwrap();
+    let url = server::store::db::fresh_schema(&base).await.unwrap();
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(&file, &url).unwrap();
     Some(url)
 }
 
 /// The store of data directory `dir` (SQLite, or PostgreSQL, as above).
-pub fn open_store(dir: &std::path::Path) -> Store {
-    Store::connect(database_url(dir).as_deref(), dir).unwrap()
+pub async fn open_store(dir: &std::path::Path) -> Store {
+    Store::connect(database_url(dir).await.as_deref(), dir).await.unwrap()
 }
 
 /// Points a server process at the store of `dir`.
-pub fn use_store(command: &mut std::process::Command, dir: &std::path::Path) {
+pub async fn use_store(command: &mut std::process::Command, dir: &std::path::Path) {
     command.arg("--data").arg(dir);
-    match database_url(dir) {
+    match database_url(dir).await {
         Some(url) => command.env("DATABASE_URL", url),
         None => command.env_remove("DATABASE_URL"),
     };
@@ -73,11 +73,11 @@ pub async fn start(with_cases: bool) -> TestServer {
 /// As [`start`], with other limits on sync sockets.
 pub async fn start_with(with_cases: bool, limits: server::sync::SyncLimits) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(open_store(&dir.path().join("data")));
+    let store = Arc::new(open_store(&dir.path().join("data")).await);
     if with_cases {
-        demo::seed(&store, anchor()).unwrap();
+        demo::seed(&store, anchor()).await.unwrap();
     } else {
-        demo::seed_accounts(&store).unwrap();
+        demo::seed_accounts(&store).await.unwrap();
     }
     let mut server = serve(store, dir.path(), limits).await;
     server._dir = Some(dir);
@@ -87,7 +87,7 @@ pub async fn start_with(with_cases: bool, limits: server::sync::SyncLimits) -> T
 /// One more server instance on the database of data directory `data`
 /// (already seeded): several of them share one PostgreSQL database.
 pub async fn start_instance(data: &std::path::Path) -> TestServer {
-    let store = Arc::new(open_store(data));
+    let store = Arc::new(open_store(data).await);
     serve(store, data, server::sync::SyncLimits::default()).await
 }
 
@@ -178,9 +178,12 @@ pub fn new_case(id: &str, enterprise: &str, district: &str) -> domain::case::Cas
 /// Runs `server` (a `directline` command line without `--addr`, `--data`
 /// and `--dist`) in a process of its own on a free loopback port over the
 /// directory `dir`; returns it once it has printed its address.
-pub fn spawn_process(mut server: std::process::Command, dir: &std::path::Path) -> (std::process::Child, SocketAddr) {
+pub async fn spawn_process(
+    mut server: std::process::Command,
+    dir: &std::path::Path,
+) -> (std::process::Child, SocketAddr) {
     use std::io::{BufRead, BufReader};
-    use_store(&mut server, &dir.join("data"));
+    use_store(&mut server, &dir.join("data")).await;
     let mut child = server
         .args(["--addr", "127.0.0.1:0"])
         .arg("--dist")
