@@ -22,6 +22,11 @@ use i18n::{Lang, tr};
 use sync::{SyncHandle, SyncStatus};
 
 fn main() {
+    if let Err(e) = clock::install_policy() {
+        let message = format!("无法启动:{e}");
+        leptos::mount::mount_to_body(move || view! { <main class="fatal" role="alert">{message.clone()}</main> });
+        return;
+    }
     leptos::mount::mount_to_body(App);
     // The static shell in index.html painted while the wasm loaded; the
     // app has taken over now.

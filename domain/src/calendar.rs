@@ -44,11 +44,10 @@ fn fixed_holiday(day: Day) -> bool {
 }
 
 impl WorkCalendar {
-    /// The calendar shipped with the product.
-    pub fn china() -> WorkCalendar {
-        // The shipped file is checked by a test; an empty calendar (weekends
-        // only) is the safe fallback if it were ever broken.
-        WorkCalendar::parse(CHINA_2025_2026).unwrap_or_default()
+    /// The calendar shipped with the product (see also
+    /// [`crate::policy::Policy::shipped`]).
+    pub fn china() -> Result<WorkCalendar, DomainError> {
+        WorkCalendar::parse(CHINA_2025_2026)
     }
 
     pub fn parse(text: &str) -> Result<WorkCalendar, DomainError> {
@@ -169,7 +168,7 @@ mod tests {
 
     #[test]
     fn official_checks_pass() {
-        let cal = WorkCalendar::china();
+        let cal = WorkCalendar::china().unwrap();
         assert_eq!(cal.add_working_days(d("2026-02-13"), 1), d("2026-02-14"));
         assert_eq!(cal.add_working_days(d("2026-02-14"), 1), d("2026-02-24"));
         assert_eq!(cal.add_working_days(d("2025-09-30"), 1), d("2025-10-09"));
@@ -177,7 +176,7 @@ mod tests {
 
     #[test]
     fn weekends_and_holidays() {
-        let cal = WorkCalendar::china();
+        let cal = WorkCalendar::china().unwrap();
         assert!(!cal.is_working_day(d("2026-11-28")), "Saturday");
         assert!(cal.is_working_day(d("2026-11-27")), "Friday");
         assert!(!cal.is_working_day(d("2026-10-05")), "National Day");
@@ -190,7 +189,7 @@ mod tests {
 
     #[test]
     fn monthly_session_moves_off_holidays() {
-        let cal = WorkCalendar::china();
+        let cal = WorkCalendar::china().unwrap();
         // 2026-01-04 is a make-up Sunday: the first working day after the holiday.
         assert_eq!(cal.monthly_session_day(2026, 1).unwrap(), d("2026-01-04"));
         assert_eq!(cal.monthly_session_day(2026, 5).unwrap(), d("2026-05-06"));
@@ -200,7 +199,7 @@ mod tests {
 
     #[test]
     fn counting_backwards_is_negative() {
-        let cal = WorkCalendar::china();
+        let cal = WorkCalendar::china().unwrap();
         assert_eq!(cal.working_days_between(d("2026-11-27"), d("2026-11-23")), -4);
         assert_eq!(cal.working_days_between(d("2026-11-23"), d("2026-11-23")), 0);
     }
@@ -221,7 +220,7 @@ mod tests {
     proptest! {
         #[test]
         fn add_then_count_gives_back_n(start in any_day(), n in 0u32..80) {
-            let cal = WorkCalendar::china();
+            let cal = WorkCalendar::china().unwrap();
             let end = cal.add_working_days(start, n);
             prop_assert_eq!(cal.working_days_between(start, end), i64::from(n));
             prop_assert!(n == 0 || cal.is_working_day(end));
@@ -229,7 +228,7 @@ mod tests {
 
         #[test]
         fn counting_is_additive(a in any_day(), b in any_day(), c in any_day()) {
-            let cal = WorkCalendar::china();
+            let cal = WorkCalendar::china().unwrap();
             prop_assert_eq!(
                 cal.working_days_between(a, b) + cal.working_days_between(b, c),
                 cal.working_days_between(a, c)

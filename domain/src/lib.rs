@@ -15,6 +15,7 @@ pub mod event;
 pub mod meeting;
 pub mod notice;
 pub mod permission;
+pub mod policy;
 pub mod public;
 pub mod report;
 pub mod stats;

@@ -171,7 +171,7 @@ mod tests {
 
     #[test]
     fn upcoming_sessions_follow_the_calendar() {
-        let cal = WorkCalendar::china();
+        let cal = WorkCalendar::china().unwrap();
         let today = day("2026-12-04");
         let days: Vec<String> =
             upcoming_monthly(&cal, "city", today, 3).into_iter().map(|s| s.day.to_string()).collect();
@@ -184,7 +184,7 @@ mod tests {
 
     #[test]
     fn a_case_can_join_monthly_and_its_special_sessions() {
-        let cal = WorkCalendar::china();
+        let cal = WorkCalendar::china().unwrap();
         let known = [
             "special-land-2026-12-10-huicheng.huiyang".to_string(),
             "special-land-2026-11-10-huicheng".into(),

@@ -15,7 +15,7 @@ fn d(s: &str) -> Day {
 
 #[test]
 fn light_turns_yellow_then_red() {
-    let cal = WorkCalendar::china();
+    let cal = WorkCalendar::china().unwrap();
     // 15 working days from Monday 2026-11-02: due Monday 2026-11-23.
     let clock =
         Clock { kind: ClockKind::Resolution, start: d("2026-11-02"), due: cal.add_working_days(d("2026-11-02"), 15) };
@@ -29,7 +29,7 @@ fn light_turns_yellow_then_red() {
 
 #[test]
 fn twenty_percent_rule() {
-    let cal = WorkCalendar::china();
+    let cal = WorkCalendar::china().unwrap();
     let clock = Clock { kind: ClockKind::Resolution, start: d("2026-11-02"), due: d("2026-11-23") };
     // 3 of 15 working days left (Wed 18th → Thu 19, Fri 20, Mon 23) = 20 %.
     assert_eq!(clock.light(&cal, d("2026-11-18")), Light::Yellow);
@@ -39,7 +39,7 @@ fn twenty_percent_rule() {
 
 #[test]
 fn triage_clock_runs_from_submission_over_holidays() {
-    let cal = WorkCalendar::china();
+    let cal = WorkCalendar::china().unwrap();
     // Submitted on Friday 2026-02-13: one working day is the make-up Saturday.
     let t = Day::parse("2026-02-13").unwrap().start_instant() + 3_600_000 * 9;
     let events = vec![ev("s", &[], t, EventKind::Submit)];
@@ -49,7 +49,7 @@ fn triage_clock_runs_from_submission_over_holidays() {
 
 #[test]
 fn online_case_has_reply_and_resolution_clocks() {
-    let cal = WorkCalendar::china();
+    let cal = WorkCalendar::china().unwrap();
     let state = derive(&chain(vec![EventKind::Submit, route_online()]));
     let clocks = open_clocks(&cal, &Rules::default(), &state);
     // Routed on Tuesday 2026-11-03.
@@ -63,7 +63,7 @@ fn online_case_has_reply_and_resolution_clocks() {
 
 #[test]
 fn approved_extension_moves_the_resolution_due_date_up_to_the_cap() {
-    let cal = WorkCalendar::china();
+    let cal = WorkCalendar::china().unwrap();
     let state = derive(&chain(vec![
         EventKind::Submit,
         route_online(),
@@ -78,7 +78,7 @@ fn approved_extension_moves_the_resolution_due_date_up_to_the_cap() {
 
 #[test]
 fn milestones_have_their_own_dates_until_ticked() {
-    let cal = WorkCalendar::china();
+    let cal = WorkCalendar::china().unwrap();
     let mut kinds = vec![
         EventKind::Submit,
         route_session(),
@@ -96,7 +96,7 @@ fn milestones_have_their_own_dates_until_ticked() {
 
 #[test]
 fn bad_review_starts_callback_and_rectify_clocks() {
-    let cal = WorkCalendar::china();
+    let cal = WorkCalendar::china().unwrap();
     let mut kinds =
         vec![EventKind::Submit, route_online(), EventKind::StartWork { plan: "p".into() }, resolve(), rate(50)];
     let kinds_of = |k: &Vec<EventKind>| {

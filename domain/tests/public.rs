@@ -13,7 +13,7 @@ use domain::time::Day;
 fn public(kinds: Vec<EventKind>, today: &str) -> PublicCase {
     let mut case = case_doc(&chain(kinds));
     case.number = Some("HZ-2026-000007".into());
-    PublicCase::of(&case, &case.state(), &WorkCalendar::china(), &Rules::default(), Day::parse(today).unwrap())
+    PublicCase::of(&case, &case.state(), &WorkCalendar::china().unwrap(), &Rules::default(), Day::parse(today).unwrap())
 }
 
 #[test]
@@ -80,7 +80,7 @@ fn the_board_lists_a_case_while_it_was_open() {
     // chain() puts one event per day from monday_ms(): resolved on day 3.
     let case = case_doc(&chain(kinds));
     let day = |n: i64| Day::of_instant(monday_ms() + n * 86_400_000);
-    let (cal, rules) = (WorkCalendar::china(), Rules::default());
+    let (cal, rules) = (WorkCalendar::china().unwrap(), Rules::default());
     assert!(board_entry(&case, &cal, &rules, day(-1)).is_none(), "not filed yet");
     let open = board_entry(&case, &cal, &rules, day(2)).expect("open on day 2");
     assert_eq!(open.lead_department.as_deref(), Some("natres"));
@@ -109,7 +109,7 @@ fn a_monthly_notice_reports_the_month_and_only_for_open_cases() {
     events[4].at_ms = Day::parse("2026-11-03").unwrap().start_instant() + 36_000_000;
     events[5].at_ms = Day::parse("2026-12-02").unwrap().start_instant() + 36_000_000;
     let case = case_doc(&events);
-    let calendar = WorkCalendar::china();
+    let calendar = WorkCalendar::china().unwrap();
     let november = Notice::of(&case, &calendar, &Rules::default(), "2026-11").unwrap();
     assert_eq!(november.as_of, Day::parse("2026-11-30").unwrap());
     let texts: Vec<&str> = november.progress.iter().map(|(_, t)| t.as_str()).collect();

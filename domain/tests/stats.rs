@@ -31,7 +31,7 @@ fn facts(kinds: Vec<EventKind>, resolved_on: &str, department: &str) -> CaseFact
         }
     }
     let case = case_doc(&events);
-    CaseFacts::of(&case, &case.state(), &WorkCalendar::china(), &Rules::default(), today())
+    CaseFacts::of(&case, &case.state(), &WorkCalendar::china().unwrap(), &Rules::default(), today())
 }
 
 fn tick(milestone: &str) -> EventKind {

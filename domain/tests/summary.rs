@@ -13,7 +13,7 @@ use domain::summary::{CaseSummary, Context, Filter, Urgency, reminders, sort_by_
 use domain::time::Day;
 
 fn summary(kinds: Vec<EventKind>) -> CaseSummary {
-    let calendar = WorkCalendar::china();
+    let calendar = WorkCalendar::china().unwrap();
     let case = case_doc(&chain(kinds));
     let context =
         Context { calendar: &calendar, rules: &Rules::default(), heads: vec![], updated_ms: 0, unsynced: false };
@@ -30,7 +30,7 @@ fn the_online_reply_light_moves_with_the_day() {
     let routed = summary(vec![EventKind::Submit, route_online()]);
     assert_eq!(routed.status, Status::Routed);
     assert_eq!(routed.due(), Some(day("2026-11-06")));
-    let calendar = WorkCalendar::china();
+    let calendar = WorkCalendar::china().unwrap();
     let lights: Vec<Light> = ["2026-11-03", "2026-11-04", "2026-11-05", "2026-11-06", "2026-11-09"]
         .map(|d| routed.light(&calendar, day(d)))
         .into();
@@ -113,7 +113,7 @@ fn reminders_come_before_and_at_each_deadline_and_after_it_is_missed() {
     // Routed Tuesday 2026-11-03: the reply is due Friday 11-06.
     let mut routed = summary(vec![EventKind::Submit, route_online()]);
     routed.number = Some("HZ-2026-000009".into());
-    let calendar = WorkCalendar::china();
+    let calendar = WorkCalendar::china().unwrap();
     let officer = |org: &str| User { id: "o".into(), role: Role::Officer, org: Some(org.into()), district: None };
     let on = |d: &str| -> Vec<Urgency> {
         reminders(std::slice::from_ref(&routed), &officer("natres"), &calendar, day(d))

@@ -22,7 +22,7 @@ fn main() {
     let count: usize = args.first().and_then(|a| a.parse().ok()).expect("COUNT");
     let out = std::fs::File::create(args.get(1).expect("OUT_FILE")).expect("create OUT_FILE");
     let mut out = BufWriter::new(out);
-    let calendar = WorkCalendar::china();
+    let calendar = WorkCalendar::china().unwrap();
     let rules = Rules::default();
     let anchor = Day::parse("2026-11-20").unwrap();
     let mut sequence = 0;

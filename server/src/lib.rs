@@ -34,6 +34,8 @@ pub struct AppState {
     /// The built PWA (Trunk's `dist/`).
     pub dist: PathBuf,
     pub clock: Clock,
+    /// The calendar and deadline rules, built once.
+    pub policy: Arc<domain::policy::Policy>,
     /// Mark cookies `Secure` (set when the server is reached over TLS).
     pub secure_cookies: bool,
     pub hub: Arc<sync::Hub>,
@@ -57,10 +59,11 @@ impl AppState {
         secure_cookies: bool,
         limits: sync::SyncLimits,
     ) -> Result<AppState, ServerError> {
+        let policy = Arc::new(domain::policy::Policy::shipped()?);
         let hub = sync::Hub::start(store.clone(), clock.clone(), limits)?;
-        pages::letters::start(store.clone(), clock.clone());
+        pages::letters::start(store.clone(), policy.clone(), clock.clone());
         let passwords = Arc::new(security::passwords::Passwords::for_this_machine()?);
-        Ok(AppState { store, dist, clock, secure_cookies, hub, throttle: Arc::default(), passwords })
+        Ok(AppState { store, dist, clock, policy, secure_cookies, hub, throttle: Arc::default(), passwords })
     }
 }
 

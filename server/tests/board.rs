@@ -23,7 +23,7 @@ async fn a_districts_board_lists_its_open_cases_and_nothing_personal() {
     let mut open = 0;
     for id in server.store.case_ids_of_district("huicheng").await.unwrap() {
         let case = domain::doc::read(&server.store.load_document(&id).await.unwrap().unwrap().0).unwrap();
-        let entry = board_entry(&case, &domain::calendar::WorkCalendar::china(), &Default::default(), today);
+        let entry = board_entry(&case, &domain::calendar::WorkCalendar::china().unwrap(), &Default::default(), today);
         if let Some(entry) = entry {
             open += 1;
             assert!(board.body.contains(entry.number.as_deref().unwrap()), "every open case is listed");
@@ -47,7 +47,7 @@ async fn a_change_to_a_case_shows_on_the_next_board() {
     let before = get(server.addr, path).await.body;
     // An open case of the district, declined by its coordinator now.
     let today = common::anchor();
-    let calendar = domain::calendar::WorkCalendar::china();
+    let calendar = domain::calendar::WorkCalendar::china().unwrap();
     let (id, number) = server
         .store
         .cases_of_district("boluo")

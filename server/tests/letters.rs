@@ -19,7 +19,7 @@ async fn open_at_end_of(server: &common::TestServer, month: &str) -> usize {
     let mut open = 0;
     for id in server.store.case_ids_of_district("city").await.unwrap() {
         let case = domain::doc::read(&server.store.load_document(&id).await.unwrap().unwrap().0).unwrap();
-        open += usize::from(Notice::of(&case, &WorkCalendar::china(), &Default::default(), month).is_some());
+        open += usize::from(Notice::of(&case, &WorkCalendar::china().unwrap(), &Default::default(), month).is_some());
     }
     open
 }
@@ -35,7 +35,11 @@ async fn each_open_case_gets_one_letter_a_month_seen_only_by_its_parties() {
         assert!(Instant::now() < deadline, "October's letters were not issued");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(issue_due(&server.store, server.clock.now_ms()).await.unwrap(), 0, "issuing again changes nothing");
+    assert_eq!(
+        issue_due(&server.store, &server.policy, server.clock.now_ms()).await.unwrap(),
+        0,
+        "issuing again changes nothing"
+    );
     assert_eq!(server.store.noticed_cases("2026-10").await.unwrap().len(), expected);
 
     let (user_id, enterprise) = qiye(1);
@@ -86,8 +90,8 @@ async fn each_open_case_gets_one_letter_a_month_seen_only_by_its_parties() {
     // as it was sent.
     let archived = server.store.notice(&case_id, "2026-10").await.unwrap().unwrap();
     let december = |day: &str| domain::time::Day::parse(day).unwrap().start_instant() + 3_600_000;
-    assert_eq!(issue_due(&server.store, december("2026-12-01")).await.unwrap(), 0);
-    let november = issue_due(&server.store, december("2026-12-02")).await.unwrap();
+    assert_eq!(issue_due(&server.store, &server.policy, december("2026-12-01")).await.unwrap(), 0);
+    let november = issue_due(&server.store, &server.policy, december("2026-12-02")).await.unwrap();
     assert_eq!(november, open_at_end_of(&server, "2026-11").await);
     assert_eq!(server.store.notice(&case_id, "2026-10").await.unwrap().unwrap(), archived);
     if case.state().status().is_open() {

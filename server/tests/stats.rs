@@ -15,7 +15,7 @@ async fn statistics_show_the_stored_cases_figures_and_league_table() {
     let mut secrets = Vec::new();
     for id in server.store.case_ids_of_district("huiyang").await.unwrap() {
         let case = domain::doc::read(&server.store.load_document(&id).await.unwrap().unwrap().0).unwrap();
-        facts.push(CaseFacts::of(&case, &case.state(), &WorkCalendar::china(), &Default::default(), anchor()));
+        facts.push(CaseFacts::of(&case, &case.state(), &WorkCalendar::china().unwrap(), &Default::default(), anchor()));
         secrets.extend([case.contact.phone.clone(), case.enterprise.name.clone(), case.appeal.description.clone()]);
     }
     let stats = Statistics::of(&facts, anchor());

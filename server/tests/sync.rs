@@ -289,8 +289,16 @@ async fn write_behind_the_hubs_back(
     let case = domain::doc::read(&doc).unwrap();
     let row = CaseRow::of(&case, &case.state(), &doc.get_heads());
     let audit = AuditEntry::new(at_ms, user, "change", Some(id), &event);
-    let accepted =
-        Accepted { row, before, changes: vec![change], snapshot: None, peer_state: None, audit, blobs: vec![] };
+    let accepted = Accepted {
+        row,
+        before,
+        changes: vec![change],
+        snapshot: None,
+        peer_state: None,
+        audit,
+        departments_changed: true,
+        blobs: vec![],
+    };
     assert_eq!(store.append_changes(std::slice::from_ref(&accepted), &[]).await.unwrap(), [Written::Stored]);
     // Checked against what is no longer the stored case: nothing written.
     assert_eq!(store.append_changes(&[accepted], &[]).await.unwrap(), [Written::Stale]);

@@ -91,7 +91,7 @@ fn CaseFile(case: CaseDoc, refused: Vec<RefusedEvent>) -> impl IntoView {
             <p class="case-description">{case.appeal.description.clone()}</p>
             <Attachments case=case.clone() />
             <Responsibility state=state.clone() />
-            <Deadlines state=state.clone() />
+            <Deadlines rules=clock::policy().rules_for(&case).clone() state=state.clone() />
             {state.conflict.is_some().then(|| view! { <ConflictNotice case=case.clone() state=state.clone() /> })}
             <h2>{tr("办理过程", "Timeline")}</h2>
             <Timeline events />
@@ -267,10 +267,10 @@ fn clock_name(kind: &ClockKind) -> String {
 
 /// Every running clock with its due date and light, and the timetable.
 #[component]
-fn Deadlines(state: CaseState) -> impl IntoView {
+fn Deadlines(rules: Rules, state: CaseState) -> impl IntoView {
     let today = clock::today();
     let calendar = clock::calendar();
-    let clocks = deadline::open_clocks(calendar, &Rules::default(), &state);
+    let clocks = deadline::open_clocks(calendar, &rules, &state);
     let milestones = state.flow.milestones.clone();
     let ticked = state.records.ticked.clone();
     (!clocks.is_empty() || !milestones.is_empty()).then(|| {

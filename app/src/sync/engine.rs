@@ -11,7 +11,6 @@ use indexed_db_futures::database::Database;
 use leptos::prelude::*;
 
 use domain::case::CaseDoc;
-use domain::deadline::Rules;
 use domain::doc;
 use domain::event::EventKind;
 use domain::status::Status;
@@ -277,7 +276,7 @@ impl Engine {
             &case,
             Context {
                 calendar: clock::calendar(),
-                rules: &Rules::default(),
+                rules: clock::policy().rules_for(&case),
                 heads: heads_hex(&doc.get_heads()),
                 updated_ms: clock::now_ms(),
                 unsynced,

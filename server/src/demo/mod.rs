@@ -243,7 +243,7 @@ pub fn generate(
 ) -> Result<(), ServerError> {
     let mut rng = Rng(DEMO_SEED);
     let companies = enterprises(&mut rng);
-    let calendar = WorkCalendar::china();
+    let calendar = WorkCalendar::china()?;
     // Creation days first, so case numbers follow filing order.
     let mut created: Vec<i64> = (0..count).map(|_| 8 + rng.below(70) as i64).collect();
     created.sort_unstable_by(|a, b| b.cmp(a));

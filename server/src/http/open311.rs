@@ -20,8 +20,6 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use domain::calendar::WorkCalendar;
-use domain::deadline::Rules;
 use domain::directory::{self, CATEGORIES};
 use domain::public::PublicCase;
 use domain::time::{Day, china_datetime, parse_datetime};
@@ -185,10 +183,11 @@ async fn public_cases(state: &AppState, number: Option<String>) -> Result<Vec<Pu
         .collect(),
         None => store.cases_of_district(CITY).await?,
     };
+    let policy = state.policy.clone();
     blocking(move || {
-        let calendar = WorkCalendar::china();
-        let public =
-            |case: &domain::case::CaseDoc| PublicCase::of(case, &case.state(), &calendar, &Rules::default(), today);
+        let public = |case: &domain::case::CaseDoc| {
+            PublicCase::of(case, &case.state(), &policy.calendar, policy.rules_for(case), today)
+        };
         Ok(docs.iter().filter(|case| case.number.is_some()).map(|case| public(case)).collect())
     })
     .await

@@ -6,8 +6,6 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use domain::calendar::WorkCalendar;
-use domain::deadline::Rules;
 use domain::directory::{self, DISTRICTS};
 use domain::public::{BoardEntry, board_entry};
 use domain::time::{Day, month_span};
@@ -41,11 +39,11 @@ pub async fn board(
     }
     let day = end.min(today);
     let cases = state.store.cases_of_district(&district).await?;
+    let policy = state.policy.clone();
     let mut entries = blocking(move || {
-        let calendar = WorkCalendar::china();
         let mut entries = Vec::new();
         for case in cases {
-            entries.extend(board_entry(&case, &calendar, &Rules::default(), day));
+            entries.extend(board_entry(&case, &policy.calendar, policy.rules_for(&case), day));
         }
         Ok(entries)
     })

@@ -17,10 +17,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use domain::calendar::WorkCalendar;
-use domain::deadline::Rules;
 use domain::directory;
 use domain::notice::Notice;
+use domain::policy::Policy;
 use domain::time::{Day, previous_month};
 use serde_json::json;
 
@@ -50,17 +49,16 @@ fn month_due(today: Day) -> String {
 
 /// Issues the letters of the latest month that is due and not issued yet.
 /// Returns how many it issued.
-pub async fn issue_due(store: &Store, now_ms: i64) -> Result<usize, ServerError> {
+pub async fn issue_due(store: &Store, policy: &Policy, now_ms: i64) -> Result<usize, ServerError> {
     let today = Day::of_instant(now_ms);
     let month = month_due(today);
     let done = store.noticed_cases(&month).await?;
-    let calendar = WorkCalendar::china();
     let mut issued = 0;
     for case in store.cases_of_district(CITY).await? {
         if done.contains(&case.id) {
             continue;
         }
-        let Some(notice) = Notice::of(&case, &calendar, &Rules::default(), &month) else { continue };
+        let Some(notice) = Notice::of(&case, &policy.calendar, policy.rules_for(&case), &month) else { continue };
         let sender = sender(&case.district);
         if store.put_notice(&case.id, &month, now_ms, &letter(&notice, &sender, Day::of_instant(now_ms))).await? {
             issued += 1;
@@ -73,10 +71,10 @@ pub async fn issue_due(store: &Store, now_ms: i64) -> Result<usize, ServerError>
 }
 
 /// Runs [`issue_due`] now and every hour after, for as long as the server runs.
-pub fn start(store: std::sync::Arc<Store>, clock: Clock) {
+pub fn start(store: std::sync::Arc<Store>, policy: std::sync::Arc<Policy>, clock: Clock) {
     tokio::spawn(async move {
         loop {
-            match issue_due(&store, clock.now_ms()).await {
+            match issue_due(&store, &policy, clock.now_ms()).await {
                 Ok(0) => {}
                 Ok(issued) => tracing::info!(issued, "monthly progress notices issued"),
                 Err(e) => tracing::error!(error = %e, "issuing monthly progress notices failed"),

@@ -8,8 +8,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use domain::calendar::WorkCalendar;
-use domain::deadline::{Light, Rules};
+use domain::deadline::Light;
 use domain::directory;
 use domain::public::PublicCase;
 use domain::time::Day;
@@ -52,7 +51,8 @@ async fn public_case(state: &AppState, token: String) -> Result<Option<PublicCas
     let Some((doc, _)) = store.load_document(&case_id).await? else { return Ok(None) };
     let case = domain::doc::read(&doc)?;
     let case_state = case.state();
-    Ok(Some(PublicCase::of(&case, &case_state, &WorkCalendar::china(), &Rules::default(), today)))
+    let policy = &state.policy;
+    Ok(Some(PublicCase::of(&case, &case_state, &policy.calendar, policy.rules_for(&case), today)))
 }
 
 /// A public page as a response: HTML that may run no script, whatever a

@@ -6,8 +6,6 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use domain::calendar::WorkCalendar;
-use domain::deadline::Rules;
 use domain::directory::CITY;
 use domain::directory::{self, DISTRICTS};
 use domain::stats::{CaseFacts, LEVELS, RESOLVE_BUCKETS, Statistics};
@@ -29,9 +27,12 @@ pub async fn district(State(state): State<AppState>, Path(code): Path<String>) -
     };
     let today = Day::of_instant(state.clock.now_ms());
     let cases = state.store.cases_of_district(&code).await?;
+    let policy = state.policy.clone();
     let facts: Vec<CaseFacts> = blocking(move || {
-        let calendar = WorkCalendar::china();
-        Ok(cases.iter().map(|case| CaseFacts::of(case, &case.state(), &calendar, &Rules::default(), today)).collect())
+        let facts = cases
+            .iter()
+            .map(|case| CaseFacts::of(case, &case.state(), &policy.calendar, policy.rules_for(case), today));
+        Ok(facts.collect())
     })
     .await?;
     let stats = Statistics::of(&facts, today);

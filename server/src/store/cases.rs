@@ -31,7 +31,7 @@ pub struct CaseRow {
 
 impl CaseRow {
     pub fn of(case: &CaseDoc, state: &CaseState, heads: &[ChangeHash]) -> CaseRow {
-        let departments = state.flow.lead_department.iter().chain(&state.flow.assisting).cloned().collect();
+        let departments = CaseRow::departments_of(state);
         CaseRow {
             id: case.id.clone(),
             number: case.number.clone(),
@@ -43,6 +43,11 @@ impl CaseRow {
             heads: heads_text(heads),
             departments,
         }
+    }
+
+    /// The lead and assisting departments of a case in `state`.
+    pub fn departments_of(state: &CaseState) -> Vec<String> {
+        state.flow.lead_department.iter().chain(&state.flow.assisting).cloned().collect()
     }
 }
 
@@ -56,7 +61,9 @@ pub struct StoredCase {
     pub changes: Vec<Vec<u8>>,
 }
 
-async fn upsert_row(tx: &mut Tx, row: &CaseRow) -> Result<(), ServerError> {
+/// Writes the case's row, and its departments when `departments_changed`
+/// (most changes leave them as they were).
+async fn upsert_row(tx: &mut Tx, row: &CaseRow, departments_changed: bool) -> Result<(), ServerError> {
     sqlx::query(
         "INSERT INTO cases (id, number, district, enterprise_id, category, status, created_ms, heads, doc)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -74,6 +81,9 @@ async fn upsert_row(tx: &mut Tx, row: &CaseRow) -> Result<(), ServerError> {
     .bind(Vec::<u8>::new())
     .execute(&mut **tx)
     .await?;
+    if !departments_changed {
+        return Ok(());
+    }
     sqlx::query("DELETE FROM case_departments WHERE case_id = $1").bind(&row.id).execute(&mut **tx).await?;
     for department in &row.departments {
         sqlx::query("INSERT INTO case_departments (case_id, department) VALUES ($1, $2) ON CONFLICT DO NOTHING")
@@ -98,6 +108,8 @@ pub struct Accepted {
     /// A device's sync state: (storage key, state).
     pub peer_state: Option<(String, Vec<u8>)>,
     pub audit: super::AuditEntry,
+    /// Whether the changes moved the case to other departments.
+    pub departments_changed: bool,
     /// Attachments the case names.
     pub blobs: Vec<String>,
 }
@@ -117,7 +129,7 @@ impl Store {
     pub async fn put_case(&self, row: &CaseRow, snapshot: &[u8]) -> Result<(), ServerError> {
         let mut tx = self.db.write().await?;
         self.db.lock_case(&mut tx, &row.id).await?;
-        upsert_row(&mut tx, row).await?;
+        upsert_row(&mut tx, row, true).await?;
         put_snapshot(&mut tx, &row.id, snapshot).await?;
         self.announce(&mut tx, "case", &row.id).await?;
         Ok(tx.commit().await?)
@@ -153,7 +165,7 @@ impl Store {
     }
 
     async fn append_one(&self, tx: &mut Tx, accepted: &Accepted) -> Result<Written, ServerError> {
-        let Accepted { row, before, changes, snapshot, peer_state, audit, blobs } = accepted;
+        let Accepted { row, before, changes, snapshot, peer_state, audit, departments_changed, blobs } = accepted;
         // The case's row stays locked until commit: instances take turns.
         self.db.lock_case(tx, &row.id).await?;
         let stored: Option<String> =
@@ -161,7 +173,7 @@ impl Store {
         if stored.unwrap_or_default() != *before {
             return Ok(Written::Stale);
         }
-        upsert_row(tx, row).await?;
+        upsert_row(tx, row, *departments_changed).await?;
         super::audit::insert(tx, audit).await?;
         if let Some(snapshot) = snapshot {
             put_snapshot(tx, &row.id, snapshot).await?;

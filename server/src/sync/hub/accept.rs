@@ -63,6 +63,8 @@ impl Hub {
         let audit = AuditEntry::new(self.clock.now_ms(), &user, action, Some(id), added.join(", "));
         let state = case.state();
         let row = CaseRow::of(&case, &state, &live.doc.get_heads());
+        let departments_changed =
+            live.case.as_ref().is_none_or(|(_, before)| CaseRow::departments_of(before) != row.departments);
         let blobs = attachments(&case);
         let uncompacted = live.uncompacted + changes.len();
         let snapshot = (uncompacted >= COMPACT_AFTER).then(|| live.doc.save());
@@ -73,6 +75,7 @@ impl Hub {
             snapshot,
             peer_state: self.storage_key_of(conn).map(|key| (key, peer_state)),
             audit,
+            departments_changed,
             blobs,
         };
         let written = self.committer.commit(accepted).await?;
