@@ -275,3 +275,17 @@ fn a_case_holds_at_most_five_thousand_events() {
     assert_eq!(why, Rejection::TooManyEvents);
     assert!(why.zh().contains("5000") && why.en().contains("5000"), "{} / {}", why.zh(), why.en());
 }
+
+#[test]
+fn a_text_object_where_a_string_belongs_is_refused_as_malformed() {
+    // What an outside client writing `new Automerge.Text()` would send.
+    let mut server = server_copy();
+    let f = filer();
+    let (_, bytes) = changes_from(&mut server, &f, |d| {
+        let contact = d.get(ROOT, "contact").unwrap().unwrap().1;
+        let name = d.put_object(&contact, "name", automerge::ObjType::Text).unwrap();
+        d.splice_text(&name, 0, 0, "王经理").unwrap();
+        d.commit();
+    });
+    assert!(matches!(check(&mut server, &f, &bytes), Err(Rejection::Malformed(_))));
+}
