@@ -3,34 +3,23 @@
 
 use gloo::net::http::Request;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use domain::account::Profile;
-use domain::permission::User;
+pub use domain::contract::Letter;
+use domain::contract::{ErrorBody as ServerError, PublicLink};
 
 use crate::error::AppError;
 use crate::storage;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Identity {
-    pub login: String,
-    pub display_name: String,
-    pub user: User,
-    /// A registered enterprise's profile, filled into its appeals.
-    #[serde(default)]
-    pub profile: Option<Profile>,
-}
+/// Who is signed in: the server's account, as the contract defines it.
+pub type Identity = domain::contract::Account;
 
 /// The app-wide signed-in identity (`None`: signed out or not loaded yet).
 pub type IdentitySignal = RwSignal<Option<Identity>>;
 
 pub fn use_identity() -> IdentitySignal {
     use_context::<IdentitySignal>().unwrap_or_else(|| RwSignal::new(None))
-}
-
-#[derive(Deserialize)]
-struct ServerError {
-    error: String,
 }
 
 pub async fn sign_in(login: &str, password: &str) -> Result<Identity, AppError> {
@@ -88,20 +77,7 @@ async fn get_json<T: for<'de> Deserialize<'de>>(path: &str) -> Result<T, AppErro
 
 /// The path of a case's public progress page (made on first request).
 pub async fn public_link(case_id: &str) -> Result<String, AppError> {
-    #[derive(Deserialize)]
-    struct Link {
-        path: String,
-    }
-    Ok(get_json::<Link>(&format!("/api/cases/{case_id}/public-link")).await?.path)
-}
-
-/// A monthly progress notice the server issued for a case.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct Letter {
-    /// `YYYY-MM`.
-    pub month: String,
-    pub issued: String,
-    pub path: String,
+    Ok(get_json::<PublicLink>(&format!("/api/cases/{case_id}/public-link")).await?.path)
 }
 
 /// The case's monthly progress notices, newest first.

@@ -7,6 +7,7 @@
 pub mod account;
 pub mod calendar;
 pub mod case;
+pub mod contract;
 pub mod deadline;
 pub mod directory;
 pub mod doc;

@@ -11,6 +11,7 @@ use indexed_db_futures::database::Database;
 use leptos::prelude::*;
 
 use domain::case::CaseDoc;
+use domain::contract::SERVER_PEER;
 use domain::doc;
 use domain::event::EventKind;
 use domain::status::Status;
@@ -25,7 +26,6 @@ use crate::clock;
 use crate::error::AppError;
 use crate::storage::{self, CaseSummary, Device, DocWrite, RefusedEvent};
 
-const SERVER_PEER: &str = "directline-server";
 const FIRST_RETRY_MS: u32 = 1_000;
 const LAST_RETRY_MS: u32 = 30_000;
 /// Change records kept beside a document's snapshot before a new snapshot.

@@ -4,10 +4,11 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use domain::contract::ErrorBody;
 
 /// A refusal as JSON: `{"error": "<中文> / <English>"}`.
 pub fn error(status: StatusCode, message: &str) -> Response {
-    (status, Json(serde_json::json!({ "error": message }))).into_response()
+    (status, Json(ErrorBody { error: message.to_string() })).into_response()
 }
 
 /// The largest form a JSON endpoint accepts: a registration is a few

@@ -17,11 +17,11 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use domain::contract::Letter;
 use domain::directory;
 use domain::notice::Notice;
 use domain::policy::Policy;
 use domain::time::{Day, previous_month};
-use serde_json::json;
 
 use crate::http::json::error;
 use crate::pages::public::{escape, light, private_document, responsibility};
@@ -167,10 +167,11 @@ pub async fn list(
     let Some(letters) = letters else {
         return Ok(error(StatusCode::NOT_FOUND, "诉求不存在 / no such case"));
     };
-    let list: Vec<_> = letters
+    let list: Vec<Letter> = letters
         .into_iter()
         .map(|(month, issued_ms)| {
-            json!({ "month": month, "issued": Day::of_instant(issued_ms), "path": format!("/letters/{case_id}/{month}") })
+            let path = format!("/letters/{case_id}/{month}");
+            Letter { month, issued: Day::of_instant(issued_ms), path }
         })
         .collect();
     Ok(Json(list).into_response())

@@ -8,6 +8,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use domain::contract::PublicLink;
 use domain::deadline::Light;
 use domain::directory;
 use domain::public::PublicCase;
@@ -37,7 +38,7 @@ pub async fn link(
         audit(&state, entry).await?;
     }
     Ok(match token {
-        Some(token) => Json(serde_json::json!({ "path": format!("/p/{token}") })).into_response(),
+        Some(token) => Json(PublicLink { path: format!("/p/{token}") }).into_response(),
         // The same answer for "no such case" and "not yours".
         None => error(StatusCode::NOT_FOUND, "诉求不存在 / no such case"),
     })

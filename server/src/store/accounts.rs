@@ -2,22 +2,12 @@
 //! session tokens only as SHA-256 digests, so a copy of the database lets
 //! nobody sign in.
 
-use domain::account::Profile;
 use domain::permission::{Role, User};
 
 use super::Store;
 use crate::ServerError;
 
-/// A user as the server keeps it (without the password hash).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Account {
-    pub login: String,
-    pub display_name: String,
-    pub user: User,
-    /// An enterprise's registered profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub profile: Option<Profile>,
-}
+pub use domain::contract::Account;
 
 fn role_name(role: Role) -> &'static str {
     match role {

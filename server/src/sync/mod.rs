@@ -27,8 +27,7 @@ use limits::Allowance;
 pub use limits::{Exceeded, SyncLimits};
 use live::ConnId;
 
-/// The server's peer id in the automerge-repo protocol.
-pub const SERVER_PEER: &str = "directline-server";
+pub use domain::contract::SERVER_PEER;
 /// Larger WebSocket messages are refused (a sync message of a few thousand
 /// changes is far below this).
 const MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;

@@ -1,0 +1,45 @@
+//! The HTTP contract between the app and the server: the bodies both sides
+//! read and write, defined once so they cannot drift apart.
+
+use serde::{Deserialize, Serialize};
+
+use crate::account::Profile;
+use crate::permission::User;
+use crate::time::Day;
+
+/// The server's peer id in the automerge-repo protocol.
+pub const SERVER_PEER: &str = "directline-server";
+
+/// A signed-in user as `/api/session` and `/api/register` answer (never
+/// with the password hash); the app keeps it on the device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub login: String,
+    pub display_name: String,
+    pub user: User,
+    /// An enterprise's registered profile, filled into its appeals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<Profile>,
+}
+
+/// One monthly progress letter of a case (`/api/cases/{id}/letters`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Letter {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub issued: Day,
+    /// Where the letter is read.
+    pub path: String,
+}
+
+/// Where a case's public progress page is (`/api/cases/{id}/public-link`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicLink {
+    pub path: String,
+}
+
+/// Every refusal's body: the message in both languages (`中文 / English`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: String,
+}
