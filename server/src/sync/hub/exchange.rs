@@ -100,7 +100,7 @@ impl Hub {
         if let Some(refused) = &refused {
             let doc = live.doc.document();
             refused.screen(&mut message, |hash| doc.get_change_meta_by_hash(hash).map(|meta| meta.deps));
-            if refused.all_refused(&hashes(&new_changes(&mut live.doc, &chunks))) {
+            if !chunks.is_empty() && refused.all_refused(&hashes(&new_changes(&mut live.doc, &chunks))) {
                 // Sent again (the client kept them): not news.
                 chunks.clear();
             }
