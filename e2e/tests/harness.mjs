@@ -118,9 +118,10 @@ export async function signIn(context, server, login) {
   return { context, page };
 }
 
-/** Waits until the sync indicator shows `state` (offline, saved, syncing, synced). */
-export async function syncState(page, state) {
-  await page.locator(`[data-testid=sync-status][data-state=${state}]`).waitFor();
+/** Waits until the sync indicator shows `state` (offline, saved, syncing, synced); */
+/** `timeout` in ms for the waits that fetch a whole city's cases. */
+export async function syncState(page, state, timeout = 30_000) {
+  await page.locator(`[data-testid=sync-status][data-state=${state}]`).waitFor({ timeout });
 }
 
 /** Fills the new-appeal form (an enterprise in Boluo unless told). */

@@ -37,7 +37,10 @@ async function check(page, name) {
 for (const { login, zh, en } of ROLES) {
   test(`${login}: main screen in zh-CN and English`, async () => {
     const { context, page } = await signedIn(browser, server, login);
-    await syncState(page, 'synced');
+    // The admin's first sync fetches every demo case (305), one document at
+    // a time into IndexedDB: on a busy 2-core machine that takes longer
+    // than the default 30 s.
+    await syncState(page, 'synced', 120_000);
     await page.getByRole('heading', { name: zh }).waitFor();
     await page.getByTestId('case-list').or(page.getByTestId('no-match')).waitFor();
     await check(page, `role-${login}-zh`);
