@@ -9,6 +9,9 @@
 //! p50/p99 time from a change on the writing device to its arrival on the
 //! watching one, and the server's peak RSS; then the ratios.
 //!
+//! Over 400 lines: a bench program kept in one file (driver, both servers'
+//! start-up and the report) so that it runs as one `cargo run --example`.
+//!
 //! With `DATABASE_URL` set (see `scripts/postgres.sh`), a third column runs
 //! this server as two instances on that PostgreSQL database, half the
 //! clients on each (writer and watcher on different instances).

@@ -3,6 +3,10 @@
 //! `domain::work::fields`, turned into an event by `domain::work::build`
 //! and saved through the sync engine. What people typed is held above the
 //! case file, which is redrawn whenever a sync changes the case.
+//!
+//! Over 400 lines: one panel whose forms share the typed-input store above;
+//! splitting it per kind of form is left for the bilingual-label work that
+//! rewrites their texts anyway.
 
 use std::collections::HashMap;
 

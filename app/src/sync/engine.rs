@@ -1,5 +1,9 @@
 //! The engine behind [`super::SyncHandle`]: a loop over its inbox. Every
 //! write of a case document happens here, in order.
+//!
+//! Over 400 lines because the engine still speaks the automerge-repo
+//! protocol itself; it shrinks when that moves into a sans-IO client peer in
+//! `domain::sync` (step 7, not done yet — see the note).
 
 use std::collections::HashMap;
 

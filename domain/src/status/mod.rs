@@ -2,6 +2,10 @@
 //! state. Two devices holding the same events derive the same state, in
 //! whatever order the events arrived. Flow events made concurrently (neither
 //! author saw the other's) that disagree become a [`Conflict`] to settle.
+//!
+//! Over 400 lines: the derived state (`CaseState`, its flow and records) and
+//! the fold that builds it read as one; the lifecycle rules themselves are
+//! in `transition.rs`, the causal graph in `graph.rs`.
 
 mod graph;
 mod transition;
