@@ -32,8 +32,13 @@ async fn a_party_shares_a_link_that_shows_progress_and_nothing_personal() {
     let page = get(server.addr, &path).await;
     assert_eq!(page.status, 200);
     assert!(page.header("content-type").unwrap().starts_with("text/html"));
-    assert!(page.header("content-security-policy").unwrap().contains("default-src 'none'"));
-    assert!(!page.body.contains("<script"), "no script");
+    let policy = page.header("content-security-policy").unwrap();
+    assert!(policy.contains("default-src 'none'") && !policy.contains("unsafe-inline"), "{policy}");
+    assert!(!page.body.contains("<script") && !page.body.contains("<style"), "no script, no inline style");
+    assert!(page.body.contains(r#"<link rel="stylesheet" href="/pages.css">"#), "the one stylesheet");
+    let css = get(server.addr, "/pages.css").await;
+    assert_eq!(css.status, 200);
+    assert!(css.header("content-type").unwrap().starts_with("text/css") && css.body.contains(".l{"));
     assert!(page.body.contains(case.number.as_deref().unwrap()), "the case number is shown");
     assert!(page.body.contains(case.state().status().zh()), "the status is shown");
     for secret in [

@@ -16,7 +16,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::pages::{admin, board, common_issues, letters, public, ratings, stats};
+use crate::pages::{admin, board, common_issues, layout, letters, public, ratings, stats};
 use crate::security::{auth, csp, guard};
 use crate::{AppState, ServerError, sync};
 
@@ -40,6 +40,7 @@ pub fn router(state: AppState) -> Router {
         .route("/letters/{id}/{month}", get(letters::show))
         .route("/reports/common-issues/{quarter}", get(common_issues::report))
         .route("/admin/audit", get(admin::audit_log))
+        .route(layout::STYLESHEET, get(layout::stylesheet))
         .route("/p/{token}", get(public::page_of))
         .route("/p/{token}/qr.svg", get(public::qr))
         .route("/board", get(board::index))

@@ -18,8 +18,9 @@ use domain::report::{Group, group_alike, useful};
 use domain::status::Status;
 use domain::time::{Day, quarter_of, quarter_span};
 use jieba_rs::Jieba;
+use maud::{Markup, html};
 
-use crate::pages::public::{escape, internal_page};
+use crate::pages::layout::{internal_page, name};
 use crate::security::auth::SignedIn;
 use crate::store::AuditEntry;
 use crate::{AppState, ServerError, audit, blocking, may_read_case};
@@ -45,7 +46,7 @@ struct Appeal {
     lead: Option<String>,
 }
 
-fn page(status: StatusCode, title: &str, body: &str) -> Response {
+fn page(status: StatusCode, title: &str, body: Markup) -> Response {
     internal_page(status, "内部分析", title, body)
 }
 
@@ -55,13 +56,15 @@ pub async fn report(
     Path(quarter): Path<String>,
 ) -> Result<Response, ServerError> {
     let Ok(SignedIn(account)) = signed_in else {
-        return Ok(page(StatusCode::UNAUTHORIZED, "请先登录", "<h1>请先登录</h1><p><a href=\"/signin\">登录</a></p>"));
+        let body = html! { h1 { "请先登录" } p { a href="/signin" { "登录" } } };
+        return Ok(page(StatusCode::UNAUTHORIZED, "请先登录", body));
     };
     if !matches!(account.user.role, Role::Coordinator | Role::Leader | Role::Admin) {
-        return Ok(page(StatusCode::FORBIDDEN, "无权查看", "<h1>共性问题分析仅供协调员和领导查看</h1>"));
+        return Ok(page(StatusCode::FORBIDDEN, "无权查看", html! { h1 { "共性问题分析仅供协调员和领导查看" } }));
     }
     let Some((first, last)) = quarter_span(&quarter) else {
-        return Ok(page(StatusCode::NOT_FOUND, "未找到", "<h1>季度有误</h1><p>应写作 2026-Q4。</p>"));
+        let body = html! { h1 { "季度有误" } p { "应写作 2026-Q4。" } };
+        return Ok(page(StatusCode::NOT_FOUND, "未找到", body));
     };
     let entry =
         AuditEntry::new(state.clock.now_ms(), &account.user.id, "report", None, format!("common issues {quarter}"));
@@ -92,58 +95,58 @@ pub async fn report(
     })
     .await?;
     let title = format!("{}年第{}季度 共性问题分析", first.year(), quarter.chars().last().unwrap_or('1'));
-    Ok(page(StatusCode::OK, &title, &body(&title, first, &appeals, &groups)))
+    Ok(page(StatusCode::OK, &title, body(&title, first, &appeals, &groups)))
 }
 
-fn body(title: &str, first: Day, appeals: &[Appeal], groups: &[Group]) -> String {
+fn body(title: &str, first: Day, appeals: &[Appeal], groups: &[Group]) -> Markup {
     let grouped: usize = groups.iter().map(|g| g.members.len()).sum();
     let (previous, next) = (quarter_of(first.plus_days(-1)), quarter_of(first.plus_days(100)));
-    let mut html = format!(
-        "<h1>{title}</h1><p><a href=\"/reports/common-issues/{previous}\">← {previous}</a> · \
-         <a href=\"/reports/common-issues/{next}\">{next} →</a></p>\
-         <p>本季度受理诉求 <b data-k=\"appeals\">{}</b> 件,其中 <b data-k=\"grouped\">{grouped}</b> 件可归为 \
-         <b data-k=\"groups\">{}</b> 类共性问题,建议按类批量办理。</p>",
-        appeals.len(),
-        groups.len()
-    );
-    for (i, group) in groups.iter().enumerate() {
-        // The department leading most of the group's cases is the natural batch lead.
-        let mut leads: BTreeMap<&str, usize> = BTreeMap::new();
-        for &m in &group.members {
-            if let Some(lead) = &appeals[m].lead {
-                *leads.entry(lead).or_default() += 1;
+    html! {
+        h1 { (title) }
+        p {
+            a href={ "/reports/common-issues/" (previous) } { "← " (previous) } " · "
+            a href={ "/reports/common-issues/" (next) } { (next) " →" }
+        }
+        p {
+            "本季度受理诉求 " b data-k="appeals" { (appeals.len()) } " 件,其中 " b data-k="grouped" { (grouped) }
+            " 件可归为 " b data-k="groups" { (groups.len()) } " 类共性问题,建议按类批量办理。"
+        }
+        @for (i, group) in groups.iter().enumerate() {
+            section.group data-size=(group.members.len()) {
+                h2 { "共性问题 " (i + 1) ":" (group.keywords.join("、")) "(" (group.members.len()) " 件)" }
+                p { "建议牵头部门:" (batch_lead(appeals, group)) }
+                table {
+                    thead { tr { th { "编号" } th { "诉求" } th { "区县" } th { "状态" } th { "牵头部门" } } }
+                    tbody {
+                        @for a in group.members.iter().map(|&m| &appeals[m]) {
+                            tr {
+                                td.n { a href={ "/case/" (a.id) } { (a.number) } }
+                                td { (a.title) }
+                                td data-label="区县" { (name(directory::district(&a.district))) }
+                                td data-label="状态" { (a.status.zh()) }
+                                td data-label="牵头部门" { (a.lead.as_deref().map_or("—", |d| name(directory::department(d)))) }
+                            }
+                        }
+                    }
+                }
             }
         }
-        let lead = leads
-            .iter()
-            .max_by_key(|(_, n)| **n)
-            .map(|(d, _)| directory::department(d).map_or_else(|_| escape(d), |e| e.zh.to_string()));
-        html.push_str(&format!(
-            "<section class=\"group\" data-size=\"{}\"><h2>共性问题 {}:{}({} 件)</h2><p>建议牵头部门:{}</p><table><thead><tr>\
-             <th>编号</th><th>诉求</th><th>区县</th><th>状态</th><th>牵头部门</th></tr></thead><tbody>",
-            group.members.len(),
-            i + 1,
-            escape(&group.keywords.join("、")),
-            group.members.len(),
-            lead.as_deref().unwrap_or("尚未分办"),
-        ));
-        for &m in &group.members {
-            let a = &appeals[m];
-            let lead = a.lead.as_deref().map_or("—", |d| directory::department(d).map_or("—", |e| e.zh));
-            html.push_str(&format!(
-                "<tr><td class=\"n\"><a href=\"/case/{}\">{}</a></td><td>{}</td><td data-label=\"区县\">{}</td>\
-                 <td data-label=\"状态\">{}</td><td data-label=\"牵头部门\">{lead}</td></tr>",
-                escape(&a.id),
-                escape(&a.number),
-                escape(&a.title),
-                directory::district(&a.district).map_or("—", |d| d.zh),
-                a.status.zh(),
-            ));
+        @if groups.is_empty() { p { "本季度没有可归类的共性问题。" } }
+    }
+}
+
+/// The department leading most of the group's cases: the natural lead of
+/// the batch.
+fn batch_lead(appeals: &[Appeal], group: &Group) -> String {
+    let mut leads: BTreeMap<&str, usize> = BTreeMap::new();
+    for &m in &group.members {
+        if let Some(lead) = &appeals[m].lead {
+            *leads.entry(lead).or_default() += 1;
         }
-        html.push_str("</tbody></table></section>");
     }
-    if groups.is_empty() {
-        html.push_str("<p>本季度没有可归类的共性问题。</p>");
-    }
-    html
+    let lead = leads.iter().max_by_key(|(_, n)| **n).map(|(d, _)| *d);
+    lead.map_or_else(
+        || "尚未分办".to_string(),
+        |d| directory::department(d).map_or_else(|_| d.to_string(), |e| e.zh.to_string()),
+    )
 }

@@ -22,9 +22,10 @@ use domain::directory;
 use domain::notice::Notice;
 use domain::policy::Policy;
 use domain::time::{Day, previous_month};
+use maud::{DOCTYPE, PreEscaped, html};
 
 use crate::http::json::error;
-use crate::pages::public::{escape, light, private_document, responsibility};
+use crate::pages::layout::{internal_page, letter_document, light, responsibility};
 use crate::security::auth::SignedIn;
 use crate::store::{AuditEntry, Store};
 use crate::{AppState, Clock, ServerError, audit, readable_case};
@@ -90,57 +91,63 @@ fn sender(district: &str) -> String {
     format!("{place}政务服务数据管理局\n企业困难直通车办公室")
 }
 
-/// The letter as a whole HTML document: A4 portrait when printed.
+/// The letter as a whole HTML document, styles included (it is kept and
+/// printed as it is): A4 portrait when printed.
 fn letter(notice: &Notice, sender: &str, issued: Day) -> String {
     let case = &notice.case;
-    let number = escape(case.number.as_deref().unwrap_or("—"));
+    let number = case.number.as_deref().unwrap_or("—");
     let (year, month) = (notice.as_of.year(), notice.as_of.month());
     let submitted = notice.submitted.map_or_else(|| "—".to_string(), |d| d.to_string());
-    let mut body = format!(
-        "<p class=\"n\">直通车〔{year}〕{month}月进度函 · {number}</p><h1>企业诉求办理进度告知函</h1>\
-         <p>{}:</p><p class=\"p\">贵单位于 {submitted} 提交的诉求“{}”(编号 {number}),截至 {} 的办理情况告知如下:</p><table>",
-        escape(&notice.enterprise),
-        escape(&notice.title),
-        notice.as_of,
-    );
-    let status = ("办理状态", case.status.zh().to_string());
-    for (k, v) in std::iter::once(status).chain(responsibility(case)) {
-        body.push_str(&format!("<tr><th>{k}</th><td>{v}</td></tr>"));
-    }
-    body.push_str("</table>");
-    if !case.milestones.is_empty() {
-        body.push_str("<h2>办理时间表</h2><ol>");
-        for m in &case.milestones {
-            let state = match (m.done, m.light) {
-                (Some(day), _) => format!("已于 {day} 完成"),
-                (None, Some(l)) => format!("期限 {} {}", m.due, light(l)),
-                (None, None) => format!("期限 {}", m.due),
-            };
-            body.push_str(&format!("<li>{}:{state}</li>", escape(&m.title)));
+    let status = ("办理状态", html! { (case.status.zh()) });
+    let body = html! {
+        p.n { "直通车〔" (year) "〕" (month) "月进度函 · " (number) }
+        h1 { "企业诉求办理进度告知函" }
+        p { (notice.enterprise) ":" }
+        p.p {
+            "贵单位于 " (submitted) " 提交的诉求“" (notice.title) "”(编号 " (number) "),截至 "
+            (notice.as_of) " 的办理情况告知如下:"
         }
-        body.push_str("</ol>");
-    }
-    body.push_str(&format!("<h2>{month}月办理进展</h2>"));
-    if notice.progress.is_empty() {
-        body.push_str("<p>本月承办部门未报告新的进展。</p>");
-    } else {
-        body.push_str("<ul>");
-        for (day, text) in &notice.progress {
-            body.push_str(&format!("<li><time>{day}</time> {}</li>", escape(text)));
+        table { @for (k, v) in std::iter::once(status).chain(responsibility(case)) { tr { th { (k) } td { (v) } } } }
+        @if !case.milestones.is_empty() {
+            h2 { "办理时间表" }
+            ol {
+                @for m in &case.milestones {
+                    li {
+                        (m.title) ":"
+                        @match (m.done, m.light) {
+                            (Some(day), _) => { "已于 " (day) " 完成" },
+                            (None, Some(l)) => { "期限 " (m.due) " " (light(l)) },
+                            (None, None) => { "期限 " (m.due) },
+                        }
+                    }
+                }
+            }
         }
-        body.push_str("</ul>");
-    }
-    body.push_str(&format!(
-        "<p class=\"p\">如对办理情况有疑问或需补充材料,请在“直通车”应用中该诉求页面补充信息;办结后请对办理结果进行评价。\
-         我们将每月向贵单位告知办理进度,直至办结。</p><p class=\"s\">{}<br>{issued}</p>",
-        escape(sender).replace('\n', "<br>")
-    ));
-    let title = format!("{number} {year}年{month}月办理进度告知函");
-    format!(
-        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{title}</title>\
-         <style>{STYLE}</style></head><body><main>{body}</main></body></html>"
-    )
+        h2 { (month) "月办理进展" }
+        @if notice.progress.is_empty() {
+            p { "本月承办部门未报告新的进展。" }
+        } @else {
+            ul { @for (day, text) in &notice.progress { li { time { (day) } " " (text) } } }
+        }
+        p.p {
+            "如对办理情况有疑问或需补充材料,请在“直通车”应用中该诉求页面补充信息;办结后请对办理结果进行评价。"
+            "我们将每月向贵单位告知办理进度,直至办结。"
+        }
+        p.s { @for line in sender.lines() { (line) br; } (issued) }
+    };
+    let document = html! {
+        (DOCTYPE)
+        html lang="zh-CN" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width,initial-scale=1";
+                title { (number) " " (year) "年" (month) "月办理进度告知函" }
+                style { (PreEscaped(STYLE)) }
+            }
+            body { main { (body) } }
+        }
+    };
+    document.into_string()
 }
 
 const STYLE: &str = "body{margin:0;background:#eee;color:#111;font:16px/1.8 'Noto Serif CJK SC','Noto Sans CJK SC',serif}\
@@ -184,11 +191,8 @@ pub async fn show(
     Path((case_id, month)): Path<(String, String)>,
 ) -> Result<Response, ServerError> {
     let page = |status, text: &str| {
-        let html = format!(
-            "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{text}</title></head>\
-             <body><main><h1>{text}</h1><p><a href=\"/signin\">登录</a> · <a href=\"/\">返回直通车</a></p></main></body></html>"
-        );
-        private_document(status, html)
+        let body = html! { h1 { (text) } p { a href="/signin" { "登录" } " · " a href="/" { "返回直通车" } } };
+        internal_page(status, "函件", text, body)
     };
     let Ok(SignedIn(account)) = signed_in else {
         return Ok(page(StatusCode::UNAUTHORIZED, "请先登录后查看函件"));
@@ -203,7 +207,7 @@ pub async fn show(
         audit(&state, entry).await?;
     }
     Ok(match html {
-        Some(html) => private_document(StatusCode::OK, html),
+        Some(html) => letter_document(StatusCode::OK, html),
         None => page(StatusCode::NOT_FOUND, "没有这份函件"),
     })
 }

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod board;
 pub mod charts;
 pub mod common_issues;
+pub mod layout;
 pub mod letters;
 pub mod public;
 pub mod ratings;
