@@ -8,6 +8,7 @@ use serde::Deserialize;
 use domain::account::Profile;
 pub use domain::contract::Letter;
 use domain::contract::{ErrorBody as ServerError, PublicLink};
+use domain::label::Text;
 
 use crate::error::AppError;
 use crate::storage;
@@ -38,8 +39,7 @@ async fn start_session(path: &str, body: &serde_json::Value) -> Result<Identity,
     let response =
         Request::post(path).json(body).map_err(|_| AppError::Offline)?.send().await.map_err(|_| AppError::Offline)?;
     if !response.ok() {
-        let message = response.json::<ServerError>().await.map(|e| e.error);
-        return Err(AppError::Refused(message.unwrap_or_else(|_| format!("HTTP {}", response.status()))));
+        return Err(refusal(response).await);
     }
     let identity: Identity = response.json().await.map_err(|_| AppError::Offline)?;
     storage::set_identity(&storage::open().await?, Some(&identity)).await?;
@@ -69,8 +69,7 @@ pub async fn known_to_server() -> bool {
 async fn get_json<T: for<'de> Deserialize<'de>>(path: &str) -> Result<T, AppError> {
     let response = Request::get(path).send().await.map_err(|_| AppError::Offline)?;
     if !response.ok() {
-        let message = response.json::<ServerError>().await.map(|e| e.error);
-        return Err(AppError::Refused(message.unwrap_or_else(|_| format!("HTTP {}", response.status()))));
+        return Err(refusal(response).await);
     }
     response.json::<T>().await.map_err(|_| AppError::Offline)
 }
@@ -95,10 +94,17 @@ pub async fn upload(sha256: &str, mime: &str, bytes: &[u8]) -> Result<(), AppErr
         .send()
         .await
         .map_err(|_| AppError::Offline)?;
-    if response.ok() {
-        Ok(())
-    } else {
-        let message = response.json::<ServerError>().await.map(|e| e.error);
-        Err(AppError::Refused(message.unwrap_or_else(|_| format!("HTTP {}", response.status()))))
+    if response.ok() { Ok(()) } else { Err(refusal(response).await) }
+}
+
+/// The server's refusal in both languages, or its HTTP status when the
+/// answer is not ours (a proxy's error page).
+async fn refusal(response: gloo::net::http::Response) -> AppError {
+    match response.json::<ServerError>().await {
+        Ok(body) => AppError::Refused(Text::owned(body.zh, body.en)),
+        Err(_) => {
+            let status = response.status();
+            AppError::Refused(Text::owned(format!("服务器错误 HTTP {status}"), format!("server error HTTP {status}")))
+        }
     }
 }

@@ -1,18 +1,29 @@
-use thiserror::Error;
+use domain::label::{Label, Text};
 
-#[derive(Debug, Error)]
+/// What can go wrong in the app; [`AppError::label`] says it in both
+/// languages, `Display` (for the console) writes both.
+#[derive(Debug)]
 pub enum AppError {
-    #[error("本设备存储不可用:{0} / device storage failed: {0}")]
     Storage(String),
-    #[error(transparent)]
-    Domain(#[from] domain::DomainError),
-    #[error("无法连接服务器,请检查网络 / cannot reach the server, check the network")]
+    Domain(domain::DomainError),
     Offline,
-    #[error("请先登录 / please sign in first")]
     SignedOut,
-    /// The server's own bilingual message (e.g. a wrong password).
-    #[error("{0}")]
-    Refused(String),
+    /// The server's own message (e.g. a wrong password).
+    Refused(Text),
+}
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.label().fmt(f)
+    }
+}
+
+impl std::error::Error for AppError {}
+
+impl From<domain::DomainError> for AppError {
+    fn from(e: domain::DomainError) -> Self {
+        AppError::Domain(e)
+    }
 }
 
 impl From<indexed_db_futures::error::Error> for AppError {
@@ -34,8 +45,23 @@ impl From<automerge::AutomergeError> for AppError {
 }
 
 impl AppError {
+    /// What went wrong, in both languages.
+    pub fn label(&self) -> Text {
+        match self {
+            AppError::Storage(why) => {
+                Text::owned(format!("本设备存储不可用:{why}"), format!("device storage failed: {why}"))
+            }
+            AppError::Domain(e) => e.label(),
+            AppError::Offline => {
+                Label::new("无法连接服务器,请检查网络", "cannot reach the server, check the network").text()
+            }
+            AppError::SignedOut => Label::new("请先登录", "please sign in first").text(),
+            AppError::Refused(message) => message.clone(),
+        }
+    }
+
     /// The message in the language being shown.
     pub fn message(&self) -> String {
-        crate::i18n::half(&self.to_string())
+        crate::i18n::say(&self.label())
     }
 }

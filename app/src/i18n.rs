@@ -8,18 +8,14 @@ use std::cell::Cell;
 
 use leptos::prelude::*;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Zh,
-    En,
-}
+use domain::label::Label;
+pub use domain::label::Lang;
 
-impl Lang {
-    fn code(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh-CN",
-            Lang::En => "en",
-        }
+/// The language's code for `<html lang>` and localStorage.
+fn code(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "zh-CN",
+        Lang::En => "en",
     }
 }
 
@@ -50,18 +46,19 @@ pub fn pick(zh: String, en: String) -> String {
     }
 }
 
-/// The current language's half of a bilingual "中文 / English" message.
-pub fn half(message: &str) -> String {
-    match (lang(), message.split_once(" / ")) {
-        (Lang::Zh, Some((zh, _))) => zh.to_string(),
-        (Lang::En, Some((_, en))) => en.to_string(),
-        (_, None) => message.to_string(),
-    }
+/// A fixed label in the current language.
+pub fn label(label: Label) -> &'static str {
+    tr(label.zh, label.en)
+}
+
+/// A message (a label made from values) in the current language.
+pub fn say<T: AsRef<str>>(message: &Label<T>) -> String {
+    message.get(lang()).to_string()
 }
 
 /// A directory entry's name.
 pub fn entry(e: &domain::directory::Entry) -> &'static str {
-    tr(e.zh, e.en)
+    label(e.name)
 }
 
 /// The browser's localStorage, where small per-device settings live.
@@ -81,7 +78,7 @@ pub fn switch(signal: RwSignal<Lang>, lang: Lang) {
     apply(lang);
     if let Some(storage) = local_storage() {
         // Without storage (private mode) the choice lasts until reload.
-        let _ = storage.set_item(STORAGE_KEY, lang.code());
+        let _ = storage.set_item(STORAGE_KEY, code(lang));
     }
     signal.set(lang);
 }
@@ -89,6 +86,6 @@ pub fn switch(signal: RwSignal<Lang>, lang: Lang) {
 fn apply(lang: Lang) {
     CURRENT.with(|c| c.set(lang));
     if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
-        let _ = root.set_attribute("lang", lang.code());
+        let _ = root.set_attribute("lang", code(lang));
     }
 }

@@ -47,7 +47,7 @@ pub fn session_id(id: &str) -> String {
 }
 
 pub fn status(status: Status) -> &'static str {
-    tr(status.zh(), status.en())
+    tr(status.label().zh, status.label().en)
 }
 
 pub fn light(light: Light) -> &'static str {

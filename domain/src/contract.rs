@@ -38,8 +38,17 @@ pub struct PublicLink {
     pub path: String,
 }
 
-/// Every refusal's body: the message in both languages (`中文 / English`).
+/// Every refusal's body: the message in each language (`zh`, `en`) for
+/// the app to pick from, and both on one line (`error`) for other readers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub error: String,
+    pub zh: String,
+    pub en: String,
+}
+
+impl ErrorBody {
+    pub fn of<T: AsRef<str> + std::fmt::Display>(message: &crate::Label<T>) -> ErrorBody {
+        ErrorBody { error: message.to_string(), zh: message.zh.to_string(), en: message.en.to_string() }
+    }
 }

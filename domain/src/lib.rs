@@ -13,6 +13,7 @@ pub mod directory;
 pub mod doc;
 mod error;
 pub mod event;
+pub mod label;
 pub mod meeting;
 pub mod notice;
 pub mod permission;
@@ -27,4 +28,5 @@ pub mod time;
 pub mod uscc;
 pub mod work;
 
-pub use error::{DomainError, Label};
+pub use error::DomainError;
+pub use label::{Label, Lang};

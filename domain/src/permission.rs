@@ -3,6 +3,7 @@
 //! checks every synced change with it; the app uses it to show only what the
 //! user may do.
 
+use crate::Label;
 use serde::{Deserialize, Serialize};
 
 use crate::directory::CITY;
@@ -66,21 +67,15 @@ pub enum Denied {
 }
 
 impl Denied {
-    pub fn zh(self) -> &'static str {
+    /// The name shown to people.
+    pub fn label(self) -> Label {
         match self {
-            Denied::NotAParty => "您不是该案件的当事方",
-            Denied::WrongRole => "您的角色不能执行此操作",
-            Denied::ServerOnly => "该字段只能由系统填写",
-            Denied::NoLongerEditable => "诉求提交后不能再修改",
-        }
-    }
-
-    pub fn en(self) -> &'static str {
-        match self {
-            Denied::NotAParty => "you are not a party to this case",
-            Denied::WrongRole => "your role may not do this",
-            Denied::ServerOnly => "only the system fills in this field",
-            Denied::NoLongerEditable => "the appeal can no longer be changed once submitted",
+            Denied::NotAParty => Label::new("您不是该案件的当事方", "you are not a party to this case"),
+            Denied::WrongRole => Label::new("您的角色不能执行此操作", "your role may not do this"),
+            Denied::ServerOnly => Label::new("该字段只能由系统填写", "only the system fills in this field"),
+            Denied::NoLongerEditable => {
+                Label::new("诉求提交后不能再修改", "the appeal can no longer be changed once submitted")
+            }
         }
     }
 }

@@ -65,7 +65,7 @@ fn invalid_transition_is_refused_with_reason() {
     let state = derive(&chain(vec![EventKind::Submit, resolve()]));
     assert_eq!(state.status(), Status::Submitted);
     assert_eq!(state.refused[0].reason, RefusalReason::NotAllowedIn { status: Status::Submitted, action: "resolve" });
-    assert!(state.refused[0].reason.zh().contains("已提交"));
+    assert!(state.refused[0].reason.label().zh.contains("已提交"));
 }
 
 #[test]

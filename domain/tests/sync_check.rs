@@ -273,7 +273,12 @@ fn a_case_holds_at_most_five_thousand_events() {
     });
     let why = check(&mut server, &f, &more).unwrap_err();
     assert_eq!(why, Rejection::TooManyEvents);
-    assert!(why.zh().contains("5000") && why.en().contains("5000"), "{} / {}", why.zh(), why.en());
+    assert!(
+        why.label().zh.contains("5000") && why.label().en.contains("5000"),
+        "{} / {}",
+        why.label().zh,
+        why.label().en
+    );
 }
 
 #[test]

@@ -1,6 +1,9 @@
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use domain::label::Label;
 use thiserror::Error;
+
+use crate::http::json::error;
 
 #[derive(Debug, Error)]
 pub enum ServerError {
@@ -47,11 +50,12 @@ impl IntoResponse for ServerError {
     fn into_response(self) -> Response {
         if let ServerError::Overloaded = self {
             tracing::warn!("request refused: busy");
-            let body = serde_json::json!({ "error": self.to_string() });
-            return (StatusCode::SERVICE_UNAVAILABLE, [("retry-after", "1")], axum::Json(body)).into_response();
+            let busy = Label::new("服务器繁忙,请稍后再试", "the server is busy: try again shortly");
+            let mut response = error(StatusCode::SERVICE_UNAVAILABLE, busy);
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            return response;
         }
         tracing::error!(error = %self, "request failed");
-        let body = serde_json::json!({ "error": "服务器内部错误 / internal server error" });
-        (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response()
+        error(StatusCode::INTERNAL_SERVER_ERROR, Label::new("服务器内部错误", "internal server error"))
     }
 }

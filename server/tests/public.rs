@@ -40,7 +40,7 @@ async fn a_party_shares_a_link_that_shows_progress_and_nothing_personal() {
     assert_eq!(css.status, 200);
     assert!(css.header("content-type").unwrap().starts_with("text/css") && css.body.contains(".l{"));
     assert!(page.body.contains(case.number.as_deref().unwrap()), "the case number is shown");
-    assert!(page.body.contains(case.state().status().zh()), "the status is shown");
+    assert!(page.body.contains(case.state().status().label().zh), "the status is shown");
     for secret in [
         &case.contact.phone,
         &case.contact.name,

@@ -53,6 +53,9 @@ async fn one_account_per_login_and_per_credit_code() {
     let same_code = register(server.addr, &registration("another", "91350100M000100Y43", "zhitongche")).await;
     assert_eq!(same_code.status, 409);
     assert!(same_code.json()["error"].as_str().unwrap().contains("该统一社会信用代码已注册"));
+    // Each language's half on its own, for the app to show the reader's.
+    assert_eq!(same_code.json()["zh"].as_str(), Some("该统一社会信用代码已注册,请直接登录"));
+    assert_eq!(same_code.json()["en"].as_str(), Some("an account for this credit code exists already, please sign in"));
     let (_, demo_org) = common::qiye(1);
     let demo_code = demo_org.strip_prefix("ent-").unwrap();
     let same_login = register(server.addr, &registration("dejinchang", demo_code, "zhitongche")).await;

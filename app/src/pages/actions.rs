@@ -26,7 +26,7 @@ use super::duplicates::Duplicates;
 use super::sessions;
 use super::timeline::describe;
 use crate::clock;
-use crate::i18n::{entry, half, tr};
+use crate::i18n::{entry, say, tr};
 use crate::labels;
 use crate::sync::use_sync;
 
@@ -168,7 +168,7 @@ fn ActionForm(action: ActionKind, case: CaseDoc, state: CaseState) -> impl IntoV
         }
         let kind = match work::build(action, &form, &case, &state) {
             Ok(kind) => kind,
-            Err(e) => return saved.set(Some(Err(half(&e.to_string())))),
+            Err(e) => return saved.set(Some(Err(say(&e.label())))),
         };
         let Some(sync) = sync.clone() else { return };
         let case_id = case.id.clone();
@@ -262,7 +262,7 @@ fn field(action: ActionKind, spec: &'static FieldSpec, case: &CaseDoc, state: &C
         let set = set.clone();
         move |ev: leptos::ev::Event| set(event_target_value(&ev))
     };
-    let label = tr(spec.zh, spec.en);
+    let label = crate::i18n::label(spec.label);
     let name = spec.key;
     match spec.input {
         Input::OtherCase => {
@@ -299,7 +299,7 @@ fn field(action: ActionKind, spec: &'static FieldSpec, case: &CaseDoc, state: &C
             let level = move || {
                 score().trim().parse::<u8>().ok().filter(|s| *s <= 100).map(|s| {
                     let level = ReviewLevel::of_score(s);
-                    tr(level.zh(), level.en())
+                    tr(level.label().zh, level.label().en)
                 })
             };
             let is_score = spec.input == Input::Score;

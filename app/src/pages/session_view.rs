@@ -20,7 +20,7 @@ use super::case_list::summaries_on_device;
 use super::sessions::remember;
 use crate::api::use_identity;
 use crate::clock;
-use crate::i18n::{half, pick, tr};
+use crate::i18n::{pick, say, tr};
 use crate::labels;
 use crate::storage::CaseSummary;
 use crate::sync::{SyncHandle, use_sync};
@@ -300,7 +300,7 @@ fn MoveSession(session: Session, agenda: Memo<Vec<CaseSummary>>) -> impl IntoVie
                 return outcome.set(Some(Err(tr("日期已过。", "That day has passed.").into())));
             }
             Ok(moved) => moved,
-            Err(e) => return outcome.set(Some(Err(half(&e.to_string())))),
+            Err(e) => return outcome.set(Some(Err(say(&e.label())))),
         };
         let waiting: Vec<String> = agenda
             .with_untracked(|a| a.iter().filter(|c| c.status == Status::Scheduled).map(|c| c.id.clone()).collect());

@@ -14,7 +14,7 @@ use domain::permission::{Role, User};
 use domain::time::Day;
 
 use crate::clock;
-use crate::i18n::{entry, half, local_storage, tr};
+use crate::i18n::{entry, local_storage, say, tr};
 use crate::labels;
 use crate::sync::use_sync;
 
@@ -110,7 +110,7 @@ fn NewSession(district: String) -> impl IntoView {
                 remember(&s.id);
                 navigate(&format!("/session/{}", s.id), Default::default());
             }
-            Err(e) => error.set(Some(half(&e.to_string()))),
+            Err(e) => error.set(Some(say(&e.label()))),
         }
     };
     view! {

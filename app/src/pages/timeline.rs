@@ -75,8 +75,8 @@ pub fn describe(kind: &EventKind) -> String {
             let level = ReviewLevel::of_score(*score);
             let shown = if *public { tr("公开", "public") } else { tr("不公开", "private") };
             pick(
-                format!("评价 {score} 分({},{shown}){comment}", level.zh()),
-                format!("Rated {score} ({}, {shown}) {comment}", level.en()),
+                format!("评价 {score} 分({},{shown}){comment}", level.label().zh),
+                format!("Rated {score} ({}, {shown}) {comment}", level.label().en),
             )
         }
         CallBack { note } => pick(format!("差评回访:{note}"), format!("Called back: {note}")),

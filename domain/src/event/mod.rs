@@ -1,6 +1,7 @@
 //! The append-only event list of a case. Events are never edited; the
 //! case's status is derived from them (see `status`).
 
+use crate::Label;
 use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
@@ -191,23 +192,14 @@ impl ReviewLevel {
         self <= ReviewLevel::Dissatisfied
     }
 
-    pub fn zh(self) -> &'static str {
+    /// The name shown to people.
+    pub fn label(self) -> Label {
         match self {
-            ReviewLevel::VerySatisfied => "非常满意",
-            ReviewLevel::Satisfied => "满意",
-            ReviewLevel::Basic => "基本满意",
-            ReviewLevel::Dissatisfied => "不满意",
-            ReviewLevel::VeryDissatisfied => "非常不满意",
-        }
-    }
-
-    pub fn en(self) -> &'static str {
-        match self {
-            ReviewLevel::VerySatisfied => "Very satisfied",
-            ReviewLevel::Satisfied => "Satisfied",
-            ReviewLevel::Basic => "Fairly satisfied",
-            ReviewLevel::Dissatisfied => "Dissatisfied",
-            ReviewLevel::VeryDissatisfied => "Very dissatisfied",
+            ReviewLevel::VerySatisfied => Label::new("非常满意", "Very satisfied"),
+            ReviewLevel::Satisfied => Label::new("满意", "Satisfied"),
+            ReviewLevel::Basic => Label::new("基本满意", "Fairly satisfied"),
+            ReviewLevel::Dissatisfied => Label::new("不满意", "Dissatisfied"),
+            ReviewLevel::VeryDissatisfied => Label::new("非常不满意", "Very dissatisfied"),
         }
     }
 }

@@ -10,6 +10,7 @@
 mod graph;
 mod transition;
 
+use crate::label::{Label, Text};
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -53,39 +54,22 @@ impl Status {
         Status::Reopened,
     ];
 
-    pub fn zh(self) -> &'static str {
+    /// The name shown to people.
+    pub fn label(self) -> Label {
         match self {
-            Status::Draft => "草稿",
-            Status::Submitted => "已提交",
-            Status::Routed => "已受理分办",
-            Status::Declined => "不予受理",
-            Status::Merged => "已合并",
-            Status::AnsweredOnline => "已线上答复",
-            Status::Scheduled => "已安排现场活动",
-            Status::Decided => "已现场研判",
-            Status::InProgress => "办理中",
-            Status::Resolved => "已办结",
-            Status::Rated => "已评价",
-            Status::Closed => "已关闭",
-            Status::Reopened => "已重新办理",
-        }
-    }
-
-    pub fn en(self) -> &'static str {
-        match self {
-            Status::Draft => "Draft",
-            Status::Submitted => "Submitted",
-            Status::Routed => "Accepted & routed",
-            Status::Declined => "Declined",
-            Status::Merged => "Merged",
-            Status::AnsweredOnline => "Answered online",
-            Status::Scheduled => "Scheduled for a session",
-            Status::Decided => "Decided",
-            Status::InProgress => "In progress",
-            Status::Resolved => "Resolved",
-            Status::Rated => "Rated",
-            Status::Closed => "Closed",
-            Status::Reopened => "Reopened",
+            Status::Draft => Label::new("草稿", "Draft"),
+            Status::Submitted => Label::new("已提交", "Submitted"),
+            Status::Routed => Label::new("已受理分办", "Accepted & routed"),
+            Status::Declined => Label::new("不予受理", "Declined"),
+            Status::Merged => Label::new("已合并", "Merged"),
+            Status::AnsweredOnline => Label::new("已线上答复", "Answered online"),
+            Status::Scheduled => Label::new("已安排现场活动", "Scheduled for a session"),
+            Status::Decided => Label::new("已现场研判", "Decided"),
+            Status::InProgress => Label::new("办理中", "In progress"),
+            Status::Resolved => Label::new("已办结", "Resolved"),
+            Status::Rated => Label::new("已评价", "Rated"),
+            Status::Closed => Label::new("已关闭", "Closed"),
+            Status::Reopened => Label::new("已重新办理", "Reopened"),
         }
     }
 
@@ -247,25 +231,22 @@ pub enum RefusalReason {
 }
 
 impl RefusalReason {
-    pub fn zh(&self) -> String {
+    /// Why, in both languages.
+    pub fn label(&self) -> Text {
         match self {
-            RefusalReason::NotAllowedIn { status, action } => {
-                format!("案件处于“{}”状态,不能执行“{}”", status.zh(), action)
+            RefusalReason::NotAllowedIn { status, action } => Text::owned(
+                format!("案件处于“{}”状态,不能执行“{}”", status.label().zh, action),
+                format!("a case that is \"{}\" cannot take \"{}\"", status.label().en, action),
+            ),
+            RefusalReason::ConflictOpen => {
+                Label::new("案件存在待处理的冲突,请先裁定", "the case has a conflict to settle first").text()
             }
-            RefusalReason::ConflictOpen => "案件存在待处理的冲突,请先裁定".into(),
-            RefusalReason::BadSettle => "裁定无效:所选项不属于当前冲突".into(),
-            RefusalReason::Dangling => "引用了不存在的事件或节点".into(),
-        }
-    }
-
-    pub fn en(&self) -> String {
-        match self {
-            RefusalReason::NotAllowedIn { status, action } => {
-                format!("a case that is \"{}\" cannot take \"{}\"", status.en(), action)
+            RefusalReason::BadSettle => {
+                Label::new("裁定无效:所选项不属于当前冲突", "the choice is not an option of the open conflict").text()
             }
-            RefusalReason::ConflictOpen => "the case has a conflict to settle first".into(),
-            RefusalReason::BadSettle => "the choice is not an option of the open conflict".into(),
-            RefusalReason::Dangling => "refers to an event or milestone the case does not have".into(),
+            RefusalReason::Dangling => {
+                Label::new("引用了不存在的事件或节点", "refers to an event or milestone the case does not have").text()
+            }
         }
     }
 }

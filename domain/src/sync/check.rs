@@ -3,6 +3,7 @@
 //! made under the sender's own actor, touches only the case schema, keeps
 //! recorded events as they were, and is allowed by [`authorize`].
 
+use crate::label::{Label, Text};
 use automerge::{AutoCommit, Change, ChangeHash};
 
 use crate::DomainError;
@@ -63,39 +64,43 @@ pub enum Rejection {
 pub const MAX_EVENTS_PER_CASE: usize = 5_000;
 
 impl Rejection {
-    pub fn zh(&self) -> String {
+    /// Why, in both languages.
+    pub fn label(&self) -> Text {
+        let both = Text::owned;
         match self {
-            Rejection::Denied(d) => d.zh().to_string(),
-            Rejection::ForeignActor => "变更不是以您的身份做出的".into(),
-            Rejection::Malformed(why) => format!("变更格式无效:{why}"),
-            Rejection::MissingDependencies(_) => "变更依赖于服务器没有的变更".into(),
-            Rejection::UnknownKey(key) => format!("案件文档中不允许字段“{key}”"),
-            Rejection::Immutable(field) => format!("案件创建后不能修改“{field}”"),
-            Rejection::EventRewritten(id) => format!("已记录的事件 {id} 不能修改或删除"),
-            Rejection::WrongAuthor(id) => format!("事件 {id} 的作者不是您"),
-            Rejection::Invalid(e) => e.to_string().split(" / ").next().unwrap_or_default().to_string(),
-            Rejection::TooManyEvents => format!("一个案件最多记录 {MAX_EVENTS_PER_CASE} 条事件"),
-            Rejection::TooLarge => format!("一次同步的数据解压后不能超过 {} MB", MAX_INFLATED_BYTES >> 20),
-            Rejection::BuildsOnRefused => "变更基于已被拒绝的变更".into(),
-        }
-    }
-
-    pub fn en(&self) -> String {
-        match self {
-            Rejection::Denied(d) => d.en().to_string(),
-            Rejection::ForeignActor => "the change was not made under your identity".into(),
-            Rejection::Malformed(why) => format!("malformed change: {why}"),
-            Rejection::MissingDependencies(_) => "the change builds on changes the server does not have".into(),
-            Rejection::UnknownKey(key) => format!("field '{key}' is not allowed in a case document"),
-            Rejection::Immutable(field) => format!("'{field}' cannot change once the case exists"),
-            Rejection::EventRewritten(id) => format!("recorded event {id} cannot be changed or removed"),
-            Rejection::WrongAuthor(id) => format!("event {id} names another author"),
-            Rejection::Invalid(e) => e.to_string().split(" / ").nth(1).unwrap_or_default().to_string(),
-            Rejection::TooManyEvents => format!("a case holds at most {MAX_EVENTS_PER_CASE} events"),
-            Rejection::TooLarge => {
-                format!("a sync message may hold at most {} MB once inflated", MAX_INFLATED_BYTES >> 20)
+            Rejection::Denied(d) => d.label().text(),
+            Rejection::ForeignActor => {
+                Label::new("变更不是以您的身份做出的", "the change was not made under your identity").text()
             }
-            Rejection::BuildsOnRefused => "the change builds on a change that was refused".into(),
+            Rejection::Malformed(why) => both(format!("变更格式无效:{why}"), format!("malformed change: {why}")),
+            Rejection::MissingDependencies(_) => {
+                Label::new("变更依赖于服务器没有的变更", "the change builds on changes the server does not have").text()
+            }
+            Rejection::UnknownKey(key) => {
+                both(format!("案件文档中不允许字段“{key}”"), format!("field '{key}' is not allowed in a case document"))
+            }
+            Rejection::Immutable(field) => {
+                both(format!("案件创建后不能修改“{field}”"), format!("'{field}' cannot change once the case exists"))
+            }
+            Rejection::EventRewritten(id) => both(
+                format!("已记录的事件 {id} 不能修改或删除"),
+                format!("recorded event {id} cannot be changed or removed"),
+            ),
+            Rejection::WrongAuthor(id) => {
+                both(format!("事件 {id} 的作者不是您"), format!("event {id} names another author"))
+            }
+            Rejection::Invalid(e) => e.label(),
+            Rejection::TooManyEvents => both(
+                format!("一个案件最多记录 {MAX_EVENTS_PER_CASE} 条事件"),
+                format!("a case holds at most {MAX_EVENTS_PER_CASE} events"),
+            ),
+            Rejection::TooLarge => both(
+                format!("一次同步的数据解压后不能超过 {} MB", MAX_INFLATED_BYTES >> 20),
+                format!("a sync message may hold at most {} MB once inflated", MAX_INFLATED_BYTES >> 20),
+            ),
+            Rejection::BuildsOnRefused => {
+                Label::new("变更基于已被拒绝的变更", "the change builds on a change that was refused").text()
+            }
         }
     }
 }

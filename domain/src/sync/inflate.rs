@@ -194,10 +194,10 @@ mod tests {
             doc.put(ROOT, format!("k{i}"), i).unwrap();
         }
         let saved = doc.save();
-        assert_eq!(check_inflated_size(&saved, MAX_INFLATED_BYTES).map_err(|e| e.en()), Ok(()));
+        assert_eq!(check_inflated_size(&saved, MAX_INFLATED_BYTES).map_err(|e| e.label().en), Ok(()));
         let change = doc.get_changes(&[]).first().unwrap().raw_bytes().to_vec();
         let both = [saved.clone(), change].concat();
-        assert_eq!(check_inflated_size(&both, MAX_INFLATED_BYTES).map_err(|e| e.en()), Ok(()));
+        assert_eq!(check_inflated_size(&both, MAX_INFLATED_BYTES).map_err(|e| e.label().en), Ok(()));
         // The budget counts what the columns inflate to, so a tiny one refuses.
         assert!(check_inflated_size(&saved, 1_000).is_err());
     }
@@ -208,8 +208,8 @@ mod tests {
         assert!(bomb.len() < 200_000, "{} bytes on the wire", bomb.len());
         let refused = check_inflated_size(&bomb, MAX_INFLATED_BYTES).unwrap_err();
         assert_eq!(refused, Rejection::TooLarge);
-        assert!(refused.zh().contains("解压后不能超过 64 MB"), "{}", refused.zh());
-        assert!(refused.en().contains("64 MB once inflated"), "{}", refused.en());
+        assert!(refused.label().zh.contains("解压后不能超过 64 MB"), "{}", refused.label().zh);
+        assert!(refused.label().en.contains("64 MB once inflated"), "{}", refused.label().en);
         assert!(check_inflated_size(&document_bomb(1_000), MAX_INFLATED_BYTES).is_ok());
     }
 

@@ -51,14 +51,13 @@ pub enum Input {
 pub struct FieldSpec {
     pub key: &'static str,
     pub input: Input,
-    pub zh: &'static str,
-    pub en: &'static str,
+    pub label: Label,
 }
 
 /// A field spec as a constant expression, so the lists below are statics.
 macro_rules! f {
     ($key:literal, $input:ident, $zh:literal, $en:literal) => {
-        FieldSpec { key: $key, input: Input::$input, zh: $zh, en: $en }
+        FieldSpec { key: $key, input: Input::$input, label: Label { zh: $zh, en: $en } }
     };
 }
 
@@ -123,9 +122,8 @@ pub fn fields(action: ActionKind) -> &'static [FieldSpec] {
 /// Turns a filled form into the event it asks for.
 pub fn build(action: ActionKind, form: &Form, case: &CaseDoc, state: &CaseState) -> Result<EventKind, DomainError> {
     let get = |key: &str| form.get(key).map(String::as_str).unwrap_or("");
-    let label = |key: &str| {
-        fields(action).iter().find(|s| s.key == key).map_or(Label::new("内容", "text"), |s| Label::new(s.zh, s.en))
-    };
+    let label =
+        |key: &str| fields(action).iter().find(|s| s.key == key).map_or(Label::new("内容", "text"), |s| s.label);
     let text = |key: &str| required_text(label(key), get(key));
     let check = |key: &str| get(key) == "true";
     let department = |key: &str| department(label(key), get(key));

@@ -37,7 +37,7 @@ pub fn demo_accounts(enterprises: &[Profile]) -> Vec<Account> {
         all.push(enterprise);
     }
     for d in &DISTRICTS {
-        let (code, zh) = (d.code, d.zh);
+        let (code, zh) = (d.code, d.name.zh);
         all.push(account(
             format!("xietiao-{code}"),
             format!("{zh}政数局协调员"),
@@ -59,7 +59,7 @@ pub fn demo_accounts(enterprises: &[Profile]) -> Vec<Account> {
         let code = dept.code;
         all.push(account(
             format!("bumen-{code}"),
-            format!("{}办事员", dept.zh),
+            format!("{}办事员", dept.name.zh),
             format!("officer-{code}"),
             Role::Officer,
             Some(code),

@@ -156,7 +156,7 @@ pub(super) fn tell(
         };
         let day = session.day;
         s.add(&coordinator, EventKind::Schedule { session: session.id.clone(), day })?;
-        let place = format!("{}政务服务中心三楼会议室", directory::district(district)?.zh);
+        let place = format!("{}政务服务中心三楼会议室", directory::district(district)?.name.zh);
         s.add(&coordinator, EventKind::Invite { session: session.id.clone(), day, place })?;
         if !index.is_multiple_of(3) {
             s.add(&filer, EventKind::ReplyInvitation { session: session.id.clone(), attending: true })?;

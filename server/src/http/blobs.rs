@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::case::{ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES};
+use domain::label::Label;
 use sha2::{Digest, Sha256};
 
 use crate::http::json::error;
@@ -32,14 +33,20 @@ pub async fn upload(
     if !ATTACHMENT_TYPES.contains(&mime.as_str()) {
         return Ok(error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "只能上传 JPG、PNG、WebP 图片或 PDF / only JPG, PNG, WebP images or PDF",
+            Label::new("只能上传 JPG、PNG、WebP 图片或 PDF", "only JPG, PNG, WebP images or PDF"),
         ));
     }
     if body.len() as u64 > ATTACHMENT_MAX_BYTES {
-        return Ok(error(StatusCode::PAYLOAD_TOO_LARGE, "文件超过10MB上限 / the file is larger than 10 MB"));
+        return Ok(error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Label::new("文件超过10MB上限", "the file is larger than 10 MB"),
+        ));
     }
     if hex(&Sha256::digest(&body)) != sha256 {
-        return Ok(error(StatusCode::BAD_REQUEST, "文件内容与校验值不符 / the content does not match its hash"));
+        return Ok(error(
+            StatusCode::BAD_REQUEST,
+            Label::new("文件内容与校验值不符", "the content does not match its hash"),
+        ));
     }
     let (store, now) = (state.store.clone(), state.clock.now_ms());
     store.put_blob(&sha256, &mime, &body, &account.user.id, now).await?;
@@ -64,6 +71,6 @@ pub async fn download(
     // One answer for "no such file" and "not yours": existence does not leak.
     Ok(match found {
         Some((mime, bytes)) => ([(header::CONTENT_TYPE, mime)], bytes).into_response(),
-        None => error(StatusCode::NOT_FOUND, "文件不存在 / no such file"),
+        None => error(StatusCode::NOT_FOUND, Label::new("文件不存在", "no such file")),
     })
 }

@@ -5,10 +5,11 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::contract::ErrorBody;
+use domain::label::Text;
 
-/// A refusal as JSON: `{"error": "<中文> / <English>"}`.
-pub fn error(status: StatusCode, message: &str) -> Response {
-    (status, Json(ErrorBody { error: message.to_string() })).into_response()
+/// A refusal as JSON: `{"error": "<中文> / <English>", "zh": …, "en": …}`.
+pub fn error(status: StatusCode, message: impl Into<Text>) -> Response {
+    (status, Json(ErrorBody::of(&message.into()))).into_response()
 }
 
 /// The largest form a JSON endpoint accepts: a registration is a few
@@ -27,14 +28,14 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
             Ok(Json(value)) => Ok(Body(value)),
             Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 let limit = FORM_LIMIT / 1024;
-                Err(error(
-                    rejection.status(),
-                    &format!("请求内容过大(最多 {limit} KB)/ request too large (at most {limit} KB)"),
-                ))
+                let zh = format!("请求内容过大(最多 {limit} KB)");
+                Err(error(rejection.status(), Text::owned(zh, format!("request too large (at most {limit} KB)"))))
             }
             Err(rejection) => {
                 let why = rejection.body_text();
-                Err(error(rejection.status(), &format!("请求内容不是有效的JSON表单:{why} / malformed request: {why}")))
+                let message =
+                    Text::owned(format!("请求内容不是有效的JSON表单:{why}"), format!("malformed request: {why}"));
+                Err(error(rejection.status(), message))
             }
         }
     }

@@ -42,11 +42,11 @@ pub async fn services() -> Response {
         .map(|c| {
             json!({
                 "service_code": c.code,
-                "service_name": c.zh,
-                "description": format!("企业诉求:{} ({})", c.zh, c.en),
+                "service_name": c.name.zh,
+                "description": format!("企业诉求:{} ({})", c.name.zh, c.name.en),
                 "metadata": false,
                 "type": "batch",
-                "keywords": c.en,
+                "keywords": c.name.en,
                 "group": "办理企业困难直通车",
             })
         })
@@ -145,24 +145,24 @@ impl Filter {
 /// A case as a GeoReport service request.
 fn request(case: &PublicCase) -> Value {
     let lead = case.lead_department.as_deref().and_then(|d| directory::department(d).ok());
-    let mut notes = case.status.zh().to_string();
+    let mut notes = case.status.label().zh.to_string();
     if let Some(lead) = lead {
-        notes.push_str(&format!(" · 牵头部门:{}", lead.zh));
+        notes.push_str(&format!(" · 牵头部门:{}", lead.name.zh));
     }
     json!({
         "service_request_id": case.number,
         "status": if case.status.is_open() { "open" } else { "closed" },
         "status_notes": notes,
-        "service_name": directory::category(&case.category).map_or("", |c| c.zh),
+        "service_name": directory::category(&case.category).map_or("", |c| c.name.zh),
         "service_code": case.category,
         "description": case.title.clone().unwrap_or_default(),
-        "agency_responsible": lead.map_or("", |d| d.zh),
+        "agency_responsible": lead.map_or("", |d| d.name.zh),
         "service_notice": "",
         "requested_datetime": case.submitted_ms.map(china_datetime),
         "updated_datetime": china_datetime(case.updated_ms),
         // The end of the day the case is to be resolved by.
         "expected_datetime": case.resolve_by.map(|day| china_datetime(day.next().start_instant() - 1000)),
-        "address": directory::district(&case.district).map_or("", |d| d.zh),
+        "address": directory::district(&case.district).map_or("", |d| d.name.zh),
         "address_id": case.district,
         "zipcode": "",
         "media_url": "",

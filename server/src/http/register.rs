@@ -6,6 +6,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use domain::label::Label;
 use serde::Deserialize;
 
 use domain::account::{self, Profile};
@@ -47,10 +48,11 @@ pub async fn register(State(state): State<AppState>, Body(r): Body<Registration>
     let hash = state.passwords.hash(r.password).await?;
     let created = account.clone();
     let taken = match store.taken(&login, &enterprise_id).await? {
-        (true, _) => Some("该账号已被使用,请换一个 / this account name is taken, choose another"),
-        (_, true) => {
-            Some("该统一社会信用代码已注册,请直接登录 / an account for this credit code exists already, please sign in")
-        }
+        (true, _) => Some(Label::new("该账号已被使用,请换一个", "this account name is taken, choose another")),
+        (_, true) => Some(Label::new(
+            "该统一社会信用代码已注册,请直接登录",
+            "an account for this credit code exists already, please sign in",
+        )),
         _ => store.create_user(&created, &hash).await.map(|()| None)?,
     };
     if let Some(message) = taken {

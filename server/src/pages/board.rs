@@ -20,7 +20,7 @@ pub async fn index(State(state): State<AppState>) -> Response {
     let month = format!("{:04}-{:02}", today.year(), today.month());
     let body = html! {
         h1 { "挂图督办公示栏 · " (month) }
-        ul { @for d in DISTRICTS { li { a href={ "/board/" (d.code) "/" (month) } { (d.zh) } } } }
+        ul { @for d in DISTRICTS { li { a href={ "/board/" (d.code) "/" (month) } { (d.name.zh) } } } }
     };
     public_page(StatusCode::OK, "挂图督办公示栏", body)
 }
@@ -51,7 +51,7 @@ pub async fn board(
     .await?;
     // The reddest first, then the nearest deadline.
     entries.sort_by(|a, b| (b.light, a.due, &a.number).cmp(&(a.light, b.due, &b.number)));
-    let title = format!("{} {}年{}月 挂图督办公示栏", place.zh, end.year(), end.month());
+    let title = format!("{} {}年{}月 挂图督办公示栏", place.name.zh, end.year(), end.month());
     Ok(public_page(StatusCode::OK, &title, table(&title, day, &entries)))
 }
 
@@ -69,7 +69,7 @@ fn table(title: &str, day: Day, entries: &[BoardEntry]) -> Markup {
                         td data-label="类别" { (name(directory::category(&e.category))) }
                         td data-label="牵头部门" { (e.lead_department.as_deref().map_or("—", |d| name(directory::department(d)))) }
                         td data-label="牵头领导" { (e.lead_leader.as_deref().unwrap_or("—")) }
-                        td data-label="状态" { (e.status.zh()) }
+                        td data-label="状态" { (e.status.label().zh) }
                         td data-label="期限" {
                             @match e.due { Some(due) => (due), None => "—" }
                             " " (light(e.light))

@@ -123,7 +123,7 @@ fn body(title: &str, first: Day, appeals: &[Appeal], groups: &[Group]) -> Markup
                                 td.n { a href={ "/case/" (a.id) } { (a.number) } }
                                 td { (a.title) }
                                 td data-label="区县" { (name(directory::district(&a.district))) }
-                                td data-label="状态" { (a.status.zh()) }
+                                td data-label="状态" { (a.status.label().zh) }
                                 td data-label="牵头部门" { (a.lead.as_deref().map_or("—", |d| name(directory::department(d)))) }
                             }
                         }
@@ -147,6 +147,6 @@ fn batch_lead(appeals: &[Appeal], group: &Group) -> String {
     let lead = leads.iter().max_by_key(|(_, n)| **n).map(|(d, _)| *d);
     lead.map_or_else(
         || "尚未分办".to_string(),
-        |d| directory::department(d).map_or_else(|_| d.to_string(), |e| e.zh.to_string()),
+        |d| directory::department(d).map_or_else(|_| d.to_string(), |e| e.name.zh.to_string()),
     )
 }

@@ -103,7 +103,7 @@ pub fn light(light: Light) -> Markup {
 
 /// The Chinese name of a directory entry, or a dash for an unknown code.
 pub fn name(entry: Result<&'static directory::Entry, domain::DomainError>) -> &'static str {
-    entry.map_or("—", |e| e.zh)
+    entry.map_or("—", |e| e.name.zh)
 }
 
 /// Who answers for the case and by when, as (label, value) rows: the

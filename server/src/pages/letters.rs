@@ -11,6 +11,7 @@
 //! skips that month's letters.
 
 use domain::directory::CITY;
+use domain::label::Label;
 use std::time::Duration;
 
 use axum::Json;
@@ -87,7 +88,7 @@ pub fn start(store: std::sync::Arc<Store>, policy: std::sync::Arc<Policy>, clock
 
 /// Who signs the letter: the district's (or the city's) direct-line office.
 fn sender(district: &str) -> String {
-    let place = directory::district(district).map_or("惠州市", |d| if d.code == CITY { "惠州市" } else { d.zh });
+    let place = directory::district(district).map_or("惠州市", |d| if d.code == CITY { "惠州市" } else { d.name.zh });
     format!("{place}政务服务数据管理局\n企业困难直通车办公室")
 }
 
@@ -98,7 +99,7 @@ fn letter(notice: &Notice, sender: &str, issued: Day) -> String {
     let number = case.number.as_deref().unwrap_or("—");
     let (year, month) = (notice.as_of.year(), notice.as_of.month());
     let submitted = notice.submitted.map_or_else(|| "—".to_string(), |d| d.to_string());
-    let status = ("办理状态", html! { (case.status.zh()) });
+    let status = ("办理状态", html! { (case.status.label().zh) });
     let body = html! {
         p.n { "直通车〔" (year) "〕" (month) "月进度函 · " (number) }
         h1 { "企业诉求办理进度告知函" }
@@ -172,7 +173,7 @@ pub async fn list(
         None => None,
     };
     let Some(letters) = letters else {
-        return Ok(error(StatusCode::NOT_FOUND, "诉求不存在 / no such case"));
+        return Ok(error(StatusCode::NOT_FOUND, Label::new("诉求不存在", "no such case")));
     };
     let list: Vec<Letter> = letters
         .into_iter()

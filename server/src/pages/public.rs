@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::contract::PublicLink;
 use domain::directory;
+use domain::label::Label;
 use domain::public::PublicCase;
 use domain::time::Day;
 use maud::{Markup, html};
@@ -41,7 +42,7 @@ pub async fn link(
     Ok(match token {
         Some(token) => Json(PublicLink { path: format!("/p/{token}") }).into_response(),
         // The same answer for "no such case" and "not yours".
-        None => error(StatusCode::NOT_FOUND, "诉求不存在 / no such case"),
+        None => error(StatusCode::NOT_FOUND, Label::new("诉求不存在", "no such case")),
     })
 }
 
@@ -92,7 +93,7 @@ fn body(case: &PublicCase) -> Markup {
         p.n { (case.number.as_deref().unwrap_or("编号待分配")) }
         h1 { (case.title.as_deref().unwrap_or("(标题待审核后公开)")) }
         dl {
-            dt { "状态" } dd { strong data-status=(format!("{:?}", case.status)) { (case.status.zh()) } }
+            dt { "状态" } dd { strong data-status=(format!("{:?}", case.status)) { (case.status.label().zh) } }
             dt { "类别" } dd { (name(directory::category(&case.category))) }
             dt { "区县" } dd { (name(directory::district(&case.district))) }
             @for (label, value) in responsibility(case) { dt { (label) } dd { (value) } }

@@ -35,7 +35,7 @@ pub async fn ratings(State(state): State<AppState>) -> Result<Response, ServerEr
                         td data-label="类别" { (name(directory::category(&r.category))) }
                         td data-label="区县" { (name(directory::district(&r.district))) }
                         td data-label="牵头部门" { (r.lead_department.as_deref().map_or("—", |d| name(directory::department(d)))) }
-                        td data-label="评分" { (r.score) " 分 · " (r.level.zh()) }
+                        td data-label="评分" { (r.score) " 分 · " (r.level.label().zh) }
                     }
                 }
             }

@@ -37,12 +37,12 @@ pub async fn district(State(state): State<AppState>, Path(code): Path<String>) -
     })
     .await?;
     let stats = Statistics::of(&facts, today);
-    let title = format!("{} 数据分析", place.zh);
+    let title = format!("{} 数据分析", place.name.zh);
     Ok(public_page(StatusCode::OK, &title, body(&title, place.code, today, &stats)))
 }
 
 fn name_of(entry: Result<&'static directory::Entry, domain::DomainError>, code: &str) -> String {
-    entry.map_or_else(|_| code.to_string(), |e| e.zh.to_string())
+    entry.map_or_else(|_| code.to_string(), |e| e.name.zh.to_string())
 }
 
 fn rate_text(rate: Option<f64>) -> String {
@@ -56,7 +56,7 @@ fn body(title: &str, place: &str, today: Day, stats: &Statistics) -> Markup {
         h1 { (title) }
         nav.d {
             @for d in DISTRICTS {
-                a href={ "/stats/" (d.code) } aria-current=[(d.code == place).then_some("page")] { (d.zh) } " "
+                a href={ "/stats/" (d.code) } aria-current=[(d.code == place).then_some("page")] { (d.name.zh) } " "
             }
         }
         p {
@@ -105,7 +105,7 @@ fn charts(place: &str, stats: &Statistics) -> Vec<(&'static str, Markup)> {
         .collect();
     charts.push(("办结用时", rows("办结用时(件)", &buckets, "#1e7e34", count)));
     let levels: Vec<(String, f64)> =
-        LEVELS.iter().zip(stats.rating_levels).map(|(l, n)| (l.zh().to_string(), f64::from(n))).collect();
+        LEVELS.iter().zip(stats.rating_levels).map(|(l, n)| (l.label().zh.to_string(), f64::from(n))).collect();
     charts.push(("企业评价", rows("企业评价(条)", &levels, "#8a5a00", count)));
     charts
 }

@@ -2,6 +2,7 @@
 //! SameSite=Strict; Secure when served over TLS).
 
 use axum::Json;
+use domain::label::{Label, Text};
 use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts, State};
@@ -86,7 +87,7 @@ impl FromRequestParts<AppState> for Session {
 }
 
 fn not_signed_in() -> Response {
-    error(StatusCode::UNAUTHORIZED, "请先登录 / please sign in")
+    error(StatusCode::UNAUTHORIZED, Label::new("请先登录", "please sign in"))
 }
 
 #[derive(Deserialize)]
@@ -113,8 +114,8 @@ fn throttled(wait: Wait) -> Response {
         Wait::Address { ms } => (ms, "本机登录失败次数过多", "too many failed sign-ins from this address"),
     };
     let minutes = (ms + 59_999) / 60_000;
-    let message = format!("{zh},请 {minutes} 分钟后再试 / {en}: try again in {minutes} min");
-    let mut response = error(StatusCode::TOO_MANY_REQUESTS, &message);
+    let message = Text::owned(format!("{zh},请 {minutes} 分钟后再试"), format!("{en}: try again in {minutes} min"));
+    let mut response = error(StatusCode::TOO_MANY_REQUESTS, message);
     response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from((ms + 999) / 1000));
     response
 }
@@ -145,7 +146,7 @@ pub async fn sign_in(
     let Some(account) = outcome else {
         state.throttle.failed(&login, address, now)?;
         audit(&state, record("failed")).await?;
-        return Ok(error(StatusCode::UNAUTHORIZED, "账号或密码错误 / wrong account or password"));
+        return Ok(error(StatusCode::UNAUTHORIZED, Label::new("账号或密码错误", "wrong account or password")));
     };
     state.throttle.succeeded(&login)?;
     audit(&state, record("ok")).await?;

@@ -9,6 +9,7 @@ use axum::extract::Request;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use domain::label::Label;
 
 use crate::http::json::error;
 
@@ -24,7 +25,7 @@ pub async fn cross_site(request: Request, next: Next) -> Response {
     let changes = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let upgrade = request.headers().contains_key(header::UPGRADE);
     if (changes || upgrade) && !same_origin(request.headers()) {
-        return error(StatusCode::FORBIDDEN, "跨站请求被拒绝 / cross-site request refused");
+        return error(StatusCode::FORBIDDEN, Label::new("跨站请求被拒绝", "cross-site request refused"));
     }
     next.run(request).await
 }

@@ -6,6 +6,7 @@
 //! processed messages would only measure the server's speed, never the
 //! client's.
 
+use domain::label::Text;
 use std::time::Instant;
 
 /// The limits of the sync endpoint. The defaults leave a device that
@@ -50,28 +51,30 @@ pub enum Exceeded {
 
 impl std::fmt::Display for Exceeded {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message())
+        self.message().fmt(f)
     }
 }
 
 impl Exceeded {
-    pub fn message(&self) -> String {
+    pub fn message(&self) -> Text {
         match self {
-            Exceeded::SocketsOfUser(n) => {
-                format!("同一账号同时最多 {n} 个同步连接,请关闭其他窗口 / at most {n} sync connections per account")
-            }
-            Exceeded::SocketsOfAddress(n) => {
-                format!("同一地址同时最多 {n} 个同步连接,请稍后再试 / at most {n} sync connections per address")
-            }
-            Exceeded::Messages(n) => {
-                format!(
-                    "同步消息过多(每秒最多 {n} 条),连接已断开,请稍后重连 / too many sync messages (at most {n} a second): disconnected, reconnect later"
-                )
-            }
+            Exceeded::SocketsOfUser(n) => Text::owned(
+                format!("同一账号同时最多 {n} 个同步连接,请关闭其他窗口"),
+                format!("at most {n} sync connections per account"),
+            ),
+            Exceeded::SocketsOfAddress(n) => Text::owned(
+                format!("同一地址同时最多 {n} 个同步连接,请稍后再试"),
+                format!("at most {n} sync connections per address"),
+            ),
+            Exceeded::Messages(n) => Text::owned(
+                format!("同步消息过多(每秒最多 {n} 条),连接已断开,请稍后重连"),
+                format!("too many sync messages (at most {n} a second): disconnected, reconnect later"),
+            ),
             Exceeded::Bytes(n) => {
                 let kb = n / 1024;
-                format!(
-                    "同步数据过多(每秒最多 {kb} KB),连接已断开,请稍后重连 / too much sync data (at most {kb} KB a second): disconnected, reconnect later"
+                Text::owned(
+                    format!("同步数据过多(每秒最多 {kb} KB),连接已断开,请稍后重连"),
+                    format!("too much sync data (at most {kb} KB a second): disconnected, reconnect later"),
                 )
             }
         }

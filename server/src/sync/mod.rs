@@ -57,7 +57,7 @@ pub async fn upgrade(
     let hub = state.hub.clone();
     let conn = match hub.connect(opened, outbox) {
         Ok(conn) => conn,
-        Err(exceeded) => return Ok(crate::http::json::error(StatusCode::TOO_MANY_REQUESTS, &exceeded.message())),
+        Err(exceeded) => return Ok(crate::http::json::error(StatusCode::TOO_MANY_REQUESTS, exceeded.message())),
     };
     let failed = hub.clone();
     Ok(ws
@@ -94,7 +94,7 @@ async fn serve(hub: Arc<Hub>, conn: ConnId, mut rx: mpsc::UnboundedReceiver<Vec<
             };
             if let Err(exceeded) = allowance.take(bytes.len(), Instant::now()) {
                 tracing::warn!(conn, %exceeded, "sync connection cut off");
-                counter.cut_off(conn, exceeded.message());
+                counter.cut_off(conn, exceeded.message().to_string());
                 break;
             }
             if incoming.send(bytes).is_err() {
