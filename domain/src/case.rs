@@ -238,7 +238,7 @@ mod tests {
         };
         assert!(photo.clone().validate().is_ok());
         let big = AttachmentRef { bytes: ATTACHMENT_MAX_BYTES + 1, ..photo.clone() };
-        assert_eq!(big.validate().unwrap_err().to_string().split(" / ").next().unwrap(), "文件“现场.jpg”超过10MB上限");
+        assert_eq!(big.validate().unwrap_err().label().zh, "文件“现场.jpg”超过10MB上限");
         let exe = AttachmentRef { mime: "application/x-msdownload".into(), ..photo.clone() };
         assert!(matches!(exe.validate(), Err(DomainError::AttachmentType { .. })));
         let forged = AttachmentRef { sha256: "../etc/passwd".into(), ..photo.clone() };

@@ -44,8 +44,8 @@ pub enum Backend {
 pub type Tx = Transaction<'static, Any>;
 
 pub struct Db {
-    pub pool: AnyPool,
-    pub backend: Backend,
+    pub(crate) pool: AnyPool,
+    pub(crate) backend: Backend,
     url: String,
     /// The `NOTIFY` channel of this schema (tests give each its own).
     channel: String,
