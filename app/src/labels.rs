@@ -47,7 +47,7 @@ pub fn session_id(id: &str) -> String {
 }
 
 pub fn status(status: Status) -> &'static str {
-    tr(status.label().zh, status.label().en)
+    crate::i18n::label(status.label())
 }
 
 pub fn light(light: Light) -> &'static str {

@@ -299,7 +299,7 @@ fn field(action: ActionKind, spec: &'static FieldSpec, case: &CaseDoc, state: &C
             let level = move || {
                 score().trim().parse::<u8>().ok().filter(|s| *s <= 100).map(|s| {
                     let level = ReviewLevel::of_score(s);
-                    tr(level.label().zh, level.label().en)
+                    crate::i18n::label(level.label())
                 })
             };
             let is_score = spec.input == Input::Score;

@@ -242,7 +242,7 @@ fn Responsibility(state: CaseState) -> impl IntoView {
     }
     if let Some(rating) = flow.ratings.last() {
         let level = rating.level();
-        rows.push((tr("评价", "Rating"), format!("{} · {}", rating.score, tr(level.label().zh, level.label().en))));
+        rows.push((tr("评价", "Rating"), format!("{} · {}", rating.score, crate::i18n::label(level.label()))));
     }
     (!rows.is_empty()).then(|| {
         view! {

@@ -183,10 +183,9 @@ impl Hub {
         changes: Vec<Change>,
         why: Rejection,
     ) -> Result<(), ServerError> {
-        tracing::info!(case = id, user = %user.id, reason = %why.label().en, "change refused");
-        let (store, case, author, at, reason) =
-            (self.store.clone(), id.to_string(), user.id.clone(), self.clock.now_ms(), why.label().en);
-        store.record_refusal(&case, &author, at, &reason).await?;
+        let reason = why.label();
+        tracing::info!(case = id, user = %user.id, reason = %reason.en, "change refused");
+        self.store.record_refusal(id, &user.id, self.clock.now_ms(), &reason.en).await?;
         let target_id = self.peer_of(conn).unwrap_or_default();
         self.send(
             conn,
@@ -195,8 +194,8 @@ impl Hub {
                 target_id,
                 document_id: id.into(),
                 changes: changes.iter().map(|c| c.hash().0).collect(),
-                reason_zh: why.label().zh,
-                reason_en: why.label().en,
+                reason_zh: reason.zh,
+                reason_en: reason.en,
             },
         );
         if !self.remember_refused(conn, id, &changes) {
