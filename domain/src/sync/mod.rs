@@ -1,12 +1,15 @@
 //! Sync: the automerge-repo wire protocol, document ids, whose changes are
 //! whose (actor binding), the server's check of incoming changes and the
-//! client's rollback of refused ones. All pure; transports live in `app`
-//! and `server`.
+//! client's rollback of refused ones, and both peers of the protocol as
+//! state machines ([`server::ServerDoc`], [`client::ClientPeer`]). All pure;
+//! sockets and storage live in `app` and `server`, which drive the peers.
 
 mod check;
+pub mod client;
 mod inflate;
 mod refused;
 mod rollback;
+pub mod server;
 pub mod wire;
 
 use automerge::sync::{Message as SyncMessage, MessageVersion};
