@@ -8,7 +8,7 @@ mod common;
 
 use std::collections::{HashMap, VecDeque};
 
-use automerge::sync::{Message as SyncMessage, State as SyncState};
+use automerge::sync::{Message as SyncMessage, State as SyncState, SyncDoc};
 use automerge::{AutoCommit, ReadDoc};
 use common::*;
 use domain::contract::SERVER_PEER;
@@ -271,7 +271,7 @@ fn a_new_case_is_numbered_and_reaches_every_reader_only() {
 
     // The stranger asks by id: one answer for "no such case" and "not yours".
     let mut empty = AutoCommit::new();
-    let ask = automerge::sync::SyncDoc::generate_sync_message(&mut empty.sync(), &mut SyncState::new()).unwrap();
+    let ask = empty.sync().generate_sync_message(&mut SyncState::new()).unwrap();
     let request = Message::Request {
         sender_id: "peer-2".into(),
         target_id: SERVER_PEER.into(),

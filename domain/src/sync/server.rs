@@ -46,7 +46,7 @@ pub enum Effect {
     /// Checked changes, applied here but not yet durable: persist them,
     /// then call [`ServerDoc::stored`]. If that fails, this copy holds what
     /// the store does not and must never be used again.
-    Persist(Acceptance),
+    Persist(Box<Acceptance>),
     /// The case moved: offer it ([`ServerDoc::offer`]) to every other
     /// connection whose user may read it.
     Relay { except: ConnId },
@@ -207,13 +207,13 @@ impl ServerDoc {
                 message.changes = checked.changes.iter().map(|c| c.raw_bytes().to_vec()).collect::<Vec<_>>().into();
                 let peer = self.peers.entry(from).or_default();
                 self.doc.sync().receive_sync_message(&mut peer.state, message)?;
-                Ok(vec![Effect::Persist(Acceptance {
+                Ok(vec![Effect::Persist(Box::new(Acceptance {
                     from,
                     case: checked.case,
                     created: checked.created,
                     hashes,
                     peer_state: peer.state.encode(),
-                })])
+                }))])
             }
             Ok(None) if readable || (!exists && !request) => {
                 let peer = self.peers.entry(from).or_default();
@@ -272,11 +272,12 @@ impl ServerDoc {
     }
 
     /// `accepted` is durable: the case may now be shown to anyone.
-    pub fn stored(&mut self, accepted: Acceptance) -> Vec<Effect> {
-        let state = accepted.case.state();
-        self.case = Some((accepted.case, state));
-        let mut effects = self.offer(accepted.from);
-        effects.push(Effect::Relay { except: accepted.from });
+    pub fn stored(&mut self, accepted: Box<Acceptance>) -> Vec<Effect> {
+        let Acceptance { from, case, .. } = *accepted;
+        let state = case.state();
+        self.case = Some((case, state));
+        let mut effects = self.offer(from);
+        effects.push(Effect::Relay { except: from });
         effects
     }
 
