@@ -138,7 +138,8 @@ impl Net {
                 for id in ids {
                     let doc = self.server.docs.get_mut(&id).unwrap();
                     if doc.readable_by(&user) {
-                        let effects = doc.open(conn as ConnId, SyncState::new());
+                        doc.open(conn as ConnId, SyncState::new());
+                        let effects = doc.offer(conn as ConnId);
                         self.carry_out(&id, effects);
                     }
                 }

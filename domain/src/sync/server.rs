@@ -64,6 +64,8 @@ pub struct Acceptance {
     pub hashes: Vec<ChangeHash>,
     /// The sender's sync state once they are in, stored with them.
     pub peer_state: Vec<u8>,
+    /// The document's heads before them (what they were checked against).
+    pub before: Vec<ChangeHash>,
 }
 
 /// One connection's exchange of this document.
@@ -130,11 +132,10 @@ impl ServerDoc {
         self.peers.contains_key(&conn)
     }
 
-    /// Starts `conn`'s exchange from `state` (what its device shared with
-    /// the server last time, or a new state), and offers what it lacks.
-    pub fn open(&mut self, conn: ConnId, state: SyncState) -> Vec<Effect> {
+    /// Starts `conn`'s exchange from `state`: what its device shared with
+    /// the server last time, or a new state.
+    pub fn open(&mut self, conn: ConnId, state: SyncState) {
         self.peers.insert(conn, Peer { state, held: vec![] });
-        self.offer(conn)
     }
 
     /// What `conn` lacks of the document, if anything (opening an exchange
@@ -205,6 +206,7 @@ impl ServerDoc {
                 // The message now carries exactly the checked changes (the
                 // protocol's bookkeeping needs them to arrive in it).
                 message.changes = checked.changes.iter().map(|c| c.raw_bytes().to_vec()).collect::<Vec<_>>().into();
+                let before = self.doc.get_heads();
                 let peer = self.peers.entry(from).or_default();
                 self.doc.sync().receive_sync_message(&mut peer.state, message)?;
                 Ok(vec![Effect::Persist(Box::new(Acceptance {
@@ -213,6 +215,7 @@ impl ServerDoc {
                     created: checked.created,
                     hashes,
                     peer_state: peer.state.encode(),
+                    before,
                 }))])
             }
             Ok(None) if readable || (!exists && !request) => {
@@ -288,7 +291,8 @@ impl ServerDoc {
         if !self.readable_by(user) {
             return vec![];
         }
-        self.open(conn, SyncState::new())
+        self.open(conn, SyncState::new());
+        self.offer(conn)
     }
 }
 

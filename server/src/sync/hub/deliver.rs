@@ -1,10 +1,11 @@
-//! Offering documents to sockets: what a client lacks, news to every other
-//! reader, catch-ups after other server instances wrote.
+//! Offering documents to sockets: news to every other reader, catch-ups
+//! after other server instances wrote, and each device's sync state.
 
 use std::time::Instant;
 
-use automerge::sync::{Message as SyncMessage, State as SyncState, SyncDoc};
+use automerge::sync::{Message as SyncMessage, State as SyncState};
 use domain::permission::may_read;
+use domain::sync::server::Effect;
 use domain::sync::wire::Message;
 
 use crate::ServerError;
@@ -34,24 +35,13 @@ impl Hub {
                     return Ok(());
                 };
                 live.doc.merge(&mut stored)?;
-                let case = domain::doc::read(&live.doc)?;
-                let state = case.state();
-                live.case = Some((case, state));
                 live.uncompacted = uncompacted;
             }
             live.last_used = Instant::now();
-            self.relay(id, &mut live, NOBODY);
+            self.carry_out(id, &mut live, vec![Effect::Relay { except: NOBODY }]).await?;
             return Ok(());
         }
         Err(ServerError::Overloaded)
-    }
-
-    /// Sends `conn` whatever it lacks of the document, if anything.
-    pub(super) fn offer(&self, conn: ConnId, id: &str, live: &mut LiveDoc) {
-        let Some(state) = live.peers.get_mut(&conn) else { return };
-        if let Some(message) = live.doc.sync().generate_sync_message(state) {
-            self.send_sync(conn, id, message);
-        }
     }
 
     pub(super) fn send_sync(&self, conn: ConnId, id: &str, message: SyncMessage) {
@@ -63,9 +53,9 @@ impl Hub {
     }
 
     /// Offers the new state to every other connection that may read it.
-    pub(super) fn relay(&self, id: &str, live: &mut LiveDoc, except: ConnId) {
-        let Some(parties) = live.parties() else { return };
-        let Ok(conns) = self.conns.read() else { return };
+    pub(super) fn relay(&self, live: &mut LiveDoc, except: ConnId) -> Vec<Effect> {
+        let Some(parties) = live.doc.parties() else { return vec![] };
+        let Ok(conns) = self.conns.read() else { return vec![] };
         let now = self.clock.now_ms();
         let readers: Vec<ConnId> = conns
             .iter()
@@ -73,34 +63,19 @@ impl Hub {
             .filter(|(_, c)| may_read(&c.user, &parties))
             .map(|(cid, _)| *cid)
             .collect();
-        live.peers.retain(|cid, _| conns.contains_key(cid));
-        live.held.retain(|cid, _| conns.contains_key(cid));
+        live.doc.retain(|cid| conns.contains_key(&cid));
         drop(conns);
-        for reader in readers {
-            live.peers.entry(reader).or_default();
-            self.offer(reader, id, live);
-        }
+        readers.into_iter().flat_map(|reader| live.doc.offer(reader)).collect()
     }
 
-    /// Makes sure `live` has a sync state for `conn`, from the store if the
-    /// device synced this document before.
-    pub(super) async fn peer_state<'a>(
-        &self,
-        conn: ConnId,
-        id: &str,
-        live: &'a mut LiveDoc,
-    ) -> Result<&'a mut SyncState, ServerError> {
-        if let std::collections::hash_map::Entry::Vacant(slot) = live.peers.entry(conn) {
-            let known = match self.storage_key_of(conn) {
-                Some(key) => {
-                    let (store, id) = (self.store.clone(), id.to_string());
-                    store.sync_state(&key, &id).await?
-                }
-                None => None,
-            };
-            slot.insert(known.and_then(|bytes| SyncState::decode(&bytes).ok()).unwrap_or_default());
-        }
-        live.peers.get_mut(&conn).ok_or(ServerError::Poisoned)
+    /// What `conn`'s device shared of document `id` last time it synced
+    /// it, or a new state.
+    pub(super) async fn stored_state(&self, conn: ConnId, id: &str) -> Result<SyncState, ServerError> {
+        let known = match self.storage_key_of(conn) {
+            Some(key) => self.store.sync_state(&key, id).await?,
+            None => None,
+        };
+        Ok(known.and_then(|bytes| SyncState::decode(&bytes).ok()).unwrap_or_default())
     }
 
     pub(super) fn save_peer_state(&self, conn: ConnId, id: &str, state: Vec<u8>) -> Result<(), ServerError> {

@@ -247,9 +247,10 @@ impl Hub {
             }
             let shared = self.live(&id).await?;
             let mut live = shared.lock().await;
-            if live.readable_by(&user) {
-                live.peers.insert(conn, known.unwrap_or_default());
-                self.offer(conn, &id, &mut live);
+            if live.doc.readable_by(&user) {
+                live.doc.open(conn, known.unwrap_or_default());
+                let offer = live.doc.offer(conn);
+                self.carry_out(&id, &mut live, offer).await?;
             }
         }
         Ok(())
