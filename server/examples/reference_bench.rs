@@ -357,7 +357,7 @@ async fn write(addr: SocketAddr, cookie: &str, account: &LoadAccount, client: Cl
         let id = &ids[n % ids.len()];
         let kind = EventKind::AddInfo { text: format!("补充材料第{n}份"), attachments: vec![] };
         device.record_quietly(id, now_ms(), kind);
-        let hash = device.docs.get_mut(id).and_then(|d| d.get_last_local_change().map(|c| c.hash()));
+        let hash = device.doc_mut(id).and_then(|d| d.get_last_local_change().map(|c| c.hash()));
         sent.lock().unwrap().insert(hash.unwrap(), Instant::now());
         device.offer(id).await;
         if pump_until(&mut device, |d| d.in_sync(id)).await {
@@ -378,7 +378,7 @@ async fn watch(addr: SocketAddr, cookie: &str, client: Client, edits: usize) -> 
     for id in &ids {
         device.request(id).await;
         assert!(
-            pump_until(&mut device, |d| d.docs.get_mut(id).is_some_and(|doc| !doc.get_heads().is_empty())).await,
+            pump_until(&mut device, |d| d.doc_mut(id).is_some_and(|doc| !doc.get_heads().is_empty())).await,
             "{id} fetched"
         );
     }
@@ -407,13 +407,10 @@ async fn pump_until(device: &mut Device, done: impl Fn(&mut Device) -> bool) -> 
 /// brought. `None` if nothing came within `wait`.
 async fn receive(device: &mut Device, wait: Duration) -> Option<Vec<ChangeHash>> {
     let message = device.next_message(wait).await?;
-    let Message::Sync { document_id, data, .. } = message else { return Some(Vec::new()) };
-    let doc = device.docs.entry(document_id.clone()).or_default();
-    let before = doc.get_heads();
-    let state = device.states.entry(document_id.clone()).or_default();
-    let message = automerge::sync::Message::decode(&data).ok()?;
-    automerge::sync::SyncDoc::receive_sync_message(&mut doc.sync(), state, message).ok()?;
-    let arrived = doc.get_changes(&before).iter().map(|c| c.hash()).collect();
-    device.offer(&document_id).await;
+    let Message::Sync { document_id, .. } = &message else { return Some(Vec::new()) };
+    let id = document_id.clone();
+    let before = device.doc_mut(&id).map(|d| d.get_heads()).unwrap_or_default();
+    device.handle(message).await;
+    let arrived = device.doc_mut(&id)?.get_changes(&before).iter().map(|c| c.hash()).collect();
     Some(arrived)
 }

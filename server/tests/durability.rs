@@ -75,7 +75,7 @@ async fn acknowledged_changes_survive_sigkill_and_the_rest_are_resent() {
     assert!(ent.pump_until(QUIET, |d| d.in_sync(&id)).await, "the client re-sent the rest");
     let store = open_store(&dir.path().join("data")).await;
     let (mut stored, unfolded) = store.load_document(&id).await.unwrap().unwrap();
-    let mut on_device = ent.docs[&id].clone();
+    let mut on_device = ent.doc(&id).unwrap().clone();
     assert_eq!(stored.get_heads(), on_device.get_heads());
     let (stored, on_device) = (domain::doc::read(&stored).unwrap(), domain::doc::read(&on_device).unwrap());
     assert_eq!(stored, on_device);

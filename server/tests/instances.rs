@@ -78,7 +78,7 @@ async fn a_change_accepted_by_one_instance_reaches_readers_on_the_other_and_only
     // sent it before answering a probe sent after the coordinator there
     // got the later addition has arrived.
     assert!(stranger.settle(QUIET).await);
-    assert!(!stranger.docs.contains_key(&id), "not a party: nothing relayed");
+    assert!(!stranger.doc(&id).is_some(), "not a party: nothing relayed");
     let (stored, _) = b.store.load_document(&id).await.unwrap().unwrap();
     assert!(!domain::doc::read(&stored).unwrap().events.contains_key(&resolve));
 }
@@ -121,7 +121,7 @@ async fn changes_made_at_once_through_both_instances_are_all_kept() {
         let (mut stored, _) = server.store.load_document(&id).await.unwrap().unwrap();
         let case = domain::doc::read(&stored).unwrap();
         assert!(written.iter().all(|e| case.events.contains_key(e)), "no addition lost");
-        assert_eq!(stored.get_heads(), phone.docs.get_mut(&id).unwrap().get_heads());
+        assert_eq!(stored.get_heads(), phone.doc_mut(&id).unwrap().get_heads());
     }
 }
 

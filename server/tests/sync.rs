@@ -52,7 +52,7 @@ async fn every_user_receives_exactly_the_cases_they_may_read() {
             device.request(id).await;
         }
         assert!(device.pump_until(QUIET, |d| d.unavailable.len() == others.len()).await, "{}", account.login);
-        let received: BTreeSet<String> = device.docs.keys().cloned().collect();
+        let received: BTreeSet<String> = device.ids().cloned().collect();
         assert_eq!(received, readable, "{} ({:?})", account.login, user.role);
         for id in &readable {
             assert!(device.case(id).is_some(), "{} holds a whole case", account.login);
@@ -123,7 +123,7 @@ async fn a_new_case_is_numbered_and_a_refused_change_reaches_only_its_author() {
 
     assert_eq!(server.store.refusal_count().await.unwrap(), 2);
     let (mut stored, _) = server.store.load_document(&id).await.unwrap().unwrap();
-    let mut on_device = ent.docs[&id].clone();
+    let mut on_device = ent.doc(&id).unwrap().clone();
     assert_eq!(stored.get_heads(), on_device.get_heads(), "server and device agree");
     assert!(!domain::doc::read(&stored).unwrap().events.contains_key(&resolve));
 }
@@ -142,9 +142,9 @@ async fn a_user_cannot_write_to_a_case_they_may_not_read() {
     // Another enterprise got hold of the document (say, a copied file) and
     // appends to it under its own identity.
     let mut other = Device::new(&common::qiye(2).0, "other-phone", 2);
-    let mut copy = ent.docs.get_mut(&id).unwrap().fork();
+    let mut copy = ent.doc_mut(&id).unwrap().fork();
     copy.set_actor(domain::sync::actor_for(&common::qiye(2).0, [2; 8]));
-    other.docs.insert(id.clone(), copy);
+    other.insert_doc(&id, copy);
     other.connect(server.addr, &sign_in(server.addr, "qiye02").await).await;
     let info = other.record(&id, now, EventKind::AddInfo { text: "冒充".into(), attachments: vec![] }).await;
     // The server does not engage with a document the user may not read …
@@ -266,7 +266,7 @@ async fn a_device_offline_for_a_month_with_200_edits_merges_cleanly() {
     let (mut stored, _) = server.store.load_document(&id).await.unwrap().unwrap();
     let heads = stored.get_heads();
     for device in [&ent, &officer, &coord] {
-        assert_eq!(device.docs[&id].clone().get_heads(), heads, "{} converged", device.user_id);
+        assert_eq!(device.doc(&id).unwrap().clone().get_heads(), heads, "{} converged", device.user_id);
     }
 }
 

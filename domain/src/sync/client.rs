@@ -153,6 +153,12 @@ impl ClientPeer {
         self.docs.get_mut(id).is_some_and(ClientDoc::in_sync)
     }
 
+    /// Whether `id` holds changes the server and the device have not
+    /// shared yet (as of the last exchange).
+    pub fn unshared(&mut self, id: &str) -> bool {
+        self.docs.get_mut(id).is_some_and(|d| heads_hex(&d.doc.get_heads()) != heads_hex(&d.state.shared_heads))
+    }
+
     /// Whether any document's heads differ from the server's last word.
     pub fn exchanging(&mut self) -> bool {
         self.docs.values_mut().any(|d| d.state.their_heads.is_some() && !d.in_sync())

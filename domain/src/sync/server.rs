@@ -244,6 +244,9 @@ impl ServerDoc {
                 let generated = self.doc.sync().generate_sync_message(&mut peer.state);
                 let mut reply = generated.unwrap_or_else(|| plain_message(self.doc.get_heads(), vec![], vec![]));
                 reply.need.extend(missing);
+                // The encoding wants them sorted, once each.
+                reply.need.sort();
+                reply.need.dedup();
                 Ok(vec![Effect::Send { to: from, message: reply }])
             }
             Err((_, why)) => {

@@ -2,7 +2,7 @@
 //! documents, speaking the automerge-repo protocol over a real WebSocket,
 //! rolling back what the server refuses (as the app does).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -10,8 +10,9 @@ use automerge::sync::{Message as SyncMessage, State as SyncState, SyncDoc};
 use automerge::{AutoCommit, ChangeHash};
 use domain::case::CaseDoc;
 use domain::event::{Event, EventKind};
+use domain::sync::actor_for;
+use domain::sync::client::{ClientEffect, ClientPeer};
 use domain::sync::wire::Message;
-use domain::sync::{actor_for, roll_back};
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
@@ -30,9 +31,10 @@ pub struct Device {
     pub user_id: String,
     pub peer_id: String,
     pub storage_id: String,
-    device: [u8; 8],
-    pub docs: HashMap<String, AutoCommit>,
-    pub states: HashMap<String, SyncState>,
+    /// The protocol's client side, holding the documents (sans IO): this
+    /// device is its driver over a tokio WebSocket, as the app's engine is
+    /// over the browser's.
+    peer: ClientPeer,
     pub refusals: Vec<Refusal>,
     /// Whether a refused change is rolled back, as the app does; a stock
     /// automerge-repo client cannot, and keeps it.
@@ -40,7 +42,7 @@ pub struct Device {
     /// Messages received from the server, of any kind.
     pub messages_received: u64,
     pub unavailable: HashSet<String>,
-    /// Documents that hold a whole case (read after each receive).
+    /// Documents that hold a whole case (noted as they arrive).
     whole: HashSet<String>,
     socket: Option<Socket>,
     pub bytes_sent: u64,
@@ -59,13 +61,13 @@ pub async fn sign_in(addr: SocketAddr, login: &str) -> String {
 
 impl Device {
     pub fn new(user_id: &str, storage_id: &str, device: u8) -> Device {
+        let peer_id = format!("peer-{storage_id}");
+        let peer = ClientPeer::new(peer_id.clone(), storage_id.into(), actor_for(user_id, [device; 8]));
         Device {
             user_id: user_id.into(),
-            peer_id: format!("peer-{storage_id}"),
+            peer_id,
             storage_id: storage_id.into(),
-            device: [device; 8],
-            docs: HashMap::new(),
-            states: HashMap::new(),
+            peer,
             refusals: Vec::new(),
             rolls_back: true,
             messages_received: 0,
@@ -87,25 +89,12 @@ impl Device {
         let (socket, _) =
             tokio_tungstenite::connect_async_with_config(request, None, true).await.expect("websocket upgrade");
         self.socket = Some(socket);
-        self.send(Message::Join {
-            sender_id: self.peer_id.clone(),
-            storage_id: Some(self.storage_id.clone()),
-            protocol_versions: vec!["1".into()],
-        })
-        .await;
+        self.peer.disconnected();
+        let join = self.peer.connected();
+        self.send(join).await;
         let peer = self.next_message(Duration::from_secs(10)).await.expect("peer message");
         assert!(matches!(peer, Message::Peer { .. }), "expected peer, got {peer:?}");
-        // A new connection starts every document's exchange afresh.
-        for state in self.states.values_mut() {
-            *state = SyncState::decode(&state.encode()).unwrap();
-        }
-        let ids: Vec<String> = self.docs.keys().cloned().collect();
-        for id in ids {
-            let moved = self.states.get(&id).is_none_or(|s| s.shared_heads != self.docs[&id].clone().get_heads());
-            if moved {
-                self.offer(&id).await;
-            }
-        }
+        self.handle(peer).await;
     }
 
     pub fn disconnect(&mut self) {
@@ -132,15 +121,8 @@ impl Device {
 
     /// Sends the server whatever it lacks of `id`, if connected.
     pub async fn offer(&mut self, id: &str) {
-        if self.socket.is_none() {
-            return;
-        }
-        let state = self.states.entry(id.to_string()).or_default();
-        let Some(doc) = self.docs.get_mut(id) else { return };
-        let message = doc.sync().generate_sync_message(state);
-        if let Some(message) = message {
-            self.send_sync(id, message).await;
-        }
+        let effects = self.peer.offer(id);
+        self.carry_out(effects).await;
     }
 
     async fn send_sync(&mut self, id: &str, message: SyncMessage) {
@@ -157,7 +139,7 @@ impl Device {
     /// client would, skipping the protocol's exchange of heads); `split`
     /// cuts the bytes into two chunks that parse only when joined.
     pub async fn push_all(&mut self, id: &str, split: bool) {
-        let doc = self.docs.get_mut(id).expect("document on device");
+        let doc = self.peer.doc_mut(id).expect("document on device");
         let bytes = doc.save();
         let chunks = if split {
             let (a, b) = bytes.split_at(bytes.len() / 2);
@@ -172,7 +154,7 @@ impl Device {
     /// Sends only the last change made here, without the ones it builds
     /// on (as the sync protocol does when its Bloom filter errs).
     pub async fn push_last(&mut self, id: &str) {
-        let doc = self.docs.get_mut(id).expect("document on device");
+        let doc = self.peer.doc_mut(id).expect("document on device");
         let last = doc.get_last_local_change().expect("a local change");
         let message = domain::sync::plain_message(doc.get_heads(), vec![], vec![last.raw_bytes().to_vec()]);
         self.send_sync(id, message).await;
@@ -250,40 +232,49 @@ impl Device {
         true
     }
 
-    async fn handle(&mut self, message: Message) {
+    /// Takes in one message from the server, and answers it.
+    pub async fn handle(&mut self, message: Message) {
         match message {
-            Message::Sync { document_id, data, .. } => {
-                let doc = self
-                    .docs
-                    .entry(document_id.clone())
-                    .or_insert_with(|| AutoCommit::new().with_actor(actor_for(&self.user_id, self.device)));
-                let state = self.states.entry(document_id.clone()).or_default();
-                doc.sync().receive_sync_message(state, SyncMessage::decode(&data).unwrap()).unwrap();
-                if !self.whole.contains(&document_id) && domain::doc::read(doc).is_ok() {
-                    self.whole.insert(document_id.clone());
-                }
-                self.offer(&document_id).await;
-            }
-            Message::DocUnavailable { document_id, .. } => {
-                self.unavailable.insert(document_id);
-            }
             Message::Refused { document_id, reason_zh, .. } if !self.rolls_back => {
                 self.refusals.push(Refusal { document_id, reason_zh, events: vec![] });
             }
-            Message::Refused { document_id, changes, reason_zh, .. } => {
-                let hashes: Vec<ChangeHash> = changes.into_iter().map(ChangeHash).collect();
-                let mut events = Vec::new();
-                if let Some(doc) = self.docs.get_mut(&document_id) {
-                    let (rebuilt, lost) = roll_back(doc, &hashes).unwrap();
-                    // A fresh actor: the refused sequence numbers are burnt.
-                    self.device[0] = self.device[0].wrapping_add(1);
-                    *doc = rebuilt.with_actor(actor_for(&self.user_id, self.device));
-                    events = lost;
-                }
-                self.states.insert(document_id.clone(), SyncState::new());
-                self.refusals.push(Refusal { document_id, reason_zh, events });
+            message => {
+                let effects = self.peer.receive(message).expect("a message the device understands");
+                self.carry_out(effects).await;
             }
-            other => panic!("unexpected message {other:?}"),
+        }
+    }
+
+    /// Does what the peer says, as the app's engine does (minus storage).
+    async fn carry_out(&mut self, effects: Vec<ClientEffect>) {
+        let mut effects = VecDeque::from(effects);
+        while let Some(effect) = effects.pop_front() {
+            match effect {
+                ClientEffect::Send(message) => self.send(message).await,
+                ClientEffect::Joined => {
+                    let ids: Vec<String> = self.peer.ids().cloned().collect();
+                    for id in ids {
+                        if self.peer.unshared(&id) {
+                            effects.extend(self.peer.offer(&id));
+                        }
+                    }
+                }
+                ClientEffect::Load(id) => {
+                    effects.extend(self.peer.loaded(&id, AutoCommit::new(), SyncState::new()).expect("loaded"));
+                }
+                ClientEffect::Received { id, whole, .. } => {
+                    if whole {
+                        self.whole.insert(id);
+                    }
+                }
+                ClientEffect::Refused { id, lost, reason, .. } => {
+                    self.refusals.push(Refusal { document_id: id, reason_zh: reason.zh, events: lost });
+                }
+                ClientEffect::Unavailable(id) => {
+                    self.unavailable.insert(id);
+                }
+                ClientEffect::ServerSaid(what) => panic!("the server says: {what}"),
+            }
         }
     }
 
@@ -304,14 +295,14 @@ impl Device {
     }
 
     pub fn case(&self, id: &str) -> Option<CaseDoc> {
-        self.docs.get(id).and_then(|d| domain::doc::read(d).ok())
+        self.peer.doc(id).and_then(|d| domain::doc::read(d).ok())
     }
 
     /// Records an event on `id` locally, without offering it.
     pub fn record_quietly(&mut self, id: &str, at_ms: i64, kind: EventKind) -> String {
         self.next_event += 1;
-        let event_id = format!("{}-{}-{}", self.storage_id, self.device[0], self.next_event);
-        let doc = self.docs.get_mut(id).expect("document on device");
+        let event_id = format!("{}-{}", self.storage_id, self.next_event);
+        let doc = self.peer.doc_mut(id).expect("document on device");
         domain::doc::record(doc, event_id.clone(), &self.user_id, at_ms, kind).unwrap();
         event_id
     }
@@ -325,27 +316,38 @@ impl Device {
 
     /// Creates a case on the device and offers it.
     pub async fn create(&mut self, case: &CaseDoc) {
-        let doc = domain::doc::create(case, actor_for(&self.user_id, self.device)).unwrap();
-        self.docs.insert(case.id.clone(), doc);
+        let doc = domain::doc::create(case, self.peer.actor().clone()).unwrap();
+        self.peer.insert(&case.id, doc, SyncState::new());
         self.whole.insert(case.id.clone());
         self.offer(&case.id).await;
     }
 
     /// Whether the server has acknowledged everything of `id`.
     pub fn in_sync(&mut self, id: &str) -> bool {
-        let (Some(doc), Some(state)) = (self.docs.get_mut(id), self.states.get(id)) else { return false };
-        state.their_heads.as_ref().is_some_and(|theirs| {
-            let mut theirs = theirs.clone();
-            let mut ours = doc.get_heads();
-            theirs.sort();
-            ours.sort();
-            theirs == ours
-        })
+        self.peer.in_sync(id)
+    }
+
+    /// The documents on the device.
+    pub fn ids(&self) -> impl Iterator<Item = &String> {
+        self.peer.ids()
+    }
+
+    pub fn doc(&self, id: &str) -> Option<&AutoCommit> {
+        self.peer.doc(id)
+    }
+
+    pub fn doc_mut(&mut self, id: &str) -> Option<&mut AutoCommit> {
+        self.peer.doc_mut(id)
+    }
+
+    /// Puts a copy of a document on the device (as if it had synced it).
+    pub fn insert_doc(&mut self, id: &str, doc: AutoCommit) {
+        self.peer.insert(id, doc, SyncState::new());
     }
 
     /// Changes of `id` the server has acknowledged (ancestors of its heads).
     pub fn acknowledged(&self, id: &str) -> HashSet<ChangeHash> {
-        let (Some(doc), Some(state)) = (self.docs.get(id), self.states.get(id)) else { return HashSet::new() };
+        let (Some(doc), Some(state)) = (self.peer.doc(id), self.peer.state(id)) else { return HashSet::new() };
         let mut doc = doc.clone();
         let theirs = state.their_heads.clone().unwrap_or_default();
         let missing: HashSet<ChangeHash> = doc.get_changes(&theirs).iter().map(|c| c.hash()).collect();
