@@ -78,7 +78,7 @@ async fn a_change_accepted_by_one_instance_reaches_readers_on_the_other_and_only
     // sent it before answering a probe sent after the coordinator there
     // got the later addition has arrived.
     assert!(stranger.settle(QUIET).await);
-    assert!(!stranger.doc(&id).is_some(), "not a party: nothing relayed");
+    assert!(stranger.doc(&id).is_none(), "not a party: nothing relayed");
     let (stored, _) = b.store.load_document(&id).await.unwrap().unwrap();
     assert!(!domain::doc::read(&stored).unwrap().events.contains_key(&resolve));
 }
