@@ -1,13 +1,13 @@
 //! The engine behind [`super::SyncHandle`]: a loop over its inbox. Every
-//! write of a case document happens here, in order.
-//!
-//! Over 400 lines because the engine still speaks the automerge-repo
-//! protocol itself; it shrinks when that moves into a sans-IO client peer in
-//! `domain::sync` (step 7, not done yet — see the note).
+//! write of a case document happens here, in order. The protocol itself is
+//! [`ClientPeer`] (sans IO, in `domain`); the engine is its driver: the
+//! socket, IndexedDB, the indicator and the pages' signals.
 
 use std::collections::HashMap;
 
-use automerge::sync::{Message as SyncMessage, State as SyncState, SyncDoc};
+use std::collections::VecDeque;
+
+use automerge::sync::State as SyncState;
 use automerge::{AutoCommit, ChangeHash};
 use futures_channel::mpsc::{UnboundedReceiver, UnboundedSender};
 use futures_util::StreamExt;
@@ -15,13 +15,14 @@ use indexed_db_futures::database::Database;
 use leptos::prelude::*;
 
 use domain::case::CaseDoc;
-use domain::contract::SERVER_PEER;
 use domain::doc;
-use domain::event::EventKind;
+use domain::event::{Event, EventKind};
+use domain::label::Text;
 use domain::status::Status;
 use domain::summary::Context;
-use domain::sync::wire::{Message, PROTOCOL_VERSION};
-use domain::sync::{actor_for, heads_hex, roll_back};
+use domain::sync::client::{ClientEffect, ClientPeer};
+use domain::sync::wire::Message;
+use domain::sync::{actor_for, heads_hex};
 
 use super::socket::{self, Socket};
 use super::{Input, SyncStatus};
@@ -43,16 +44,16 @@ struct Engine {
     db: Database,
     device: Device,
     identity: Option<Identity>,
+    /// The protocol's client side and the documents in memory; there is
+    /// one while someone is signed in.
+    peer: Option<ClientPeer>,
     socket: Option<Socket>,
     generation: u64,
-    joined: bool,
     /// The server no longer knows this device's session (expired or ended
     /// elsewhere): no reconnecting until the user signs in again.
     signed_out: bool,
     retry_ms: u32,
     summaries: HashMap<String, CaseSummary>,
-    docs: HashMap<String, AutoCommit>,
-    states: HashMap<String, SyncState>,
     /// Per document in memory: the heads IndexedDB holds and how many change
     /// records sit beside its snapshot (none for a document never stored).
     stored: HashMap<String, (Vec<ChangeHash>, u32)>,
@@ -112,14 +113,12 @@ impl Engine {
             db,
             device,
             identity: None,
+            peer: None,
             socket: None,
             generation: 0,
-            joined: false,
             signed_out: false,
             retry_ms: FIRST_RETRY_MS,
             summaries: HashMap::new(),
-            docs: HashMap::new(),
-            states: HashMap::new(),
             stored: HashMap::new(),
         })
     }
@@ -136,16 +135,14 @@ impl Engine {
                 Ok(())
             }
             Input::Opened(generation) if self.is_current(generation) => {
-                self.send(&Message::Join {
-                    sender_id: self.peer_id(),
-                    storage_id: Some(self.device.storage_id.clone()),
-                    protocol_versions: vec![PROTOCOL_VERSION.into()],
-                });
+                if let Some(join) = self.peer.as_mut().map(ClientPeer::connected) {
+                    self.send(&join);
+                }
                 Ok(())
             }
             Input::Received(generation, bytes) if self.is_current(generation) => self.receive(&bytes).await,
             Input::Closed(generation) if self.is_current(generation) => {
-                let never_joined = !self.joined;
+                let never_joined = !self.joined();
                 self.disconnect();
                 // A socket refused before it joined may be a session the
                 // server no longer knows: retrying cannot help then, signing
@@ -166,7 +163,7 @@ impl Engine {
                 let saved = result.is_ok();
                 let _ = done.send(result);
                 if saved {
-                    self.offer(&case_id);
+                    self.offer(&case_id).await?;
                 }
                 Ok(())
             }
@@ -176,7 +173,7 @@ impl Engine {
                 let saved = result.is_ok();
                 let _ = done.send(result);
                 if saved && submit {
-                    self.offer(&id);
+                    self.offer(&id).await?;
                     self.upload_pending().await?;
                 }
                 Ok(())
@@ -188,8 +185,12 @@ impl Engine {
         self.socket.as_ref().is_some_and(|s| s.generation == generation)
     }
 
-    fn peer_id(&self) -> String {
-        format!("app-{}", self.device.storage_id)
+    fn joined(&self) -> bool {
+        self.peer.as_ref().is_some_and(ClientPeer::joined)
+    }
+
+    fn peer(&mut self) -> Result<&mut ClientPeer, AppError> {
+        self.peer.as_mut().ok_or(AppError::SignedOut)
     }
 
     async fn set_identity(&mut self, identity: Option<Identity>) -> Result<(), AppError> {
@@ -201,8 +202,7 @@ impl Engine {
             return Ok(());
         }
         self.disconnect();
-        self.docs.clear();
-        self.states.clear();
+        self.peer = None;
         self.stored.clear();
         self.identity = identity;
         let Some(who) = self.identity.clone() else { return Ok(()) };
@@ -219,6 +219,9 @@ impl Engine {
             self.device.owner = Some(who.user.id.clone());
             storage::set_device(&self.db, &self.device).await?;
         }
+        let actor = actor_for(&who.user.id, self.device.actor_suffix);
+        let peer_id = format!("app-{}", self.device.storage_id);
+        self.peer = Some(ClientPeer::new(peer_id, self.device.storage_id.clone(), actor));
         self.summaries = storage::summaries(&self.db).await?.into_iter().map(|s| (s.id.clone(), s)).collect();
         self.publish_sessions();
         self.connect();
@@ -235,7 +238,9 @@ impl Engine {
 
     fn disconnect(&mut self) {
         self.socket = None;
-        self.joined = false;
+        if let Some(peer) = &mut self.peer {
+            peer.disconnected();
+        }
     }
 
     fn send(&mut self, message: &Message) {
@@ -246,35 +251,34 @@ impl Engine {
         }
     }
 
-    fn actor(&self) -> Option<automerge::ActorId> {
-        self.identity.as_ref().map(|i| actor_for(&i.user.id, self.device.actor_suffix))
-    }
-
     /// Brings a case's document and sync state into memory.
     async fn ensure(&mut self, id: &str) -> Result<(), AppError> {
-        if !self.docs.contains_key(id) {
-            let mut doc = match storage::load_doc(&self.db, id).await? {
-                Some((mut doc, records)) => {
-                    self.stored.insert(id.to_string(), (doc.get_heads(), records));
-                    doc
-                }
-                None => AutoCommit::new(),
-            };
-            if let Some(actor) = self.actor() {
-                doc.set_actor(actor);
-            }
-            self.docs.insert(id.to_string(), doc);
+        if self.peer()?.has(id) {
+            return Ok(());
         }
-        if !self.states.contains_key(id) {
-            let state = storage::sync_state(&self.db, id).await?.and_then(|b| SyncState::decode(&b).ok());
-            self.states.insert(id.to_string(), state.unwrap_or_default());
-        }
+        let (doc, state) = self.load(id).await?;
+        self.peer()?.insert(id, doc, state);
         Ok(())
+    }
+
+    /// A case's document and sync state as stored (new ones if none).
+    async fn load(&mut self, id: &str) -> Result<(AutoCommit, SyncState), AppError> {
+        let doc = match storage::load_doc(&self.db, id).await? {
+            Some((mut doc, records)) => {
+                self.stored.insert(id.to_string(), (doc.get_heads(), records));
+                doc
+            }
+            None => AutoCommit::new(),
+        };
+        let state = storage::sync_state(&self.db, id).await?.and_then(|b| SyncState::decode(&b).ok());
+        Ok((doc, state.unwrap_or_default()))
     }
 
     /// Writes a case's document, summary and sync state in one transaction.
     async fn save(&mut self, id: &str, unsynced: bool) -> Result<(), AppError> {
-        let Some(doc) = self.docs.get_mut(id) else { return Ok(()) };
+        let Some(peer) = &mut self.peer else { return Ok(()) };
+        let state = peer.state(id).map(SyncState::encode);
+        let Some(doc) = peer.doc_mut(id) else { return Ok(()) };
         let case = doc::read(doc)?;
         let summary = CaseSummary::of(
             &case,
@@ -286,7 +290,6 @@ impl Engine {
                 unsynced,
             },
         );
-        let state = self.states.get(id).map(SyncState::encode);
         // Small writes for small edits: the changes since what is stored,
         // and now and then a fresh snapshot.
         let heads = doc.get_heads();
@@ -325,63 +328,36 @@ impl Engine {
     async fn record(&mut self, id: &str, kind: EventKind) -> Result<(), AppError> {
         let author = self.identity.as_ref().map(|i| i.user.id.clone()).ok_or(AppError::SignedOut)?;
         self.ensure(id).await?;
-        let doc = self.docs.get_mut(id).ok_or(AppError::SignedOut)?;
+        let doc = self.peer()?.doc_mut(id).ok_or(AppError::SignedOut)?;
         doc::record(doc, uuid::Uuid::new_v4().to_string(), &author, clock::now_ms(), kind)?;
         self.save(id, true).await
     }
 
     async fn create(&mut self, case: CaseDoc, submit: bool) -> Result<(), AppError> {
         let author = self.identity.as_ref().map(|i| i.user.id.clone()).ok_or(AppError::SignedOut)?;
-        let actor = self.actor().ok_or(AppError::SignedOut)?;
-        let mut document = doc::create(&case, actor)?;
+        let peer = self.peer()?;
+        let mut document = doc::create(&case, peer.actor().clone())?;
         if submit {
             doc::record(&mut document, uuid::Uuid::new_v4().to_string(), &author, clock::now_ms(), EventKind::Submit)?;
         }
-        self.docs.insert(case.id.clone(), document);
-        self.states.insert(case.id.clone(), SyncState::new());
+        peer.insert(&case.id, document, SyncState::new());
         self.save(&case.id, true).await
     }
 
     /// Sends the server what it lacks of `id`, if connected. Drafts stay
     /// on the device until submitted.
-    fn offer(&mut self, id: &str) {
-        if !self.joined || self.summaries.get(id).is_some_and(|s| s.status == Status::Draft) {
-            return;
+    async fn offer(&mut self, id: &str) -> Result<(), AppError> {
+        if self.summaries.get(id).is_some_and(|s| s.status == Status::Draft) {
+            return Ok(());
         }
-        let (Some(doc), Some(state)) = (self.docs.get_mut(id), self.states.get_mut(id)) else { return };
-        let message = doc.sync().generate_sync_message(state);
-        if let Some(message) = message {
-            self.send_sync(id, message);
-        }
-    }
-
-    fn send_sync(&mut self, id: &str, message: SyncMessage) {
-        let sync = Message::Sync {
-            sender_id: self.peer_id(),
-            target_id: SERVER_PEER.into(),
-            document_id: id.into(),
-            data: message.encode(),
-        };
-        self.send(&sync);
-    }
-
-    /// The server will not sync `id` with this user (any more: say the case
-    /// went to another department). Changes made here are sent anyway, so
-    /// the server can refuse them explicitly and they are flagged, not
-    /// left waiting forever.
-    fn push_unsynced(&mut self, id: &str) {
-        if !self.summaries.get(id).is_some_and(|s| s.unsynced) {
-            return;
-        }
-        let (Some(doc), Some(state)) = (self.docs.get_mut(id), self.states.get_mut(id)) else { return };
-        let message = domain::sync::plain_message(doc.get_heads(), vec![], vec![doc.save_after(&state.shared_heads)]);
-        self.send_sync(id, message);
+        let effects = self.peer()?.offer(id);
+        self.carry_out(effects).await
     }
 
     /// Uploads attachments captured on the device, once connected. One
     /// that fails stays queued for the next connection.
     async fn upload_pending(&mut self) -> Result<(), AppError> {
-        if !self.joined {
+        if !self.joined() {
             return Ok(());
         }
         for (sha256, mime) in storage::pending_uploads(&self.db).await? {
@@ -398,11 +374,7 @@ impl Engine {
     async fn offer_changed(&mut self) -> Result<(), AppError> {
         let ids: Vec<String> = self.summaries.keys().cloned().collect();
         for id in ids {
-            // A new connection starts each exchange afresh from what was shared.
-            if let Some(state) = self.states.get_mut(&id) {
-                *state = SyncState::decode(&state.encode()).unwrap_or_default();
-            }
-            let shared = match self.states.get(&id) {
+            let shared = match self.peer()?.state(&id) {
                 Some(state) => Some(heads_hex(&state.shared_heads)),
                 None => storage::sync_state(&self.db, &id)
                     .await?
@@ -411,108 +383,115 @@ impl Engine {
             };
             if self.summaries.get(&id).is_some_and(|s| Some(&s.heads) != shared.as_ref()) {
                 self.ensure(&id).await?;
-                self.offer(&id);
+                self.offer(&id).await?;
             }
         }
         Ok(())
     }
 
     async fn receive(&mut self, bytes: &[u8]) -> Result<(), AppError> {
-        match Message::decode(bytes)? {
-            Message::Peer { .. } => {
-                self.joined = true;
-                self.retry_ms = FIRST_RETRY_MS;
-                self.offer_changed().await?;
-                self.upload_pending().await
-            }
-            Message::Sync { document_id, data, .. } => self.on_sync(&document_id, &data).await,
-            Message::Refused { document_id, changes, reason_zh, reason_en, .. } => {
-                let hashes: Vec<ChangeHash> = changes.into_iter().map(ChangeHash).collect();
-                self.on_refused(&document_id, &hashes, reason_zh, reason_en).await
-            }
-            Message::DocUnavailable { document_id, .. } => {
-                self.push_unsynced(&document_id);
-                Ok(())
-            }
-            Message::Error { message } => {
-                leptos::logging::warn!("sync: server says {message}");
-                Ok(())
-            }
-            _ => Ok(()),
-        }
+        let effects = self.peer()?.receive(Message::decode(bytes)?)?;
+        self.carry_out(effects).await
     }
 
-    async fn on_sync(&mut self, id: &str, data: &[u8]) -> Result<(), AppError> {
-        let message = SyncMessage::decode(data).map_err(|e| AppError::Storage(e.to_string()))?;
-        self.ensure(id).await?;
-        let (Some(doc), Some(state)) = (self.docs.get_mut(id), self.states.get_mut(id)) else { return Ok(()) };
-        let before = doc.get_heads();
-        let shared_before = state.shared_heads.clone();
-        doc.sync().receive_sync_message(state, message)?;
-        let heads = doc.get_heads();
-        let unsynced = state.their_heads.as_ref().is_none_or(|theirs| heads_hex(theirs) != heads_hex(&heads));
-        let was_unsynced = self.summaries.get(id).is_some_and(|s| s.unsynced);
-        let whole = doc::read(doc).is_ok();
-        if whole && (heads != before || unsynced != was_unsynced) {
-            self.save(id, unsynced && was_unsynced).await?;
-        } else if whole && state.shared_heads != shared_before {
-            // (A document not yet whole is not stored, so neither is what
-            // it shares: the device must not claim what it does not hold.)
-            storage::save_sync_state(&self.db, id, state.encode()).await?;
+    /// Does what the protocol's peer says, in order.
+    async fn carry_out(&mut self, effects: Vec<ClientEffect>) -> Result<(), AppError> {
+        let mut effects = VecDeque::from(effects);
+        while let Some(effect) = effects.pop_front() {
+            match effect {
+                ClientEffect::Send(message) => self.send(&message),
+                ClientEffect::Joined => {
+                    self.retry_ms = FIRST_RETRY_MS;
+                    // (Boxed: an offer can lead back here.)
+                    Box::pin(self.offer_changed()).await?;
+                    self.upload_pending().await?;
+                }
+                ClientEffect::Load(id) => {
+                    let (doc, state) = self.load(&id).await?;
+                    effects.extend(self.peer()?.loaded(&id, doc, state)?);
+                }
+                ClientEffect::Received { id, heads_moved, shared_moved, in_sync, whole } => {
+                    self.received(&id, heads_moved, shared_moved, !in_sync, whole).await?;
+                }
+                ClientEffect::Refused { id, lost, reason, actor, case_refused } => {
+                    self.refused(&id, lost, reason, &actor, case_refused).await?;
+                }
+                ClientEffect::Unavailable(id) => {
+                    // The server will not sync it with this user (any more:
+                    // say the case went to another department). Changes made
+                    // here are sent anyway, so the server refuses them
+                    // explicitly and they are flagged, not left waiting.
+                    if self.summaries.get(&id).is_some_and(|s| s.unsynced) {
+                        effects.extend(self.peer()?.push(&id));
+                    }
+                }
+                ClientEffect::ServerSaid(message) => leptos::logging::warn!("sync: server says {message}"),
+            }
         }
-        self.offer(id);
         Ok(())
     }
 
-    /// Takes refused changes out of the document and keeps their events,
-    /// flagged with the reason, where the case page shows them.
-    async fn on_refused(
+    /// Stores what the server sent, once the document holds a whole case
+    /// (the device must not claim to share what it does not hold).
+    async fn received(
         &mut self,
         id: &str,
-        hashes: &[ChangeHash],
-        reason_zh: String,
-        reason_en: String,
+        heads_moved: bool,
+        shared_moved: bool,
+        unsynced: bool,
+        whole: bool,
     ) -> Result<(), AppError> {
-        self.ensure(id).await?;
-        let Some(doc) = self.docs.get_mut(id) else { return Ok(()) };
-        let (rebuilt, lost) = roll_back(doc, hashes)?;
+        let was_unsynced = self.summaries.get(id).is_some_and(|s| s.unsynced);
+        if whole && (heads_moved || unsynced != was_unsynced) {
+            // News from the server does not make the device's work unsynced.
+            self.save(id, unsynced && was_unsynced).await?;
+        } else if whole && shared_moved {
+            let state = self.peer()?.state(id).map(SyncState::encode).unwrap_or_default();
+            storage::save_sync_state(&self.db, id, state).await?;
+        }
+        Ok(())
+    }
+
+    /// Keeps the refused events, flagged with the reason, where the case
+    /// page shows them, and writes under the new actor from now on.
+    async fn refused(
+        &mut self,
+        id: &str,
+        lost: Vec<Event>,
+        reason: Text,
+        actor: &automerge::ActorId,
+        case_refused: bool,
+    ) -> Result<(), AppError> {
         let refused: Vec<RefusedEvent> = lost
             .into_iter()
             .map(|event| RefusedEvent {
                 case_id: id.into(),
                 event,
-                reason_zh: reason_zh.clone(),
-                reason_en: reason_en.clone(),
+                reason_zh: reason.zh.clone(),
+                reason_en: reason.en.clone(),
             })
             .collect();
         storage::add_refused(&self.db, &refused).await?;
-        if doc::read(&rebuilt).is_err() {
-            // The whole case was refused: keep it on the device as it is,
-            // flagged, rather than lose what was typed.
+        if let Ok(suffix) = actor.to_bytes()[8..].try_into() {
+            self.device.actor_suffix = suffix;
+            storage::set_device(&self.db, &self.device).await?;
+        }
+        if case_refused {
+            // The document stays on the device as it was, flagged, rather
+            // than lose what was typed.
             self.revision.update(|r| *r += 1);
             return Ok(());
         }
-        // The refused sequence numbers of this actor are burnt: new actor.
-        self.device.actor_suffix = random_bytes();
-        storage::set_device(&self.db, &self.device).await?;
-        let mut rebuilt = rebuilt;
-        if let Some(actor) = self.actor() {
-            rebuilt.set_actor(actor);
-        }
-        self.docs.insert(id.to_string(), rebuilt);
-        self.states.insert(id.to_string(), SyncState::new());
         // The stored changes include the refused ones: start from a snapshot.
         self.stored.remove(id);
-        self.save(id, false).await?;
-        self.offer(id);
-        Ok(())
+        self.save(id, false).await
     }
 
     fn update_status(&mut self) {
         let unsynced = self.summaries.values().any(|s| s.unsynced && s.status != Status::Draft);
         let next = if self.signed_out {
             SyncStatus::SignedOut { unsynced }
-        } else if !self.joined {
+        } else if !self.joined() {
             SyncStatus::Offline { unsynced }
         } else if unsynced || self.exchanging() {
             SyncStatus::Syncing
@@ -529,9 +508,6 @@ impl Engine {
 
     /// Whether any document's heads differ from the server's last word.
     fn exchanging(&mut self) -> bool {
-        self.states.iter().any(|(id, state)| {
-            let Some(theirs) = &state.their_heads else { return false };
-            self.docs.get_mut(id).is_some_and(|doc| heads_hex(theirs) != heads_hex(&doc.get_heads()))
-        })
+        self.peer.as_mut().is_some_and(ClientPeer::exchanging)
     }
 }
