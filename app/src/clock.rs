@@ -3,12 +3,11 @@
 //! Everything time-dependent asks here, never the domain; e2e tests move
 //! the browser's clock (Playwright's `page.clock`) and the app follows.
 
-use std::sync::OnceLock;
+use std::sync::Arc;
 
-use domain::DomainError;
-use domain::calendar::WorkCalendar;
 use domain::policy::Policy;
 use domain::time::Day;
+use leptos::prelude::expect_context;
 
 pub fn now_ms() -> i64 {
     js_sys::Date::now() as i64
@@ -19,23 +18,8 @@ pub fn today() -> Day {
     Day::of_instant(now_ms())
 }
 
-static POLICY: OnceLock<Policy> = OnceLock::new();
-
-/// Builds the policy, once, before anything is drawn: `main` does not start
-/// the app on an error (a broken shipped calendar) but shows it.
-pub fn install_policy() -> Result<(), DomainError> {
-    let policy = Policy::shipped()?;
-    let _ = POLICY.set(policy);
-    Ok(())
-}
-
-/// The policy `main` installed (the default is never reached: without an
-/// installed policy the app does not start).
-pub fn policy() -> &'static Policy {
-    POLICY.get_or_init(Policy::default)
-}
-
-/// The working-day calendar of the policy.
-pub fn calendar() -> &'static WorkCalendar {
-    &policy().calendar
+/// The policy `main` built once and put in the app's context (the sync
+/// engine, which runs outside any component, is handed it instead).
+pub fn policy() -> Arc<Policy> {
+    expect_context::<Arc<Policy>>()
 }

@@ -12,6 +12,9 @@ mod pwa;
 mod storage;
 mod sync;
 
+use std::sync::Arc;
+
+use domain::policy::Policy;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{A, Route, Router, Routes};
@@ -22,12 +25,17 @@ use i18n::{Lang, tr};
 use sync::{SyncHandle, SyncStatus};
 
 fn main() {
-    if let Err(e) = clock::install_policy() {
-        let message = format!("无法启动:{e}");
-        leptos::mount::mount_to_body(move || view! { <main class="fatal" role="alert">{message.clone()}</main> });
-        return;
-    }
-    leptos::mount::mount_to_body(App);
+    // Built once, before anything is drawn: a broken shipped calendar stops
+    // the app with the reason rather than computing wrong deadlines.
+    let policy = match Policy::shipped() {
+        Ok(policy) => Arc::new(policy),
+        Err(e) => {
+            let message = format!("无法启动:{e}");
+            leptos::mount::mount_to_body(move || view! { <main class="fatal" role="alert">{message.clone()}</main> });
+            return;
+        }
+    };
+    leptos::mount::mount_to_body(move || view! { <App policy=policy.clone() /> });
     // The static shell in index.html painted while the wasm loaded; the
     // app has taken over now.
     if let Some(shell) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("shell")) {
@@ -36,10 +44,11 @@ fn main() {
 }
 
 #[component]
-fn App() -> impl IntoView {
+fn App(policy: Arc<Policy>) -> impl IntoView {
     let identity: IdentitySignal = RwSignal::new(None);
     provide_context(identity);
-    let sync = SyncHandle::start();
+    provide_context(policy.clone());
+    let sync = SyncHandle::start(policy);
     provide_context(sync.clone());
     let status = sync.status;
     // Whoever is signed in is whom the engine syncs for.

@@ -237,7 +237,7 @@ fn initial(action: ActionKind, spec: &FieldSpec, case: &CaseDoc, state: &CaseSta
 }
 
 fn upcoming(case: &CaseDoc) -> Vec<meeting::Session> {
-    meeting::open_to(clock::calendar(), &case.district, clock::today(), &sessions::known_ids())
+    meeting::open_to(&clock::policy().calendar, &case.district, clock::today(), &sessions::known_ids())
 }
 
 /// One input of an action form, bound to the drafts.

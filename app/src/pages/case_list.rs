@@ -126,7 +126,8 @@ fn Worklist(
 ) -> impl IntoView {
     let today = clock::today();
     let mine: Vec<bool> = list.iter().map(|c| user.as_ref().is_some_and(|u| c.waits_on(u))).collect();
-    let overdue: Vec<bool> = list.iter().map(|c| c.light(clock::calendar(), today) == Light::Red).collect();
+    let policy = clock::policy();
+    let overdue: Vec<bool> = list.iter().map(|c| c.light(&policy.calendar, today) == Light::Red).collect();
     let counts = (mine.iter().filter(|m| **m).count(), list.len(), overdue.iter().filter(|o| **o).count());
     let tab_button = move |which: Tab, label: &'static str, count: usize| {
         view! {
@@ -236,10 +237,11 @@ fn Filters(filter: RwSignal<Filter>, shown: RwSignal<usize>) -> impl IntoView {
 fn CaseCard(case: CaseSummary, today: Day) -> impl IntoView {
     let number = case.number.clone().unwrap_or_else(|| tr("编号待分配", "Number pending").to_string());
     let href = format!("/case/{}", case.id);
-    let light = case.light(clock::calendar(), today);
+    let calendar = &clock::policy().calendar;
+    let light = case.light(calendar, today);
     let due = case.due().map(|d| format!("{} {d}", tr("期限", "Due")));
     // On the escalation list: how far past its deadline the work is.
-    let late = case.due().filter(|d| *d < today).map(|d| clock::calendar().working_days_between(d, today).max(1));
+    let late = case.due().filter(|d| *d < today).map(|d| calendar.working_days_between(d, today).max(1));
     // An invitation still to answer, with the session's name and place.
     let invited = case
         .invitation

@@ -269,7 +269,7 @@ fn clock_name(kind: &ClockKind) -> String {
 #[component]
 fn Deadlines(rules: Rules, state: CaseState) -> impl IntoView {
     let today = clock::today();
-    let calendar = clock::calendar();
+    let calendar = &clock::policy().calendar;
     let clocks = deadline::open_clocks(calendar, &rules, &state);
     let milestones = state.flow.milestones.clone();
     let ticked = state.records.ticked.clone();

@@ -31,7 +31,7 @@ fn when(urgency: Urgency) -> (String, &'static str) {
 
 #[component]
 pub fn Reminders(list: Vec<CaseSummary>, user: User, today: Day) -> impl IntoView {
-    let all = reminders(&list, &user, clock::calendar(), today);
+    let all = reminders(&list, &user, &clock::policy().calendar, today);
     let more = all.len().saturating_sub(SHOWN);
     (!all.is_empty()).then(|| {
         view! {

@@ -49,7 +49,7 @@ pub fn known_ids() -> Vec<String> {
 fn coming(district: &str) -> Vec<Session> {
     let today = clock::today();
     let known = known_ids();
-    let mut list = meeting::open_to(clock::calendar(), district, today, &known);
+    let mut list = meeting::open_to(&clock::policy().calendar, district, today, &known);
     // A city-level user follows every district's special sessions.
     if district == CITY {
         let extra = known.iter().filter_map(|id| Session::parse(id).ok()).filter(|s| s.day >= today);

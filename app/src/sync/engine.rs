@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use automerge::ChangeHash;
 use automerge::sync::State as SyncState;
@@ -14,6 +15,7 @@ use futures_util::StreamExt;
 use indexed_db_futures::database::Database;
 use leptos::prelude::*;
 
+use domain::policy::Policy;
 use domain::status::Status;
 use domain::sync::client::{ClientEffect, ClientPeer};
 use domain::sync::wire::Message;
@@ -34,6 +36,8 @@ const LAST_RETRY_MS: u32 = 30_000;
 const SNAPSHOT_AFTER: u32 = 32;
 
 struct Engine {
+    /// Deadlines in the summaries are computed by it.
+    policy: Arc<Policy>,
     inbox: UnboundedSender<Input>,
     status: RwSignal<SyncStatus>,
     revision: RwSignal<u64>,
@@ -57,13 +61,14 @@ struct Engine {
 }
 
 pub async fn run(
+    policy: Arc<Policy>,
     inbox: UnboundedSender<Input>,
     mut rx: UnboundedReceiver<Input>,
     status: RwSignal<SyncStatus>,
     revision: RwSignal<u64>,
     sessions: RwSignal<Vec<String>>,
 ) {
-    let mut engine = match Engine::open(inbox, status, revision, sessions).await {
+    let mut engine = match Engine::open(policy, inbox, status, revision, sessions).await {
         Ok(engine) => engine,
         Err(e) => {
             leptos::logging::error!("sync: {}", e.message());
@@ -87,6 +92,7 @@ fn random_bytes<const N: usize>() -> [u8; N] {
 
 impl Engine {
     async fn open(
+        policy: Arc<Policy>,
         inbox: UnboundedSender<Input>,
         status: RwSignal<SyncStatus>,
         revision: RwSignal<u64>,
@@ -103,6 +109,7 @@ impl Engine {
             }
         };
         Ok(Engine {
+            policy,
             inbox,
             status,
             revision,

@@ -8,6 +8,8 @@
 mod engine;
 mod socket;
 
+use std::sync::Arc;
+
 use futures_channel::mpsc::{UnboundedSender, unbounded};
 use futures_channel::oneshot;
 use leptos::prelude::*;
@@ -15,6 +17,7 @@ use leptos::task::spawn_local;
 
 use domain::case::CaseDoc;
 use domain::event::EventKind;
+use domain::policy::Policy;
 
 use crate::api::Identity;
 use crate::error::AppError;
@@ -92,8 +95,8 @@ pub struct SyncHandle {
 }
 
 impl SyncHandle {
-    /// Starts the engine.
-    pub fn start() -> SyncHandle {
+    /// Starts the engine, computing deadlines by `policy`.
+    pub fn start(policy: Arc<Policy>) -> SyncHandle {
         let (inbox, rx) = unbounded();
         let handle = SyncHandle {
             inbox: inbox.clone(),
@@ -102,7 +105,7 @@ impl SyncHandle {
             sessions: RwSignal::new(Vec::new()),
         };
         socket::watch_network(&inbox);
-        spawn_local(start_engine(inbox, rx, handle.status, handle.revision, handle.sessions));
+        spawn_local(start_engine(policy, inbox, rx, handle.status, handle.revision, handle.sessions));
         handle
     }
 
@@ -136,11 +139,12 @@ pub fn use_sync() -> Option<SyncHandle> {
 /// The engine (and with it Automerge) lives in a lazily loaded module.
 #[leptos::lazy]
 async fn start_engine(
+    policy: Arc<Policy>,
     inbox: UnboundedSender<Input>,
     rx: futures_channel::mpsc::UnboundedReceiver<Input>,
     status: RwSignal<SyncStatus>,
     revision: RwSignal<u64>,
     sessions: RwSignal<Vec<String>>,
 ) {
-    engine::run(inbox, rx, status, revision, sessions).await
+    engine::run(policy, inbox, rx, status, revision, sessions).await
 }

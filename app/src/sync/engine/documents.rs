@@ -51,8 +51,8 @@ impl Engine {
         let summary = CaseSummary::of(
             &case,
             Context {
-                calendar: clock::calendar(),
-                rules: clock::policy().rules_for(&case),
+                calendar: &self.policy.calendar,
+                rules: self.policy.rules_for(&case),
                 heads: heads_hex(&doc.get_heads()),
                 updated_ms: clock::now_ms(),
                 unsynced,
