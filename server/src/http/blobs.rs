@@ -61,11 +61,7 @@ pub async fn download(
     let store = &state.store;
     let found = match store.blob(&sha256).await? {
         Some((mime, bytes, uploader)) if uploader == account.user.id => Some((mime, bytes)),
-        Some((mime, bytes, _)) => {
-            let naming = store.cases_naming_blob(&sha256).await?;
-            let readable = store.readable_cases(&account.user).await?;
-            readable.iter().any(|(id, _)| naming.contains(id)).then_some((mime, bytes))
-        }
+        Some((mime, bytes, _)) => store.reads_case_naming(&account.user, &sha256).await?.then_some((mime, bytes)),
         None => None,
     };
     // One answer for "no such file" and "not yours": existence does not leak.

@@ -34,11 +34,4 @@ impl Store {
             .fetch_optional(&self.db.pool)
             .await?)
     }
-
-    pub async fn cases_naming_blob(&self, sha256: &str) -> Result<Vec<String>, ServerError> {
-        Ok(sqlx::query_scalar("SELECT case_id FROM blob_refs WHERE sha256 = $1")
-            .bind(sha256)
-            .fetch_all(&self.db.pool)
-            .await?)
-    }
 }
