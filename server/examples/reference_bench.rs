@@ -9,6 +9,10 @@
 //! p50/p99 time from a change on the writing device to its arrival on the
 //! watching one, and the server's peak RSS; then the ratios.
 //!
+//! Over 400 lines: one program that starts, loads, measures and compares
+//! two different servers under the same load, so the comparison stays
+//! side by side in one run.
+//!
 //! Over 400 lines: a bench program kept in one file (driver, both servers'
 //! start-up and the report) so that it runs as one `cargo run --example`.
 //!

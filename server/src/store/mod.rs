@@ -16,6 +16,7 @@ pub mod db;
 mod decoded;
 mod notices;
 mod public_links;
+mod readers;
 mod schema;
 pub use accounts::Account;
 pub use audit::AuditEntry;
