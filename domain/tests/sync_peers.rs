@@ -86,16 +86,22 @@ impl Net {
     /// Delivers messages until none is left, at most `limit`; how many.
     fn settle(&mut self, limit: usize) -> usize {
         let start = self.delivered;
-        while let Some((device, to_server, message)) = self.wire.pop_front() {
-            self.delivered += 1;
+        while self.step() {
             assert!(self.delivered - start <= limit, "more than {limit} messages: a storm");
-            if to_server {
-                self.at_server(device, message);
-            } else {
-                self.at_device(device, message);
-            }
         }
         self.delivered - start
+    }
+
+    /// Delivers the next message, if there is one.
+    fn step(&mut self) -> bool {
+        let Some((device, to_server, message)) = self.wire.pop_front() else { return false };
+        self.delivered += 1;
+        if to_server {
+            self.at_server(device, message);
+        } else {
+            self.at_device(device, message);
+        }
+        true
     }
 
     fn at_device(&mut self, n: usize, message: Message) {
@@ -390,4 +396,28 @@ fn a_change_sent_without_what_it_builds_on_waits_for_it() {
     let events = &net.server.docs.get(&id).unwrap().case().unwrap().0.events;
     assert!(events.contains_key("first") && events.contains_key("second"));
     assert!(net.devices[ent].peer.in_sync(&id));
+}
+
+#[test]
+fn the_first_sync_lasts_until_the_server_offered_everything() {
+    let mut net = Net::new();
+    let ent = net.device(filer(), true);
+    net.settle(10);
+    for n in 10..13 {
+        net.create(ent, &case_id(n));
+    }
+    net.settle(60);
+    let coord = net.device(coordinator(), true);
+    while net.step() {
+        // Between one offered case and the next, every case seen so far
+        // may be in sync: still the first sync.
+        let peer = &mut net.devices[coord].peer;
+        if peer.joined() && peer.ids().count() < 3 {
+            assert!(peer.exchanging(), "not done before every case arrived");
+        }
+    }
+    let peer = &mut net.devices[coord].peer;
+    assert_eq!(peer.ids().count(), 3);
+    assert!(!peer.exchanging(), "done once everything arrived");
+    assert!(net.devices[coord].unavailable.is_empty(), "the probe's answer is the peer's own");
 }

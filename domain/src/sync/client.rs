@@ -15,7 +15,7 @@ use crate::contract::SERVER_PEER;
 use crate::event::Event;
 use crate::label::Text;
 use crate::sync::wire::{Message, PROTOCOL_VERSION};
-use crate::sync::{heads_hex, plain_message, roll_back};
+use crate::sync::{DocumentId, heads_hex, plain_message, roll_back};
 
 /// What the driver does, in the order given.
 #[derive(Debug, PartialEq)]
@@ -65,6 +65,12 @@ pub struct ClientPeer {
     /// Whom new changes are made as: the user's prefix, the device's suffix.
     actor: ActorId,
     joined: bool,
+    /// After the greeting, until the server answers a request for a
+    /// document nobody has (its answer comes after every document the
+    /// server offered on joining, as a socket's messages keep their
+    /// order): that request's document id. The first sync is not over
+    /// before, even if every document seen so far is in sync.
+    greeting: Option<String>,
     docs: HashMap<String, ClientDoc>,
     /// Messages for documents being loaded, in order of arrival.
     waiting: HashMap<String, Vec<Message>>,
@@ -72,7 +78,15 @@ pub struct ClientPeer {
 
 impl ClientPeer {
     pub fn new(peer_id: String, storage_id: String, actor: ActorId) -> ClientPeer {
-        ClientPeer { peer_id, storage_id, actor, joined: false, docs: HashMap::new(), waiting: HashMap::new() }
+        ClientPeer {
+            peer_id,
+            storage_id,
+            actor,
+            joined: false,
+            greeting: None,
+            docs: HashMap::new(),
+            waiting: HashMap::new(),
+        }
     }
 
     pub fn actor(&self) -> &ActorId {
@@ -98,6 +112,7 @@ impl ClientPeer {
     /// the next connection.
     pub fn disconnected(&mut self) {
         self.joined = false;
+        self.greeting = None;
         self.waiting.clear();
     }
 
@@ -159,9 +174,15 @@ impl ClientPeer {
         self.docs.get_mut(id).is_some_and(|d| heads_hex(&d.doc.get_heads()) != heads_hex(&d.state.shared_heads))
     }
 
-    /// Whether any document's heads differ from the server's last word.
+    /// Whether the server is still offering what it had when we joined.
+    pub fn greeting(&self) -> bool {
+        self.greeting.is_some()
+    }
+
+    /// Whether the server is still offering what it has since we joined,
+    /// or any document's heads differ from the server's last word.
     pub fn exchanging(&mut self) -> bool {
-        self.docs.values_mut().any(|d| d.state.their_heads.is_some() && !d.in_sync())
+        self.greeting.is_some() || self.docs.values_mut().any(|d| d.state.their_heads.is_some() && !d.in_sync())
     }
 
     /// What the server lacks of `id`, if joined and there is anything.
@@ -182,6 +203,15 @@ impl ClientPeer {
         let since = entry.doc.save_after(&entry.state.shared_heads);
         let message = plain_message(entry.doc.get_heads(), vec![], vec![since]);
         vec![self.sync(id, message)]
+    }
+
+    /// A document id no case has: this device's own, derived from its
+    /// storage id.
+    fn probe_id(&self) -> String {
+        let digest = Sha256::new().chain_update(b"directline probe\0").chain_update(&self.storage_id).finalize();
+        let mut bytes = [0; 16];
+        bytes.copy_from_slice(&digest[..16]);
+        DocumentId::from_bytes(bytes).to_string()
     }
 
     fn sync(&self, id: &str, message: SyncMessage) -> ClientEffect {
@@ -212,7 +242,21 @@ impl ClientPeer {
                 for entry in self.docs.values_mut() {
                     entry.state = SyncState::decode(&entry.state.encode()).unwrap_or_default();
                 }
-                Ok(vec![ClientEffect::Joined])
+                let probe = self.probe_id();
+                let mut empty = AutoCommit::new();
+                let ask = empty.sync().generate_sync_message(&mut SyncState::new()).map(|m| m.encode());
+                self.greeting = Some(probe.clone());
+                let request = Message::Request {
+                    sender_id: self.peer_id.clone(),
+                    target_id: SERVER_PEER.into(),
+                    document_id: probe,
+                    data: ask.unwrap_or_default(),
+                };
+                Ok(vec![ClientEffect::Send(request), ClientEffect::Joined])
+            }
+            Message::DocUnavailable { document_id, .. } if self.greeting.as_ref() == Some(&document_id) => {
+                self.greeting = None;
+                Ok(vec![])
             }
             Message::Sync { document_id, data, .. } => self.on_sync(&document_id, &data),
             Message::Refused { document_id, changes, reason_zh, reason_en, .. } => {
