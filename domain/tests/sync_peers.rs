@@ -211,7 +211,8 @@ impl Net {
                         let number = format!("HZ-2026-{:04}", self.server.numbered);
                         doc.number(&mut accepted, &number, actor_for(domain::sync::SERVER_USER, [0; 8])).unwrap();
                     }
-                    effects.extend(doc.stored(accepted));
+                    let state = accepted.case.state();
+                    effects.extend(doc.stored(accepted, state));
                 }
                 Effect::Relay { except } => {
                     for (conn, user) in &self.server.users {

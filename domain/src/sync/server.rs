@@ -277,10 +277,10 @@ impl ServerDoc {
         Ok(())
     }
 
-    /// `accepted` is durable: the case may now be shown to anyone.
-    pub fn stored(&mut self, accepted: Box<Acceptance>) -> Vec<Effect> {
+    /// `accepted` is durable: the case, whose derived `state` the driver
+    /// computed for the store already, may now be shown to anyone.
+    pub fn stored(&mut self, accepted: Box<Acceptance>, state: CaseState) -> Vec<Effect> {
         let Acceptance { from, case, .. } = *accepted;
-        let state = case.state();
         self.case = Some((case, state));
         let mut effects = self.offer(from);
         effects.push(Effect::Relay { except: from });

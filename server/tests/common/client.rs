@@ -95,11 +95,11 @@ impl Device {
         let peer = self.next_message(Duration::from_secs(10)).await.expect("peer message");
         assert!(matches!(peer, Message::Peer { .. }), "expected peer, got {peer:?}");
         self.handle(peer).await;
-        // Everything the server offers on joining comes before the answer
-        // to the peer's greeting probe: take it all in.
-        while self.peer.greeting() {
-            assert!(self.step(Duration::from_secs(10)).await, "the server's greeting ends");
-        }
+        // Everything our server offers on joining comes before the answer
+        // to the peer's greeting probe: take it all in. (A stock
+        // automerge-repo server may leave the probe unanswered: then the
+        // wait ends when it falls quiet.)
+        while self.peer.greeting() && self.step(Duration::from_secs(2)).await {}
     }
 
     pub fn disconnect(&mut self) {

@@ -50,7 +50,8 @@ impl Hub {
         let action = if accepted.created { "create" } else { "change" };
         let user = self.user_of(accepted.from).map(|u| u.id).unwrap_or_default();
         let audit = AuditEntry::new(self.clock.now_ms(), &user, action, Some(id), added.join(", "));
-        let row = CaseRow::of(case, &case.state(), &heads);
+        let state = case.state();
+        let row = CaseRow::of(case, &state, &heads);
         let departments_changed = previous.is_none_or(|(_, before)| CaseRow::departments_of(before) != row.departments);
         let written = self
             .committer
@@ -70,7 +71,7 @@ impl Hub {
         }
         // On disk: now the case may be shown to anyone.
         live.uncompacted = if uncompacted >= COMPACT_AFTER { 0 } else { uncompacted };
-        Ok(Some(live.doc.stored(accepted)))
+        Ok(Some(live.doc.stored(accepted, state)))
     }
 }
 
