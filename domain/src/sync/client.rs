@@ -57,6 +57,9 @@ pub enum ClientEffect {
 struct ClientDoc {
     doc: AutoCommit,
     state: SyncState,
+    /// Whether it holds a whole case, once read (`None`: read it when
+    /// asked): read when its heads move, not per message.
+    whole: Option<bool>,
 }
 
 pub struct ClientPeer {
@@ -120,7 +123,7 @@ impl ClientPeer {
     /// under the device's actor from now on.
     pub fn insert(&mut self, id: &str, doc: AutoCommit, state: SyncState) {
         let doc = doc.with_actor(self.actor.clone());
-        self.docs.insert(id.to_string(), ClientDoc { doc, state });
+        self.docs.insert(id.to_string(), ClientDoc { doc, state, whole: None });
     }
 
     /// The document asked for by [`ClientEffect::Load`], and the messages
@@ -150,17 +153,14 @@ impl ClientPeer {
 
     /// The document, to record on; [`ClientPeer::offer`] sends the news.
     pub fn doc_mut(&mut self, id: &str) -> Option<&mut AutoCommit> {
-        self.docs.get_mut(id).map(|d| &mut d.doc)
+        self.docs.get_mut(id).map(|d| {
+            d.whole = None;
+            &mut d.doc
+        })
     }
 
     pub fn state(&self, id: &str) -> Option<&SyncState> {
         self.docs.get(id).map(|d| &d.state)
-    }
-
-    /// Drops every document from memory (the driver keeps them stored).
-    pub fn clear(&mut self) {
-        self.docs.clear();
-        self.waiting.clear();
     }
 
     /// Whether the server lacks something of `id` or has not yet said so.
@@ -206,11 +206,14 @@ impl ClientPeer {
     }
 
     /// A document id no case has: this device's own, derived from its
-    /// storage id.
+    /// storage id, shaped as a version-4 UUID as automerge-repo's own ids
+    /// are (its servers ignore other ids rather than answer).
     fn probe_id(&self) -> String {
         let digest = Sha256::new().chain_update(b"directline probe\0").chain_update(&self.storage_id).finalize();
         let mut bytes = [0; 16];
         bytes.copy_from_slice(&digest[..16]);
+        bytes[6] = (bytes[6] & 0x0f) | 0x40;
+        bytes[8] = (bytes[8] & 0x3f) | 0x80;
         DocumentId::from_bytes(bytes).to_string()
     }
 
@@ -275,12 +278,18 @@ impl ClientPeer {
         let before = entry.doc.get_heads();
         let shared_before = entry.state.shared_heads.clone();
         entry.doc.sync().receive_sync_message(&mut entry.state, message)?;
+        let heads_moved = entry.doc.get_heads() != before;
+        let whole = match entry.whole {
+            Some(whole) if !heads_moved => whole,
+            _ => crate::doc::read(&entry.doc).is_ok(),
+        };
+        entry.whole = Some(whole);
         let mut effects = vec![ClientEffect::Received {
             id: id.to_string(),
-            heads_moved: entry.doc.get_heads() != before,
+            heads_moved,
             shared_moved: entry.state.shared_heads != shared_before,
             in_sync: entry.in_sync(),
-            whole: crate::doc::read(&entry.doc).is_ok(),
+            whole,
         }];
         effects.extend(self.offer(id));
         Ok(effects)
