@@ -57,8 +57,9 @@ pub enum ClientEffect {
 struct ClientDoc {
     doc: AutoCommit,
     state: SyncState,
-    /// Whether it holds a whole case, once read (`None`: read it when
-    /// asked): read when its heads move, not per message.
+    /// Whether it holds a whole case (`None`: not read yet). Once whole it
+    /// stays whole (the server accepts nothing that unmakes a case), so
+    /// it is read only until then, and only when its heads moved.
     whole: Option<bool>,
 }
 
@@ -154,7 +155,9 @@ impl ClientPeer {
     /// The document, to record on; [`ClientPeer::offer`] sends the news.
     pub fn doc_mut(&mut self, id: &str) -> Option<&mut AutoCommit> {
         self.docs.get_mut(id).map(|d| {
-            d.whole = None;
+            if d.whole == Some(false) {
+                d.whole = None;
+            }
             &mut d.doc
         })
     }
@@ -280,7 +283,8 @@ impl ClientPeer {
         entry.doc.sync().receive_sync_message(&mut entry.state, message)?;
         let heads_moved = entry.doc.get_heads() != before;
         let whole = match entry.whole {
-            Some(whole) if !heads_moved => whole,
+            Some(true) => true,
+            Some(false) if !heads_moved => false,
             _ => crate::doc::read(&entry.doc).is_ok(),
         };
         entry.whole = Some(whole);
