@@ -11,10 +11,7 @@
 //!
 //! Over 400 lines: one program that starts, loads, measures and compares
 //! two different servers under the same load, so the comparison stays
-//! side by side in one run.
-//!
-//! Over 400 lines: a bench program kept in one file (driver, both servers'
-//! start-up and the report) so that it runs as one `cargo run --example`.
+//! side by side in one run (and runs as one `cargo run --example`).
 //!
 //! With `DATABASE_URL` set (see `scripts/postgres.sh`), a third column runs
 //! this server as two instances on that PostgreSQL database, half the
@@ -46,6 +43,10 @@ use tokio::sync::{Barrier, Semaphore};
 const SERVE: &str = "REFERENCE_BENCH_SERVE";
 /// How long a device waits for an answer before the run counts it lost.
 const WAIT: Duration = Duration::from_secs(30);
+/// How long the slowest device may take to upload or fetch its cases: a
+/// device that failed (its panic is printed above) never reaches the
+/// barrier, and the run stops with this rather than hanging.
+const SETUP: Duration = Duration::from_secs(600);
 
 fn main() {
     if common::load::served_as_child(SERVE) {
@@ -290,7 +291,7 @@ async fn measure(name: &'static str, servers: Servers, accounts: &[LoadAccount],
         writers.push(tokio::spawn(async move { write(write_at, &cookie_w, &account, writer, load.edits).await }));
         watchers.push(tokio::spawn(async move { watch(watch_at, &cookie, watcher, load.edits).await }));
     }
-    start.wait().await;
+    at_barrier(&start, "the start").await;
     let at_start: f64 = servers.children.iter().map(|c| memory_mb(c.id(), "VmRSS")).sum();
     let began = Instant::now();
     let mut changes = 0;
@@ -354,8 +355,8 @@ async fn write(addr: SocketAddr, cookie: &str, account: &LoadAccount, client: Cl
         device.record(id, now_ms(), EventKind::Submit).await;
         assert!(pump_until(&mut device, |d| d.in_sync(id)).await, "{id} uploaded");
     }
-    uploaded.wait().await;
-    start.wait().await;
+    at_barrier(&uploaded, "the end of the upload").await;
+    at_barrier(&start, "the start").await;
     let mut acknowledged = 0;
     for n in 0..edits {
         let id = &ids[n % ids.len()];
@@ -376,7 +377,7 @@ async fn write(addr: SocketAddr, cookie: &str, account: &LoadAccount, client: Cl
 /// Returns the milliseconds each change took to arrive.
 async fn watch(addr: SocketAddr, cookie: &str, client: Client, edits: usize) -> Vec<f64> {
     let Client { i, ids, uploaded, start, sent } = client;
-    uploaded.wait().await;
+    at_barrier(&uploaded, "the end of the upload").await;
     let mut device = Device::new("watcher", &format!("watcher-{i}"), 2);
     device.connect(addr, cookie).await;
     for id in &ids {
@@ -386,7 +387,7 @@ async fn watch(addr: SocketAddr, cookie: &str, client: Client, edits: usize) -> 
             "{id} fetched"
         );
     }
-    start.wait().await;
+    at_barrier(&start, "the start").await;
     let mut latencies = Vec::new();
     while latencies.len() < edits {
         let Some(arrived) = receive(&mut device, WAIT).await else { break };
@@ -395,6 +396,14 @@ async fn watch(addr: SocketAddr, cookie: &str, client: Client, edits: usize) -> 
         latencies.extend(arrived.iter().filter_map(|h| sent.get(h)).map(|t| (now - *t).as_secs_f64() * 1e3));
     }
     latencies
+}
+
+/// Waits at `barrier` for every device, at most [`SETUP`].
+async fn at_barrier(barrier: &Barrier, name: &str) {
+    // A panic, not an exit: unwinding drops `Servers`, which stops them.
+    if tokio::time::timeout(SETUP, barrier.wait()).await.is_err() {
+        panic!("a device never reached {name} within {SETUP:?} (its failure is printed above)");
+    }
 }
 
 /// Handles messages until `done` holds; false if the server fell quiet.

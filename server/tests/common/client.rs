@@ -114,12 +114,15 @@ impl Device {
         self.send_raw(message.encode()).await;
     }
 
-    /// Sends `bytes` as one WebSocket message, whatever they are.
+    /// Sends `bytes` as one WebSocket message, whatever they are. A server
+    /// that stops reading for 30 s fails the test rather than hanging it.
     pub async fn send_raw(&mut self, bytes: Vec<u8>) {
         self.bytes_sent += bytes.len() as u64;
-        if let Some(socket) = self.socket.as_mut()
-            && socket.send(WsMessage::Binary(bytes.into())).await.is_err()
-        {
+        let Some(socket) = self.socket.as_mut() else { return };
+        let sent = tokio::time::timeout(Duration::from_secs(30), socket.send(WsMessage::Binary(bytes.into())))
+            .await
+            .expect("the server read nothing for 30 s");
+        if sent.is_err() {
             self.socket = None;
         }
     }
