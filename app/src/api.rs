@@ -74,6 +74,16 @@ async fn get_json<T: for<'de> Deserialize<'de>>(path: &str) -> Result<T, AppErro
     response.json::<T>().await.map_err(|_| AppError::Offline)
 }
 
+/// How far this device's clock is behind (negative) or ahead of the
+/// server's, in ms, and the tolerance; the request's round trip is split
+/// evenly.
+pub async fn clock_offset() -> Result<(i64, i64), AppError> {
+    let sent = crate::clock::now_ms();
+    let server: domain::contract::ServerClock = get_json("/api/clock").await?;
+    let received = crate::clock::now_ms();
+    Ok((sent + (received - sent) / 2 - server.now_ms, server.tolerance_ms))
+}
+
 /// The path of a case's public progress page (made on first request).
 pub async fn public_link(case_id: &str) -> Result<String, AppError> {
     Ok(get_json::<PublicLink>(&format!("/api/cases/{case_id}/public-link")).await?.path)

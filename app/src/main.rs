@@ -83,6 +83,7 @@ fn App(policy: Arc<Policy>) -> impl IntoView {
                     </header>
                     <pwa::UpdateBanner updated />
                     <main class="page">
+                        <clock::ClockWarning />
                         <Routes fallback=|| view! { <p class="empty">{tr("页面不存在", "Page not found")}</p> }>
                             <Route path=path!("/") view=pages::case_list::CaseList />
                             <Route path=path!("/new") view=pages::new_appeal::NewAppeal />

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
+use crate::device_time::TimeFlag;
 use crate::directory;
 use crate::event::Event;
 use crate::status::{self, CaseState};
@@ -155,6 +156,12 @@ pub struct CaseDoc {
     pub appeal: Appeal,
     /// Event id → event. A map, so concurrent appends never collide.
     pub events: BTreeMap<String, Event>,
+    /// Event id → both times, for events whose device time the server
+    /// found implausible (see [`crate::device_time`]). Server-only; absent
+    /// from documents written before it existed.
+    #[autosurgeon(missing = "BTreeMap::new")]
+    #[serde(default)]
+    pub time_flags: BTreeMap<String, TimeFlag>,
 }
 
 impl CaseDoc {

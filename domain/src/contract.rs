@@ -38,6 +38,15 @@ pub struct PublicLink {
     pub path: String,
 }
 
+/// The server's time (`/api/clock`), so a device can tell the user its
+/// own clock is wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerClock {
+    pub now_ms: i64,
+    /// How far a device's clock may be off before its times stop counting.
+    pub tolerance_ms: i64,
+}
+
 /// Every refusal's body: the message in each language (`zh`, `en`) for
 /// the app to pick from, and both on one line (`error`) for other readers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,6 +10,7 @@ use autosurgeon::hydrate_prop;
 
 use crate::DomainError;
 use crate::case::CaseDoc;
+use crate::device_time::TimeFlag;
 use crate::event::{Event, EventKind};
 
 /// A new document holding `case`, written under `actor` (see
@@ -27,12 +28,13 @@ pub fn load(bytes: &[u8]) -> Result<AutoCommit, DomainError> {
 }
 
 pub fn read(doc: &AutoCommit) -> Result<CaseDoc, DomainError> {
-    let case: CaseDoc = autosurgeon::hydrate(doc)?;
+    let mut case: CaseDoc = autosurgeon::hydrate(doc)?;
     // A map key that disagrees with its event's id would let one event
     // shadow another; such a document is corrupt.
     if let Some((key, _)) = case.events.iter().find(|(k, e)| **k != e.id) {
         return Err(DomainError::Document(format!("event key {key} does not match its id")));
     }
+    crate::device_time::settle(&mut case);
     Ok(case)
 }
 
@@ -90,6 +92,7 @@ pub fn reread(doc: &AutoCommit, before: &CaseDoc, touched: &Touched) -> Result<C
             "enterprise" => case.enterprise = hydrate_prop(doc, ROOT, key)?,
             "contact" => case.contact = hydrate_prop(doc, ROOT, key)?,
             "appeal" => case.appeal = hydrate_prop(doc, ROOT, key)?,
+            "time_flags" => case.time_flags = hydrate_prop(doc, ROOT, key)?,
             // Keys outside the schema are the caller's to refuse.
             _ => {}
         }
@@ -110,6 +113,7 @@ pub fn reread(doc: &AutoCommit, before: &CaseDoc, touched: &Touched) -> Result<C
             case.events.insert(id.clone(), event);
         }
     }
+    crate::device_time::settle(&mut case);
     Ok(case)
 }
 
@@ -172,6 +176,19 @@ pub fn record(
 /// Sets the human case number; only the server does this.
 pub fn set_number(doc: &mut AutoCommit, number: &str) -> Result<(), DomainError> {
     doc.put(ROOT, "number", number)?;
+    doc.commit();
+    Ok(())
+}
+
+/// Flags events' implausible device times, as one change.
+pub fn flag_times(doc: &mut AutoCommit, flags: &[(String, TimeFlag)]) -> Result<(), DomainError> {
+    let map = match doc.get(ROOT, "time_flags")? {
+        Some((automerge::Value::Object(ObjType::Map), id)) => id,
+        _ => doc.put_object(ROOT, "time_flags", ObjType::Map)?,
+    };
+    for (id, flag) in flags {
+        autosurgeon::reconcile_prop(doc, &map, id.as_str(), flag)?;
+    }
     doc.commit();
     Ok(())
 }

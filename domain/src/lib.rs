@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod case;
 pub mod contract;
 pub mod deadline;
+pub mod device_time;
 pub mod directory;
 pub mod doc;
 mod error;

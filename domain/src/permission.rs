@@ -50,6 +50,8 @@ pub enum Field {
     PublicText,
     /// The human case number: assigned by the server only.
     CaseNumber,
+    /// Implausible device times: flagged by the server only.
+    TimeFlags,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -158,7 +160,7 @@ pub fn authorize(user: &User, case: &CaseParties<'_>, action: Action<'_>) -> Res
         }
     };
     match action {
-        Action::Edit(Field::CaseNumber) => Err(Denied::ServerOnly),
+        Action::Edit(Field::CaseNumber | Field::TimeFlags) => Err(Denied::ServerOnly),
         Action::Edit(Field::Appeal) => {
             allow(r.filer || r.district_coordinator)?;
             // The enterprise edits its draft; a coordinator may still correct

@@ -1,5 +1,6 @@
-//! The policy every deadline is computed by: the working-day calendar and
-//! the deadline rules. It is built once — the server keeps it in its state,
+//! The policy every deadline is computed by: the working-day calendar, the
+//! deadline rules, and how far a device's clock may be off before the
+//! server's time counts instead (see [`crate::device_time`]). It is built once — the server keeps it in its state,
 //! the app beside its clock — and handed to whatever computes a deadline,
 //! so no page builds its own and all agree.
 
@@ -8,10 +9,17 @@ use crate::calendar::{CHINA_2025_2026, WorkCalendar};
 use crate::case::CaseDoc;
 use crate::deadline::{RuleBook, Rules};
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// How far a device's clock may be off: phones drift by seconds, and a
+/// clock set by hand by a minute or two; more than this is a wrong clock.
+pub const DEVICE_TIME_TOLERANCE_MS: i64 = 15 * 60_000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
     pub calendar: WorkCalendar,
     pub rules: RuleBook,
+    /// See [`crate::device_time`]; also how far the app lets the device's
+    /// clock differ from the server's before it warns.
+    pub device_time_tolerance_ms: i64,
 }
 
 impl Policy {
@@ -19,7 +27,11 @@ impl Policy {
     /// rules. A calendar that does not parse is an error: counting weekends
     /// only would quietly move every deadline over the holidays.
     pub fn shipped() -> Result<Policy, DomainError> {
-        Ok(Policy { calendar: WorkCalendar::parse(CHINA_2025_2026)?, rules: RuleBook::default() })
+        Ok(Policy {
+            calendar: WorkCalendar::parse(CHINA_2025_2026)?,
+            rules: RuleBook::default(),
+            device_time_tolerance_ms: DEVICE_TIME_TOLERANCE_MS,
+        })
     }
 
     /// The rules of `case`: its district's and category's, else the default.

@@ -69,7 +69,12 @@ impl CaseFacts {
 /// running just before it: the resolution clock of an online case, or the
 /// last milestone of a session's timetable (ticked or not — a timetable
 /// finished late is late). No such deadline: on time.
-fn first_resolution(case: &CaseDoc, state: &CaseState, calendar: &WorkCalendar, rules: &Rules) -> Option<(Day, bool)> {
+pub fn first_resolution(
+    case: &CaseDoc,
+    state: &CaseState,
+    calendar: &WorkCalendar,
+    rules: &Rules,
+) -> Option<(Day, bool)> {
     let refused = |id: &str| state.refused.iter().any(|r| r.event == id);
     let position = state.order.iter().position(|id| {
         !refused(id) && case.events.get(id).is_some_and(|e| matches!(e.kind, EventKind::Resolve { .. }))

@@ -12,6 +12,7 @@ use automerge::sync::{Message as SyncMessage, State as SyncState, SyncDoc};
 use automerge::{AutoCommit, ReadDoc};
 use common::*;
 use domain::contract::SERVER_PEER;
+use domain::device_time::{Receipt, TimeFlag};
 use domain::event::EventKind;
 use domain::permission::{Role, User};
 use domain::sync::client::{ClientEffect, ClientPeer};
@@ -32,6 +33,13 @@ fn stranger() -> User {
     person("u-other", Role::Enterprise, Some("ent-2"), None)
 }
 
+fn server_actor() -> automerge::ActorId {
+    actor_for(domain::sync::SERVER_USER, [0; 8])
+}
+
+const TOLERANCE_MS: i64 = 15 * 60_000;
+const DAY_MS: i64 = 24 * 3_600_000;
+
 fn case_id(n: u8) -> String {
     DocumentId::from_bytes([n; 16]).to_string()
 }
@@ -45,6 +53,9 @@ struct Server {
     refused: HashMap<(ConnId, String), RefusedChanges>,
     refusals: usize,
     numbered: usize,
+    /// What the server knows of every device as changes arrive (none: no
+    /// time is judged).
+    receipt: Option<Receipt>,
 }
 
 /// A device: its peer, what it was told, and whether it rolls refused
@@ -209,7 +220,10 @@ impl Net {
                     if accepted.created {
                         self.server.numbered += 1;
                         let number = format!("HZ-2026-{:04}", self.server.numbered);
-                        doc.number(&mut accepted, &number, actor_for(domain::sync::SERVER_USER, [0; 8])).unwrap();
+                        doc.number(&mut accepted, &number, server_actor()).unwrap();
+                    }
+                    if let Some(receipt) = self.server.receipt {
+                        doc.flag_times(&mut accepted, receipt, TOLERANCE_MS, server_actor()).unwrap();
                     }
                     let state = accepted.case.state();
                     effects.extend(doc.stored(accepted, state));
@@ -421,4 +435,53 @@ fn the_first_sync_lasts_until_the_server_offered_everything() {
     assert_eq!(peer.ids().count(), 3);
     assert!(!peer.exchanging(), "done once everything arrived");
     assert!(net.devices[coord].unavailable.is_empty(), "the probe's answer is the peer's own");
+}
+
+#[test]
+fn a_device_time_three_days_behind_is_flagged_for_every_reader_and_counts_no_more() {
+    let mut net = Net::new();
+    let ent = net.device(filer(), true);
+    let coord = net.device(coordinator(), true);
+    net.settle(20);
+    // Offline since Monday, back on Wednesday: Monday's work keeps its time.
+    net.server.receipt =
+        Some(Receipt { contact_before_ms: monday_ms() - DAY_MS, received_ms: monday_ms() + 2 * DAY_MS });
+    let id = case_id(6);
+    net.create(ent, &id);
+    net.settle(40);
+    let filed = net.case_on(coord, &id).expect("relayed");
+    assert!(filed.time_flags.is_empty(), "plausible times are kept: {:?}", filed.time_flags);
+    assert_eq!(filed.events[&format!("submit-{id}")].at_ms, monday_ms());
+
+    // Now the device was in touch on Thursday and says it is Monday.
+    let received_ms = monday_ms() + 3 * DAY_MS;
+    net.server.receipt = Some(Receipt { contact_before_ms: received_ms - 60_000, received_ms });
+    net.record(ent, &id, "info-1", EventKind::AddInfo { text: "补充".into(), attachments: vec![] });
+    net.settle(40);
+    let flag = TimeFlag { device_ms: monday_ms(), received_ms };
+    for n in [ent, coord] {
+        let case = net.case_on(n, &id).expect("synced");
+        assert_eq!(case.time_flags.get("info-1"), Some(&flag), "both times, on device {n}");
+        assert_eq!(case.events["info-1"].at_ms, received_ms, "the time of receipt counts, on device {n}");
+    }
+    assert_eq!(net.server.refusals, 0);
+}
+
+#[test]
+fn only_the_server_flags_times() {
+    let mut net = Net::new();
+    let coord = net.device(coordinator(), true);
+    let ent = net.device(filer(), true);
+    net.settle(20);
+    let id = case_id(7);
+    net.create(ent, &id);
+    net.settle(40);
+    let doc = net.devices[coord].peer.doc_mut(&id).unwrap();
+    let flag = TimeFlag { device_ms: 1, received_ms: 2 };
+    domain::doc::flag_times(doc, &[(format!("submit-{id}"), flag)]).unwrap();
+    let effects = net.devices[coord].peer.offer(&id);
+    net.sends(coord, effects);
+    net.settle(40);
+    assert_eq!(net.server.refusals, 1, "a device's own flag is refused");
+    assert!(net.case_on(ent, &id).unwrap().time_flags.is_empty());
 }

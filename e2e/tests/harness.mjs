@@ -1,7 +1,7 @@
 // Shared e2e setup: the real server binary serving the real built app,
 // driven in Debian's chromium through playwright-core.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,10 @@ const SERVER = process.env.DIRECTLINE_BIN ?? join(ROOT, 'target', 'server', 'dir
 /** `dist`: the built app to serve (the project's `dist/` unless given). */
 export async function startServer({ demo = false, accounts = false, dist = join(ROOT, 'dist') } = {}) {
   const data = mkdtempSync(join(tmpdir(), 'directline-e2e-'));
-  const args = ['--addr', '127.0.0.1:0', '--data', data, '--dist', dist];
+  // The server's clock follows the test's devices when a test moves them
+  // (see `setTime`): the server judges device times against its own.
+  const clockFile = join(data, 'clock-offset');
+  const args = ['--addr', '127.0.0.1:0', '--data', data, '--dist', dist, '--clock-offset-file', clockFile];
   if (demo) args.push('--demo');
   else if (accounts) args.push('--demo-accounts');
   const child = spawn(SERVER, args, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -34,6 +37,10 @@ export async function startServer({ demo = false, accounts = false, dist = join(
   });
   return {
     url,
+    /** Moves the server's clock so that it reads `date` now. */
+    setTime(date) {
+      writeFileSync(clockFile, String(date.getTime() - Date.now()));
+    },
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

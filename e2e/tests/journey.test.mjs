@@ -126,6 +126,7 @@ test('a case routed for an online reply turns yellow, then red, as the clock mov
   const ent = await signedIn(browser, server, 'qiye01');
   const coord = await signedIn(browser, server, 'xietiao-huicheng');
   const officer = await signedIn(browser, server, 'bumen-housing');
+  server.setTime(at('11-30'));
   for (const who of [ent, coord, officer]) await who.page.clock.setFixedTime(at('11-30'));
 
   const title = '厂房消防验收迟迟未办';
@@ -138,6 +139,7 @@ test('a case routed for an online reply turns yellow, then red, as the clock mov
   await syncState(coord.page, 'synced');
 
   const light = async (day) => {
+    server.setTime(at(day));
     await officer.page.clock.setFixedTime(at(day));
     await officer.page.goto(server.url);
     const card = officer.page.locator('.case-card', { hasText: title });
@@ -154,6 +156,7 @@ test('a case routed for an online reply turns yellow, then red, as the clock mov
   await officer.page.locator('.case-card', { hasText: title }).click();
   const overdue = officer.page.getByTestId('deadlines').locator('li[data-light=red]');
   assert.match(await overdue.innerText(), /线上答复.*2026-12-03/s);
+  server.setTime(at('12-04'));
   await coord.page.clock.setFixedTime(at('12-04'));
   await coord.page.goto(server.url);
   await coord.page.getByRole('button', { name: /已超期/ }).click();

@@ -93,6 +93,7 @@ test('a coordinator makes a themed session, builds its agenda, invites, and reco
   assert.equal(await leader.page.getByTestId('invite-all').count(), 0, 'only the coordinator invites');
 
   // On the day, the coordinator records that the enterprise came.
+  server.setTime(new Date(`${day}T09:30:00+08:00`));
   await coord.page.clock.setFixedTime(new Date(`${day}T09:30:00+08:00`));
   await coord.page.reload();
   await item.getByTestId('invitation').getByText('已邀请 · 将参加').waitFor();

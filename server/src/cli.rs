@@ -68,7 +68,8 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
     let addr = listener.local_addr()?;
     // Scripts and tests wait for this line to know the server is up.
     println!("直通车 Direct Line is running at http://{addr}/");
-    let app = router(AppState::new(store, config.dist, Clock::system(), config.secure_cookies)?);
+    let clock = config.clock_offset_file.map_or_else(Clock::system, Clock::offset_by_file);
+    let app = router(AppState::new(store, config.dist, clock, config.secure_cookies)?);
     // The peer's address is what sign-in throttling counts per client.
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     // Sync messages are small and answered at once: without NODELAY each

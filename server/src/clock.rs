@@ -12,6 +12,10 @@ enum Source {
     System,
     /// A clock tests move by hand.
     Manual(Arc<AtomicI64>),
+    /// The system clock moved by the offset (ms) a browser test keeps in
+    /// this file, so the server and the test's devices agree on the date
+    /// (`--clock-offset-file`; never set in production).
+    OffsetFile(Arc<std::path::PathBuf>),
 }
 
 impl Clock {
@@ -23,12 +27,25 @@ impl Clock {
         Clock(Source::Manual(Arc::new(AtomicI64::new(now_ms))))
     }
 
+    /// The system clock moved by the offset in `file` (none while the file
+    /// is missing or holds no number).
+    pub fn offset_by_file(file: std::path::PathBuf) -> Clock {
+        Clock(Source::OffsetFile(Arc::new(file)))
+    }
+
     pub fn now_ms(&self) -> i64 {
-        match &self.0 {
-            Source::System => std::time::SystemTime::now()
+        let system = || {
+            std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
+                .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        };
+        match &self.0 {
+            Source::System => system(),
             Source::Manual(now) => now.load(Ordering::SeqCst),
+            Source::OffsetFile(file) => {
+                let offset = std::fs::read_to_string(file.as_ref()).ok().and_then(|s| s.trim().parse::<i64>().ok());
+                system().saturating_add(offset.unwrap_or(0))
+            }
         }
     }
 

@@ -33,6 +33,11 @@ pub struct Config {
     /// The day the demo data is built around (YYYY-MM-DD).
     #[arg(long, env = "DIRECTLINE_DEMO_ANCHOR", default_value = "2026-11-20")]
     pub demo_anchor: String,
+    /// For browser tests only: a file holding an offset (ms) added to the
+    /// system clock, which the test rewrites to move the server's date
+    /// along with its devices'.
+    #[arg(long, env = "DIRECTLINE_CLOCK_OFFSET_FILE")]
+    pub clock_offset_file: Option<PathBuf>,
     /// Without a command the server runs.
     #[command(subcommand)]
     pub command: Option<Command>,

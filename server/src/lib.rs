@@ -60,7 +60,7 @@ impl AppState {
         limits: sync::SyncLimits,
     ) -> Result<AppState, ServerError> {
         let policy = Arc::new(domain::policy::Policy::shipped()?);
-        let hub = sync::Hub::start(store.clone(), clock.clone(), limits)?;
+        let hub = sync::Hub::start(store.clone(), clock.clone(), policy.clone(), limits)?;
         pages::letters::start(store.clone(), policy.clone(), clock.clone());
         let passwords = Arc::new(security::passwords::Passwords::for_this_machine()?);
         Ok(AppState { store, dist, clock, policy, secure_cookies, hub, throttle: Arc::default(), passwords })

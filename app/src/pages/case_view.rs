@@ -7,8 +7,10 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
 use domain::case::CaseDoc;
-use domain::deadline::{self, ClockKind, Rules};
+use domain::deadline::{self, ClockKind};
+use domain::permission::Role;
 use domain::status::CaseState;
+use domain::time::Day;
 
 use super::actions::{Actions, Drafts, feedback};
 use super::timeline::{Timeline, describe};
@@ -75,6 +77,7 @@ fn CaseFile(case: CaseDoc, refused: Vec<RefusedEvent>) -> impl IntoView {
     let status = state.status();
     let number = case.number.clone().unwrap_or_else(|| tr("编号待分配", "Number pending").into());
     let events: Vec<_> = state.order.iter().filter_map(|id| case.events.get(id)).cloned().collect();
+    let flags = case.time_flags.clone();
     let identity = use_identity();
     view! {
         <article class="case-file" data-testid="case-file">
@@ -91,10 +94,13 @@ fn CaseFile(case: CaseDoc, refused: Vec<RefusedEvent>) -> impl IntoView {
             <p class="case-description">{case.appeal.description.clone()}</p>
             <Attachments case=case.clone() />
             <Responsibility state=state.clone() />
-            <Deadlines rules=clock::policy().rules_for(&case).clone() state=state.clone() />
+            <Deadlines case=case.clone() state=state.clone() />
             {state.conflict.is_some().then(|| view! { <ConflictNotice case=case.clone() state=state.clone() /> })}
             <h2>{tr("办理过程", "Timeline")}</h2>
-            <Timeline events />
+            {move || {
+                let official = identity.get().is_some_and(|i| i.user.role != Role::Enterprise);
+                view! { <Timeline events=events.clone() flags=flags.clone() official /> }
+            }}
             {(!refused.is_empty()).then(|| view! { <Refused refused /> })}
             {(case.number.is_some()).then(|| view! { <PublicLink case_id=case.id.clone() /> })}
             {(case.number.is_some()).then(|| view! { <Letters case_id=case.id.clone() /> })}
@@ -265,15 +271,18 @@ fn clock_name(kind: &ClockKind) -> String {
     }
 }
 
-/// Every running clock with its due date and light, and the timetable.
+/// Every running clock with its due date and light, the timetable, and
+/// whether the case was resolved by its deadline.
 #[component]
-fn Deadlines(rules: Rules, state: CaseState) -> impl IntoView {
+fn Deadlines(case: CaseDoc, state: CaseState) -> impl IntoView {
     let today = clock::today();
-    let calendar = &clock::policy().calendar;
-    let clocks = deadline::open_clocks(calendar, &rules, &state);
+    let policy = clock::policy();
+    let (calendar, rules) = (&policy.calendar, policy.rules_for(&case));
+    let clocks = deadline::open_clocks(calendar, rules, &state);
     let milestones = state.flow.milestones.clone();
     let ticked = state.records.ticked.clone();
-    (!clocks.is_empty() || !milestones.is_empty()).then(|| {
+    let resolved = domain::stats::first_resolution(&case, &state, calendar, rules);
+    (!clocks.is_empty() || !milestones.is_empty() || resolved.is_some()).then(|| {
         view! {
             <section class="deadlines" data-testid="deadlines">
                 <h2>{tr("期限", "Deadlines")}</h2>
@@ -304,10 +313,27 @@ fn Deadlines(rules: Rules, state: CaseState) -> impl IntoView {
                             }
                         })
                         .collect_view()}
+                    {resolved.map(|(day, on_time)| resolution(day, on_time))}
                 </ul>
             </section>
         }
     })
+}
+
+/// The first resolution against its deadline: red when it came late.
+fn resolution(day: Day, on_time: bool) -> impl IntoView {
+    let (light, text) = if on_time {
+        ("Done", tr("按期办结", "Resolved on time"))
+    } else {
+        ("Red", tr("逾期办结", "Resolved late"))
+    };
+    view! {
+        <li class="done" data-light=light.to_lowercase() data-testid="resolution">
+            <span class=format!("light light-{light}")>{text}</span>
+            <span>{tr("办结", "Resolution")}</span>
+            <time>{day.to_string()}</time>
+        </li>
+    }
 }
 
 /// Two people moved the case differently while offline: both shown, kept

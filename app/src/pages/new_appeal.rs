@@ -81,6 +81,7 @@ impl Form {
                 contact,
                 appeal,
                 events: Default::default(),
+                time_flags: Default::default(),
             }),
             _ => Err(problems.into_iter().map(|e| AppError::from(e).message()).collect()),
         }

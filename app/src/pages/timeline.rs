@@ -1,5 +1,8 @@
 //! A case's events as people read them.
 
+use std::collections::BTreeMap;
+
+use domain::device_time::TimeFlag;
 use domain::event::{Channel, Event, EventKind, ReviewLevel};
 use leptos::prelude::*;
 
@@ -123,21 +126,38 @@ fn files(kind: &EventKind) -> impl IntoView + use<> {
     })
 }
 
+/// An event whose device time the server found implausible: both times,
+/// for officials (the time shown first is the one that counts).
+fn time_flag(flag: TimeFlag) -> impl IntoView {
+    let (device, received) = (labels::date_time(flag.device_ms), labels::date_time(flag.received_ms));
+    view! {
+        <span class="time-flag" data-testid="time-flag" role="note">
+            {pick(
+                format!("设备时钟有误:设备时间 {device},服务器收到于 {received},按收到时间计"),
+                format!("Device clock wrong: device said {device}, server received it {received}; the time received counts"),
+            )}
+        </span>
+    }
+}
+
 /// The events in derivation order (causal, the same on every device,
-/// whatever the devices' clocks said), each with who did it.
+/// whatever the devices' clocks said), each with who did it; for
+/// officials, events whose device time was flagged show both times.
 #[component]
-pub fn Timeline(events: Vec<Event>) -> impl IntoView {
+pub fn Timeline(events: Vec<Event>, flags: BTreeMap<String, TimeFlag>, official: bool) -> impl IntoView {
     view! {
         <ol class="timeline" data-testid="timeline">
             {events
                 .into_iter()
                 .map(|e| {
+                    let flag = flags.get(&e.id).copied().filter(|_| official);
                     view! {
-                        <li data-kind=e.kind.name()>
+                        <li data-kind=e.kind.name() class:flagged=flag.is_some()>
                             <time>{labels::date_time(e.at_ms)}</time>
                             <span>{describe(&e.kind)}</span>
                             {files(&e.kind)}
                             <span class="who">{e.author.clone()}</span>
+                            {flag.map(time_flag)}
                         </li>
                     }
                 })

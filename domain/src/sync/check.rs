@@ -16,8 +16,8 @@ use crate::sync::actor_belongs;
 use crate::sync::inflate::{MAX_INFLATED_BYTES, check_inflated_size};
 
 /// The top-level keys of a case document (see [`CaseDoc`]).
-const CASE_KEYS: [&str; 9] =
-    ["schema", "id", "number", "created_ms", "district", "enterprise", "contact", "appeal", "events"];
+const CASE_KEYS: [&str; 10] =
+    ["schema", "id", "number", "created_ms", "district", "enterprise", "contact", "appeal", "events", "time_flags"];
 
 /// Changes that passed the check, and the case as they leave it.
 #[derive(Debug)]
@@ -178,7 +178,7 @@ pub fn new_changes(current: &mut AutoCommit, chunks: &[&[u8]]) -> Vec<Change> {
 }
 
 fn check_new_case(case: &CaseDoc, user: &User) -> Result<(), Rejection> {
-    if case.number.is_some() {
+    if case.number.is_some() || !case.time_flags.is_empty() {
         return Err(Rejection::Denied(Denied::ServerOnly));
     }
     let valid =
@@ -209,6 +209,7 @@ fn check_edit(before: &CaseDoc, state: &CaseState, after: &CaseDoc, user: &User)
     let parties = CaseParties { enterprise: &before.enterprise.id, district: &before.district, state };
     let edits = [
         (Field::CaseNumber, before.number != after.number),
+        (Field::TimeFlags, before.time_flags != after.time_flags),
         (Field::Contact, before.contact != after.contact),
         (Field::Appeal, before.appeal != after.appeal),
     ];

@@ -18,6 +18,7 @@ use automerge::{ActorId, AutoCommit, Automerge, Change, ChangeHash};
 
 use crate::DomainError;
 use crate::case::CaseDoc;
+use crate::device_time::Receipt;
 use crate::permission::{CaseParties, Denied, User, may_read};
 use crate::status::CaseState;
 use crate::sync::{RefusedChanges, Rejection, check_incoming, new_changes, plain_message};
@@ -274,6 +275,30 @@ impl ServerDoc {
         crate::doc::set_number(&mut self.doc, number)?;
         accepted.hashes.extend(self.doc.get_heads());
         accepted.case.number = Some(number.to_string());
+        Ok(())
+    }
+
+    /// Flags the implausible device times among the events `accepted` adds
+    /// (see [`crate::device_time`]), as the server's own change under
+    /// `actor`, before anyone sees them.
+    pub fn flag_times(
+        &mut self,
+        accepted: &mut Acceptance,
+        receipt: Receipt,
+        tolerance_ms: i64,
+        actor: ActorId,
+    ) -> Result<(), DomainError> {
+        let known = self.case.as_ref().map(|(case, _)| &case.events);
+        let added = accepted.case.events.values().filter(|e| known.is_none_or(|k| !k.contains_key(&e.id)));
+        let flags = receipt.flags(added, tolerance_ms);
+        if flags.is_empty() {
+            return Ok(());
+        }
+        self.doc.set_actor(actor);
+        crate::doc::flag_times(&mut self.doc, &flags)?;
+        accepted.hashes.extend(self.doc.get_heads());
+        accepted.case.time_flags.extend(flags);
+        crate::device_time::settle(&mut accepted.case);
         Ok(())
     }
 

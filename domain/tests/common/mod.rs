@@ -97,6 +97,7 @@ pub fn case_doc(events: &[Event]) -> CaseDoc {
             attachments: vec![],
         },
         events: events.iter().map(|e| (e.id.clone(), e.clone())).collect::<BTreeMap<_, _>>(),
+        time_flags: Default::default(),
     }
 }
 

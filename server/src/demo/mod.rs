@@ -182,6 +182,7 @@ pub fn generate(
                 attachments: Vec::new(),
             },
             events: Default::default(),
+            time_flags: Default::default(),
         };
         let stage = STAGES[i % STAGES.len()];
         let mut story = Story {

@@ -27,6 +27,7 @@ pub fn router(state: AppState) -> Router {
         .layer(app);
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/api/clock", get(server_clock))
         .route(
             "/api/session",
             get(auth::current)
@@ -82,6 +83,12 @@ fn open_data() -> Router<AppState> {
 }
 
 /// Liveness and a glance at the data: the count of cases per status.
+/// The server's time, for devices to compare their clocks with.
+async fn server_clock(State(state): State<AppState>) -> Json<domain::contract::ServerClock> {
+    let tolerance_ms = state.policy.device_time_tolerance_ms;
+    Json(domain::contract::ServerClock { now_ms: state.clock.now_ms(), tolerance_ms })
+}
+
 async fn healthz(State(state): State<AppState>) -> Result<Json<Value>, ServerError> {
     let by_status = state.store.count_by_status().await?;
     let total: u64 = by_status.iter().map(|(_, n)| n).sum();

@@ -14,6 +14,7 @@ mod blobs;
 mod cases;
 pub mod db;
 mod decoded;
+mod devices;
 mod notices;
 mod public_links;
 mod readers;

@@ -198,6 +198,7 @@ pub fn case_of(id: &str, enterprise: &Enterprise) -> CaseDoc {
             attachments: vec![],
         },
         events: Default::default(),
+        time_flags: Default::default(),
     }
 }
 

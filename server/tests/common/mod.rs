@@ -173,6 +173,7 @@ pub fn new_case(id: &str, enterprise: &str, district: &str) -> domain::case::Cas
             attachments: vec![],
         },
         events: Default::default(),
+        time_flags: Default::default(),
     }
 }
 

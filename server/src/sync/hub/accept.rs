@@ -31,6 +31,9 @@ impl Hub {
             let number = self.store.next_case_number(year).await?;
             live.doc.number(&mut accepted, &number, server_actor())?;
         }
+        if let Some(receipt) = self.receipt_of(accepted.from) {
+            live.doc.flag_times(&mut accepted, receipt, self.policy.device_time_tolerance_ms, server_actor())?;
+        }
         let doc = live.doc.automerge();
         let changes: Vec<Vec<u8>> =
             accepted.hashes.iter().filter_map(|h| doc.get_change_by_hash(h)).map(|c| c.raw_bytes().to_vec()).collect();

@@ -5,13 +5,15 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::Duration;
 
 use automerge::Change;
 use automerge::sync::State as SyncState;
+use domain::device_time::Receipt;
 use domain::permission::User;
+use domain::policy::Policy;
 use domain::sync::wire::{Message, PROTOCOL_VERSION};
 use domain::sync::{MAX_REFUSED_PER_CONNECTION, RefusedChanges};
 use tokio::sync::Mutex as AsyncMutex;
@@ -52,6 +54,14 @@ struct Conn {
     /// `user/storageId`: where the client keeps documents, so what it has
     /// survives a reconnect (sync state is stored per device).
     storage_key: Option<String>,
+    /// When the socket opened, and the device's last contact before it
+    /// (if the device ever joined before): where plausible times of its
+    /// work begin (see `Receipt::on_connection`).
+    opened_ms: i64,
+    previous_contact_ms: Option<i64>,
+    /// When the server last heard from the socket, recorded for the device
+    /// when it closes.
+    heard_ms: AtomicI64,
     outbox: UnboundedSender<Vec<u8>>,
     /// Changes refused on this socket, per document: kept here rather than
     /// with the document, so they outlive its eviction from memory.
@@ -75,6 +85,7 @@ pub struct Hub {
     store: Arc<Store>,
     committer: Committer,
     clock: Clock,
+    policy: Arc<Policy>,
     limits: SyncLimits,
     conns: RwLock<HashMap<ConnId, Conn>>,
     docs: Mutex<HashMap<String, Shared>>,
@@ -84,11 +95,17 @@ pub struct Hub {
 impl Hub {
     /// A hub, with a background task that evicts idle documents and
     /// closes sockets whose session expired.
-    pub fn start(store: Arc<Store>, clock: Clock, limits: SyncLimits) -> Result<Arc<Hub>, ServerError> {
+    pub fn start(
+        store: Arc<Store>,
+        clock: Clock,
+        policy: Arc<Policy>,
+        limits: SyncLimits,
+    ) -> Result<Arc<Hub>, ServerError> {
         let hub = Arc::new(Hub {
             committer: Committer::start(store.clone()),
             store,
             clock,
+            policy,
             limits,
             conns: RwLock::new(HashMap::new()),
             docs: Mutex::new(HashMap::new()),
@@ -120,6 +137,7 @@ impl Hub {
             return Err(Exceeded::SocketsOfAddress(self.limits.sockets_per_address));
         }
         let id = self.next_conn.fetch_add(1, Ordering::Relaxed);
+        let now = self.clock.now_ms();
         let conn = Conn {
             user,
             address,
@@ -127,6 +145,9 @@ impl Hub {
             session,
             peer_id: None,
             storage_key: None,
+            opened_ms: now,
+            previous_contact_ms: None,
+            heard_ms: AtomicI64::new(now),
             outbox,
             refused: HashMap::new(),
         };
@@ -144,9 +165,7 @@ impl Hub {
     /// its socket.
     pub fn cut_off(&self, conn: ConnId, why: String) {
         self.send(conn, Message::Error { message: why });
-        if let Ok(mut conns) = self.conns.write() {
-            conns.remove(&conn);
-        }
+        self.disconnect(conn);
     }
 
     /// Closes every socket whose session has expired.
@@ -164,15 +183,38 @@ impl Hub {
     /// Forgets every connection opened under `session`: dropping its
     /// outbox ends the socket's writer, which closes the socket.
     pub fn end_session(&self, session: &str) {
-        if let Ok(mut conns) = self.conns.write() {
-            conns.retain(|_, c| c.session.as_deref() != Some(session));
-        }
+        let Ok(mut conns) = self.conns.write() else { return };
+        let ended: Vec<ConnId> =
+            conns.iter().filter(|(_, c)| c.session.as_deref() == Some(session)).map(|(id, _)| *id).collect();
+        let removed: Vec<Conn> = ended.iter().filter_map(|id| conns.remove(id)).collect();
+        drop(conns);
+        removed.into_iter().for_each(|c| self.record_contact(c));
     }
 
     pub fn disconnect(&self, conn: ConnId) {
-        if let Ok(mut conns) = self.conns.write() {
-            conns.remove(&conn);
+        let removed = self.conns.write().ok().and_then(|mut conns| conns.remove(&conn));
+        if let Some(c) = removed {
+            self.record_contact(c);
         }
+    }
+
+    /// Records when the server last heard from a closed socket's device,
+    /// in the background (a socket closes from code that cannot wait).
+    fn record_contact(&self, closed: Conn) {
+        let (Some(key), Ok(runtime)) = (closed.storage_key, tokio::runtime::Handle::try_current()) else { return };
+        let (store, heard_ms) = (self.store.clone(), closed.heard_ms.load(Ordering::Relaxed));
+        runtime.spawn(async move {
+            if let Err(e) = store.heard_from_device(&key, heard_ms).await {
+                tracing::warn!("could not record when device {key} was last heard from: {e}");
+            }
+        });
+    }
+
+    /// What the server knows of the device behind `conn` as its changes
+    /// arrive now.
+    fn receipt_of(&self, conn: ConnId) -> Option<Receipt> {
+        let (now, tolerance) = (self.clock.now_ms(), self.policy.device_time_tolerance_ms);
+        self.with_conn(conn, |c| Some(Receipt::on_connection(c.opened_ms, c.previous_contact_ms, now, tolerance)))
     }
 
     /// Documents in memory (for tests and health).
@@ -194,7 +236,12 @@ impl Hub {
     }
 
     pub async fn receive(&self, conn: ConnId, bytes: &[u8]) -> Result<(), ServerError> {
-        if self.with_conn(conn, |c| Some(c.expires_ms)).is_some_and(|at| at <= self.clock.now_ms()) {
+        let now = self.clock.now_ms();
+        let expires_ms = self.with_conn(conn, |c| {
+            c.heard_ms.store(now, Ordering::Relaxed);
+            Some(c.expires_ms)
+        });
+        if expires_ms.is_some_and(|at| at <= now) {
             self.cut_off(conn, SESSION_EXPIRED.into());
             return Ok(());
         }
@@ -224,11 +271,21 @@ impl Hub {
     async fn join(&self, conn: ConnId, sender_id: String, storage_id: Option<String>) -> Result<(), ServerError> {
         let Some(user) = self.user_of(conn) else { return Ok(()) };
         let storage_key = storage_id.map(|s| format!("{}/{s}", user.id));
+        let now = self.clock.now_ms();
+        let previous_contact_ms = match &storage_key {
+            Some(key) => {
+                let before = self.store.device_contact(key).await?;
+                self.store.heard_from_device(key, now).await?;
+                before
+            }
+            None => None,
+        };
         if let Ok(mut conns) = self.conns.write()
             && let Some(c) = conns.get_mut(&conn)
         {
             c.peer_id = Some(sender_id);
             c.storage_key = storage_key.clone();
+            c.previous_contact_ms = previous_contact_ms;
         }
         let target_id = self.peer_of(conn).unwrap_or_default();
         self.send(
