@@ -9,6 +9,9 @@
 //! from then on every deadline, light, figure and letter counts the time of
 //! receipt, and officials see both.
 
+use std::collections::HashSet;
+
+use automerge::ChangeHash;
 use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
@@ -33,21 +36,14 @@ pub struct Receipt {
 }
 
 impl Receipt {
-    /// Changes arriving at `received_ms` on a connection opened at
-    /// `opened_ms`. Offline work arrives as a device reconnects: within the
-    /// first `tolerance_ms` of a connection a change may carry any time
-    /// since the device's previous contact (`previous_contact_ms`; the
-    /// connection's start for a device never seen). Later, it was made while
+    /// Changes arriving at `received_ms`. Work done offline (`backlog`, see
+    /// [`made_before_joining`]) may carry any time since the device's
+    /// previous contact (`previous_contact_ms`; the connection's start,
+    /// `opened_ms`, for a device never seen). Anything else was made while
     /// connected and sent at once, so it must carry about the time it
     /// arrives: a device online for weeks with a wrong clock is caught too.
-    pub fn on_connection(
-        opened_ms: i64,
-        previous_contact_ms: Option<i64>,
-        received_ms: i64,
-        tolerance_ms: i64,
-    ) -> Receipt {
-        let catching_up = received_ms.saturating_sub(opened_ms) <= tolerance_ms;
-        let contact_before_ms = if catching_up { previous_contact_ms.unwrap_or(opened_ms) } else { received_ms };
+    pub fn of(previous_contact_ms: Option<i64>, opened_ms: i64, received_ms: i64, backlog: bool) -> Receipt {
+        let contact_before_ms = if backlog { previous_contact_ms.unwrap_or(opened_ms) } else { received_ms };
         Receipt { contact_before_ms, received_ms }
     }
 
@@ -66,6 +62,26 @@ impl Receipt {
             .map(|e| (e.id.clone(), TimeFlag { device_ms: e.at_ms, received_ms: self.received_ms }))
             .collect()
     }
+}
+
+/// Whether every one of `accepted` (new changes) was on the device when it
+/// joined: reachable from the heads it announced for the document right
+/// after joining (`announced`; a device offers its offline work at once).
+/// `deps_of` gives a change's dependencies.
+pub fn made_before_joining(
+    announced: &[ChangeHash],
+    accepted: &[ChangeHash],
+    deps_of: impl Fn(&ChangeHash) -> Option<Vec<ChangeHash>>,
+) -> bool {
+    let mut unreached: HashSet<&ChangeHash> = accepted.iter().collect();
+    let mut walk: Vec<ChangeHash> = announced.to_vec();
+    while let Some(hash) = walk.pop() {
+        // Older changes were on the server already: no need to go past them.
+        if unreached.remove(&hash) {
+            walk.extend(deps_of(&hash).unwrap_or_default());
+        }
+    }
+    unreached.is_empty()
 }
 
 /// Makes every flagged event of `case` count its time of receipt (the
@@ -102,15 +118,25 @@ mod tests {
     }
 
     #[test]
-    fn offline_work_is_judged_from_the_previous_contact_only_while_a_device_catches_up() {
+    fn offline_work_is_judged_from_the_previous_contact_and_online_work_from_its_arrival() {
         let opened = 30 * DAY;
-        let catching_up = Receipt::on_connection(opened, Some(28 * DAY), opened + 5_000, HOUR);
-        assert!(catching_up.plausible(29 * DAY, HOUR), "made offline yesterday");
-        let new_device = Receipt::on_connection(opened, None, opened + 5_000, HOUR);
+        let backlog = Receipt::of(Some(28 * DAY), opened, opened + 5_000, true);
+        assert!(backlog.plausible(29 * DAY, HOUR), "made offline yesterday");
+        let new_device = Receipt::of(None, opened, opened + 5_000, true);
         assert!(!new_device.plausible(29 * DAY, HOUR), "never seen: no earlier than the connection");
-        let online = Receipt::on_connection(opened, Some(28 * DAY), opened + 2 * DAY, HOUR);
-        assert!(!online.plausible(opened + DAY, HOUR), "made while connected, sent a day late?");
+        let online = Receipt::of(Some(28 * DAY), opened, opened + 2 * DAY, false);
+        assert!(!online.plausible(opened + DAY, HOUR), "made while connected, yet a day old?");
         assert!(online.plausible(opened + 2 * DAY - 1_000, HOUR));
+    }
+
+    #[test]
+    fn only_changes_behind_the_heads_announced_on_joining_are_offline_work() {
+        let h = |n: u8| ChangeHash([n; 32]);
+        // 1 ← 2 ← 3 (announced) ← 4: 1 was on the server already.
+        let deps = |hash: &ChangeHash| Some(if hash.0[0] > 1 { vec![h(hash.0[0] - 1)] } else { vec![] });
+        assert!(made_before_joining(&[h(3)], &[h(2), h(3)], deps));
+        assert!(!made_before_joining(&[h(3)], &[h(2), h(3), h(4)], deps), "4 came after");
+        assert!(!made_before_joining(&[], &[h(2)], deps), "nothing announced");
     }
 
     #[test]

@@ -117,6 +117,23 @@ async fn work_done_offline_for_two_days_keeps_its_own_times() {
     assert_eq!(stored.events[&info].at_ms, yesterday, "the phone's own time");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn work_done_after_reconnecting_must_carry_about_the_time_it_arrives() {
+    let server = start(false).await;
+    let (id, _ent, mut officer) = routed_case(&server, 3).await;
+    officer.disconnect();
+    // Five days on the PC is switched back on, with its clock three days
+    // behind; offline work would be plausible back to its last contact,
+    // but what it does a minute after reconnecting was done online.
+    let back = server.clock.now_ms() + 5 * DAY_MS;
+    server.clock.set_ms(back);
+    officer.connect(server.addr, &sign_in(server.addr, "bumen-natres").await).await;
+    server.clock.set_ms(back + 60_000);
+    let reply = officer.record(&id, back - 3 * DAY_MS, EventKind::ReplyOnline { text: "已答复".into() }).await;
+    assert!(officer.pump_until(QUIET, |d| d.case(&id).unwrap().time_flags.contains_key(&reply)).await);
+    assert_eq!(officer.case(&id).unwrap().events[&reply].at_ms, back + 60_000);
+}
+
 #[tokio::test]
 async fn the_server_tells_devices_its_time_and_the_tolerance() {
     let server = start(false).await;

@@ -26,12 +26,14 @@ impl Hub {
         accepted: Box<Acceptance>,
     ) -> Result<Option<Vec<Effect>>, ServerError> {
         let mut accepted = accepted;
+        // Judged on the client's changes alone, before the server adds its own.
+        let receipt = self.receipt_of(accepted.from, id, &accepted.hashes, live.doc.automerge());
         if accepted.created {
             let year = domain::time::Day::of_instant(self.clock.now_ms()).year();
             let number = self.store.next_case_number(year).await?;
             live.doc.number(&mut accepted, &number, server_actor())?;
         }
-        if let Some(receipt) = self.receipt_of(accepted.from) {
+        if let Some(receipt) = receipt {
             live.doc.flag_times(&mut accepted, receipt, self.policy.device_time_tolerance_ms, server_actor())?;
         }
         let doc = live.doc.automerge();

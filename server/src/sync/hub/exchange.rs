@@ -42,6 +42,7 @@ impl Hub {
                 return Ok(());
             }
         };
+        self.note_announced(conn, id, &message.heads);
         // Another server instance may change the case between our check
         // and our write; then the check runs again on the newer case, after
         // a pause that differs between connections so they stop colliding.

@@ -9,9 +9,9 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::Duration;
 
-use automerge::Change;
 use automerge::sync::State as SyncState;
-use domain::device_time::Receipt;
+use automerge::{Automerge, Change, ChangeHash, ReadDoc};
+use domain::device_time::{Receipt, made_before_joining};
 use domain::permission::User;
 use domain::policy::Policy;
 use domain::sync::wire::{Message, PROTOCOL_VERSION};
@@ -36,6 +36,11 @@ const IDLE: Duration = Duration::from_secs(60);
 /// changed its case in between, before the client is asked to send again.
 const STALE_RETRIES: usize = 20;
 
+/// A device offers what it did offline as soon as it joins: a document's
+/// first message within this long of the socket opening announces it.
+/// Later first messages are work done while connected.
+const GREETING_MS: i64 = 10_000;
+
 /// No connection (connection ids start at 1): news from another instance
 /// is relayed to every reader here.
 const NOBODY: ConnId = 0;
@@ -56,9 +61,12 @@ struct Conn {
     storage_key: Option<String>,
     /// When the socket opened, and the device's last contact before it
     /// (if the device ever joined before): where plausible times of its
-    /// work begin (see `Receipt::on_connection`).
+    /// work begin (see `Receipt::of`).
     opened_ms: i64,
     previous_contact_ms: Option<i64>,
+    /// Per document, the heads the device announced in its first message
+    /// after joining (see [`GREETING_MS`]).
+    announced: HashMap<String, Vec<ChangeHash>>,
     /// When the server last heard from the socket, recorded for the device
     /// when it closes.
     heard_ms: AtomicI64,
@@ -147,6 +155,7 @@ impl Hub {
             storage_key: None,
             opened_ms: now,
             previous_contact_ms: None,
+            announced: HashMap::new(),
             heard_ms: AtomicI64::new(now),
             outbox,
             refused: HashMap::new(),
@@ -210,11 +219,30 @@ impl Hub {
         });
     }
 
+    /// Remembers the heads a device announces for document `id` in its
+    /// first message after joining: what it did offline lies behind them.
+    pub(super) fn note_announced(&self, conn: ConnId, id: &str, heads: &[ChangeHash]) {
+        let now = self.clock.now_ms();
+        let greeting =
+            self.with_conn(conn, |c| Some(now - c.opened_ms <= GREETING_MS && !c.announced.contains_key(id)));
+        if greeting == Some(true)
+            && let Ok(mut conns) = self.conns.write()
+            && let Some(c) = conns.get_mut(&conn)
+        {
+            c.announced.entry(id.to_string()).or_insert_with(|| heads.to_vec());
+        }
+    }
+
     /// What the server knows of the device behind `conn` as its changes
-    /// arrive now.
-    fn receipt_of(&self, conn: ConnId) -> Option<Receipt> {
-        let (now, tolerance) = (self.clock.now_ms(), self.policy.device_time_tolerance_ms);
-        self.with_conn(conn, |c| Some(Receipt::on_connection(c.opened_ms, c.previous_contact_ms, now, tolerance)))
+    /// `accepted` to document `id` (held in `doc`) arrive now.
+    fn receipt_of(&self, conn: ConnId, id: &str, accepted: &[ChangeHash], doc: &Automerge) -> Option<Receipt> {
+        let now = self.clock.now_ms();
+        let deps_of = |hash: &ChangeHash| doc.get_change_by_hash(hash).map(|c| c.deps().to_vec());
+        self.with_conn(conn, |c| {
+            let announced = c.announced.get(id).map_or(&[][..], Vec::as_slice);
+            let backlog = made_before_joining(announced, accepted, deps_of);
+            Some(Receipt::of(c.previous_contact_ms, c.opened_ms, now, backlog))
+        })
     }
 
     /// Documents in memory (for tests and health).
