@@ -48,7 +48,7 @@ test('a reply from a clock three days behind counts from when the server receive
 
   // The server flagged both times; the officer sees them, and the light.
   const flags = officer.page.getByTestId('time-flag');
-  await flags.first().waitFor();
+  await flags.nth(1).waitFor();
   assert.equal(await flags.count(), 2, 'the reply and the resolution');
   assert.match(await flags.first().innerText(), /设备时间 2026-12-21.*服务器收到于 2026-12-24/s);
   const resolution = officer.page.getByTestId('resolution');
