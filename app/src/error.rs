@@ -5,6 +5,8 @@ use domain::label::{Label, Text};
 #[derive(Debug)]
 pub enum AppError {
     Storage(String),
+    /// The browser refused to store more for this site (its quota).
+    StorageFull,
     Domain(domain::DomainError),
     Offline,
     SignedOut,
@@ -28,6 +30,12 @@ impl From<domain::DomainError> for AppError {
 
 impl From<indexed_db_futures::error::Error> for AppError {
     fn from(e: indexed_db_futures::error::Error) -> Self {
+        if let indexed_db_futures::error::Error::DomException(dom) = &e {
+            let dom: web_sys::DomException = dom.clone().into();
+            if dom.name() == "QuotaExceededError" {
+                return AppError::StorageFull;
+            }
+        }
         AppError::Storage(e.to_string())
     }
 }
@@ -51,6 +59,13 @@ impl AppError {
             AppError::Storage(why) => {
                 Text::owned(format!("本设备存储不可用:{why}"), format!("device storage failed: {why}"))
             }
+            // Said when a write fails: the transaction is undone whole, so
+            // what was saved before stays, and the change stays on screen.
+            AppError::StorageFull => Label::new(
+                "本设备存储空间已满,这次的改动没有保存。之前保存的内容都还在。请连网同步后重试,或清理本浏览器中其他网站的数据。",
+                "This device's storage is full: this change was not saved. Everything saved before is still here. Go online to sync and try again, or free space used by other sites in this browser.",
+            )
+            .text(),
             AppError::Domain(e) => e.label(),
             AppError::Offline => {
                 Label::new("无法连接服务器,请检查网络", "cannot reach the server, check the network").text()

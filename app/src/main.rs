@@ -21,7 +21,7 @@ use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 
 use api::{Identity, IdentitySignal};
-use i18n::{Lang, tr};
+use i18n::{Lang, pick, tr};
 use sync::{SyncHandle, SyncStatus};
 
 fn main() {
@@ -50,7 +50,7 @@ fn App(policy: Arc<Policy>) -> impl IntoView {
     provide_context(policy.clone());
     let sync = SyncHandle::start(policy);
     provide_context(sync.clone());
-    let status = sync.status;
+    let (status, unsynced) = (sync.status, sync.unsynced);
     // Whoever is signed in is whom the engine syncs for.
     Effect::new(move |_| sync.set_identity(identity.get()));
     // The identity of the last sign-in comes from the device, not the
@@ -78,7 +78,7 @@ fn App(policy: Arc<Policy>) -> impl IntoView {
                             </A>
                             <SyncIndicator status />
                             <LangSwitch lang />
-                            <Account identity />
+                            <Account identity unsynced />
                         </div>
                     </header>
                     <pwa::UpdateBanner updated />
@@ -138,24 +138,51 @@ fn SyncIndicator(status: RwSignal<SyncStatus>) -> impl IntoView {
     }
 }
 
-/// Who is signed in, with sign-out; or a link to sign in.
+/// Who is signed in, with sign-out; or a link to sign in. Signing out with
+/// changes the server does not have yet asks first: they stay on this
+/// device (in this account's own storage) and sync at the next sign-in.
 #[component]
-fn Account(identity: IdentitySignal) -> impl IntoView {
-    let sign_out = move |_| {
+fn Account(identity: IdentitySignal, unsynced: RwSignal<usize>) -> impl IntoView {
+    let asking = RwSignal::new(false);
+    let sign_out = move || {
+        asking.set(false);
         spawn_local(async move {
             if api::sign_out().await.is_ok() {
                 identity.set(None);
             }
         });
     };
-    move || match identity.get() {
+    let ask_or_sign_out = move |_| {
+        if unsynced.get_untracked() > 0 { asking.set(true) } else { sign_out() }
+    };
+    move || {
+        match identity.get() {
         Some(Identity { display_name, .. }) => view! {
             <div class="account">
                 <span class="account-name" data-testid="account-name">{display_name}</span>
-                <button type="button" class="link-button" on:click=sign_out>{tr("退出", "Sign out")}</button>
+                <button type="button" class="link-button" on:click=ask_or_sign_out>{tr("退出", "Sign out")}</button>
             </div>
+            {move || asking.get().then(|| view! {
+                <div class="sign-out-warning" role="alertdialog" data-testid="sign-out-warning">
+                    <p>{pick(
+                        format!("还有 {} 件诉求的改动尚未同步到服务器。", unsynced.get()),
+                        format!("Changes to {} case(s) have not reached the server yet.", unsynced.get()),
+                    )}</p>
+                    <p>{tr(
+                        "退出后改动仍保存在本设备,您下次在本设备登录时会自动同步;其他人登录不会看到或删除它们。",
+                        "If you sign out they stay on this device and sync when you next sign in here; nobody else signing in sees or removes them.",
+                    )}</p>
+                    <button type="button" class="button primary" data-testid="stay-signed-in" on:click=move |_| asking.set(false)>
+                        {tr("保持登录", "Stay signed in")}
+                    </button>
+                    <button type="button" class="button" data-testid="sign-out-keep" on:click=move |_| sign_out()>
+                        {tr("退出,改动留在本设备", "Sign out, keep the changes here")}
+                    </button>
+                </div>
+            })}
         }
         .into_any(),
         None => view! { <A href="/signin" attr:class="link-button">{tr("登录", "Sign in")}</A> }.into_any(),
+    }
     }
 }

@@ -2,13 +2,24 @@
 //! case, a small summary for the list, the sync state with the server, and
 //! changes the server refused. A document and its summary are written in
 //! one transaction, so the list never shows a case whose document is missing.
+//!
+//! Each account keeps its cases in a database of its own
+//! (`directline-user-<user id>`), so signing in as someone else on a shared
+//! device never touches what the last person has not synced yet. The
+//! device's database (`directline`) holds only the signed-in identity and
+//! the device's ids — and, from builds before per-account storage, the last
+//! owner's cases, which move into that owner's database when they next
+//! sign in ([`adopt_legacy`]).
 
 use automerge::AutoCommit;
 use indexed_db_futures::database::Database;
+use indexed_db_futures::factory::DBFactory;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use indexed_db_futures::typed_array::Uint8Array;
 use serde::{Deserialize, Serialize};
+use futures_util::future::{Either, select};
+use wasm_bindgen::JsValue;
 
 use domain::event::Event;
 pub use domain::summary::CaseSummary;
@@ -16,8 +27,15 @@ pub use domain::summary::CaseSummary;
 use crate::api::Identity;
 use crate::error::AppError;
 
+/// The device's database.
 const DB_NAME: &str = "directline";
 const DB_VERSION: u8 = 4;
+/// An account's database: this prefix and the user id.
+const USER_DB_PREFIX: &str = "directline-user-";
+const USER_DB_VERSION: u8 = 1;
+/// The stores of an account's database (also, in the device's database,
+/// the legacy stores of builds before per-account storage).
+const CASE_STORES: [&str; 7] = [DOCS, CHANGES, SUMMARIES, SYNC, REFUSED, BLOBS, UPLOADS];
 /// Case id → the document's snapshot (`save()`).
 const DOCS: &str = "docs";
 /// `case id/sequence` → changes saved after the snapshot (`save_after`),
@@ -36,6 +54,8 @@ const BLOBS: &str = "blobs";
 /// sha256 → mime type, for attachments not yet uploaded.
 const UPLOADS: &str = "uploads";
 const IDENTITY_KEY: &str = "identity";
+/// The accounts with a database on this device.
+const ACCOUNTS_KEY: &str = "accounts";
 const DEVICE_KEY: &str = "device";
 
 /// A change of this device that the server refused, kept to be shown.
@@ -53,10 +73,12 @@ pub struct RefusedEvent {
 pub struct Device {
     pub storage_id: String,
     pub actor_suffix: [u8; 8],
-    /// Whose documents this device holds (a different sign-in wipes them).
+    /// Whose cases the device's database holds (builds before per-account
+    /// storage kept one account's cases there); `None` once adopted.
     pub owner: Option<String>,
 }
 
+/// The device's database: identity, device ids (and legacy cases).
 pub async fn open() -> Result<Database, AppError> {
     let db = Database::open(DB_NAME)
         .with_version(DB_VERSION)
@@ -81,6 +103,122 @@ pub async fn open() -> Result<Database, AppError> {
         })
         .await?;
     Ok(db)
+}
+
+/// The database of account `user_id`'s cases.
+pub async fn open_user(user_id: &str) -> Result<Database, AppError> {
+    let db = Database::open(format!("{USER_DB_PREFIX}{user_id}").as_str())
+        .with_version(USER_DB_VERSION)
+        .with_on_upgrade_needed(|event, db: Database| {
+            if event.old_version() < 1.0 {
+                for store in CASE_STORES {
+                    db.create_object_store(store).build()?;
+                }
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(db)
+}
+
+/// The database of whoever signed in last on this device.
+pub async fn open_current() -> Result<Database, AppError> {
+    let Some(who) = identity(&open().await?).await? else { return Err(AppError::SignedOut) };
+    open_user(&who.user.id).await
+}
+
+/// Moves the cases a build before per-account storage kept in the device's
+/// database into `user`'s database, if `user` owned them. Copied first and
+/// cleared after, each in one transaction: an interruption loses nothing,
+/// and the next sign-in finishes the move.
+pub async fn adopt_legacy(device: &Database, user: &Database, user_id: &str) -> Result<bool, AppError> {
+    let Some(mut info) = self::device(device).await? else { return Ok(false) };
+    if info.owner.as_deref() != Some(user_id) {
+        return Ok(false);
+    }
+    let from = device.transaction(CASE_STORES).build()?;
+    let mut records = Vec::new();
+    for store in CASE_STORES {
+        let keys: Vec<JsValue> =
+            from.object_store(store)?.get_all_keys().primitive()?.await?.collect::<Result<_, _>>()?;
+        let values: Vec<JsValue> = from.object_store(store)?.get_all().primitive()?.await?.collect::<Result<_, _>>()?;
+        records.push((store, keys.into_iter().zip(values).collect::<Vec<_>>()));
+    }
+    drop(from);
+    let to = user.transaction(CASE_STORES).with_mode(TransactionMode::Readwrite).build()?;
+    for (store, pairs) in &records {
+        let store = to.object_store(store)?;
+        for (key, value) in pairs {
+            store.put(value.clone()).with_key(key.clone()).primitive()?.await?;
+        }
+    }
+    to.commit().await?;
+    let clear = device.transaction(CASE_STORES).with_mode(TransactionMode::Readwrite).build()?;
+    for store in CASE_STORES {
+        clear.object_store(store)?.clear()?.await?;
+    }
+    clear.commit().await?;
+    info.owner = None;
+    set_device(device, &info).await?;
+    Ok(records.iter().any(|(_, pairs)| !pairs.is_empty()))
+}
+
+/// Notes that `user_id` keeps a database on this device.
+pub async fn remember_account(device: &Database, user_id: &str) -> Result<(), AppError> {
+    let mut accounts: Vec<String> = meta(device, ACCOUNTS_KEY).await?.unwrap_or_default();
+    if !accounts.iter().any(|a| a == user_id) {
+        accounts.push(user_id.to_string());
+        set_meta(device, ACCOUNTS_KEY, Some(&accounts)).await?;
+    }
+    Ok(())
+}
+
+/// Frees space when the device is full: deletes the databases of other
+/// accounts whose every change has reached the server (they download it
+/// again at their next sign-in). Unsynced work is never deleted. Returns
+/// how many were deleted.
+pub async fn evict_synced_accounts(device: &Database, signed_in: &str) -> Result<usize, AppError> {
+    let accounts: Vec<String> = meta(device, ACCOUNTS_KEY).await?.unwrap_or_default();
+    let mut kept = Vec::new();
+    let mut evicted = 0;
+    for account in accounts {
+        let synced = account != signed_in && {
+            let db = open_user(&account).await?;
+            let synced = all_synced(&db).await?;
+            db.close();
+            synced
+        };
+        // A tab still open on that account blocks the deletion until it
+        // closes: then it stays listed, and goes when the tab does.
+        let deleted = synced && {
+            let delete = DBFactory::new()?.delete_db(&format!("{USER_DB_PREFIX}{account}"))?;
+            matches!(select(Box::pin(delete), Box::pin(sleep_ms(2_000))).await, Either::Left((Ok(()), _)))
+        };
+        if deleted {
+            evicted += 1;
+        } else {
+            kept.push(account);
+        }
+    }
+    set_meta(device, ACCOUNTS_KEY, Some(&kept)).await?;
+    Ok(evicted)
+}
+
+async fn sleep_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Whether an account's database holds nothing the server lacks: no case
+/// with unsynced changes (drafts included: they exist nowhere else) and no
+/// attachment waiting for upload.
+async fn all_synced(db: &Database) -> Result<bool, AppError> {
+    let unsynced = summaries(db).await?.iter().any(|s| s.unsynced);
+    Ok(!unsynced && pending_uploads(db).await?.is_empty())
 }
 
 /// How a document's new state is written.
@@ -246,17 +384,6 @@ pub async fn blob(db: &Database, sha256: &str) -> Result<Option<Vec<u8>>, AppErr
 pub async fn uploaded(db: &Database, sha256: &str) -> Result<(), AppError> {
     let tx = db.transaction(UPLOADS).with_mode(TransactionMode::Readwrite).build()?;
     tx.object_store(UPLOADS)?.delete(sha256.to_string()).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Forgets every case on the device (another user signed in here).
-pub async fn wipe_cases(db: &Database) -> Result<(), AppError> {
-    let stores = [DOCS, CHANGES, SUMMARIES, SYNC, REFUSED];
-    let tx = db.transaction(stores).with_mode(TransactionMode::Readwrite).build()?;
-    for store in stores {
-        tx.object_store(store)?.clear()?.await?;
-    }
     tx.commit().await?;
     Ok(())
 }

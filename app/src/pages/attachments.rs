@@ -24,7 +24,7 @@ async fn capture(file: web_sys::File) -> Result<AttachmentRef, AppError> {
         .map_err(|_| AppError::Storage(tr("读取文件失败", "could not read the file").into()))?;
     let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
     let sha256: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
-    storage::save_blob(&storage::open().await?, &sha256, &checked.mime, bytes).await?;
+    storage::save_blob(&storage::open_current().await?, &sha256, &checked.mime, bytes).await?;
     Ok(AttachmentRef { sha256, ..checked })
 }
 

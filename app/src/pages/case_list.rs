@@ -20,6 +20,7 @@ use super::reminders::Reminders;
 use super::sessions::SessionsPanel;
 use crate::api::use_identity;
 use crate::clock;
+use crate::error::AppError;
 use crate::i18n::{entry, pick, tr};
 use crate::labels;
 use crate::storage::{self, CaseSummary};
@@ -45,8 +46,10 @@ pub fn summaries_on_device() -> RwSignal<Option<Result<Vec<CaseSummary>, String>
             revision.track();
         }
         spawn_local(async move {
-            let loaded = match storage::open().await {
+            let loaded = match storage::open_current().await {
                 Ok(db) => storage::summaries(&db).await,
+                // Nobody signed in: no account's cases are shown.
+                Err(AppError::SignedOut) => Ok(Vec::new()),
                 Err(e) => Err(e),
             };
             let loaded = loaded.map(|mut list| {

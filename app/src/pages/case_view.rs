@@ -30,7 +30,7 @@ struct Loaded {
 }
 
 async fn load(id: &str) -> Result<Option<Loaded>, AppError> {
-    let db = storage::open().await?;
+    let db = storage::open_current().await?;
     let Some(case) = read_case(id.to_string()).await? else { return Ok(None) };
     let refused = storage::refused(&db, id).await?;
     Ok(Some(Loaded { case, refused }))
@@ -39,7 +39,7 @@ async fn load(id: &str) -> Result<Option<Loaded>, AppError> {
 /// Reading a case needs Automerge: it lives in a lazily loaded module.
 #[leptos::lazy]
 async fn read_case(id: String) -> Result<Option<CaseDoc>, AppError> {
-    let db = storage::open().await?;
+    let db = storage::open_current().await?;
     let Some((doc, _)) = storage::load_doc(&db, &id).await? else { return Ok(None) };
     Ok(Some(domain::doc::read(&doc)?))
 }

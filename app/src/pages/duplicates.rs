@@ -18,7 +18,7 @@ const SHOWN: usize = 5;
 fn summaries() -> RwSignal<Vec<CaseSummary>> {
     let list = RwSignal::new(Vec::new());
     spawn_local(async move {
-        if let Ok(db) = storage::open().await
+        if let Ok(db) = storage::open_current().await
             && let Ok(found) = storage::summaries(&db).await
         {
             list.set(found);

@@ -24,7 +24,7 @@ use domain::sync::{actor_for, heads_hex};
 mod documents;
 
 use super::socket::{self, Socket};
-use super::{Input, SyncStatus};
+use super::{Input, Signals, SyncStatus};
 use crate::api::{self, Identity};
 use crate::clock;
 use crate::error::AppError;
@@ -39,10 +39,10 @@ struct Engine {
     /// Deadlines in the summaries are computed by it.
     policy: Arc<Policy>,
     inbox: UnboundedSender<Input>,
-    status: RwSignal<SyncStatus>,
-    revision: RwSignal<u64>,
-    sessions: RwSignal<Vec<String>>,
-    db: Database,
+    signals: Signals,
+    /// The device's database (identity, ids), and the signed-in account's.
+    device_db: Database,
+    cases: Option<Database>,
     device: Device,
     identity: Option<Identity>,
     /// The protocol's client side and the documents in memory; there is
@@ -64,11 +64,9 @@ pub async fn run(
     policy: Arc<Policy>,
     inbox: UnboundedSender<Input>,
     mut rx: UnboundedReceiver<Input>,
-    status: RwSignal<SyncStatus>,
-    revision: RwSignal<u64>,
-    sessions: RwSignal<Vec<String>>,
+    signals: Signals,
 ) {
-    let mut engine = match Engine::open(policy, inbox, status, revision, sessions).await {
+    let mut engine = match Engine::open(policy, inbox, signals).await {
         Ok(engine) => engine,
         Err(e) => {
             leptos::logging::error!("sync: {}", e.message());
@@ -91,13 +89,7 @@ fn random_bytes<const N: usize>() -> [u8; N] {
 }
 
 impl Engine {
-    async fn open(
-        policy: Arc<Policy>,
-        inbox: UnboundedSender<Input>,
-        status: RwSignal<SyncStatus>,
-        revision: RwSignal<u64>,
-        sessions: RwSignal<Vec<String>>,
-    ) -> Result<Engine, AppError> {
+    async fn open(policy: Arc<Policy>, inbox: UnboundedSender<Input>, signals: Signals) -> Result<Engine, AppError> {
         let db = storage::open().await?;
         let device = match storage::device(&db).await? {
             Some(device) => device,
@@ -111,10 +103,9 @@ impl Engine {
         Ok(Engine {
             policy,
             inbox,
-            status,
-            revision,
-            sessions,
-            db,
+            signals,
+            device_db: db,
+            cases: None,
             device,
             identity: None,
             peer: None,
@@ -197,6 +188,11 @@ impl Engine {
         self.peer.as_mut().ok_or(AppError::SignedOut)
     }
 
+    /// The signed-in account's database.
+    fn cases(&self) -> Result<&Database, AppError> {
+        self.cases.as_ref().ok_or(AppError::SignedOut)
+    }
+
     async fn set_identity(&mut self, identity: Option<Identity>) -> Result<(), AppError> {
         // A sign-in (or sign-out) on this device starts afresh.
         self.signed_out = false;
@@ -207,26 +203,27 @@ impl Engine {
         }
         self.disconnect();
         self.peer = None;
+        self.cases = None;
         self.stored.clear();
+        self.summaries.clear();
         self.identity = identity;
-        let Some(who) = self.identity.clone() else { return Ok(()) };
-        // Another person's cases never stay on a device someone else signs into.
-        if self.device.owner.as_ref().is_some_and(|owner| *owner != who.user.id) {
-            storage::wipe_cases(&self.db).await?;
-            // A new device as far as the server knows: what it last shared
-            // with the old storage id is gone from here.
-            self.device.storage_id = uuid::Uuid::new_v4().to_string();
-            self.device.actor_suffix = random_bytes();
-            self.revision.update(|r| *r += 1);
+        self.signals.revision.update(|r| *r += 1);
+        let Some(who) = self.identity.clone() else {
+            self.publish_sessions();
+            return Ok(());
+        };
+        // Each account's cases live in its own database: another person's
+        // unsynced work stays on the device, untouched, until they sign in.
+        let cases = storage::open_user(&who.user.id).await?;
+        storage::remember_account(&self.device_db, &who.user.id).await?;
+        if storage::adopt_legacy(&self.device_db, &cases, &who.user.id).await? {
+            self.device = storage::device(&self.device_db).await?.unwrap_or_else(|| self.device.clone());
         }
-        if self.device.owner.as_deref() != Some(who.user.id.as_str()) {
-            self.device.owner = Some(who.user.id.clone());
-            storage::set_device(&self.db, &self.device).await?;
-        }
+        self.cases = Some(cases);
         let actor = actor_for(&who.user.id, self.device.actor_suffix);
         let peer_id = format!("app-{}", self.device.storage_id);
         self.peer = Some(ClientPeer::new(peer_id, self.device.storage_id.clone(), actor));
-        self.summaries = storage::summaries(&self.db).await?.into_iter().map(|s| (s.id.clone(), s)).collect();
+        self.summaries = storage::summaries(self.cases()?).await?.into_iter().map(|s| (s.id.clone(), s)).collect();
         self.publish_sessions();
         self.connect();
         Ok(())
@@ -270,10 +267,10 @@ impl Engine {
         if !self.joined() {
             return Ok(());
         }
-        for (sha256, mime) in storage::pending_uploads(&self.db).await? {
-            let Some(bytes) = storage::blob(&self.db, &sha256).await? else { continue };
+        for (sha256, mime) in storage::pending_uploads(self.cases()?).await? {
+            let Some(bytes) = storage::blob(self.cases()?, &sha256).await? else { continue };
             if crate::api::upload(&sha256, &mime, &bytes).await.is_ok() {
-                storage::uploaded(&self.db, &sha256).await?;
+                storage::uploaded(self.cases()?, &sha256).await?;
             }
         }
         Ok(())
@@ -286,7 +283,7 @@ impl Engine {
         for id in ids {
             let shared = match self.peer()?.state(&id) {
                 Some(state) => Some(heads_hex(&state.shared_heads)),
-                None => storage::sync_state(&self.db, &id)
+                None => storage::sync_state(self.cases()?, &id)
                     .await?
                     .and_then(|b| SyncState::decode(&b).ok())
                     .map(|s| heads_hex(&s.shared_heads)),
@@ -342,7 +339,11 @@ impl Engine {
     }
 
     fn update_status(&mut self) {
-        let unsynced = self.summaries.values().any(|s| s.unsynced && s.status != Status::Draft);
+        let waiting = self.summaries.values().filter(|s| s.unsynced && s.status != Status::Draft).count();
+        if waiting != self.signals.unsynced.get_untracked() {
+            self.signals.unsynced.set(waiting);
+        }
+        let unsynced = waiting > 0;
         let next = if self.signed_out {
             SyncStatus::SignedOut { unsynced }
         } else if !self.joined() {
@@ -350,13 +351,13 @@ impl Engine {
         } else if unsynced || self.exchanging() {
             SyncStatus::Syncing
         } else {
-            match self.status.get_untracked() {
+            match self.signals.status.get_untracked() {
                 synced @ SyncStatus::Synced { .. } => synced,
                 _ => SyncStatus::Synced { at_ms: clock::now_ms() },
             }
         };
-        if next != self.status.get_untracked() {
-            self.status.set(next);
+        if next != self.signals.status.get_untracked() {
+            self.signals.status.set(next);
         }
     }
 

@@ -83,6 +83,15 @@ pub enum Input {
     Create { case: Box<CaseDoc>, submit: bool, done: oneshot::Sender<Result<(), AppError>> },
 }
 
+/// What the engine tells the pages.
+#[derive(Clone, Copy)]
+pub struct Signals {
+    pub status: RwSignal<SyncStatus>,
+    pub revision: RwSignal<u64>,
+    pub sessions: RwSignal<Vec<String>>,
+    pub unsynced: RwSignal<usize>,
+}
+
 /// The app's way to the sync engine; in context for every page.
 #[derive(Clone)]
 pub struct SyncHandle {
@@ -92,6 +101,9 @@ pub struct SyncHandle {
     pub revision: RwSignal<u64>,
     /// The sessions the cases on the device are on (ids, sorted).
     pub sessions: RwSignal<Vec<String>>,
+    /// How many of the signed-in account's cases hold changes the server
+    /// does not have yet (drafts aside: they are not sent).
+    pub unsynced: RwSignal<usize>,
 }
 
 impl SyncHandle {
@@ -103,9 +115,16 @@ impl SyncHandle {
             status: RwSignal::new(SyncStatus::Offline { unsynced: false }),
             revision: RwSignal::new(0),
             sessions: RwSignal::new(Vec::new()),
+            unsynced: RwSignal::new(0),
         };
         socket::watch_network(&inbox);
-        spawn_local(start_engine(policy, inbox, rx, handle.status, handle.revision, handle.sessions));
+        let signals = Signals {
+            status: handle.status,
+            revision: handle.revision,
+            sessions: handle.sessions,
+            unsynced: handle.unsynced,
+        };
+        spawn_local(start_engine(policy, inbox, rx, signals));
         handle
     }
 
@@ -142,9 +161,7 @@ async fn start_engine(
     policy: Arc<Policy>,
     inbox: UnboundedSender<Input>,
     rx: futures_channel::mpsc::UnboundedReceiver<Input>,
-    status: RwSignal<SyncStatus>,
-    revision: RwSignal<u64>,
-    sessions: RwSignal<Vec<String>>,
+    signals: Signals,
 ) {
-    engine::run(policy, inbox, rx, status, revision, sessions).await
+    engine::run(policy, inbox, rx, signals).await
 }

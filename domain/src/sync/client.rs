@@ -140,6 +140,12 @@ impl ClientPeer {
         Ok(effects)
     }
 
+    /// Drops a document from memory (one the driver could not store): the
+    /// next message about it asks the driver to load it again as stored.
+    pub fn forget(&mut self, id: &str) {
+        self.docs.remove(id);
+    }
+
     pub fn has(&self, id: &str) -> bool {
         self.docs.contains_key(id)
     }

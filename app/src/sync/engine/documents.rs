@@ -31,14 +31,14 @@ impl Engine {
 
     /// A case's document and sync state as stored (new ones if none).
     pub(super) async fn load(&mut self, id: &str) -> Result<(AutoCommit, SyncState), AppError> {
-        let doc = match storage::load_doc(&self.db, id).await? {
+        let doc = match storage::load_doc(self.cases()?, id).await? {
             Some((mut doc, records)) => {
                 self.stored.insert(id.to_string(), (doc.get_heads(), records));
                 doc
             }
             None => AutoCommit::new(),
         };
-        let state = storage::sync_state(&self.db, id).await?.and_then(|b| SyncState::decode(&b).ok());
+        let state = storage::sync_state(self.cases()?, id).await?.and_then(|b| SyncState::decode(&b).ok());
         Ok((doc, state.unwrap_or_default()))
     }
 
@@ -71,14 +71,15 @@ impl Engine {
             DocWrite::Changes { sequence, .. } => *sequence,
             DocWrite::Snapshot(_) => 0,
         };
-        storage::save_case(&self.db, &summary, write, state).await?;
+        storage::save_case(self.cases()?, &summary, write, state).await?;
         self.stored.insert(id.to_string(), (heads, records));
-        let new_session = summary.session.as_ref().is_some_and(|s| !self.sessions.with_untracked(|l| l.contains(s)));
+        let new_session =
+            summary.session.as_ref().is_some_and(|s| !self.signals.sessions.with_untracked(|l| l.contains(s)));
         self.summaries.insert(id.to_string(), summary);
         if new_session {
             self.publish_sessions();
         }
-        self.revision.update(|r| *r += 1);
+        self.signals.revision.update(|r| *r += 1);
         Ok(())
     }
 
@@ -88,8 +89,8 @@ impl Engine {
         let mut ids: Vec<String> = self.summaries.values().filter_map(|s| s.session.clone()).collect();
         ids.sort_unstable();
         ids.dedup();
-        if self.sessions.with_untracked(|known| *known != ids) {
-            self.sessions.set(ids);
+        if self.signals.sessions.with_untracked(|known| *known != ids) {
+            self.signals.sessions.set(ids);
         }
     }
 
@@ -98,7 +99,7 @@ impl Engine {
         self.ensure(id).await?;
         let doc = self.peer()?.doc_mut(id).ok_or(AppError::SignedOut)?;
         doc::record(doc, uuid::Uuid::new_v4().to_string(), &author, clock::now_ms(), kind)?;
-        self.save(id, true).await
+        self.save_made(id).await
     }
 
     pub(super) async fn create(&mut self, case: CaseDoc, submit: bool) -> Result<(), AppError> {
@@ -109,7 +110,28 @@ impl Engine {
             doc::record(&mut document, uuid::Uuid::new_v4().to_string(), &author, clock::now_ms(), EventKind::Submit)?;
         }
         peer.insert(&case.id, document, SyncState::new());
-        self.save(&case.id, true).await
+        self.save_made(&case.id).await
+    }
+
+    /// Stores what a page just did. If it cannot be stored (the device is
+    /// full), the document goes back to what storage holds — it leaves
+    /// memory and is read again when next used — so a change the user was
+    /// told is not saved is never sent, nor saved later behind their back.
+    async fn save_made(&mut self, id: &str) -> Result<(), AppError> {
+        let mut saved = self.save(id, true).await;
+        if let (Err(AppError::StorageFull), Some(who)) = (&saved, &self.identity)
+            && storage::evict_synced_accounts(&self.device_db, &who.user.id).await? > 0
+        {
+            // Room made from other accounts' synced copies: try once more.
+            saved = self.save(id, true).await;
+        }
+        if saved.is_err() {
+            if let Some(peer) = self.peer.as_mut() {
+                peer.forget(id);
+            }
+            self.stored.remove(id);
+        }
+        saved
     }
 
     /// Sends the server what it lacks of `id`, if connected. Drafts stay
@@ -129,7 +151,7 @@ impl Engine {
             self.save(id, unsynced && was_unsynced).await?;
         } else if whole && shared_moved {
             let state = self.peer()?.state(id).map(SyncState::encode).unwrap_or_default();
-            storage::save_sync_state(&self.db, id, state).await?;
+            storage::save_sync_state(self.cases()?, id, state).await?;
         }
         Ok(())
     }
@@ -153,15 +175,15 @@ impl Engine {
                 reason_en: reason.en.clone(),
             })
             .collect();
-        storage::add_refused(&self.db, &refused).await?;
+        storage::add_refused(self.cases()?, &refused).await?;
         if let Ok(suffix) = actor.to_bytes()[8..].try_into() {
             self.device.actor_suffix = suffix;
-            storage::set_device(&self.db, &self.device).await?;
+            storage::set_device(&self.device_db, &self.device).await?;
         }
         if case_refused {
             // The document stays on the device as it was, flagged, rather
             // than lose what was typed.
-            self.revision.update(|r| *r += 1);
+            self.signals.revision.update(|r| *r += 1);
             return Ok(());
         }
         // The stored changes include the refused ones: start from a snapshot.
