@@ -12,13 +12,13 @@
 //! sign in ([`adopt_legacy`]).
 
 use automerge::AutoCommit;
+use futures_util::future::{Either, select};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::factory::DBFactory;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use indexed_db_futures::typed_array::Uint8Array;
 use serde::{Deserialize, Serialize};
-use futures_util::future::{Either, select};
 use wasm_bindgen::JsValue;
 
 use domain::event::Event;

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { startServer, launchBrowser, screenshot, horizontalOverflow, signedIn, syncState, fillAppeal } from './harness.mjs';
+import { startServer, launchBrowser, screenshot, horizontalOverflow, signedIn, syncState, fillAppeal, storedRecords } from './harness.mjs';
 
 let server;
 let browser;
@@ -65,16 +65,9 @@ test('an appeal filed on the device is still there after a reload, and gets its 
   assert.match(await card.innerText(), /已提交/);
   assert.match(await card.innerText(), /HZ-\d{4}-\d{6}/);
 
-  // The document itself is in IndexedDB, not only the summary.
-  const stored = await page.evaluate(() => new Promise((resolve, reject) => {
-    const open = indexedDB.open('directline');
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-      const tx = open.result.transaction('docs');
-      const all = tx.objectStore('docs').getAll();
-      all.onsuccess = () => resolve(all.result.map((bytes) => bytes.length));
-    };
-  }));
+  // The document itself is in IndexedDB, not only the summary, in the
+  // account's own database.
+  const stored = await storedRecords(page, 'docs');
   assert.equal(stored.length, 1);
   assert.ok(stored[0] > 100, 'an Automerge document of real size');
 

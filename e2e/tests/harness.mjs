@@ -125,6 +125,25 @@ export async function signIn(context, server, login) {
   return { context, page };
 }
 
+/** The records of `store` in the database of the account signed in on
+ * `page`'s device (each account keeps its cases in its own), as the byte
+ * lengths of binary values (others as they are). */
+export async function storedRecords(page, store) {
+  return page.evaluate(async (store) => {
+    const name = (await indexedDB.databases()).map((d) => d.name).find((n) => n.startsWith('directline-user-'));
+    if (!name) return [];
+    const db = await new Promise((ok, fail) => {
+      const open = indexedDB.open(name);
+      open.onsuccess = () => ok(open.result);
+      open.onerror = () => fail(open.error);
+    });
+    const all = db.transaction(store).objectStore(store).getAll();
+    const values = await new Promise((ok) => { all.onsuccess = () => ok(all.result); });
+    db.close();
+    return values.map((v) => (v instanceof Uint8Array ? v.length : v));
+  }, store);
+}
+
 /** Waits until the sync indicator shows `state` (offline, saved, syncing, synced); */
 /** `timeout` in ms for the waits that fetch a whole city's cases. */
 export async function syncState(page, state, timeout = 30_000) {

@@ -3,7 +3,7 @@
 // to its author only.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, screenshot, horizontalOverflow, signedIn, syncState, fillAppeal, act, perform } from './harness.mjs';
+import { startServer, launchBrowser, screenshot, horizontalOverflow, signedIn, syncState, fillAppeal, act, perform, storedRecords } from './harness.mjs';
 
 let server;
 let browser;
@@ -55,14 +55,7 @@ test('two people edit offline, keep their edits across an offline reload, and co
   await perform(ent.page, 'add-info', { text: '补充:每天早七点至九点货车最集中。' });
   await syncState(officer.page, 'saved');
   // The edit went to IndexedDB as a small change record beside the snapshot.
-  const records = await officer.page.evaluate(() => new Promise((resolve, reject) => {
-    const open = indexedDB.open('directline');
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-      const count = open.result.transaction('changes').objectStore('changes').count();
-      count.onsuccess = () => resolve(count.result);
-    };
-  }));
+  const records = (await storedRecords(officer.page, 'changes')).length;
   assert.ok(records >= 1, 'change records beside the snapshot');
 
   // Offline reloads: the service worker serves the app, IndexedDB the case.

@@ -7,44 +7,21 @@ mod common;
 
 use std::time::Duration;
 
-use common::client::{Device, sign_in};
-use common::{TestServer, start};
+use common::client::sign_in;
+use common::{routed_online, start};
 use domain::deadline::{ClockKind, open_clocks};
 use domain::device_time::TimeFlag;
-use domain::event::{Channel, EventKind};
+use domain::event::EventKind;
 use domain::stats::CaseFacts;
 use domain::time::Day;
 
 const QUIET: Duration = Duration::from_secs(10);
 const DAY_MS: i64 = 24 * 3_600_000;
 
-/// A case filed by qiye01 in Boluo and routed online to natres, with the
-/// enterprise's device and the department's, both connected.
-async fn routed_case(server: &TestServer, n: u8) -> (String, Device, Device) {
-    let now = server.clock.now_ms();
-    let id = domain::sync::DocumentId::from_bytes([n; 16]).to_string();
-    let mut ent = Device::new(&common::qiye(1).0, "factory-phone", 1);
-    ent.create(&common::new_case(&id, &common::qiye(1).1, "boluo")).await;
-    ent.record(&id, now, EventKind::Submit).await;
-    ent.connect(server.addr, &sign_in(server.addr, "qiye01").await).await;
-    assert!(ent.pump_until(QUIET, |d| d.in_sync(&id)).await);
-    let mut coord = Device::new("coord-boluo", "coord-laptop", 2);
-    coord.connect(server.addr, &sign_in(server.addr, "xietiao-boluo").await).await;
-    assert!(coord.pump_until(QUIET, |d| d.case(&id).is_some()).await);
-    let route = EventKind::Route { lead_department: "natres".into(), assisting: vec![], channel: Channel::Online };
-    coord.record(&id, now, route).await;
-    assert!(coord.pump_until(QUIET, |d| d.in_sync(&id)).await);
-    let mut officer = Device::new("officer-natres", "natres-pc", 3);
-    officer.connect(server.addr, &sign_in(server.addr, "bumen-natres").await).await;
-    assert!(officer.pump_until(QUIET, |d| d.case(&id).is_some_and(|c| c.events.len() == 2)).await);
-    assert!(ent.pump_until(QUIET, |d| d.case(&id).is_some_and(|c| c.events.len() == 2)).await);
-    (id, ent, officer)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resolution_from_a_clock_three_days_behind_counts_when_it_arrived() {
     let server = start(false).await;
-    let (id, mut ent, mut officer) = routed_case(&server, 1).await;
+    let (id, mut ent, mut officer) = routed_online(&server, 1).await;
     let case = officer.case(&id).unwrap();
     let rules = server.policy.rules_for(&case);
     let due = open_clocks(&server.policy.calendar, rules, &case.state())
@@ -85,7 +62,7 @@ async fn a_resolution_from_a_clock_three_days_behind_counts_when_it_arrived() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn work_done_offline_for_two_days_keeps_its_own_times() {
     let server = start(false).await;
-    let (id, mut ent, _officer) = routed_case(&server, 2).await;
+    let (id, mut ent, _officer) = routed_online(&server, 2).await;
     // An hour later the phone sends one more thing, then loses signal.
     let left = server.clock.now_ms() + 3_600_000;
     server.clock.set_ms(left);
@@ -120,7 +97,7 @@ async fn work_done_offline_for_two_days_keeps_its_own_times() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn work_done_after_reconnecting_must_carry_about_the_time_it_arrives() {
     let server = start(false).await;
-    let (id, _ent, mut officer) = routed_case(&server, 3).await;
+    let (id, _ent, mut officer) = routed_online(&server, 3).await;
     officer.disconnect();
     // Five days on the PC is switched back on, with its clock three days
     // behind; offline work would be plausible back to its last contact,

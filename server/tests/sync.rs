@@ -309,21 +309,7 @@ async fn write_behind_the_hubs_back(
 async fn a_change_is_checked_again_when_the_stored_case_moved_on_meanwhile() {
     let server = start(false).await;
     let now = server.clock.now_ms();
-    let id = domain::sync::DocumentId::from_bytes([8; 16]).to_string();
-    let mut ent = Device::new(&common::qiye(1).0, "ent-phone", 1);
-    ent.create(&common::new_case(&id, &common::qiye(1).1, "boluo")).await;
-    ent.record(&id, now, EventKind::Submit).await;
-    ent.connect(server.addr, &sign_in(server.addr, "qiye01").await).await;
-    assert!(ent.pump_until(QUIET, |d| d.in_sync(&id)).await);
-    let mut coord = Device::new("coord-boluo", "coord-laptop", 2);
-    coord.connect(server.addr, &sign_in(server.addr, "xietiao-boluo").await).await;
-    assert!(coord.pump_until(QUIET, |d| d.case(&id).is_some()).await);
-    let route = EventKind::Route { lead_department: "natres".into(), assisting: vec![], channel: Channel::Online };
-    coord.record(&id, now, route).await;
-    assert!(coord.pump_until(QUIET, |d| d.in_sync(&id)).await);
-    let mut officer = Device::new("officer-natres", "natres-pc", 3);
-    officer.connect(server.addr, &sign_in(server.addr, "bumen-natres").await).await;
-    assert!(officer.pump_until(QUIET, |d| d.case(&id).is_some()).await);
+    let (id, mut ent, mut officer) = common::routed_online(&server, 8).await;
 
     // Elsewhere (another instance) the coordinator hands the case to housing.
     let reroute = EventKind::Route { lead_department: "housing".into(), assisting: vec![], channel: Channel::Online };

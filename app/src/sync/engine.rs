@@ -207,9 +207,9 @@ impl Engine {
         self.stored.clear();
         self.summaries.clear();
         self.identity = identity;
-        self.signals.revision.update(|r| *r += 1);
         let Some(who) = self.identity.clone() else {
             self.publish_sessions();
+            self.signals.revision.update(|r| *r += 1);
             return Ok(());
         };
         // Each account's cases live in its own database: another person's
@@ -225,6 +225,9 @@ impl Engine {
         self.peer = Some(ClientPeer::new(peer_id, self.device.storage_id.clone(), actor));
         self.summaries = storage::summaries(self.cases()?).await?.into_iter().map(|s| (s.id.clone(), s)).collect();
         self.publish_sessions();
+        // Pages re-read: another account's cases (or, just adopted, an
+        // older build's) are what the device shows now.
+        self.signals.revision.update(|r| *r += 1);
         self.connect();
         Ok(())
     }

@@ -205,3 +205,30 @@ pub async fn spawn_process(
     std::thread::spawn(move || lines.for_each(drop));
     (child, addr)
 }
+
+/// Case `n` (its id's bytes), filed by qiye01 in Boluo and routed online to
+/// natres at the server's time: its id, and the enterprise's device and the
+/// department's, both connected and holding the routing.
+pub async fn routed_online(server: &TestServer, n: u8) -> (String, client::Device, client::Device) {
+    use client::{Device, sign_in};
+    use domain::event::{Channel, EventKind};
+    const QUIET: std::time::Duration = std::time::Duration::from_secs(10);
+    let now = server.clock.now_ms();
+    let id = domain::sync::DocumentId::from_bytes([n; 16]).to_string();
+    let mut ent = Device::new(&qiye(1).0, "factory-phone", 1);
+    ent.create(&new_case(&id, &qiye(1).1, "boluo")).await;
+    ent.record(&id, now, EventKind::Submit).await;
+    ent.connect(server.addr, &sign_in(server.addr, "qiye01").await).await;
+    assert!(ent.pump_until(QUIET, |d| d.in_sync(&id)).await);
+    let mut coord = Device::new("coord-boluo", "coord-laptop", 2);
+    coord.connect(server.addr, &sign_in(server.addr, "xietiao-boluo").await).await;
+    assert!(coord.pump_until(QUIET, |d| d.case(&id).is_some()).await);
+    let route = EventKind::Route { lead_department: "natres".into(), assisting: vec![], channel: Channel::Online };
+    coord.record(&id, now, route).await;
+    assert!(coord.pump_until(QUIET, |d| d.in_sync(&id)).await);
+    let mut officer = Device::new("officer-natres", "natres-pc", 3);
+    officer.connect(server.addr, &sign_in(server.addr, "bumen-natres").await).await;
+    assert!(officer.pump_until(QUIET, |d| d.case(&id).is_some_and(|c| c.events.len() == 2)).await);
+    assert!(ent.pump_until(QUIET, |d| d.case(&id).is_some_and(|c| c.events.len() == 2)).await);
+    (id, ent, officer)
+}
