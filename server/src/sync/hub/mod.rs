@@ -10,8 +10,7 @@ use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::Duration;
 
 use automerge::sync::State as SyncState;
-use automerge::{Automerge, Change, ChangeHash, ReadDoc};
-use domain::device_time::{Receipt, made_before_joining};
+use automerge::{Change, ChangeHash};
 use domain::permission::User;
 use domain::policy::Policy;
 use domain::sync::wire::{Message, PROTOCOL_VERSION};
@@ -27,6 +26,7 @@ use crate::store::{Store, heads_text};
 use crate::{Clock, ServerError};
 
 mod accept;
+mod contact;
 mod deliver;
 mod exchange;
 
@@ -35,11 +35,6 @@ const IDLE: Duration = Duration::from_secs(60);
 /// How often one message is checked again after other server instances
 /// changed its case in between, before the client is asked to send again.
 const STALE_RETRIES: usize = 20;
-
-/// A device offers what it did offline as soon as it joins: a document's
-/// first message within this long of the socket opening announces it.
-/// Later first messages are work done while connected.
-const GREETING_MS: i64 = 10_000;
 
 /// No connection (connection ids start at 1): news from another instance
 /// is relayed to every reader here.
@@ -65,7 +60,7 @@ struct Conn {
     opened_ms: i64,
     previous_contact_ms: Option<i64>,
     /// Per document, the heads the device announced in its first message
-    /// after joining (see [`GREETING_MS`]).
+    /// after joining (see `contact.rs`).
     announced: HashMap<String, Vec<ChangeHash>>,
     /// When the server last heard from the socket, recorded for the device
     /// when it closes.
@@ -207,44 +202,6 @@ impl Hub {
         }
     }
 
-    /// Records when the server last heard from a closed socket's device,
-    /// in the background (a socket closes from code that cannot wait).
-    fn record_contact(&self, closed: Conn) {
-        let (Some(key), Ok(runtime)) = (closed.storage_key, tokio::runtime::Handle::try_current()) else { return };
-        let (store, heard_ms) = (self.store.clone(), closed.heard_ms.load(Ordering::Relaxed));
-        runtime.spawn(async move {
-            if let Err(e) = store.heard_from_device(&key, heard_ms).await {
-                tracing::warn!("could not record when device {key} was last heard from: {e}");
-            }
-        });
-    }
-
-    /// Remembers the heads a device announces for document `id` in its
-    /// first message after joining: what it did offline lies behind them.
-    pub(super) fn note_announced(&self, conn: ConnId, id: &str, heads: &[ChangeHash]) {
-        let now = self.clock.now_ms();
-        let greeting =
-            self.with_conn(conn, |c| Some(now - c.opened_ms <= GREETING_MS && !c.announced.contains_key(id)));
-        if greeting == Some(true)
-            && let Ok(mut conns) = self.conns.write()
-            && let Some(c) = conns.get_mut(&conn)
-        {
-            c.announced.entry(id.to_string()).or_insert_with(|| heads.to_vec());
-        }
-    }
-
-    /// What the server knows of the device behind `conn` as its changes
-    /// `accepted` to document `id` (held in `doc`) arrive now.
-    fn receipt_of(&self, conn: ConnId, id: &str, accepted: &[ChangeHash], doc: &Automerge) -> Option<Receipt> {
-        let now = self.clock.now_ms();
-        let deps_of = |hash: &ChangeHash| doc.get_change_by_hash(hash).map(|c| c.deps().to_vec());
-        self.with_conn(conn, |c| {
-            let announced = c.announced.get(id).map_or(&[][..], Vec::as_slice);
-            let backlog = made_before_joining(announced, accepted, deps_of);
-            Some(Receipt::of(c.previous_contact_ms, c.opened_ms, now, backlog))
-        })
-    }
-
     /// Documents in memory (for tests and health).
     pub fn live_documents(&self) -> usize {
         self.docs.lock().map(|d| d.len()).unwrap_or_default()
@@ -300,14 +257,7 @@ impl Hub {
         let Some(user) = self.user_of(conn) else { return Ok(()) };
         let storage_key = storage_id.map(|s| format!("{}/{s}", user.id));
         let now = self.clock.now_ms();
-        let previous_contact_ms = match &storage_key {
-            Some(key) => {
-                let before = self.store.device_contact(key).await?;
-                self.store.heard_from_device(key, now).await?;
-                before
-            }
-            None => None,
-        };
+        let previous_contact_ms = self.contact_on_join(storage_key.as_deref(), now).await?;
         if let Ok(mut conns) = self.conns.write()
             && let Some(c) = conns.get_mut(&conn)
         {
