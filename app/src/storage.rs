@@ -12,9 +12,7 @@
 //! sign in ([`adopt_legacy`]).
 
 use automerge::AutoCommit;
-use futures_util::future::{Either, select};
 use indexed_db_futures::database::Database;
-use indexed_db_futures::factory::DBFactory;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use indexed_db_futures::typed_array::Uint8Array;
@@ -171,54 +169,6 @@ pub async fn remember_account(device: &Database, user_id: &str) -> Result<(), Ap
         set_meta(device, ACCOUNTS_KEY, Some(&accounts)).await?;
     }
     Ok(())
-}
-
-/// Frees space when the device is full: deletes the databases of other
-/// accounts whose every change has reached the server (they download it
-/// again at their next sign-in). Unsynced work is never deleted. Returns
-/// how many were deleted.
-pub async fn evict_synced_accounts(device: &Database, signed_in: &str) -> Result<usize, AppError> {
-    let accounts: Vec<String> = meta(device, ACCOUNTS_KEY).await?.unwrap_or_default();
-    let mut kept = Vec::new();
-    let mut evicted = 0;
-    for account in accounts {
-        let synced = account != signed_in && {
-            let db = open_user(&account).await?;
-            let synced = all_synced(&db).await?;
-            db.close();
-            synced
-        };
-        // A tab still open on that account blocks the deletion until it
-        // closes: then it stays listed, and goes when the tab does.
-        let deleted = synced && {
-            let delete = DBFactory::new()?.delete_db(&format!("{USER_DB_PREFIX}{account}"))?;
-            matches!(select(Box::pin(delete), Box::pin(sleep_ms(2_000))).await, Either::Left((Ok(()), _)))
-        };
-        if deleted {
-            evicted += 1;
-        } else {
-            kept.push(account);
-        }
-    }
-    set_meta(device, ACCOUNTS_KEY, Some(&kept)).await?;
-    Ok(evicted)
-}
-
-async fn sleep_ms(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
-/// Whether an account's database holds nothing the server lacks: no case
-/// with unsynced changes (drafts included: they exist nowhere else) and no
-/// attachment waiting for upload.
-async fn all_synced(db: &Database) -> Result<bool, AppError> {
-    let unsynced = summaries(db).await?.iter().any(|s| s.unsynced);
-    Ok(!unsynced && pending_uploads(db).await?.is_empty())
 }
 
 /// How a document's new state is written.

@@ -115,6 +115,9 @@ export async function signIn(context, server, login) {
   await page.locator('input[name=login]').fill(login);
   await page.locator('input[name=password]').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: '登录' }).click();
+  // Signed in once the app leaves the form (on a shared device the last
+  // person's name shows until then).
+  await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
   await page.getByTestId('account-name').waitFor();
   // The service worker must control the page before it can serve it offline.
   await page.evaluate(() => navigator.serviceWorker.ready);

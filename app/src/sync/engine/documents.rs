@@ -118,13 +118,7 @@ impl Engine {
     /// memory and is read again when next used — so a change the user was
     /// told is not saved is never sent, nor saved later behind their back.
     async fn save_made(&mut self, id: &str) -> Result<(), AppError> {
-        let mut saved = self.save(id, true).await;
-        if let (Err(AppError::StorageFull), Some(who)) = (&saved, &self.identity)
-            && storage::evict_synced_accounts(&self.device_db, &who.user.id).await? > 0
-        {
-            // Room made from other accounts' synced copies: try once more.
-            saved = self.save(id, true).await;
-        }
+        let saved = self.save(id, true).await;
         if saved.is_err() {
             if let Some(peer) = self.peer.as_mut() {
                 peer.forget(id);
