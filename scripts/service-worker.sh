@@ -29,8 +29,54 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// An attachment: the server when it answers (it checks who may read it),
+// else the copy the app kept in the signed-in account's IndexedDB.
+const BLOB = /^\/api\/blobs\/([0-9a-f]{64})\$/;
+
+function request(r) {
+  return new Promise((ok, fail) => { r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
+}
+
+// Opens an existing database; never creates one (the app does that).
+function openExisting(name) {
+  return new Promise((ok, fail) => {
+    const open = indexedDB.open(name);
+    open.onupgradeneeded = () => open.transaction.abort();
+    open.onsuccess = () => ok(open.result);
+    open.onerror = () => fail(open.error);
+  });
+}
+
+// The attachment types the app accepts, told apart by their first bytes.
+function typeOf(b) {
+  if (b[0] === 0xff && b[1] === 0xd8) return "image/jpeg";
+  if (b[0] === 0x89 && b[1] === 0x50) return "image/png";
+  if (b[0] === 0x25 && b[1] === 0x50 && b[2] === 0x44 && b[3] === 0x46) return "application/pdf";
+  if (b[8] === 0x57 && b[9] === 0x45 && b[10] === 0x42 && b[11] === 0x50) return "image/webp";
+  return "application/octet-stream";
+}
+
+async function fromDevice(sha) {
+  const device = await openExisting("directline");
+  const who = await request(device.transaction("meta").objectStore("meta").get("identity"));
+  device.close();
+  if (!who) throw new Error("nobody signed in");
+  const mine = await openExisting("directline-user-" + who.user.id);
+  const bytes = await request(mine.transaction("blobs").objectStore("blobs").get(sha));
+  mine.close();
+  if (!bytes) throw new Error("not on this device");
+  return new Response(bytes, { headers: { "Content-Type": typeOf(bytes), "Cache-Control": "no-store" } });
+}
+
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
+  const blob = url.pathname.match(BLOB);
+  if (event.request.method === "GET" && url.origin === self.location.origin && blob) {
+    event.respondWith(fetch(event.request).catch(() => fromDevice(blob[1]).catch((e) =>
+      new Response("离线,本设备上没有这个文件 / offline, and this file is not on this device (" + e.message + ")", {
+        status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } }))));
+    return;
+  }
   if (event.request.method !== "GET" || url.origin !== self.location.origin || url.pathname.startsWith("/api/")) {
     return;
   }

@@ -94,6 +94,15 @@ pub async fn letters(case_id: &str) -> Result<Vec<Letter>, AppError> {
     get_json(&format!("/api/cases/{case_id}/letters")).await
 }
 
+/// Downloads an attachment the signed-in user may read.
+pub async fn download(sha256: &str) -> Result<Vec<u8>, AppError> {
+    let response = Request::get(&format!("/api/blobs/{sha256}")).send().await.map_err(|_| AppError::Offline)?;
+    if !response.ok() {
+        return Err(refusal(response).await);
+    }
+    response.binary().await.map_err(|_| AppError::Offline)
+}
+
 /// Uploads an attachment (`PUT /api/blobs/{sha256}`).
 pub async fn upload(sha256: &str, mime: &str, bytes: &[u8]) -> Result<(), AppError> {
     let body = js_sys::Uint8Array::from(bytes);

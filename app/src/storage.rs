@@ -331,6 +331,22 @@ pub async fn blob(db: &Database, sha256: &str) -> Result<Option<Vec<u8>>, AppErr
     bytes_of(db, BLOBS, sha256).await
 }
 
+/// Whether an attachment's bytes are on the device.
+pub async fn has_blob(db: &Database, sha256: &str) -> Result<bool, AppError> {
+    let tx = db.transaction(BLOBS).build()?;
+    Ok(tx.object_store(BLOBS)?.count().with_query(sha256.to_string()).primitive()?.await? > 0)
+}
+
+/// Keeps a downloaded attachment (someone else's, or one's own from
+/// another device), so the case's files open offline (the service worker
+/// serves `/api/blobs/…` from here when the network does not answer).
+pub async fn keep_blob(db: &Database, sha256: &str, bytes: Vec<u8>) -> Result<(), AppError> {
+    let tx = db.transaction(BLOBS).with_mode(TransactionMode::Readwrite).build()?;
+    tx.object_store(BLOBS)?.put(Uint8Array::from(bytes)).with_key(sha256.to_string()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 pub async fn uploaded(db: &Database, sha256: &str) -> Result<(), AppError> {
     let tx = db.transaction(UPLOADS).with_mode(TransactionMode::Readwrite).build()?;
     tx.object_store(UPLOADS)?.delete(sha256.to_string()).await?;

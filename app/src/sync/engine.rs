@@ -3,7 +3,7 @@
 //! [`ClientPeer`] (sans IO, in `domain`); the engine is its driver: the
 //! socket, IndexedDB, the indicator and the pages' signals.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -58,6 +58,9 @@ struct Engine {
     /// Per document in memory: the heads IndexedDB holds and how many change
     /// records sit beside its snapshot (none for a document never stored).
     stored: HashMap<String, (Vec<ChangeHash>, u32)>,
+    /// Attachments named by the cases saved since the last download pass:
+    /// each is fetched once the exchange settles, unless already here.
+    files_wanted: BTreeSet<String>,
 }
 
 pub async fn run(
@@ -79,6 +82,11 @@ pub async fn run(
         }
         engine.update_status();
     }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn random_bytes<const N: usize>() -> [u8; N] {
@@ -115,6 +123,7 @@ impl Engine {
             retry_ms: FIRST_RETRY_MS,
             summaries: HashMap::new(),
             stored: HashMap::new(),
+            files_wanted: BTreeSet::new(),
         })
     }
 
@@ -206,6 +215,7 @@ impl Engine {
         self.cases = None;
         self.stored.clear();
         self.summaries.clear();
+        self.files_wanted.clear();
         self.identity = identity;
         let Some(who) = self.identity.clone() else {
             self.publish_sessions();
@@ -301,7 +311,37 @@ impl Engine {
 
     async fn receive(&mut self, bytes: &[u8]) -> Result<(), AppError> {
         let effects = self.peer()?.receive(Message::decode(bytes)?)?;
-        self.carry_out(effects).await
+        self.carry_out(effects).await?;
+        if !self.exchanging() {
+            self.download_files();
+        }
+        Ok(())
+    }
+
+    /// Fetches the attachments of the cases on the device that are not
+    /// here yet, in a task of its own (the engine goes on syncing), so a
+    /// case's photos and documents open offline too. One that fails is
+    /// asked for again when its case next changes.
+    fn download_files(&mut self) {
+        let (Some(who), false) = (&self.identity, self.files_wanted.is_empty()) else { return };
+        let wanted = std::mem::take(&mut self.files_wanted);
+        let user_id = who.user.id.clone();
+        leptos::task::spawn_local(async move {
+            let Ok(db) = storage::open_user(&user_id).await else { return };
+            for sha256 in wanted {
+                if storage::has_blob(&db, &sha256).await.unwrap_or(true) {
+                    continue;
+                }
+                // Content-addressed: bytes that do not hash to their name are not kept.
+                if let Ok(bytes) = api::download(&sha256).await
+                    && sha256_hex(&bytes) == sha256
+                    && let Err(e) = storage::keep_blob(&db, &sha256, bytes).await
+                {
+                    leptos::logging::warn!("attachment {sha256}: {}", e.message());
+                }
+            }
+            db.close();
+        });
     }
 
     /// Does what the protocol's peer says, in order.

@@ -48,6 +48,7 @@ impl Engine {
         let state = peer.state(id).map(SyncState::encode);
         let Some(doc) = peer.doc_mut(id) else { return Ok(()) };
         let case = doc::read(doc)?;
+        self.files_wanted.extend(case.attachments());
         let summary = CaseSummary::of(
             &case,
             Context {

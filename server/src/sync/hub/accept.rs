@@ -68,7 +68,7 @@ impl Hub {
                 peer_state: self.storage_key_of(accepted.from).map(|key| (key, accepted.peer_state.clone())),
                 audit,
                 departments_changed,
-                blobs: attachments(case),
+                blobs: case.attachments(),
             })
             .await?;
         if written == Written::Stale {
@@ -78,19 +78,4 @@ impl Hub {
         live.uncompacted = if uncompacted >= COMPACT_AFTER { 0 } else { uncompacted };
         Ok(Some(live.doc.stored(accepted, state)))
     }
-}
-
-/// Every attachment a case names: the appeal's, added information's, and
-/// resolution evidence.
-fn attachments(case: &domain::case::CaseDoc) -> Vec<String> {
-    use domain::event::EventKind;
-    let mut shas: Vec<String> = case.appeal.attachments.iter().map(|a| a.sha256.clone()).collect();
-    for event in case.events.values() {
-        match &event.kind {
-            EventKind::AddInfo { attachments, .. } => shas.extend(attachments.iter().cloned()),
-            EventKind::Resolve { evidence, .. } => shas.extend(evidence.iter().cloned()),
-            _ => {}
-        }
-    }
-    shas
 }
