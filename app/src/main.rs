@@ -92,6 +92,7 @@ fn App(policy: Arc<Policy>) -> impl IntoView {
                             <Route path=path!("/case/:id") view=pages::case_view::CaseView />
                             <Route path=path!("/session/:id") view=pages::session_view::SessionView />
                         </Routes>
+                        {move || identity.get().is_some().then(|| view! { <pwa::DeviceStorage /> })}
                     </main>
                 }
             }}

@@ -71,3 +71,62 @@ pub fn UpdateBanner(updated: RwSignal<bool>) -> impl IntoView {
         })
     }
 }
+
+/// What the browser grants this site: whether its storage is persistent
+/// (not cleared when the device runs short) and how much it uses of how
+/// much it may.
+#[derive(Clone, Copy, PartialEq)]
+struct Grant {
+    persisted: bool,
+    usage: f64,
+    quota: f64,
+}
+
+/// Asks the browser to keep this site's storage (work done offline lives
+/// there), then reads what it granted.
+async fn grant() -> Option<Grant> {
+    use wasm_bindgen_futures::JsFuture;
+    let storage = web_sys::window()?.navigator().storage();
+    let persisted = match storage.persist() {
+        Ok(asked) => JsFuture::from(asked).await.ok().and_then(|v| v.as_bool()).unwrap_or(false),
+        Err(_) => false,
+    };
+    let estimate = JsFuture::from(storage.estimate().ok()?).await.ok()?;
+    let number = |key: &str| js_sys::Reflect::get(&estimate, &key.into()).ok().and_then(|v| v.as_f64());
+    Some(Grant { persisted, usage: number("usage")?, quota: number("quota")? })
+}
+
+/// A size people read at a glance: MB, or GB from 1 GB up.
+fn megabytes(bytes: f64) -> String {
+    let mb = bytes / 1_048_576.0;
+    if mb >= 1024.0 { format!("{:.1} GB", mb / 1024.0) } else { format!("{mb:.1} MB") }
+}
+
+/// This device's storage: used and available, and whether the browser
+/// keeps it when space runs short.
+#[component]
+pub fn DeviceStorage() -> impl IntoView {
+    let granted: RwSignal<Option<Grant>> = RwSignal::new(None);
+    // Asked on every start: a browser that said no may say yes once the
+    // app is installed or used more.
+    leptos::task::spawn_local(async move { granted.set(grant().await) });
+    move || {
+        granted.get().map(|g| {
+            let (used, quota) = (megabytes(g.usage), megabytes(g.quota));
+            let kept = if g.persisted {
+                tr("浏览器已同意持久保存本站数据", "the browser keeps this site's data")
+            } else {
+                tr(
+                    "浏览器未同意持久保存:空间紧张时可能清除本站数据,请及时联网同步",
+                    "the browser may clear this site's data when space runs short: sync often",
+                )
+            };
+            view! {
+                <p class="device-storage" data-testid="device-storage" data-persisted=g.persisted.to_string()>
+                    {crate::i18n::pick(format!("本设备存储:已用 {used},上限约 {quota}。"), format!("Storage on this device: {used} used of about {quota}. "))}
+                    {kept}
+                </p>
+            }
+        })
+    }
+}

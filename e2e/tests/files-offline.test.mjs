@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { serverAndBrowser, signedIn, syncState, fillAppeal, perform } from './harness.mjs';
+import { serverAndBrowser, screenshot, signedIn, syncState, fillAppeal, perform } from './harness.mjs';
 
 const env = serverAndBrowser({ accounts: true });
 
@@ -56,6 +56,9 @@ test("a case's photo and PDF open offline for the officer and the leader after o
         return n === 1;
       }, sha(bytes));
     }
+    // What the device holds, and whether the browser keeps it.
+    await page.getByTestId('device-storage').getByText(/本设备存储:已用 [\d.]+ [MG]B,上限约 [\d.]+ [MG]B/).waitFor();
+    await screenshot(page, `device-storage-${login}`, 390);
     await context.setOffline(true);
     await page.reload();
     await syncState(page, 'offline');
