@@ -52,8 +52,6 @@ const BLOBS: &str = "blobs";
 /// sha256 → mime type, for attachments not yet uploaded.
 const UPLOADS: &str = "uploads";
 const IDENTITY_KEY: &str = "identity";
-/// The accounts with a database on this device.
-const ACCOUNTS_KEY: &str = "accounts";
 const DEVICE_KEY: &str = "device";
 
 /// A change of this device that the server refused, kept to be shown.
@@ -159,16 +157,6 @@ pub async fn adopt_legacy(device: &Database, user: &Database, user_id: &str) -> 
     info.owner = None;
     set_device(device, &info).await?;
     Ok(records.iter().any(|(_, pairs)| !pairs.is_empty()))
-}
-
-/// Notes that `user_id` keeps a database on this device.
-pub async fn remember_account(device: &Database, user_id: &str) -> Result<(), AppError> {
-    let mut accounts: Vec<String> = meta(device, ACCOUNTS_KEY).await?.unwrap_or_default();
-    if !accounts.iter().any(|a| a == user_id) {
-        accounts.push(user_id.to_string());
-        set_meta(device, ACCOUNTS_KEY, Some(&accounts)).await?;
-    }
-    Ok(())
 }
 
 /// How a document's new state is written.

@@ -221,7 +221,6 @@ impl Engine {
         // Each account's cases live in its own database: another person's
         // unsynced work stays on the device, untouched, until they sign in.
         let cases = storage::open_user(&who.user.id).await?;
-        storage::remember_account(&self.device_db, &who.user.id).await?;
         if storage::adopt_legacy(&self.device_db, &cases, &who.user.id).await? {
             self.device = storage::device(&self.device_db).await?.unwrap_or_else(|| self.device.clone());
         }
