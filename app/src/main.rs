@@ -7,6 +7,7 @@ mod clock;
 mod error;
 mod i18n;
 mod labels;
+mod offline_files;
 mod pages;
 mod pwa;
 mod storage;
@@ -92,7 +93,7 @@ fn App(policy: Arc<Policy>) -> impl IntoView {
                             <Route path=path!("/case/:id") view=pages::case_view::CaseView />
                             <Route path=path!("/session/:id") view=pages::session_view::SessionView />
                         </Routes>
-                        {move || identity.get().is_some().then(|| view! { <pwa::DeviceStorage /> })}
+                        {move || identity.get().is_some().then(|| view! { <pwa::DeviceStorage /> <offline_files::OfflineFiles /> })}
                     </main>
                 }
             }}

@@ -96,10 +96,16 @@ async fn grant() -> Option<Grant> {
     Some(Grant { persisted, usage: number("usage")?, quota: number("quota")? })
 }
 
-/// A size people read at a glance: MB, or GB from 1 GB up.
-fn megabytes(bytes: f64) -> String {
+/// A size people read at a glance: KB below 1 MB, GB from 1 GB up.
+pub fn megabytes(bytes: f64) -> String {
     let mb = bytes / 1_048_576.0;
-    if mb >= 1024.0 { format!("{:.1} GB", mb / 1024.0) } else { format!("{mb:.1} MB") }
+    if mb >= 1024.0 {
+        format!("{:.1} GB", mb / 1024.0)
+    } else if mb >= 1.0 {
+        format!("{mb:.1} MB")
+    } else {
+        format!("{:.0} KB", bytes / 1024.0)
+    }
 }
 
 /// This device's storage: used and available, and whether the browser

@@ -20,17 +20,21 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
 use domain::event::Event;
+use domain::file_budget::FileEntry;
 pub use domain::summary::CaseSummary;
+pub use files::*;
 
 use crate::api::Identity;
 use crate::error::AppError;
+
+mod files;
 
 /// The device's database.
 const DB_NAME: &str = "directline";
 const DB_VERSION: u8 = 4;
 /// An account's database: this prefix and the user id.
 const USER_DB_PREFIX: &str = "directline-user-";
-const USER_DB_VERSION: u8 = 1;
+const USER_DB_VERSION: u8 = 2;
 /// The stores of an account's database (also, in the device's database,
 /// the legacy stores of builds before per-account storage).
 const CASE_STORES: [&str; 7] = [DOCS, CHANGES, SUMMARIES, SYNC, REFUSED, BLOBS, UPLOADS];
@@ -41,7 +45,8 @@ const DOCS: &str = "docs";
 const CHANGES: &str = "changes";
 /// Case id → [`CaseSummary`].
 const SUMMARIES: &str = "summaries";
-/// Small device-wide records: the signed-in identity, the device's ids.
+/// Small records: in the device's database the signed-in identity and the
+/// device's ids; in an account's (from version 2) its settings.
 const META: &str = "meta";
 /// Case id → the Automerge sync state shared with the server.
 const SYNC: &str = "sync";
@@ -51,6 +56,9 @@ const REFUSED: &str = "refused";
 const BLOBS: &str = "blobs";
 /// sha256 → mime type, for attachments not yet uploaded.
 const UPLOADS: &str = "uploads";
+/// sha256 → [`domain::file_budget::FileEntry`]: every file the account's
+/// cases name (an account's database from version 2).
+const FILES: &str = "files";
 const IDENTITY_KEY: &str = "identity";
 const DEVICE_KEY: &str = "device";
 
@@ -110,6 +118,12 @@ pub async fn open_user(user_id: &str) -> Result<Database, AppError> {
                 for store in CASE_STORES {
                     db.create_object_store(store).build()?;
                 }
+            }
+            // The file index starts empty: the engine fills it from the
+            // cases already here ([`files_indexed`]).
+            if event.old_version() < 2.0 {
+                db.create_object_store(FILES).build()?;
+                db.create_object_store(META).build()?;
             }
             Ok(())
         })
@@ -172,15 +186,18 @@ fn changes_of(id: &str) -> std::ops::Range<String> {
     format!("{id}/")..format!("{id}/~")
 }
 
-/// Stores a case durably (its document, summary and, if given, sync state,
-/// in one transaction); returns once IndexedDB has committed.
+/// Stores a case durably (its document, summary, the files it names and,
+/// if given, sync state, in one transaction); returns once IndexedDB has
+/// committed.
 pub async fn save_case(
     db: &Database,
     summary: &CaseSummary,
     write: DocWrite,
+    files: &[(String, FileEntry)],
     sync_state: Option<Vec<u8>>,
 ) -> Result<(), AppError> {
-    let tx = db.transaction([DOCS, CHANGES, SUMMARIES, SYNC]).with_mode(TransactionMode::Readwrite).build()?;
+    let tx = db.transaction([DOCS, CHANGES, SUMMARIES, SYNC, FILES]).with_mode(TransactionMode::Readwrite).build()?;
+    files::note_files(&tx, files).await?;
     match write {
         DocWrite::Snapshot(bytes) => {
             tx.object_store(DOCS)?.put(Uint8Array::from(bytes)).with_key(summary.id.clone()).await?;
@@ -290,54 +307,4 @@ pub async fn device(db: &Database) -> Result<Option<Device>, AppError> {
 
 pub async fn set_device(db: &Database, device: &Device) -> Result<(), AppError> {
     set_meta(db, DEVICE_KEY, Some(device)).await
-}
-
-/// Keeps an attachment on the device and queues it for upload.
-pub async fn save_blob(db: &Database, sha256: &str, mime: &str, bytes: Vec<u8>) -> Result<(), AppError> {
-    let tx = db.transaction([BLOBS, UPLOADS]).with_mode(TransactionMode::Readwrite).build()?;
-    tx.object_store(BLOBS)?.put(Uint8Array::from(bytes)).with_key(sha256.to_string()).await?;
-    tx.object_store(UPLOADS)?.put(mime.to_string()).with_key(sha256.to_string()).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Attachments waiting for upload: (sha256, mime).
-pub async fn pending_uploads(db: &Database) -> Result<Vec<(String, String)>, AppError> {
-    let tx = db.transaction(UPLOADS).build()?;
-    let store = tx.object_store(UPLOADS)?;
-    let keys: Vec<String> = store.get_all_keys().primitive()?.await?.collect::<Result<_, _>>()?;
-    let mut pending = Vec::new();
-    for key in keys {
-        if let Some(mime) = store.get(key.clone()).primitive()?.await? {
-            pending.push((key, mime));
-        }
-    }
-    Ok(pending)
-}
-
-pub async fn blob(db: &Database, sha256: &str) -> Result<Option<Vec<u8>>, AppError> {
-    bytes_of(db, BLOBS, sha256).await
-}
-
-/// Whether an attachment's bytes are on the device.
-pub async fn has_blob(db: &Database, sha256: &str) -> Result<bool, AppError> {
-    let tx = db.transaction(BLOBS).build()?;
-    Ok(tx.object_store(BLOBS)?.count().with_query(sha256.to_string()).primitive()?.await? > 0)
-}
-
-/// Keeps a downloaded attachment (someone else's, or one's own from
-/// another device), so the case's files open offline (the service worker
-/// serves `/api/blobs/…` from here when the network does not answer).
-pub async fn keep_blob(db: &Database, sha256: &str, bytes: Vec<u8>) -> Result<(), AppError> {
-    let tx = db.transaction(BLOBS).with_mode(TransactionMode::Readwrite).build()?;
-    tx.object_store(BLOBS)?.put(Uint8Array::from(bytes)).with_key(sha256.to_string()).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-pub async fn uploaded(db: &Database, sha256: &str) -> Result<(), AppError> {
-    let tx = db.transaction(UPLOADS).with_mode(TransactionMode::Readwrite).build()?;
-    tx.object_store(UPLOADS)?.delete(sha256.to_string()).await?;
-    tx.commit().await?;
-    Ok(())
 }

@@ -172,16 +172,7 @@ impl CaseDoc {
     /// Every file the case names (by sha256): the appeal's, added
     /// information's and resolution evidence.
     pub fn attachments(&self) -> Vec<String> {
-        use crate::event::EventKind;
-        let mut shas: Vec<String> = self.appeal.attachments.iter().map(|a| a.sha256.clone()).collect();
-        for event in self.events.values() {
-            match &event.kind {
-                EventKind::AddInfo { attachments, .. } => shas.extend(attachments.iter().cloned()),
-                EventKind::Resolve { evidence, .. } => shas.extend(evidence.iter().cloned()),
-                _ => {}
-            }
-        }
-        shas
+        self.files().into_iter().map(|f| f.sha256).collect()
     }
 
     /// The events nobody has appended after yet: what a new event follows.

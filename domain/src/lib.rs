@@ -14,6 +14,7 @@ pub mod directory;
 pub mod doc;
 mod error;
 pub mod event;
+pub mod file_budget;
 pub mod label;
 pub mod meeting;
 pub mod notice;

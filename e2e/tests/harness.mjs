@@ -132,23 +132,31 @@ export async function signIn(context, server, login) {
  * `page`'s device (each account keeps its cases in its own), as the byte
  * lengths of binary values (others as they are). */
 export async function storedRecords(page, store) {
-  return page.evaluate(async (store) => {
-    const name = (await indexedDB.databases()).map((d) => d.name).find((n) => n.startsWith('directline-user-'));
-    if (!name) return [];
-    const db = await new Promise((ok, fail) => {
-      const open = indexedDB.open(name);
-      open.onsuccess = () => ok(open.result);
-      open.onerror = () => fail(open.error);
-    });
-    const all = db.transaction(store).objectStore(store).getAll();
-    const values = await new Promise((ok) => { all.onsuccess = () => ok(all.result); });
-    db.close();
-    return values.map((v) => (v instanceof Uint8Array ? v.length : v));
-  }, store);
+  return page.evaluate(readStore, { store, what: 'values' });
 }
 
-/** Waits until the sync indicator shows `state` (offline, saved, syncing, synced); */
-/** `timeout` in ms for the waits that fetch a whole city's cases. */
+/** The keys of `store` in the signed-in account's database. */
+export async function storedKeys(page, store) {
+  return page.evaluate(readStore, { store, what: 'keys' });
+}
+
+/** (In the page.) The values (byte arrays as their length) or keys of an
+ * account database's store. */
+async function readStore({ store, what }) {
+  const name = (await indexedDB.databases()).map((d) => d.name).find((n) => n.startsWith('directline-user-'));
+  if (!name) return [];
+  const db = await new Promise((ok, fail) => {
+    const open = indexedDB.open(name);
+    open.onsuccess = () => ok(open.result);
+    open.onerror = () => fail(open.error);
+  });
+  const objects = db.transaction(store).objectStore(store);
+  const all = what === 'keys' ? objects.getAllKeys() : objects.getAll();
+  const values = await new Promise((ok) => { all.onsuccess = () => ok(all.result); });
+  db.close();
+  return values.map((v) => (v instanceof Uint8Array ? v.length : v));
+}
+
 export async function syncState(page, state, timeout = 30_000) {
   await page.locator(`[data-testid=sync-status][data-state=${state}]`).waitFor({ timeout });
 }

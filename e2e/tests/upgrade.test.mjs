@@ -1,25 +1,39 @@
 // An upgrade keeps what an earlier build stored: a profile holding the
-// IndexedDB database of the last build before per-account storage
-// (fixtures/idb-v4.json, made by fixtures/make-idb-v4.mjs with that build)
-// opens with this build; both appeals are still there, and the one filed
-// offline reaches the server once its owner signs in.
+// IndexedDB databases of an earlier build opens with this build; both
+// appeals are still there, and the one filed offline reaches the server
+// once its owner signs in. Two earlier schemas, each kept as a fixture
+// made with its build (see fixtures/make-*.mjs):
+// - idb-v4.json: the last build before per-account storage;
+// - idb-user-v1.json: the first with it, before the file index — its
+//   attachments are still on the device, and indexed, after the upgrade.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { serverAndBrowser, signedIn, syncState, ROOT, DEMO_PASSWORD } from './harness.mjs';
+import { createHash } from 'node:crypto';
+import { serverAndBrowser, signedIn, syncState, storedKeys, ROOT, DEMO_PASSWORD } from './harness.mjs';
+import { PHOTO, PDF } from '../fixtures/files.mjs';
 import { dumpDatabase, loadDatabase } from '../fixtures/idb.mjs';
 
 const env = serverAndBrowser({ accounts: true });
-const fixture = JSON.parse(readFileSync(join(ROOT, 'e2e', 'fixtures', 'idb-v4.json'), 'utf8'));
+const fixture = (name) => JSON.parse(readFileSync(join(ROOT, 'e2e', 'fixtures', name), 'utf8'));
 
-test("the previous build's device data opens with this build and keeps syncing", async () => {
+/** Signs qiye01 in again on a device the server has not seen. */
+async function signInAgain(page, server) {
+  await page.goto(`${server.url}signin`);
+  await page.locator('input[name=login]').fill('qiye01');
+  await page.locator('input[name=password]').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByTestId('account-name').waitFor();
+}
+
+test("the build before per-account storage: its device data opens with this build and keeps syncing", async () => {
   const { server, browser } = env;
   const context = await browser.newContext({ locale: 'zh-CN' });
   const page = await context.newPage();
   // The earlier build's database, written before this build ever runs.
   await page.goto(`${server.url}healthz`);
-  await page.evaluate(loadDatabase, fixture);
+  await page.evaluate(loadDatabase, fixture('idb-v4.json'));
 
   await page.goto(server.url);
   const synced = page.locator('.case-card', { hasText: '旧版本同步过的诉求' });
@@ -29,11 +43,7 @@ test("the previous build's device data opens with this build and keeps syncing",
   // The server has never seen this device's session: it asks to sign in.
   await syncState(page, 'signed-out');
 
-  await page.goto(`${server.url}signin`);
-  await page.locator('input[name=login]').fill('qiye01');
-  await page.locator('input[name=password]').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByTestId('account-name').waitFor();
+  await signInAgain(page, server);
   await offline.getByText(/HZ-\d{4}-\d{6}/).waitFor();
   await syncState(page, 'synced');
   await synced.waitFor();
@@ -49,6 +59,41 @@ test("the previous build's device data opens with this build and keeps syncing",
   // The district's coordinator has the appeal filed offline under the old build.
   const coord = await signedIn(browser, server, 'xietiao-huicheng');
   await coord.page.locator('.case-card', { hasText: '旧版本离线填报的诉求' }).waitFor();
+  await coord.context.close();
+  await context.close();
+});
+
+test("the first build with per-account storage: its cases and files open with this build and keep syncing", async () => {
+  const { server, browser } = env;
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(`${server.url}healthz`);
+  for (const dump of fixture('idb-user-v1.json')) await page.evaluate(loadDatabase, dump);
+
+  await page.goto(server.url);
+  const synced = page.locator('.case-card', { hasText: '上一版本同步过的诉求' });
+  const offline = page.locator('.case-card', { hasText: '上一版本离线填报的诉求' });
+  await synced.getByText(/HZ-\d{4}-\d{6}/).waitFor();
+  await offline.waitFor();
+  await syncState(page, 'signed-out');
+
+  await signInAgain(page, server);
+  await offline.getByText(/HZ-\d{4}-\d{6}/).waitFor();
+  await syncState(page, 'synced');
+  // Both files are still here and now indexed; the offline one was uploaded.
+  const sha = (bytes) => createHash('sha256').update(bytes).digest('hex');
+  const hashes = [PHOTO, PDF].map(sha).sort();
+  for (let i = 0; (await storedKeys(page, 'files')).length < 2 && i < 100; i++) await page.waitForTimeout(100);
+  assert.deepEqual((await storedKeys(page, 'files')).sort(), hashes);
+  assert.deepEqual((await storedKeys(page, 'blobs')).sort(), hashes);
+  for (let i = 0; (await storedKeys(page, 'uploads')).length > 0 && i < 100; i++) await page.waitForTimeout(100);
+  assert.deepEqual(await storedKeys(page, 'uploads'), []);
+
+  // The coordinator has the appeal filed offline, and its PDF.
+  const coord = await signedIn(browser, server, 'xietiao-huicheng');
+  await coord.page.locator('.case-card', { hasText: '上一版本离线填报的诉求' }).click();
+  const status = await coord.page.evaluate(async (hash) => (await fetch(`/api/blobs/${hash}`)).status, sha(PDF));
+  assert.equal(status, 200);
   await coord.context.close();
   await context.close();
 });

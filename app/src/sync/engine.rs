@@ -3,7 +3,7 @@
 //! [`ClientPeer`] (sans IO, in `domain`); the engine is its driver: the
 //! socket, IndexedDB, the indicator and the pages' signals.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -59,9 +59,10 @@ struct Engine {
     /// Per document in memory: the heads IndexedDB holds and how many change
     /// records sit beside its snapshot (none for a document never stored).
     stored: HashMap<String, (Vec<ChangeHash>, u32)>,
-    /// Attachments named by the cases saved since the last download pass:
-    /// each is fetched once the exchange settles, unless already here.
-    files_wanted: BTreeSet<String>,
+    /// A case saved since the last pass over the files named some: a pass
+    /// runs once the exchange settles.
+    files_noted: bool,
+    files_pass: files::FilesPass,
 }
 
 pub async fn run(
@@ -119,7 +120,8 @@ impl Engine {
             retry_ms: FIRST_RETRY_MS,
             summaries: HashMap::new(),
             stored: HashMap::new(),
-            files_wanted: BTreeSet::new(),
+            files_noted: false,
+            files_pass: files::FilesPass::default(),
         })
     }
 
@@ -178,6 +180,18 @@ impl Engine {
                 }
                 Ok(())
             }
+            Input::FileLimit { bytes, done } => {
+                let result = match self.cases() {
+                    Ok(db) => storage::set_file_limit(db, bytes).await,
+                    Err(e) => Err(e),
+                };
+                let saved = result.is_ok();
+                let _ = done.send(result);
+                if saved {
+                    self.keep_files(true);
+                }
+                Ok(())
+            }
         }
     }
 
@@ -211,7 +225,8 @@ impl Engine {
         self.cases = None;
         self.stored.clear();
         self.summaries.clear();
-        self.files_wanted.clear();
+        // The first settled exchange brings the account's files in line.
+        self.files_noted = true;
         self.identity = identity;
         let Some(who) = self.identity.clone() else {
             self.publish_sessions();
@@ -293,7 +308,7 @@ impl Engine {
         let effects = self.peer()?.receive(Message::decode(bytes)?)?;
         self.carry_out(effects).await?;
         if !self.exchanging() {
-            self.download_files();
+            self.keep_files(false);
         }
         Ok(())
     }

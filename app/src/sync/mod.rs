@@ -79,8 +79,21 @@ pub enum Input {
     Opened(u64),
     Received(u64, Vec<u8>),
     Closed(u64),
-    Record { case_id: String, kind: EventKind, done: oneshot::Sender<Result<(), AppError>> },
-    Create { case: Box<CaseDoc>, submit: bool, done: oneshot::Sender<Result<(), AppError>> },
+    Record {
+        case_id: String,
+        kind: EventKind,
+        done: oneshot::Sender<Result<(), AppError>>,
+    },
+    Create {
+        case: Box<CaseDoc>,
+        submit: bool,
+        done: oneshot::Sender<Result<(), AppError>>,
+    },
+    /// The account's budget for other people's files, in bytes.
+    FileLimit {
+        bytes: u64,
+        done: oneshot::Sender<Result<(), AppError>>,
+    },
 }
 
 /// What the engine tells the pages.
@@ -90,6 +103,7 @@ pub struct Signals {
     pub revision: RwSignal<u64>,
     pub sessions: RwSignal<Vec<String>>,
     pub unsynced: RwSignal<usize>,
+    pub files: RwSignal<u64>,
 }
 
 /// The app's way to the sync engine; in context for every page.
@@ -104,6 +118,8 @@ pub struct SyncHandle {
     /// How many of the signed-in account's cases hold changes the server
     /// does not have yet (drafts aside: they are not sent).
     pub unsynced: RwSignal<usize>,
+    /// Moves whenever a pass over the files kept on the device ended.
+    pub files: RwSignal<u64>,
 }
 
 impl SyncHandle {
@@ -116,6 +132,7 @@ impl SyncHandle {
             revision: RwSignal::new(0),
             sessions: RwSignal::new(Vec::new()),
             unsynced: RwSignal::new(0),
+            files: RwSignal::new(0),
         };
         socket::watch_network(&inbox);
         let signals = Signals {
@@ -123,6 +140,7 @@ impl SyncHandle {
             revision: handle.revision,
             sessions: handle.sessions,
             unsynced: handle.unsynced,
+            files: handle.files,
         };
         spawn_local(start_engine(policy, inbox, rx, signals));
         handle
@@ -143,6 +161,14 @@ impl SyncHandle {
     pub async fn create(&self, case: CaseDoc, submit: bool) -> Result<(), AppError> {
         let (done, result) = oneshot::channel();
         self.post(Input::Create { case: Box::new(case), submit, done })?;
+        result.await.map_err(|_| AppError::Storage("sync engine stopped".into()))?
+    }
+
+    /// Sets how much of other people's files the device keeps; resolves
+    /// once saved (files are then fetched or let go in the background).
+    pub async fn set_file_limit(&self, bytes: u64) -> Result<(), AppError> {
+        let (done, result) = oneshot::channel();
+        self.post(Input::FileLimit { bytes, done })?;
         result.await.map_err(|_| AppError::Storage("sync engine stopped".into()))?
     }
 

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use domain::case::CaseDoc;
 use domain::doc;
 use domain::event::{Event, EventKind};
+use domain::file_budget::FileEntry;
 use domain::label::Text;
 use domain::summary::Context;
 use domain::sync::heads_hex;
@@ -48,7 +49,9 @@ impl Engine {
         let state = peer.state(id).map(SyncState::encode);
         let Some(doc) = peer.doc_mut(id) else { return Ok(()) };
         let case = doc::read(doc)?;
-        self.files_wanted.extend(case.attachments());
+        let user = self.identity.as_ref().map_or("", |who| who.user.id.as_str());
+        let files: Vec<_> = case.files().iter().map(|f| (f.sha256.clone(), FileEntry::of(f, user))).collect();
+        self.files_noted |= !files.is_empty();
         let summary = CaseSummary::of(
             &case,
             Context {
@@ -72,7 +75,7 @@ impl Engine {
             DocWrite::Changes { sequence, .. } => *sequence,
             DocWrite::Snapshot(_) => 0,
         };
-        storage::save_case(self.cases()?, &summary, write, state).await?;
+        storage::save_case(self.cases()?, &summary, write, &files, state).await?;
         self.stored.insert(id.to_string(), (heads, records));
         let new_session =
             summary.session.as_ref().is_some_and(|s| !self.signals.sessions.with_untracked(|l| l.contains(s)));

@@ -1,10 +1,32 @@
 //! The engine's attachments: uploading the ones captured on this device,
-//! and downloading the ones its cases name, so they open offline.
+//! and keeping on it the ones its cases name, within the account's budget
+//! ([`FileBudget`]), so they open offline.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use indexed_db_futures::database::Database;
+use leptos::prelude::*;
+
+use domain::file_budget::{FileBudget, FileEntry};
 
 use super::Engine;
 use crate::api;
 use crate::error::AppError;
 use crate::storage;
+
+/// Whether a pass over the files is running, and whether another is due
+/// once it ends (something changed meanwhile).
+#[derive(Clone, Default)]
+pub(super) struct FilesPass(Rc<Cell<PassState>>);
+
+#[derive(Clone, Copy, Default)]
+enum PassState {
+    #[default]
+    Idle,
+    Running,
+    Again,
+}
 
 impl Engine {
     /// Uploads attachments captured on the device, once connected. One
@@ -22,31 +44,109 @@ impl Engine {
         Ok(())
     }
 
-    /// Fetches the attachments of the cases on the device that are not
-    /// here yet, in a task of its own (the engine goes on syncing), so a
-    /// case's photos and documents open offline too. One that fails is
-    /// asked for again when its case next changes.
-    pub(super) fn download_files(&mut self) {
-        let (Some(who), false) = (&self.identity, self.files_wanted.is_empty()) else { return };
-        let wanted = std::mem::take(&mut self.files_wanted);
-        let user_id = who.user.id.clone();
+    /// Brings the files on the device in line with the cases and the
+    /// budget — when a saved case named files since the last pass, or
+    /// `anyway` (the budget changed) — in a task of its own: the engine
+    /// goes on syncing meanwhile.
+    pub(super) fn keep_files(&mut self, anyway: bool) {
+        let Some(who) = &self.identity else { return };
+        if !std::mem::take(&mut self.files_noted) && !anyway {
+            return;
+        }
+        let state = self.files_pass.0.clone();
+        if !matches!(state.get(), PassState::Idle) {
+            state.set(PassState::Again);
+            return;
+        }
+        state.set(PassState::Running);
+        let (user_id, passes) = (who.user.id.clone(), self.signals.files);
         leptos::task::spawn_local(async move {
-            let Ok(db) = storage::open_user(&user_id).await else { return };
-            for sha256 in wanted {
-                if storage::has_blob(&db, &sha256).await.unwrap_or(true) {
-                    continue;
+            loop {
+                if let Err(e) = pass_over_files(&user_id).await {
+                    leptos::logging::warn!("files: {}", e.message());
                 }
-                // Content-addressed: bytes that do not hash to their name are not kept.
-                if let Ok(bytes) = api::download(&sha256).await
-                    && sha256_hex(&bytes) == sha256
-                    && let Err(e) = storage::keep_blob(&db, &sha256, bytes).await
-                {
-                    leptos::logging::warn!("attachment {sha256}: {}", e.message());
+                passes.update(|n| *n += 1);
+                if matches!(state.get(), PassState::Again) {
+                    state.set(PassState::Running);
+                } else {
+                    state.set(PassState::Idle);
+                    break;
                 }
             }
-            db.close();
         });
     }
+}
+
+/// One pass: own files first, then other people's newest first; each that
+/// the budget admits is downloaded if missing, each it does not is let go.
+/// A file whose size is not known yet is downloaded to learn it. Offline,
+/// downloads fail and wait for the next pass; nothing is let go for it.
+async fn pass_over_files(user_id: &str) -> Result<(), AppError> {
+    let db = storage::open_user(user_id).await?;
+    if !storage::files_indexed(&db).await? {
+        index_stored_cases(&db, user_id).await?;
+        storage::set_files_indexed(&db).await?;
+    }
+    let mut files = storage::files(&db).await?;
+    FileBudget::order(&mut files);
+    let mut budget = FileBudget::new(storage::file_limit(&db).await?);
+    let here = storage::blobs_here(&db).await?;
+    for (sha256, entry) in files {
+        let is_here = here.contains(&sha256);
+        let mut fetched = None;
+        let bytes = match entry.bytes {
+            Some(bytes) => bytes,
+            None => {
+                let size = if is_here {
+                    storage::blob(&db, &sha256).await?.map(|b| b.len())
+                } else {
+                    fetched = download(&sha256).await;
+                    fetched.as_ref().map(Vec::len)
+                };
+                let Some(size) = size else { continue };
+                let known = FileEntry { bytes: Some(size as u64), ..entry.clone() };
+                storage::add_files(&db, &[(sha256.clone(), known)]).await?;
+                size as u64
+            }
+        };
+        if !budget.admit(&entry, bytes) {
+            if is_here {
+                storage::drop_blob(&db, &sha256).await?;
+            }
+            continue;
+        }
+        if is_here {
+            continue;
+        }
+        let bytes = match fetched {
+            Some(bytes) => Some(bytes),
+            None => download(&sha256).await,
+        };
+        if let Some(bytes) = bytes {
+            storage::keep_blob(&db, &sha256, bytes).await?;
+        }
+    }
+    db.close();
+    Ok(())
+}
+
+/// The files of the cases stored before the index existed (an account's
+/// database from an earlier build, or cases adopted from one).
+async fn index_stored_cases(db: &Database, user_id: &str) -> Result<(), AppError> {
+    for summary in storage::summaries(db).await? {
+        let Some((doc, _)) = storage::load_doc(db, &summary.id).await? else { continue };
+        let case = domain::doc::read(&doc)?;
+        let files: Vec<_> = case.files().iter().map(|f| (f.sha256.clone(), FileEntry::of(f, user_id))).collect();
+        storage::add_files(db, &files).await?;
+    }
+    Ok(())
+}
+
+/// An attachment from the server, if it answers with bytes that hash to
+/// the name asked for (content-addressed: anything else is not kept).
+async fn download(sha256: &str) -> Option<Vec<u8>> {
+    let bytes = api::download(sha256).await.ok()?;
+    (sha256_hex(&bytes) == sha256).then_some(bytes)
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
