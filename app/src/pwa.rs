@@ -91,9 +91,17 @@ async fn grant() -> Option<Grant> {
         Ok(asked) => JsFuture::from(asked).await.ok().and_then(|v| v.as_bool()).unwrap_or(false),
         Err(_) => false,
     };
-    let estimate = JsFuture::from(storage.estimate().ok()?).await.ok()?;
+    let (usage, quota) = estimate().await?;
+    Some(Grant { persisted, usage, quota })
+}
+
+/// What this site uses of its storage, and how much the browser lets it
+/// use, in bytes.
+pub async fn estimate() -> Option<(f64, f64)> {
+    let storage = web_sys::window()?.navigator().storage();
+    let estimate = wasm_bindgen_futures::JsFuture::from(storage.estimate().ok()?).await.ok()?;
     let number = |key: &str| js_sys::Reflect::get(&estimate, &key.into()).ok().and_then(|v| v.as_f64());
-    Some(Grant { persisted, usage: number("usage")?, quota: number("quota")? })
+    Some((number("usage")?, number("quota")?))
 }
 
 /// A size people read at a glance: KB below 1 MB, GB from 1 GB up.

@@ -19,6 +19,7 @@ use indexed_db_futures::typed_array::Uint8Array;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
+pub use accounts::*;
 use domain::event::Event;
 use domain::file_budget::FileEntry;
 pub use domain::summary::CaseSummary;
@@ -27,6 +28,7 @@ pub use files::*;
 use crate::api::Identity;
 use crate::error::AppError;
 
+mod accounts;
 mod files;
 
 /// The device's database.
@@ -72,7 +74,8 @@ pub struct RefusedEvent {
 }
 
 /// This device as the server knows it: where it keeps documents
-/// (automerge-repo `storageId`) and the per-device half of its actor ids.
+/// (automerge-repo `storageId`; an account emptied to make room takes one
+/// of its own, see [`storage_id`]) and the per-device half of its actor ids.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Device {
     pub storage_id: String,

@@ -67,3 +67,71 @@ test("someone else signing in keeps the last person's unsynced work, which syncs
   await coord.context.close();
   await shared.close();
 });
+
+/** The accounts with a database on `page`'s device: id → how many cases it holds. */
+async function accountsOnDevice(page) {
+  return page.evaluate(async () => {
+    const accounts = {};
+    for (const { name } of await indexedDB.databases()) {
+      if (!name.startsWith('directline-user-')) continue;
+      const db = await new Promise((ok) => { const open = indexedDB.open(name); open.onsuccess = () => ok(open.result); });
+      const count = db.transaction('docs').objectStore('docs').count();
+      accounts[name.slice('directline-user-'.length)] = await new Promise((ok) => { count.onsuccess = () => ok(count.result); });
+      db.close();
+    }
+    return accounts;
+  });
+}
+
+test("short of space, the device lets go of other accounts' synced cases, never of unsynced work", async () => {
+  const { server, browser } = env;
+  const shared = await browser.newContext({ locale: 'zh-CN' });
+
+  // B files online: everything B has is on the server.
+  const b = await signIn(shared, server, 'qiye02');
+  const synced = '在线填报:厂区供水压力不足';
+  await fillAppeal(b.page, { title: synced });
+  await b.page.getByRole('button', { name: '提交诉求' }).click();
+  await b.page.locator('.case-card', { hasText: synced }).getByText(/HZ-\d{4}-\d{6}/).waitFor();
+  await syncState(b.page, 'synced');
+  const [bId] = Object.keys(await accountsOnDevice(b.page));
+  await b.page.close();
+
+  // C files offline and keeps the work on the device when signing out.
+  const c = await signIn(shared, server, 'qiye03');
+  await shared.setOffline(true);
+  await c.page.goto(server.url);
+  await syncState(c.page, 'offline');
+  const unsent = '离线填报:危化品仓库验收';
+  await fillAppeal(c.page, { title: unsent });
+  await c.page.getByRole('button', { name: '提交诉求' }).click();
+  await syncState(c.page, 'saved');
+  const cId = Object.keys(await accountsOnDevice(c.page)).find((id) => id !== bId);
+  await c.page.getByRole('button', { name: '退出' }).click();
+  await c.page.getByTestId('sign-out-keep').click();
+  await c.page.getByRole('link', { name: '登录' }).first().waitFor();
+  await c.page.close();
+  await shared.setOffline(false);
+
+  // The device is now short of space (the browser says 95% of the quota
+  // is used) when A signs in: B's synced cases go, C's unsent ones stay.
+  await shared.addInitScript(() => {
+    navigator.storage.estimate = async () => ({ usage: 950e6, quota: 1000e6 });
+  });
+  const a = await signIn(shared, server, 'qiye01');
+  await a.page.getByText('本设备上还没有诉求').waitFor();
+  for (let i = 0; (await accountsOnDevice(a.page))[bId] > 0 && i < 100; i++) await a.page.waitForTimeout(100);
+  const left = await accountsOnDevice(a.page);
+  assert.equal(left[bId], 0, `B's synced cases are gone: ${JSON.stringify(left)}`);
+  assert.equal(left[cId], 1, `C's unsent work stays: ${JSON.stringify(left)}`);
+  await a.page.close();
+
+  // C's work reaches the server at C's next sign-in; B's cases come back.
+  const c2 = await signIn(shared, server, 'qiye03');
+  await c2.page.locator('.case-card', { hasText: unsent }).getByText(/HZ-\d{4}-\d{6}/).waitFor();
+  await syncState(c2.page, 'synced');
+  await c2.page.close();
+  const b2 = await signIn(shared, server, 'qiye02');
+  await b2.page.locator('.case-card', { hasText: synced }).getByText(/HZ-\d{4}-\d{6}/).waitFor();
+  await shared.close();
+});

@@ -41,10 +41,15 @@ enum Tab {
 pub fn summaries_on_device() -> RwSignal<Option<Result<Vec<CaseSummary>, String>>> {
     let cases = RwSignal::new(None);
     let revision = use_sync().map(|s| s.revision);
+    // Reads can finish out of order (one started before a sign-in may end
+    // after one started after it): only the latest one's list is shown.
+    let latest = StoredValue::new(0_u64);
     Effect::new(move |_| {
         if let Some(revision) = revision {
             revision.track();
         }
+        latest.update_value(|n| *n += 1);
+        let this_read = latest.get_value();
         spawn_local(async move {
             let loaded = match storage::open_current().await {
                 Ok(db) => storage::summaries(&db).await,
@@ -56,7 +61,9 @@ pub fn summaries_on_device() -> RwSignal<Option<Result<Vec<CaseSummary>, String>
                 sort_by_deadline(&mut list);
                 list
             });
-            cases.set(Some(loaded.map_err(|e| e.message())));
+            if latest.try_get_value() == Some(this_read) {
+                cases.set(Some(loaded.map_err(|e| e.message())));
+            }
         });
     });
     cases

@@ -162,6 +162,7 @@ impl Engine {
             Input::Opened(_) | Input::Received(..) | Input::Closed(_) => Ok(()),
             Input::Record { case_id, kind, done } => {
                 let result = self.record(&case_id, kind).await;
+                self.make_room_if_full(&result).await;
                 let saved = result.is_ok();
                 let _ = done.send(result);
                 if saved {
@@ -172,6 +173,7 @@ impl Engine {
             Input::Create { case, submit, done } => {
                 let id = case.id.clone();
                 let result = self.create(*case, submit).await;
+                self.make_room_if_full(&result).await;
                 let saved = result.is_ok();
                 let _ = done.send(result);
                 if saved && submit {
@@ -192,6 +194,13 @@ impl Engine {
                 }
                 Ok(())
             }
+        }
+    }
+
+    /// A write that failed for want of space makes room for the next try.
+    async fn make_room_if_full(&self, result: &Result<(), AppError>) {
+        if let (Err(AppError::StorageFull), Some(who)) = (result, &self.identity) {
+            storage::make_room(&who.user.id, true).await;
         }
     }
 
@@ -222,7 +231,9 @@ impl Engine {
         }
         self.disconnect();
         self.peer = None;
-        self.cases = None;
+        if let Some(cases) = self.cases.take() {
+            cases.close();
+        }
         self.stored.clear();
         self.summaries.clear();
         // The first settled exchange brings the account's files in line.
@@ -240,9 +251,10 @@ impl Engine {
             self.device = storage::device(&self.device_db).await?.unwrap_or_else(|| self.device.clone());
         }
         self.cases = Some(cases);
+        storage::make_room(&who.user.id, false).await;
         let actor = actor_for(&who.user.id, self.device.actor_suffix);
-        let peer_id = format!("app-{}", self.device.storage_id);
-        self.peer = Some(ClientPeer::new(peer_id, self.device.storage_id.clone(), actor));
+        let storage_id = storage::storage_id(self.cases()?).await?.unwrap_or_else(|| self.device.storage_id.clone());
+        self.peer = Some(ClientPeer::new(format!("app-{storage_id}"), storage_id, actor));
         self.summaries = storage::summaries(self.cases()?).await?.into_iter().map(|s| (s.id.clone(), s)).collect();
         self.publish_sessions();
         // Pages re-read: another account's cases (or, just adopted, an
