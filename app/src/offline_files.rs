@@ -83,6 +83,9 @@ pub fn OfflineFiles() -> impl IntoView {
             }));
         });
     };
+    // The form is drawn anew only when the limit changes, so a pass over
+    // the files (which redraws the tally) never clears what is typed.
+    let limit = Memo::new(move |_| shown.get().map(|t| t.limit_bytes));
     view! {
         <details class="offline-files" data-testid="offline-files">
             <summary>{tr("离线文件", "Files offline")}</summary>
@@ -95,11 +98,13 @@ pub fn OfflineFiles() -> impl IntoView {
                             t.own, megabytes(t.own_bytes as f64), t.others, megabytes(t.others_bytes as f64)),
                     )}
                 </p>
+            })}
+            {move || limit.get().map(|limit_bytes| view! {
                 <form on:submit=on_submit.clone() novalidate>
                     <label>
                         {tr("其他人的附件最多保存(MB)", "Keep other people's files up to (MB)")}
                         <input node_ref=input type="number" name="file-limit" min="0" max=LIMIT_MAX_MB step="1" inputmode="numeric"
-                            value=(t.limit_bytes / (1024 * 1024)).to_string() />
+                            value=(limit_bytes / (1024 * 1024)).to_string() />
                     </label>
                     <button type="submit" class="button">{tr("保存", "Save")}</button>
                 </form>

@@ -18,35 +18,39 @@ import { dumpDatabase, loadDatabase } from '../fixtures/idb.mjs';
 const env = serverAndBrowser({ accounts: true });
 const fixture = (name) => JSON.parse(readFileSync(join(ROOT, 'e2e', 'fixtures', name), 'utf8'));
 
-/** Signs qiye01 in again on a device the server has not seen. */
-async function signInAgain(page, server) {
+/** Loads `dumps` (an earlier build's databases) into a fresh profile before
+ * this build ever runs there, then opens the app: both appeals are there;
+ * the server has never seen this device's session, so it asks to sign in;
+ * once signed in, the appeal filed offline gets its number. */
+async function openWithEarlierData(browser, server, dumps, { synced, offline }) {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(`${server.url}healthz`);
+  for (const dump of dumps) await page.evaluate(loadDatabase, dump);
+
+  await page.goto(server.url);
+  const syncedCard = page.locator('.case-card', { hasText: synced });
+  const offlineCard = page.locator('.case-card', { hasText: offline });
+  await syncedCard.getByText(/HZ-\d{4}-\d{6}/).waitFor();
+  await offlineCard.waitFor();
+  await syncState(page, 'signed-out');
+
   await page.goto(`${server.url}signin`);
   await page.locator('input[name=login]').fill('qiye01');
   await page.locator('input[name=password]').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: '登录' }).click();
   await page.getByTestId('account-name').waitFor();
+  await offlineCard.getByText(/HZ-\d{4}-\d{6}/).waitFor();
+  await syncState(page, 'synced');
+  await syncedCard.waitFor();
+  return { context, page };
 }
 
 test("the build before per-account storage: its device data opens with this build and keeps syncing", async () => {
   const { server, browser } = env;
-  const context = await browser.newContext({ locale: 'zh-CN' });
-  const page = await context.newPage();
-  // The earlier build's database, written before this build ever runs.
-  await page.goto(`${server.url}healthz`);
-  await page.evaluate(loadDatabase, fixture('idb-v4.json'));
-
-  await page.goto(server.url);
-  const synced = page.locator('.case-card', { hasText: '旧版本同步过的诉求' });
-  const offline = page.locator('.case-card', { hasText: '旧版本离线填报的诉求' });
-  await synced.getByText(/HZ-\d{4}-\d{6}/).waitFor();
-  await offline.waitFor();
-  // The server has never seen this device's session: it asks to sign in.
-  await syncState(page, 'signed-out');
-
-  await signInAgain(page, server);
-  await offline.getByText(/HZ-\d{4}-\d{6}/).waitFor();
-  await syncState(page, 'synced');
-  await synced.waitFor();
+  const { context, page } = await openWithEarlierData(browser, server, [fixture('idb-v4.json')], {
+    synced: '旧版本同步过的诉求', offline: '旧版本离线填报的诉求',
+  });
 
   // Moved, not copied: the device's database no longer holds cases.
   const device = await page.evaluate(dumpDatabase, 'directline');
@@ -65,21 +69,9 @@ test("the build before per-account storage: its device data opens with this buil
 
 test("the first build with per-account storage: its cases and files open with this build and keep syncing", async () => {
   const { server, browser } = env;
-  const context = await browser.newContext({ locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto(`${server.url}healthz`);
-  for (const dump of fixture('idb-user-v1.json')) await page.evaluate(loadDatabase, dump);
-
-  await page.goto(server.url);
-  const synced = page.locator('.case-card', { hasText: '上一版本同步过的诉求' });
-  const offline = page.locator('.case-card', { hasText: '上一版本离线填报的诉求' });
-  await synced.getByText(/HZ-\d{4}-\d{6}/).waitFor();
-  await offline.waitFor();
-  await syncState(page, 'signed-out');
-
-  await signInAgain(page, server);
-  await offline.getByText(/HZ-\d{4}-\d{6}/).waitFor();
-  await syncState(page, 'synced');
+  const { context, page } = await openWithEarlierData(browser, server, fixture('idb-user-v1.json'), {
+    synced: '上一版本同步过的诉求', offline: '上一版本离线填报的诉求',
+  });
   // Both files are still here and now indexed; the offline one was uploaded.
   const sha = (bytes) => createHash('sha256').update(bytes).digest('hex');
   const hashes = [PHOTO, PDF].map(sha).sort();

@@ -81,6 +81,8 @@ impl Engine {
 /// the budget admits is downloaded if missing, each it does not is let go.
 /// A file whose size is not known yet is downloaded to learn it. Offline,
 /// downloads fail and wait for the next pass; nothing is let go for it.
+/// Last, bytes no case names any more (say, of an account emptied to make
+/// room while this pass ran) go, unless waiting for upload.
 async fn pass_over_files(user_id: &str) -> Result<(), AppError> {
     let db = storage::open_user(user_id).await?;
     if !storage::files_indexed(&db).await? {
@@ -91,6 +93,7 @@ async fn pass_over_files(user_id: &str) -> Result<(), AppError> {
     FileBudget::order(&mut files);
     let mut budget = FileBudget::new(storage::file_limit(&db).await?);
     let here = storage::blobs_here(&db).await?;
+    let named: std::collections::HashSet<String> = files.iter().map(|(sha256, _)| sha256.clone()).collect();
     for (sha256, entry) in files {
         let is_here = here.contains(&sha256);
         let mut fetched = None;
@@ -125,6 +128,9 @@ async fn pass_over_files(user_id: &str) -> Result<(), AppError> {
         if let Some(bytes) = bytes {
             storage::keep_blob(&db, &sha256, bytes).await?;
         }
+    }
+    for sha256 in here.difference(&named) {
+        storage::drop_blob(&db, sha256).await?;
     }
     db.close();
     Ok(())
