@@ -112,7 +112,8 @@ pub fn megabytes(bytes: f64) -> String {
     } else if mb >= 1.0 {
         format!("{mb:.1} MB")
     } else {
-        format!("{:.0} KB", bytes / 1024.0)
+        // Rounded up: a file of a few bytes is not "0 KB".
+        format!("{:.0} KB", (bytes / 1024.0).ceil())
     }
 }
 
