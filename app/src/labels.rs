@@ -58,6 +58,17 @@ pub fn light(light: Light) -> &'static str {
     }
 }
 
+/// A deadline's day, marked when it falls in a year whose official
+/// holiday arrangement is not published yet (counted by the statutory
+/// rules until an admin imports it).
+pub fn due(day: domain::time::Day) -> String {
+    if crate::clock::policy().calendar.is_provisional(day) {
+        format!("{day}({})", crate::i18n::label(domain::calendar::PROVISIONAL))
+    } else {
+        day.to_string()
+    }
+}
+
 /// `YYYY-MM-DD` of an instant, in China.
 pub fn date(ms: i64) -> String {
     domain::time::Day::of_instant(ms).to_string()

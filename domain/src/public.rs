@@ -54,6 +54,9 @@ pub struct PublicCase {
     pub lead_leader: Option<String>,
     /// The nearest running deadline and its light today.
     pub due: Option<(Day, Light)>,
+    /// That deadline falls in a year whose official holiday arrangement is
+    /// not published yet (see [`WorkCalendar::is_provisional`]).
+    pub due_provisional: bool,
     pub milestones: Vec<PublicMilestone>,
     pub timeline: Vec<PublicEvent>,
 }
@@ -105,6 +108,7 @@ impl PublicCase {
             lead_department: flow.lead_department.clone(),
             assisting: flow.assisting.clone(),
             lead_leader: flow.lead_leader.clone(),
+            due_provisional: due.is_some_and(|(d, _)| calendar.is_provisional(d)),
             due,
             milestones,
             timeline,
@@ -154,6 +158,8 @@ pub struct BoardEntry {
     pub lead_department: Option<String>,
     pub lead_leader: Option<String>,
     pub due: Option<Day>,
+    /// See [`PublicCase::due_provisional`].
+    pub due_provisional: bool,
     pub light: Light,
 }
 
@@ -177,6 +183,7 @@ pub fn board_entry(case: &CaseDoc, calendar: &WorkCalendar, rules: &Rules, day: 
         lead_department: state.flow.lead_department.clone(),
         lead_leader: state.flow.lead_leader.clone(),
         due,
+        due_provisional: due.is_some_and(|d| calendar.is_provisional(d)),
         light,
     })
 }

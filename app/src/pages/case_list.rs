@@ -249,7 +249,7 @@ fn CaseCard(case: CaseSummary, today: Day) -> impl IntoView {
     let href = format!("/case/{}", case.id);
     let calendar = &clock::policy().calendar;
     let light = case.light(calendar, today);
-    let due = case.due().map(|d| format!("{} {d}", tr("期限", "Due")));
+    let due = case.due().map(|d| format!("{} {}", tr("期限", "Due"), labels::due(d)));
     // On the escalation list: how far past its deadline the work is.
     let late = case.due().filter(|d| *d < today).map(|d| calendar.working_days_between(d, today).max(1));
     // An invitation still to answer, with the session's name and place.

@@ -295,7 +295,7 @@ fn Deadlines(case: CaseDoc, state: CaseState) -> impl IntoView {
                                 <li data-light=format!("{light:?}").to_lowercase()>
                                     <span class=format!("light light-{light:?}")>{labels::light(light)}</span>
                                     <span>{clock_name(&c.kind)}</span>
-                                    <time>{c.due.to_string()}</time>
+                                    <time>{labels::due(c.due)}</time>
                                 </li>
                             }
                         })

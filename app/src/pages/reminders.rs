@@ -12,6 +12,7 @@ use domain::time::Day;
 
 use crate::clock;
 use crate::i18n::{pick, tr};
+use crate::labels;
 use crate::storage::CaseSummary;
 
 /// How many reminders show before "and n more".
@@ -48,7 +49,7 @@ pub fn Reminders(list: Vec<CaseSummary>, user: User, today: Day) -> impl IntoVie
                                 <li data-urgency=format!("{:?}", r.urgency)>
                                     <span class=format!("light light-{light}")>{text}</span>
                                     <A href=format!("/case/{}", r.case_id)>{format!("{number} {}", r.title)}</A>
-                                    <span class="muted">{format!(" · {} {}", tr("期限", "due"), r.due)}</span>
+                                    <span class="muted">{format!(" · {} {}", tr("期限", "due"), labels::due(r.due))}</span>
                                 </li>
                             }
                         })

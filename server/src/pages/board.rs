@@ -11,7 +11,7 @@ use domain::public::{BoardEntry, board_entry};
 use domain::time::{Day, month_span};
 use maud::{Markup, html};
 
-use crate::pages::layout::{light, name, public_page};
+use crate::pages::layout::{light, name, provisional, public_page};
 use crate::{AppState, ServerError, blocking};
 
 /// `GET /board`: this month's board of each district.
@@ -71,7 +71,7 @@ fn table(title: &str, day: Day, entries: &[BoardEntry]) -> Markup {
                         td data-label="牵头领导" { (e.lead_leader.as_deref().unwrap_or("—")) }
                         td data-label="状态" { (e.status.label().zh) }
                         td data-label="期限" {
-                            @match e.due { Some(due) => (due), None => "—" }
+                            @match e.due { Some(due) => { (due) (provisional(e.due_provisional)) }, None => "—" }
                             " " (light(e.light))
                         }
                     }

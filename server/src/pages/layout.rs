@@ -92,6 +92,16 @@ fn respond(status: StatusCode, document: Markup, policy: &'static str, cache: &'
 }
 
 /// A deadline's light as a coloured word.
+/// "(暂定)" beside a deadline in a year whose official holiday
+/// arrangement is not published yet; nothing otherwise.
+pub fn provisional(provisional: bool) -> Markup {
+    html! {
+        @if provisional {
+            span.provisional title="该年度放假安排尚未公布,期限按法定节假日暂算" { "(" (domain::calendar::PROVISIONAL.zh) ")" }
+        }
+    }
+}
+
 pub fn light(light: Light) -> Markup {
     let (class, word) = match light {
         Light::Green => ("l g", "正常"),
@@ -121,7 +131,7 @@ pub fn responsibility(case: &PublicCase) -> Vec<(&'static str, Markup)> {
         rows.push(("牵头领导", html! { (leader) }));
     }
     if let Some((due, l)) = case.due {
-        rows.push(("办理期限", html! { (due) " " (light(l)) }));
+        rows.push(("办理期限", html! { (due) (provisional(case.due_provisional)) " " (light(l)) }));
     }
     rows
 }

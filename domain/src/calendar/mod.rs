@@ -1,15 +1,21 @@
 //! The working-day calendar: weekends, public holidays and make-up workdays
 //! (调休). It is data (see `data/calendar-cn.txt`), so an admin can add the
-//! next year when the State Council publishes it.
+//! next year when the State Council publishes it. A year not published yet
+//! is provisional: its statutory holidays are computed ([`statutory`]).
+
+pub mod statutory;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::DomainError;
 use crate::time::Day;
+use crate::{DomainError, Label};
 use chrono::{Datelike, Weekday};
 
 /// The calendar shipped with the product: China, 2025 and 2026.
-pub const CHINA_2025_2026: &str = include_str!("../data/calendar-cn.txt");
+pub const CHINA_2025_2026: &str = include_str!("../../data/calendar-cn.txt");
+
+/// Said beside a deadline that falls in a provisional year.
+pub const PROVISIONAL: Label = Label::new("暂定", "provisional");
 
 /// Longest stretch of consecutive days off we will walk over; a longer one
 /// means broken data, and walking on would loop for a very long time.
@@ -30,15 +36,16 @@ pub struct Exception {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WorkCalendar {
     exceptions: BTreeMap<Day, Exception>,
-    /// Years with published dates; other years keep the fixed-date
-    /// statutory holidays (see [`fixed_holiday`]).
+    /// Years with published dates (confirmed); other years are provisional.
     listed_years: BTreeSet<i32>,
+    /// The statutory days off of the provisional years the festival table
+    /// covers; beyond it, the fixed-date ones ([`fixed_holiday`]).
+    provisional: BTreeMap<Day, Exception>,
 }
 
 /// Statutory holidays on fixed solar dates (全国年节及纪念日放假办法):
-/// New Year's Day, 1–2 May, 1–3 October. The lunar ones (Spring Festival,
-/// Qingming, Dragon Boat, Mid-Autumn) and the make-up days are known only
-/// once the State Council publishes the year.
+/// New Year's Day, 1–2 May, 1–3 October: all that is known of a year the
+/// festival table does not cover.
 fn fixed_holiday(day: Day) -> bool {
     matches!((day.month(), day.0.day()), (1, 1) | (5, 1..=2) | (10, 1..=3))
 }
@@ -86,18 +93,36 @@ impl WorkCalendar {
                 day = day.next();
             }
         }
-        let listed_years = exceptions.keys().map(|d: &Day| d.year()).collect();
-        Ok(WorkCalendar { exceptions, listed_years })
+        let listed_years: BTreeSet<i32> = exceptions.keys().map(|d: &Day| d.year()).collect();
+        let mut provisional = BTreeMap::new();
+        for (year, festivals) in statutory::parse_festivals(statutory::LUNAR_FESTIVALS)? {
+            if !listed_years.contains(&year) {
+                provisional.extend(statutory::holidays(year, &festivals)?);
+            }
+        }
+        Ok(WorkCalendar { exceptions, listed_years, provisional })
     }
 
+    /// What makes `day` a day off or a make-up workday, if anything does.
     pub fn exception(&self, day: Day) -> Option<&Exception> {
-        self.exceptions.get(&day)
+        self.exceptions.get(&day).or_else(|| self.provisional.get(&day))
+    }
+
+    /// Whether `day`'s year is not published yet: counted by the statutory
+    /// rules, without the make-up workdays the official arrangement adds.
+    pub fn is_provisional(&self, day: Day) -> bool {
+        !self.listed_years.contains(&day.year())
+    }
+
+    /// The last year whose official arrangement the calendar holds.
+    pub fn confirmed_through(&self) -> Option<i32> {
+        self.listed_years.last().copied()
     }
 
     pub fn is_working_day(&self, day: Day) -> bool {
-        match self.exceptions.get(&day) {
+        match self.exception(day) {
             Some(e) => e.kind == DayKind::Work,
-            None if !self.listed_years.contains(&day.year()) && fixed_holiday(day) => false,
+            None if self.is_provisional(day) && fixed_holiday(day) => false,
             None => !day.is_weekend(),
         }
     }
@@ -182,8 +207,12 @@ mod tests {
         assert!(!cal.is_working_day(d("2026-10-05")), "National Day");
         assert!(cal.is_working_day(d("2026-10-10")), "make-up Saturday");
         assert!(cal.is_working_day(d("2027-03-01")), "unlisted years follow the week");
-        assert!(!cal.is_working_day(d("2027-01-01")), "but keep the fixed-date holidays");
+        assert!(!cal.is_working_day(d("2027-01-01")), "but keep the statutory holidays");
         assert!(!cal.is_working_day(d("2027-10-01")));
+        assert!(!cal.is_working_day(d("2027-02-08")), "the Spring Festival of a provisional year");
+        assert!(!cal.is_working_day(d("2051-10-01")), "beyond the festival table, the fixed-date ones");
+        assert!(cal.is_provisional(d("2027-02-08")) && !cal.is_provisional(d("2026-12-31")));
+        assert_eq!(cal.confirmed_through(), Some(2026));
         assert_eq!(cal.monthly_session_day(2027, 1).unwrap(), d("2027-01-04"));
     }
 
