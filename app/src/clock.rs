@@ -68,3 +68,22 @@ fn duration(ms: i64) -> (String, String) {
         (format!(" {minutes} 分钟"), format!("{minutes} minute(s)"))
     }
 }
+
+/// On an official's home page: the working-day calendar is confirmed only
+/// until a day less than [`domain::calendar::ENDING_SOON_DAYS`] away, so
+/// deadlines after it count by the statutory holidays alone until an admin
+/// imports the official arrangement.
+#[component]
+pub fn CalendarEnding() -> impl IntoView {
+    policy().calendar.confirmed_ends_soon(today()).map(|last| {
+        let next = last.year() + 1;
+        view! {
+            <p class="clock-warning" role="status" data-testid="calendar-ending">
+                {pick(
+                    format!("工作日历的官方放假安排只到 {last}。请管理员导入 {next} 年的安排;在此之前,{next} 年的期限按法定节假日暂算,标为“暂定”。"),
+                    format!("The official holiday arrangement in the working-day calendar ends on {last}. An admin should import {next}'s; until then, deadlines in {next} count by the statutory holidays alone and are marked “provisional”."),
+                )}
+            </p>
+        }
+    })
+}

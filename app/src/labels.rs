@@ -63,7 +63,8 @@ pub fn light(light: Light) -> &'static str {
 /// rules until an admin imports it).
 pub fn due(day: domain::time::Day) -> String {
     if crate::clock::policy().calendar.is_provisional(day) {
-        format!("{day}({})", crate::i18n::label(domain::calendar::PROVISIONAL))
+        let mark = domain::calendar::PROVISIONAL;
+        crate::i18n::pick(format!("{day}({})", mark.zh), format!("{day} ({})", mark.en))
     } else {
         day.to_string()
     }

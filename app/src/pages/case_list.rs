@@ -95,6 +95,7 @@ fn ListPage(cases: RwSignal<Option<Result<Vec<CaseSummary>, String>>>, user: Opt
             <h1>{heading(role)}</h1>
             {may_file.then(|| view! { <A href="/new" attr:class="button primary">{tr("＋ 反映诉求", "＋ New appeal")}</A> })}
         </section>
+        {user.as_ref().is_some_and(|u| u.role != Role::Enterprise).then(|| view! { <clock::CalendarEnding /> })}
         {user.clone().map(|u| view! { <AnalysisLinks user=u /> })}
         {user.clone().filter(|u| matches!(u.role, Role::Leader | Role::Coordinator)).map(|u| view! { <SessionsPanel user=u /> })}
         {move || match cases.get() {

@@ -14,6 +14,9 @@ use chrono::{Datelike, Weekday};
 /// The calendar shipped with the product: China, 2025 and 2026.
 pub const CHINA_2025_2026: &str = include_str!("../../data/calendar-cn.txt");
 
+/// How long before the confirmed calendar ends officials are warned.
+pub const ENDING_SOON_DAYS: i64 = 60;
+
 /// Said beside a deadline that falls in a provisional year.
 pub const PROVISIONAL: Label = Label::new("暂定", "provisional");
 
@@ -119,6 +122,14 @@ impl WorkCalendar {
         self.listed_years.last().copied()
     }
 
+    /// The last confirmed day, when it is at most [`ENDING_SOON_DAYS`]
+    /// after `today` (or already past): officials are warned, so an admin
+    /// imports the next year before deadlines run into it.
+    pub fn confirmed_ends_soon(&self, today: Day) -> Option<Day> {
+        let last = Day::ymd(self.confirmed_through()?, 12, 31).ok()?;
+        (last.0.signed_duration_since(today.0).num_days() <= ENDING_SOON_DAYS).then_some(last)
+    }
+
     pub fn is_working_day(&self, day: Day) -> bool {
         match self.exception(day) {
             Some(e) => e.kind == DayKind::Work,
@@ -213,6 +224,9 @@ mod tests {
         assert!(!cal.is_working_day(d("2051-10-01")), "beyond the festival table, the fixed-date ones");
         assert!(cal.is_provisional(d("2027-02-08")) && !cal.is_provisional(d("2026-12-31")));
         assert_eq!(cal.confirmed_through(), Some(2026));
+        assert_eq!(cal.confirmed_ends_soon(d("2026-10-31")), None, "61 days before");
+        assert_eq!(cal.confirmed_ends_soon(d("2026-11-01")), Some(d("2026-12-31")), "60 days before");
+        assert_eq!(cal.confirmed_ends_soon(d("2027-01-05")), Some(d("2026-12-31")), "and after");
         assert_eq!(cal.monthly_session_day(2027, 1).unwrap(), d("2027-01-04"));
     }
 
