@@ -52,6 +52,14 @@ test('the public page follows the case and shows nothing personal', async () => 
   const officer = await signedIn(browser, server, 'bumen-natres');
   await officer.page.goto(server.url + casePath.slice(1));
   await officer.page.getByTestId('case-file').waitFor();
+  // Officials see whom to call (the enterprise sees its own case without it).
+  const call = officer.page.getByTestId('who-to-call');
+  await call.getByText('黄女士').waitFor();
+  assert.equal(await call.getByRole('link', { name: '07522345678' }).getAttribute('href'), 'tel:07522345678');
+  await call.getByText('惠州市禾明电子有限公司').waitFor();
+  assert.equal(await ent.page.getByTestId('who-to-call').count(), 0);
+  await call.scrollIntoViewIfNeeded();
+  await screenshot(officer.page, 'who-to-call', 390);
   await officer.context.setOffline(true);
   await perform(officer.page, 'reply', { text: '经核查,隔离带将于本月底前开设货车通行口。' });
   await syncState(officer.page, 'saved');

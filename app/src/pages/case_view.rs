@@ -14,6 +14,7 @@ use domain::time::Day;
 
 use super::actions::{Actions, Drafts, feedback};
 use super::timeline::{Timeline, describe};
+use super::who_to_call::WhoToCall;
 use crate::api::use_identity;
 use crate::clock;
 use crate::error::AppError;
@@ -79,6 +80,7 @@ fn CaseFile(case: CaseDoc, refused: Vec<RefusedEvent>) -> impl IntoView {
     let events: Vec<_> = state.order.iter().filter_map(|id| case.events.get(id)).cloned().collect();
     let flags = case.time_flags.clone();
     let identity = use_identity();
+    let case_for_officials = case.clone();
     view! {
         <article class="case-file" data-testid="case-file">
             <div class="case-top">
@@ -94,6 +96,7 @@ fn CaseFile(case: CaseDoc, refused: Vec<RefusedEvent>) -> impl IntoView {
             <p class="case-description">{case.appeal.description.clone()}</p>
             <Attachments case=case.clone() />
             <Responsibility state=state.clone() />
+            {move || identity.get().is_some_and(|i| i.user.role != Role::Enterprise).then(|| view! { <WhoToCall case=case_for_officials.clone() /> })}
             <Deadlines case=case.clone() state=state.clone() />
             {state.conflict.is_some().then(|| view! { <ConflictNotice case=case.clone() state=state.clone() /> })}
             <h2>{tr("办理过程", "Timeline")}</h2>

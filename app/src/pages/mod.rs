@@ -13,3 +13,4 @@ pub mod session_view;
 pub mod sessions;
 pub mod sign_in;
 pub mod timeline;
+mod who_to_call;
