@@ -1,12 +1,12 @@
 //! What the `directline` binary does with its command line: serve, or
-//! back up, or restore. In the library so that benchmarks can start the
+//! back up, or restore, or create an administrator. In the library so that benchmarks can start the
 //! very same server in a process of their own.
 
 use std::sync::Arc;
 
-use crate::config::{Command, Config};
+use crate::config::{AdminAction, Command, Config};
 use crate::store::{self, AuditEntry, Store};
-use crate::{AppState, Clock, ServerError, demo, router};
+use crate::{AppState, Clock, ServerError, admin_cli, demo, router};
 
 /// The runtime the server runs on. Blocking work (database, password
 /// hashing) goes to a small pool: the SQLite store takes one writer at a
@@ -46,6 +46,13 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
                 from.display(),
                 kept.display()
             );
+            return Ok(());
+        }
+        Some(Command::Admin { action: AdminAction::Create { login, name } }) => {
+            let store = Store::connect(postgres, &config.data).await?;
+            let password = admin_cli::read_password()?;
+            let admin = admin_cli::create_admin(&store, login, name, &password).await?;
+            println!("管理员已创建 / administrator created: {} ({})", admin.login, admin.display_name);
             return Ok(());
         }
         None => {}

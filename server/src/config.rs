@@ -57,4 +57,24 @@ pub enum Command {
         /// The backup file to restore.
         from: PathBuf,
     },
+    /// Administrators: `admin create` makes one (the first of a new
+    /// installation, or another when the last one's password is lost).
+    Admin {
+        #[command(subcommand)]
+        action: AdminAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminAction {
+    /// Creates an administrator. The password is asked for (twice, not
+    /// shown) on a terminal, or read as the first line of standard input.
+    Create {
+        /// The sign-in name: 3–32 of a–z, 0–9, '-', '_', '.'.
+        #[arg(long)]
+        login: String,
+        /// The name shown for this administrator.
+        #[arg(long, default_value = "系统管理员")]
+        name: String,
+    },
 }

@@ -23,6 +23,8 @@ pub enum ServerError {
     Busy(String),
     #[error("备份或恢复失败 / backup or restore failed: {0}")]
     Backup(String),
+    #[error("{0}")]
+    Admin(String),
     #[error("数据编码失败 / encoding failed: {0}")]
     Json(#[from] serde_json::Error),
     #[error("服务器繁忙,请稍后再试 / the server is busy: try again shortly")]

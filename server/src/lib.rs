@@ -1,6 +1,7 @@
 //! Direct Line's server: serves the built app, relays and stores case
 //! documents (SQLite), and is the trust boundary for every change.
 
+pub mod admin_cli;
 pub mod cli;
 pub mod clock;
 pub mod config;

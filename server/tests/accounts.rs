@@ -132,3 +132,34 @@ async fn one_address_may_fail_twenty_times_in_ten_minutes() {
     server.clock.set_ms(server.clock.now_ms() + 600_000);
     assert_eq!(sign_in(server.addr, "qiye01", DEMO_PASSWORD).await.status, 200);
 }
+
+async fn change_password(addr: std::net::SocketAddr, cookie: &str, current: &str, new: &str) -> common::Response {
+    let body = serde_json::json!({ "current": current, "new": new }).to_string();
+    request(addr, "PUT", "/api/password", &[("Cookie", cookie), ("Content-Type", "application/json")], &body).await
+}
+
+#[tokio::test]
+async fn anyone_changes_their_own_password_and_their_other_sessions_end() {
+    let server = start(false).await;
+    let here = session_cookie(&sign_in(server.addr, "bumen-natres", DEMO_PASSWORD).await);
+    let elsewhere = session_cookie(&sign_in(server.addr, "bumen-natres", DEMO_PASSWORD).await);
+    let new = "换个新密码2027";
+
+    // Not signed in; a weak new one; a wrong current one: nothing changes.
+    assert_eq!(change_password(server.addr, "", DEMO_PASSWORD, new).await.status, 401);
+    let weak = change_password(server.addr, &here, DEMO_PASSWORD, "short").await;
+    assert_eq!(weak.status, 400);
+    assert!(weak.json()["error"].as_str().unwrap().contains("密码至少8位"), "{}", weak.body);
+    let wrong = change_password(server.addr, &here, "not-the-password", new).await;
+    assert_eq!(wrong.status, 403);
+    assert!(wrong.json()["error"].as_str().unwrap().contains("当前密码不对"));
+    assert_eq!(sign_in(server.addr, "bumen-natres", DEMO_PASSWORD).await.status, 200);
+
+    assert_eq!(change_password(server.addr, &here, DEMO_PASSWORD, new).await.status, 204);
+    assert_eq!(sign_in(server.addr, "bumen-natres", DEMO_PASSWORD).await.status, 401, "the old one no longer works");
+    assert_eq!(sign_in(server.addr, "bumen-natres", new).await.status, 200);
+    assert_eq!(request(server.addr, "GET", "/api/session", &[("Cookie", &here)], "").await.status, 200, "kept");
+    assert_eq!(request(server.addr, "GET", "/api/session", &[("Cookie", &elsewhere)], "").await.status, 401, "ended");
+    // Someone else's password is not touched.
+    assert_eq!(sign_in(server.addr, "bumen-housing", DEMO_PASSWORD).await.status, 200);
+}

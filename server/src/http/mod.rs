@@ -4,11 +4,12 @@
 pub mod blobs;
 pub mod json;
 pub mod open311;
+pub mod password;
 pub mod register;
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, header};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde_json::{Value, json};
 use tower::Layer;
@@ -36,6 +37,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(DefaultBodyLimit::max(json::FORM_LIMIT)),
         )
         .route("/api/register", post(register::register).layer(DefaultBodyLimit::max(json::FORM_LIMIT)))
+        .route("/api/password", put(password::change).layer(DefaultBodyLimit::max(json::FORM_LIMIT)))
         .route("/api/cases/{id}/public-link", get(public::link))
         .route("/api/cases/{id}/letters", get(letters::list))
         .route("/letters/{id}/{month}", get(letters::show))

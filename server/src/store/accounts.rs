@@ -143,6 +143,35 @@ impl Store {
         Ok(tx.commit().await?)
     }
 
+    /// Sets a user's password and ends every session of theirs but `keep`
+    /// (here and, for their sockets, on every instance): whoever knew the
+    /// old one is signed out. Returns the ended sessions.
+    pub async fn set_password(
+        &self,
+        user_id: &str,
+        password_hash: &str,
+        keep: Option<&str>,
+    ) -> Result<Vec<String>, ServerError> {
+        let mut tx = self.db.write().await?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        let ended: Vec<String> =
+            sqlx::query_scalar("SELECT token_hash FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+                .bind(user_id)
+                .bind(keep.unwrap_or(""))
+                .fetch_all(&mut *tx)
+                .await?;
+        for token_hash in &ended {
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
+            self.announce(&mut tx, "signed-out", token_hash).await?;
+        }
+        tx.commit().await?;
+        Ok(ended)
+    }
+
     /// Every account, by login.
     pub async fn accounts(&self) -> Result<Vec<Account>, ServerError> {
         let query = concat!("SELECT ", account_columns!(), " FROM users ORDER BY login");

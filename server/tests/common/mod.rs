@@ -85,6 +85,13 @@ pub async fn start_with(with_cases: bool, limits: server::sync::SyncLimits) -> T
     server
 }
 
+/// A server on the store of data directory `data` as it is (no demo
+/// data), with its stub `dist/` in `dir`.
+pub async fn serve_store(data: &std::path::Path, dir: &std::path::Path) -> TestServer {
+    let store = Arc::new(open_store(data).await);
+    serve(store, dir, server::sync::SyncLimits::default()).await
+}
+
 /// One more server instance on the database of data directory `data`
 /// (already seeded): several of them share one PostgreSQL database.
 pub async fn start_instance(data: &std::path::Path) -> TestServer {
