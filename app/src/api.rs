@@ -46,6 +46,19 @@ async fn start_session(path: &str, body: &serde_json::Value) -> Result<Identity,
     Ok(identity)
 }
 
+/// Changes the signed-in user's password (`PUT /api/password`); the
+/// server ends their other sessions.
+pub async fn change_password(current: &str, new: &str) -> Result<(), AppError> {
+    let body = serde_json::json!({ "current": current, "new": new });
+    let response = Request::put("/api/password")
+        .json(&body)
+        .map_err(|_| AppError::Offline)?
+        .send()
+        .await
+        .map_err(|_| AppError::Offline)?;
+    if response.ok() { Ok(()) } else { Err(refusal(response).await) }
+}
+
 /// Forgets the identity on this device and, when online, ends the server
 /// session too. Offline, the cookie is removed on the next sign-in.
 pub async fn sign_out() -> Result<(), AppError> {

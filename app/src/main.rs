@@ -92,6 +92,7 @@ fn App(policy: Arc<Policy>) -> impl IntoView {
                             <Route path=path!("/register") view=pages::register::Register />
                             <Route path=path!("/case/:id") view=pages::case_view::CaseView />
                             <Route path=path!("/session/:id") view=pages::session_view::SessionView />
+                            <Route path=path!("/password") view=pages::password::ChangePassword />
                         </Routes>
                         {move || identity.get().is_some().then(|| view! { <pwa::DeviceStorage /> <offline_files::OfflineFiles /> })}
                     </main>
@@ -161,7 +162,7 @@ fn Account(identity: IdentitySignal, unsynced: RwSignal<usize>) -> impl IntoView
         match identity.get() {
         Some(Identity { display_name, .. }) => view! {
             <div class="account">
-                <span class="account-name" data-testid="account-name">{display_name}</span>
+                <A href="/password" attr:class="account-name" attr:data-testid="account-name" attr:title=tr("修改密码", "Change your password")>{display_name}</A>
                 <button type="button" class="link-button" on:click=ask_or_sign_out>{tr("退出", "Sign out")}</button>
             </div>
             {move || asking.get().then(|| view! {

@@ -6,6 +6,7 @@ pub mod case_view;
 mod duplicates;
 pub mod fields;
 pub mod new_appeal;
+pub mod password;
 mod profile_fields;
 pub mod register;
 mod reminders;
