@@ -87,6 +87,11 @@ async fn get_json<T: for<'de> Deserialize<'de>>(path: &str) -> Result<T, AppErro
     response.json::<T>().await.map_err(|_| AppError::Offline)
 }
 
+/// The names behind the user ids the signed-in user meets in cases.
+pub async fn people() -> Result<std::collections::BTreeMap<String, String>, AppError> {
+    get_json("/api/people").await
+}
+
 /// How far this device's clock is behind (negative) or ahead of the
 /// server's, in ms, and the tolerance; the request's round trip is split
 /// evenly.

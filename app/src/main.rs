@@ -9,6 +9,7 @@ mod i18n;
 mod labels;
 mod offline_files;
 mod pages;
+mod people;
 mod pwa;
 mod storage;
 mod sync;
@@ -48,6 +49,7 @@ fn main() {
 fn App(policy: Arc<Policy>) -> impl IntoView {
     let identity: IdentitySignal = RwSignal::new(None);
     provide_context(identity);
+    provide_context(people::People::start(identity));
     provide_context(policy.clone());
     let sync = SyncHandle::start(policy);
     provide_context(sync.clone());

@@ -60,7 +60,13 @@ test('the public page follows the case and shows nothing personal', async () => 
   assert.equal(await ent.page.getByTestId('who-to-call').count(), 0);
   await call.scrollIntoViewIfNeeded();
   await screenshot(officer.page, 'who-to-call', 390);
+  // The timeline names who acted, not their ids — offline too.
   await officer.context.setOffline(true);
+  await officer.page.reload();
+  const timeline = officer.page.getByTestId('timeline');
+  await timeline.getByText('惠城区政数局协调员').first().waitFor();
+  await timeline.getByText('惠州市禾明电子有限公司').waitFor();
+  assert.doesNotMatch(await timeline.innerText(), /coord-|user-ent-/);
   await perform(officer.page, 'reply', { text: '经核查,隔离带将于本月底前开设货车通行口。' });
   await syncState(officer.page, 'saved');
   await page.reload();

@@ -163,3 +163,22 @@ async fn anyone_changes_their_own_password_and_their_other_sessions_end() {
     // Someone else's password is not touched.
     assert_eq!(sign_in(server.addr, "bumen-housing", DEMO_PASSWORD).await.status, 200);
 }
+
+#[tokio::test]
+async fn people_are_named_for_whoever_may_see_them() {
+    let server = start(false).await;
+    let names = |login: &'static str| async move {
+        let cookie = session_cookie(&sign_in(server.addr, login, DEMO_PASSWORD).await);
+        let r = request(server.addr, "GET", "/api/people", &[("Cookie", &cookie)], "").await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json().as_object().unwrap().clone()
+    };
+    let enterprise = names("qiye01").await;
+    assert_eq!(enterprise["officer-natres"], "市自然资源局办事员");
+    assert_eq!(enterprise["coord-huicheng"], "惠城区政数局协调员");
+    let enterprises: Vec<&String> = enterprise.keys().filter(|id| id.starts_with("user-ent-")).collect();
+    assert_eq!(enterprises.len(), 1, "its own account only, not other enterprises': {enterprises:?}");
+    let official = names("bumen-natres").await;
+    assert_eq!(official.keys().filter(|id| id.starts_with("user-ent-")).count(), 3, "officials see every account");
+    assert_eq!(request(server.addr, "GET", "/api/people", &[], "").await.status, 401);
+}

@@ -344,6 +344,7 @@ fn resolution(day: Day, on_time: bool) -> impl IntoView {
 #[component]
 fn ConflictNotice(case: CaseDoc, state: CaseState) -> impl IntoView {
     let options = state.conflict.map(|c| c.options).unwrap_or_default();
+    let people = crate::people::use_people();
     view! {
         <section class="conflict" data-testid="conflict" role="alert">
             <h2>{tr("待裁定的冲突", "Conflict to settle")}</h2>
@@ -354,13 +355,13 @@ fn ConflictNotice(case: CaseDoc, state: CaseState) -> impl IntoView {
                     .map(|o| {
                         let event = case.events.get(&o.event);
                         let what = event.map(|e| describe(&e.kind)).unwrap_or_default();
-                        let who = event.map(|e| e.author.clone()).unwrap_or_default();
+                        let author = event.map(|e| e.author.clone()).unwrap_or_default();
                         view! {
                             <li>
                                 <span>{what}</span>
                                 " → "
                                 <strong>{labels::status(o.result.status)}</strong>
-                                <span class="who">{who}</span>
+                                <span class="who">{move || crate::people::name_in(people, &author)}</span>
                             </li>
                         }
                     })

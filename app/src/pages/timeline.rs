@@ -145,18 +145,20 @@ fn time_flag(flag: TimeFlag) -> impl IntoView {
 /// officials, events whose device time was flagged show both times.
 #[component]
 pub fn Timeline(events: Vec<Event>, flags: BTreeMap<String, TimeFlag>, official: bool) -> impl IntoView {
+    let people = crate::people::use_people();
     view! {
         <ol class="timeline" data-testid="timeline">
             {events
                 .into_iter()
                 .map(|e| {
                     let flag = flags.get(&e.id).copied().filter(|_| official);
+                    let author = e.author.clone();
                     view! {
                         <li data-kind=e.kind.name() class:flagged=flag.is_some()>
                             <time>{labels::date_time(e.at_ms)}</time>
                             <span>{describe(&e.kind)}</span>
                             {files(&e.kind)}
-                            <span class="who">{e.author.clone()}</span>
+                            <span class="who">{move || crate::people::name_in(people, &author)}</span>
                             {flag.map(time_flag)}
                         </li>
                     }

@@ -4,6 +4,8 @@
 //! account's next sign-in here. Unsent work (unsynced changes, drafts,
 //! files waiting for upload, refusals not yet seen) is never removed.
 
+use std::collections::BTreeMap;
+
 use indexed_db_futures::database::Database;
 use indexed_db_futures::factory::DBFactory;
 use indexed_db_futures::prelude::*;
@@ -11,7 +13,9 @@ use indexed_db_futures::transaction::TransactionMode;
 
 use domain::status::Status;
 
-use super::{CASE_STORES, CaseSummary, FILES, META, REFUSED, SUMMARIES, UPLOADS, USER_DB_PREFIX, meta, open_user};
+use super::{
+    CASE_STORES, CaseSummary, FILES, META, REFUSED, SUMMARIES, UPLOADS, USER_DB_PREFIX, meta, open_user, set_meta,
+};
 use crate::error::AppError;
 
 /// The share of its quota beyond which the site is short of space.
@@ -41,6 +45,18 @@ const STORAGE_ID_KEY: &str = "storage_id";
 
 pub async fn storage_id(db: &Database) -> Result<Option<String>, AppError> {
     meta(db, STORAGE_ID_KEY).await
+}
+
+/// Account record: the names behind user ids (`GET /api/people`), kept
+/// so timelines say who acted offline too.
+const PEOPLE_KEY: &str = "people";
+
+pub async fn people(db: &Database) -> Result<BTreeMap<String, String>, AppError> {
+    Ok(meta(db, PEOPLE_KEY).await?.unwrap_or_default())
+}
+
+pub async fn set_people(db: &Database, people: &BTreeMap<String, String>) -> Result<(), AppError> {
+    set_meta(db, PEOPLE_KEY, Some(people)).await
 }
 
 /// The ids of the accounts with a database on this device.

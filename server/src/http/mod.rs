@@ -5,6 +5,7 @@ pub mod blobs;
 pub mod json;
 pub mod open311;
 pub mod password;
+pub mod people;
 pub mod register;
 
 use axum::extract::{DefaultBodyLimit, State};
@@ -37,6 +38,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(DefaultBodyLimit::max(json::FORM_LIMIT)),
         )
         .route("/api/register", post(register::register).layer(DefaultBodyLimit::max(json::FORM_LIMIT)))
+        .route("/api/people", get(people::people))
         .route("/api/password", put(password::change).layer(DefaultBodyLimit::max(json::FORM_LIMIT)))
         .route("/api/cases/{id}/public-link", get(public::link))
         .route("/api/cases/{id}/letters", get(letters::list))
