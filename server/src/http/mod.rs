@@ -2,6 +2,7 @@
 //! are neither pages nor sync (sign-up, attachments, open data).
 
 pub mod blobs;
+pub mod invitations;
 pub mod json;
 pub mod open311;
 pub mod password;
@@ -39,6 +40,14 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/register", post(register::register).layer(DefaultBodyLimit::max(json::FORM_LIMIT)))
         .route("/api/people", get(people::people))
+        .route("/api/admin/users", get(invitations::users))
+        .route("/api/admin/users/{id}/reset", post(invitations::reset))
+        .route("/api/admin/users/{id}/deactivate", post(invitations::deactivate))
+        .route("/api/admin/invitations", post(invitations::invite).layer(DefaultBodyLimit::max(json::FORM_LIMIT)))
+        .route(
+            "/api/invitations/{token}",
+            get(invitations::show).post(invitations::accept).layer(DefaultBodyLimit::max(json::FORM_LIMIT)),
+        )
         .route("/api/password", put(password::change).layer(DefaultBodyLimit::max(json::FORM_LIMIT)))
         .route("/api/cases/{id}/public-link", get(public::link))
         .route("/api/cases/{id}/letters", get(letters::list))

@@ -21,7 +21,7 @@ pub const COOKIE: &str = "dl_session";
 /// Sessions last 30 days: an officer signs in once and then works offline.
 const SESSION_MS: i64 = 30 * 24 * 3600 * 1000;
 
-fn digest(token: &str) -> String {
+pub(crate) fn digest(token: &str) -> String {
     Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 

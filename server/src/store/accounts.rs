@@ -9,7 +9,7 @@ use crate::ServerError;
 
 pub use domain::contract::Account;
 
-fn role_name(role: Role) -> &'static str {
+pub(crate) fn role_name(role: Role) -> &'static str {
     match role {
         Role::Enterprise => "enterprise",
         Role::Coordinator => "coordinator",
@@ -19,7 +19,7 @@ fn role_name(role: Role) -> &'static str {
     }
 }
 
-fn role_of(name: &str) -> Option<Role> {
+pub(crate) fn role_of(name: &str) -> Option<Role> {
     [Role::Enterprise, Role::Coordinator, Role::Officer, Role::Leader, Role::Admin]
         .into_iter()
         .find(|r| role_name(*r) == name)
@@ -99,7 +99,7 @@ impl Store {
 
     /// The account and its password hash, by login name.
     pub async fn user_by_login(&self, login: &str) -> Result<Option<(Account, String)>, ServerError> {
-        let query = concat!("SELECT ", account_columns!(), " FROM users WHERE login = $1");
+        let query = concat!("SELECT ", account_columns!(), " FROM users WHERE login = $1 AND deactivated_ms IS NULL");
         let row: Option<UserRow> = sqlx::query_as(query).bind(login).fetch_optional(&self.db.pool).await?;
         Ok(row.and_then(UserRow::account))
     }
@@ -127,7 +127,7 @@ impl Store {
             "SELECT ",
             account_columns!(),
             ", sessions.expires_ms FROM sessions JOIN users ON users.id = sessions.user_id
-             WHERE sessions.token_hash = $1 AND sessions.expires_ms > $2"
+             WHERE sessions.token_hash = $1 AND sessions.expires_ms > $2 AND users.deactivated_ms IS NULL"
         );
         let row: Option<SessionRow> =
             sqlx::query_as(query).bind(token_hash).bind(now_ms).fetch_optional(&self.db.pool).await?;

@@ -15,6 +15,7 @@ mod cases;
 pub mod db;
 mod decoded;
 mod devices;
+pub mod invitations;
 mod notices;
 mod public_links;
 mod readers;

@@ -1,0 +1,19 @@
+-- One-time links an admin hands out: an invitation to an account prepared
+-- for someone (role, unit, district, name), or a password reset for an
+-- existing account (`user_id`). Only the token's SHA-256 is kept.
+CREATE TABLE invitations (
+    token_hash   TEXT PRIMARY KEY,
+    purpose      TEXT NOT NULL,
+    user_id      TEXT,
+    role         TEXT NOT NULL,
+    org          TEXT,
+    district     TEXT,
+    display_name TEXT NOT NULL,
+    created_by   TEXT NOT NULL,
+    created_ms   BIGINT NOT NULL,
+    expires_ms   BIGINT NOT NULL,
+    used_ms      BIGINT
+);
+-- When an admin deactivated the account: it no longer signs in or syncs;
+-- its name stays on the cases it acted on.
+ALTER TABLE users ADD COLUMN deactivated_ms BIGINT;

@@ -1,0 +1,248 @@
+//! Accounts an admin keeps: invite officials with one-time links (the
+//! invitee picks a login and password), reset a password by such a link,
+//! deactivate. Every act is in the audit log. Links last 7 days and work
+//! once; only their SHA-256 is stored.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use domain::account;
+use domain::directory;
+use domain::label::Label;
+use domain::permission::{Role, User};
+
+use crate::http::json::{Body, error};
+use crate::security::auth::{SignedIn, digest, random_token, start_session};
+use crate::store::invitations::{Invitation, Purpose};
+use crate::store::{Account, AuditEntry};
+use crate::{AppState, ServerError, audit};
+
+/// How long a one-time link stays valid.
+const LINK_MS: i64 = 7 * 24 * 3_600_000;
+const NAME_MAX: usize = 100;
+
+fn link_spent() -> Response {
+    error(
+        StatusCode::GONE,
+        Label::new(
+            "此链接已失效(已使用或已过期),请联系管理员重新发送",
+            "this link is spent (used or expired): ask an admin for a new one",
+        ),
+    )
+}
+
+fn admins_only() -> Response {
+    error(StatusCode::FORBIDDEN, Label::new("只有管理员可以管理账号", "only admins manage accounts"))
+}
+
+#[derive(Deserialize)]
+pub struct InviteRequest {
+    role: Role,
+    org: Option<String>,
+    district: Option<String>,
+    display_name: String,
+}
+
+#[derive(Serialize)]
+pub struct Link {
+    path: String,
+    expires_ms: i64,
+}
+
+/// What an invited official is: a role with its unit or district, checked
+/// against the directory.
+fn invitation_of(r: InviteRequest, expires_ms: i64) -> Result<Invitation, Label> {
+    let display_name = r.display_name.trim().to_string();
+    if display_name.is_empty() || display_name.chars().count() > NAME_MAX {
+        return Err(Label::new("请填写姓名或称呼(不超过100字)", "enter a name (up to 100 characters)"));
+    }
+    let (org, district) = match r.role {
+        Role::Officer => {
+            let org = r.org.filter(|o| directory::department(o).is_ok());
+            (Some(org.ok_or(Label::new("请选择所属部门", "choose the department"))?), None)
+        }
+        Role::Coordinator | Role::Leader => {
+            let district = r.district.filter(|d| directory::district(d).is_ok());
+            (None, Some(district.ok_or(Label::new("请选择所在区县", "choose the district"))?))
+        }
+        Role::Admin => (None, None),
+        Role::Enterprise => {
+            return Err(Label::new("企业账号由企业自行注册", "enterprises register their own accounts"));
+        }
+    };
+    Ok(Invitation { purpose: Purpose::Invite, user_id: None, role: r.role, org, district, display_name, expires_ms })
+}
+
+/// `POST /api/admin/invitations`: an admin prepares an official's account.
+pub async fn invite(
+    State(state): State<AppState>,
+    SignedIn(admin): SignedIn,
+    Body(request): Body<InviteRequest>,
+) -> Result<Response, ServerError> {
+    if admin.user.role != Role::Admin {
+        return Ok(admins_only());
+    }
+    let now = state.clock.now_ms();
+    let invitation = match invitation_of(request, now + LINK_MS) {
+        Ok(invitation) => invitation,
+        Err(message) => return Ok(error(StatusCode::BAD_REQUEST, message)),
+    };
+    let token = random_token()?;
+    state.store.create_invitation(&digest(&token), &invitation, &admin.user.id, now).await?;
+    let detail =
+        format!("{:?} {} {:?}", invitation.role, invitation.display_name, invitation.org.or(invitation.district));
+    audit(&state, AuditEntry::new(now, &admin.user.id, "invite", None, detail)).await?;
+    Ok((StatusCode::CREATED, Json(Link { path: format!("/invite/{token}"), expires_ms: invitation.expires_ms }))
+        .into_response())
+}
+
+/// `POST /api/admin/users/{id}/reset`: a one-time link to set a new password.
+pub async fn reset(
+    State(state): State<AppState>,
+    SignedIn(admin): SignedIn,
+    Path(user_id): Path<String>,
+) -> Result<Response, ServerError> {
+    if admin.user.role != Role::Admin {
+        return Ok(admins_only());
+    }
+    let accounts = state.store.account_states().await?;
+    let Some(target) = accounts.into_iter().find(|a| a.account.user.id == user_id && !a.deactivated) else {
+        return Ok(error(StatusCode::NOT_FOUND, Label::new("没有这个账号", "no such account")));
+    };
+    let now = state.clock.now_ms();
+    let user = target.account.user;
+    let invitation = Invitation {
+        purpose: Purpose::Reset,
+        user_id: Some(user.id.clone()),
+        role: user.role,
+        org: user.org,
+        district: user.district,
+        display_name: target.account.display_name,
+        expires_ms: now + LINK_MS,
+    };
+    let token = random_token()?;
+    state.store.create_invitation(&digest(&token), &invitation, &admin.user.id, now).await?;
+    audit(&state, AuditEntry::new(now, &admin.user.id, "password-reset-link", None, user.id)).await?;
+    Ok(Json(Link { path: format!("/invite/{token}"), expires_ms: invitation.expires_ms }).into_response())
+}
+
+/// `POST /api/admin/users/{id}/deactivate`: no more sign-in or sync; its
+/// sessions and sockets end. An admin cannot lock themself out.
+pub async fn deactivate(
+    State(state): State<AppState>,
+    SignedIn(admin): SignedIn,
+    Path(user_id): Path<String>,
+) -> Result<Response, ServerError> {
+    if admin.user.role != Role::Admin {
+        return Ok(admins_only());
+    }
+    if user_id == admin.user.id {
+        return Ok(error(StatusCode::CONFLICT, Label::new("不能停用自己的账号", "you cannot deactivate yourself")));
+    }
+    let now = state.clock.now_ms();
+    let Some(ended) = state.store.deactivate(&user_id, now).await? else {
+        return Ok(error(StatusCode::NOT_FOUND, Label::new("没有这个账号,或已停用", "no such active account")));
+    };
+    for session in &ended {
+        state.hub.end_session(session);
+    }
+    audit(&state, AuditEntry::new(now, &admin.user.id, "deactivate", None, user_id)).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `GET /api/admin/users`: every account, and whether it is deactivated.
+pub async fn users(State(state): State<AppState>, SignedIn(admin): SignedIn) -> Result<Response, ServerError> {
+    if admin.user.role != Role::Admin {
+        return Ok(admins_only());
+    }
+    Ok(Json(state.store.account_states().await?).into_response())
+}
+
+#[derive(Serialize)]
+pub struct LinkInfo {
+    reset: bool,
+    display_name: String,
+    role: Role,
+    org: Option<String>,
+    district: Option<String>,
+}
+
+/// `GET /api/invitations/{token}`: what the link is for, while it works.
+pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ServerError> {
+    let Some(i) = state.store.open_invitation(&digest(&token), state.clock.now_ms()).await? else {
+        return Ok(link_spent());
+    };
+    let info = LinkInfo {
+        reset: i.purpose == Purpose::Reset,
+        display_name: i.display_name,
+        role: i.role,
+        org: i.org,
+        district: i.district,
+    };
+    Ok(Json(info).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct Acceptance {
+    /// For an invitation; a reset keeps the account's login.
+    login: Option<String>,
+    password: String,
+}
+
+/// `POST /api/invitations/{token}`: the invitee picks a login and
+/// password (or, for a reset, a new password) and is signed in.
+pub async fn accept(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Body(a): Body<Acceptance>,
+) -> Result<Response, ServerError> {
+    let (hash_of_token, now) = (digest(&token), state.clock.now_ms());
+    let Some(invitation) = state.store.open_invitation(&hash_of_token, now).await? else {
+        return Ok(link_spent());
+    };
+    if let Err(e) = account::validate_password(&a.password) {
+        return Ok(error(StatusCode::BAD_REQUEST, e.label()));
+    }
+    let password_hash = state.passwords.hash(a.password).await?;
+    let user_id = match (invitation.purpose, invitation.user_id) {
+        (Purpose::Reset, Some(user_id)) => {
+            if !state.store.use_reset(&hash_of_token, now).await? {
+                return Ok(link_spent());
+            }
+            for session in state.store.set_password(&user_id, &password_hash, None).await? {
+                state.hub.end_session(&session);
+            }
+            audit(&state, AuditEntry::new(now, &user_id, "password-reset", None, String::new())).await?;
+            user_id
+        }
+        _ => {
+            let Ok(login) = account::validate_login(a.login.as_deref().unwrap_or_default()) else {
+                return Ok(error(StatusCode::BAD_REQUEST, domain::DomainError::BadLogin.label()));
+            };
+            if state.store.user_by_login(&login).await?.is_some() {
+                let message = Label::new("该账号已被使用,请换一个", "this account name is taken, choose another");
+                return Ok(error(StatusCode::CONFLICT, message));
+            }
+            let role = format!("{:?}", invitation.role).to_lowercase();
+            let user = User {
+                id: format!("{role}-{login}"),
+                role: invitation.role,
+                org: invitation.org,
+                district: invitation.district,
+            };
+            let account = Account { login, display_name: invitation.display_name, user, profile: None };
+            if !state.store.accept_invitation(&hash_of_token, now, &account, &password_hash).await? {
+                return Ok(link_spent());
+            }
+            audit(&state, AuditEntry::new(now, &account.user.id, "invitation-accepted", None, account.login.clone()))
+                .await?;
+            account.user.id
+        }
+    };
+    let set = start_session(&state, &user_id).await?;
+    let me = state.store.account_states().await?.into_iter().find(|a| a.account.user.id == user_id);
+    Ok(([(header::SET_COOKIE, set)], Json(me.map(|m| m.account))).into_response())
+}

@@ -1,0 +1,213 @@
+//! One-time links ([`Invitation`]): an account an admin prepared for
+//! someone, who picks a login and password; or a new password for an
+//! existing account. Using one is one transaction with what it does, so a
+//! link works once. And deactivating an account.
+
+use domain::permission::{Role, User};
+
+use super::Store;
+use super::accounts::{role_name, role_of};
+use crate::ServerError;
+use crate::store::Account;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Invite,
+    Reset,
+}
+
+impl Purpose {
+    fn name(self) -> &'static str {
+        match self {
+            Purpose::Invite => "invite",
+            Purpose::Reset => "reset",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Invitation {
+    pub purpose: Purpose,
+    /// The account whose password a reset sets.
+    pub user_id: Option<String>,
+    pub role: Role,
+    pub org: Option<String>,
+    pub district: Option<String>,
+    pub display_name: String,
+    pub expires_ms: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct InvitationRow {
+    purpose: String,
+    user_id: Option<String>,
+    role: String,
+    org: Option<String>,
+    district: Option<String>,
+    display_name: String,
+    expires_ms: i64,
+}
+
+/// An account as an admin sees it in the list.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AccountState {
+    #[serde(flatten)]
+    pub account: Account,
+    pub deactivated: bool,
+}
+
+impl Store {
+    pub async fn create_invitation(
+        &self,
+        token_hash: &str,
+        invitation: &Invitation,
+        created_by: &str,
+        now_ms: i64,
+    ) -> Result<(), ServerError> {
+        sqlx::query(
+            "INSERT INTO invitations (token_hash, purpose, user_id, role, org, district, display_name, created_by, created_ms, expires_ms)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(token_hash)
+        .bind(invitation.purpose.name())
+        .bind(&invitation.user_id)
+        .bind(role_name(invitation.role))
+        .bind(&invitation.org)
+        .bind(&invitation.district)
+        .bind(&invitation.display_name)
+        .bind(created_by)
+        .bind(now_ms)
+        .bind(invitation.expires_ms)
+        .execute(&self.db.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The invitation behind a link, if it is unused and unexpired at `now_ms`.
+    pub async fn open_invitation(&self, token_hash: &str, now_ms: i64) -> Result<Option<Invitation>, ServerError> {
+        let row: Option<InvitationRow> = sqlx::query_as(
+            "SELECT purpose, user_id, role, org, district, display_name, expires_ms FROM invitations
+             WHERE token_hash = $1 AND used_ms IS NULL AND expires_ms > $2",
+        )
+        .bind(token_hash)
+        .bind(now_ms)
+        .fetch_optional(&self.db.pool)
+        .await?;
+        Ok(row.and_then(|r| {
+            let purpose = if r.purpose == "reset" { Purpose::Reset } else { Purpose::Invite };
+            Some(Invitation {
+                purpose,
+                user_id: r.user_id,
+                role: role_of(&r.role)?,
+                org: r.org,
+                district: r.district,
+                display_name: r.display_name,
+                expires_ms: r.expires_ms,
+            })
+        }))
+    }
+
+    /// Marks the link used within `tx`; false when it was used (or
+    /// expired) meanwhile.
+    async fn use_link(&self, tx: &mut super::db::Tx, token_hash: &str, now_ms: i64) -> Result<bool, ServerError> {
+        let used = sqlx::query(
+            "UPDATE invitations SET used_ms = $1 WHERE token_hash = $2 AND used_ms IS NULL AND expires_ms > $1",
+        )
+        .bind(now_ms)
+        .bind(token_hash)
+        .execute(&mut **tx)
+        .await?;
+        Ok(used.rows_affected() == 1)
+    }
+
+    /// Creates the invited account with its login and password hash, and
+    /// uses the link; false when the link is spent.
+    pub async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        now_ms: i64,
+        account: &Account,
+        password_hash: &str,
+    ) -> Result<bool, ServerError> {
+        let mut tx = self.db.write().await?;
+        if !self.use_link(&mut tx, token_hash, now_ms).await? {
+            return Ok(false);
+        }
+        let u = &account.user;
+        sqlx::query(
+            "INSERT INTO users (id, login, display_name, password_hash, role, org, district)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&u.id)
+        .bind(&account.login)
+        .bind(&account.display_name)
+        .bind(password_hash)
+        .bind(role_name(u.role))
+        .bind(&u.org)
+        .bind(&u.district)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Uses a reset link: marks it used (false when spent). The caller
+    /// then sets the password ([`Store::set_password`]).
+    pub async fn use_reset(&self, token_hash: &str, now_ms: i64) -> Result<bool, ServerError> {
+        let mut tx = self.db.write().await?;
+        let used = self.use_link(&mut tx, token_hash, now_ms).await?;
+        tx.commit().await?;
+        Ok(used)
+    }
+
+    /// Every account with whether it is deactivated, by login.
+    pub async fn account_states(&self) -> Result<Vec<AccountState>, ServerError> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: String,
+            login: String,
+            display_name: String,
+            role: String,
+            org: Option<String>,
+            district: Option<String>,
+            deactivated_ms: Option<i64>,
+        }
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT id, login, display_name, role, org, district, deactivated_ms FROM users ORDER BY role, login",
+        )
+        .fetch_all(&self.db.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                let user = User { id: r.id, role: role_of(&r.role)?, org: r.org, district: r.district };
+                let account = Account { login: r.login, display_name: r.display_name, user, profile: None };
+                Some(AccountState { account, deactivated: r.deactivated_ms.is_some() })
+            })
+            .collect())
+    }
+
+    /// Deactivates an account and ends its sessions (here and, for their
+    /// sockets, on every instance); returns them. False if no such account.
+    pub async fn deactivate(&self, user_id: &str, now_ms: i64) -> Result<Option<Vec<String>>, ServerError> {
+        let mut tx = self.db.write().await?;
+        let done = sqlx::query("UPDATE users SET deactivated_ms = $1 WHERE id = $2 AND deactivated_ms IS NULL")
+            .bind(now_ms)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Ok(None);
+        }
+        let ended: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_all(&mut *tx)
+            .await?;
+        for token_hash in &ended {
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
+            self.announce(&mut tx, "signed-out", token_hash).await?;
+        }
+        tx.commit().await?;
+        Ok(Some(ended))
+    }
+}
