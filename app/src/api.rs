@@ -13,6 +13,9 @@ use domain::label::Text;
 use crate::error::AppError;
 use crate::storage;
 
+mod accounts;
+pub use accounts::*;
+
 /// Who is signed in: the server's account, as the contract defines it.
 pub type Identity = domain::contract::Account;
 

@@ -95,6 +95,8 @@ fn App(policy: Arc<Policy>) -> impl IntoView {
                             <Route path=path!("/case/:id") view=pages::case_view::CaseView />
                             <Route path=path!("/session/:id") view=pages::session_view::SessionView />
                             <Route path=path!("/password") view=pages::password::ChangePassword />
+                            <Route path=path!("/admin") view=pages::admin::AdminPage />
+                            <Route path=path!("/invite/:token") view=pages::invitation::Invitation />
                         </Routes>
                         {move || identity.get().is_some().then(|| view! { <pwa::DeviceStorage /> <offline_files::OfflineFiles /> })}
                     </main>

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::account::Profile;
-use crate::permission::User;
+use crate::permission::{Role, User};
 use crate::time::Day;
 
 /// The server's peer id in the automerge-repo protocol.
@@ -60,4 +60,48 @@ impl ErrorBody {
     pub fn of<T: AsRef<str> + std::fmt::Display>(message: &crate::Label<T>) -> ErrorBody {
         ErrorBody { error: message.to_string(), zh: message.zh.to_string(), en: message.en.to_string() }
     }
+}
+
+/// An account as an admin sees it (`GET /api/admin/users`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountState {
+    #[serde(flatten)]
+    pub account: Account,
+    pub deactivated: bool,
+}
+
+/// What an admin prepares for an official (`POST /api/admin/invitations`):
+/// an officer's department, a coordinator's or leader's district.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invite {
+    pub role: Role,
+    pub org: Option<String>,
+    pub district: Option<String>,
+    pub display_name: String,
+}
+
+/// A one-time link: its path (`/invite/<token>`) and when it expires.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OneTimeLink {
+    pub path: String,
+    pub expires_ms: i64,
+}
+
+/// What a one-time link is for (`GET /api/invitations/{token}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkInfo {
+    /// A new password for an existing account, not a new account.
+    pub reset: bool,
+    pub display_name: String,
+    pub role: Role,
+    pub org: Option<String>,
+    pub district: Option<String>,
+}
+
+/// The invitee's answer (`POST /api/invitations/{token}`): a login (for an
+/// invitation; a reset keeps the account's) and a password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Acceptance {
+    pub login: Option<String>,
+    pub password: String,
 }

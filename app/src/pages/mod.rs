@@ -1,10 +1,12 @@
 mod actions;
+pub mod admin;
 mod analysis_links;
 mod attachments;
 pub mod case_list;
 pub mod case_view;
 mod duplicates;
 pub mod fields;
+pub mod invitation;
 pub mod new_appeal;
 pub mod password;
 mod profile_fields;

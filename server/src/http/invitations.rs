@@ -7,9 +7,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
-
 use domain::account;
+use domain::contract::{Acceptance, Invite, LinkInfo, OneTimeLink};
 use domain::directory;
 use domain::label::Label;
 use domain::permission::{Role, User};
@@ -38,23 +37,9 @@ fn admins_only() -> Response {
     error(StatusCode::FORBIDDEN, Label::new("只有管理员可以管理账号", "only admins manage accounts"))
 }
 
-#[derive(Deserialize)]
-pub struct InviteRequest {
-    role: Role,
-    org: Option<String>,
-    district: Option<String>,
-    display_name: String,
-}
-
-#[derive(Serialize)]
-pub struct Link {
-    path: String,
-    expires_ms: i64,
-}
-
 /// What an invited official is: a role with its unit or district, checked
 /// against the directory.
-fn invitation_of(r: InviteRequest, expires_ms: i64) -> Result<Invitation, Label> {
+fn invitation_of(r: Invite, expires_ms: i64) -> Result<Invitation, Label> {
     let display_name = r.display_name.trim().to_string();
     if display_name.is_empty() || display_name.chars().count() > NAME_MAX {
         return Err(Label::new("请填写姓名或称呼(不超过100字)", "enter a name (up to 100 characters)"));
@@ -80,7 +65,7 @@ fn invitation_of(r: InviteRequest, expires_ms: i64) -> Result<Invitation, Label>
 pub async fn invite(
     State(state): State<AppState>,
     SignedIn(admin): SignedIn,
-    Body(request): Body<InviteRequest>,
+    Body(request): Body<Invite>,
 ) -> Result<Response, ServerError> {
     if admin.user.role != Role::Admin {
         return Ok(admins_only());
@@ -95,7 +80,7 @@ pub async fn invite(
     let detail =
         format!("{:?} {} {:?}", invitation.role, invitation.display_name, invitation.org.or(invitation.district));
     audit(&state, AuditEntry::new(now, &admin.user.id, "invite", None, detail)).await?;
-    Ok((StatusCode::CREATED, Json(Link { path: format!("/invite/{token}"), expires_ms: invitation.expires_ms }))
+    Ok((StatusCode::CREATED, Json(OneTimeLink { path: format!("/invite/{token}"), expires_ms: invitation.expires_ms }))
         .into_response())
 }
 
@@ -126,7 +111,7 @@ pub async fn reset(
     let token = random_token()?;
     state.store.create_invitation(&digest(&token), &invitation, &admin.user.id, now).await?;
     audit(&state, AuditEntry::new(now, &admin.user.id, "password-reset-link", None, user.id)).await?;
-    Ok(Json(Link { path: format!("/invite/{token}"), expires_ms: invitation.expires_ms }).into_response())
+    Ok(Json(OneTimeLink { path: format!("/invite/{token}"), expires_ms: invitation.expires_ms }).into_response())
 }
 
 /// `POST /api/admin/users/{id}/deactivate`: no more sign-in or sync; its
@@ -161,15 +146,6 @@ pub async fn users(State(state): State<AppState>, SignedIn(admin): SignedIn) -> 
     Ok(Json(state.store.account_states().await?).into_response())
 }
 
-#[derive(Serialize)]
-pub struct LinkInfo {
-    reset: bool,
-    display_name: String,
-    role: Role,
-    org: Option<String>,
-    district: Option<String>,
-}
-
 /// `GET /api/invitations/{token}`: what the link is for, while it works.
 pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ServerError> {
     let Some(i) = state.store.open_invitation(&digest(&token), state.clock.now_ms()).await? else {
@@ -183,13 +159,6 @@ pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> R
         district: i.district,
     };
     Ok(Json(info).into_response())
-}
-
-#[derive(Deserialize)]
-pub struct Acceptance {
-    /// For an invitation; a reset keeps the account's login.
-    login: Option<String>,
-    password: String,
 }
 
 /// `POST /api/invitations/{token}`: the invitee picks a login and

@@ -9,6 +9,7 @@ use super::Store;
 use super::accounts::{role_name, role_of};
 use crate::ServerError;
 use crate::store::Account;
+pub use domain::contract::AccountState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
@@ -46,14 +47,6 @@ struct InvitationRow {
     district: Option<String>,
     display_name: String,
     expires_ms: i64,
-}
-
-/// An account as an admin sees it in the list.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct AccountState {
-    #[serde(flatten)]
-    pub account: Account,
-    pub deactivated: bool,
 }
 
 impl Store {

@@ -1,0 +1,51 @@
+//! The calls behind the admin's account screens and one-time links.
+
+use gloo::net::http::Request;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use domain::contract::{Acceptance, AccountState, Invite, LinkInfo, OneTimeLink};
+
+use super::{Identity, get_json, refusal};
+use crate::error::AppError;
+use crate::storage;
+
+/// POSTs `body` as JSON and reads the JSON answer (or the refusal).
+async fn post_json<T: DeserializeOwned>(path: &str, body: &impl Serialize) -> Result<T, AppError> {
+    let request = Request::post(path).json(body).map_err(|_| AppError::Offline)?;
+    let response = request.send().await.map_err(|_| AppError::Offline)?;
+    if !response.ok() {
+        return Err(refusal(response).await);
+    }
+    response.json::<T>().await.map_err(|_| AppError::Offline)
+}
+
+pub async fn accounts() -> Result<Vec<AccountState>, AppError> {
+    get_json("/api/admin/users").await
+}
+
+pub async fn invite(invite: &Invite) -> Result<OneTimeLink, AppError> {
+    post_json("/api/admin/invitations", invite).await
+}
+
+pub async fn reset_link(user_id: &str) -> Result<OneTimeLink, AppError> {
+    post_json(&format!("/api/admin/users/{user_id}/reset"), &serde_json::json!({})).await
+}
+
+pub async fn deactivate(user_id: &str) -> Result<(), AppError> {
+    let path = format!("/api/admin/users/{user_id}/deactivate");
+    let response = Request::post(&path).send().await.map_err(|_| AppError::Offline)?;
+    if response.ok() { Ok(()) } else { Err(refusal(response).await) }
+}
+
+pub async fn link_info(token: &str) -> Result<LinkInfo, AppError> {
+    get_json(&format!("/api/invitations/{token}")).await
+}
+
+/// Answers a one-time link; signed in as the account once the server
+/// accepts (kept on the device like any sign-in).
+pub async fn accept_link(token: &str, acceptance: &Acceptance) -> Result<Identity, AppError> {
+    let identity: Identity = post_json(&format!("/api/invitations/{token}"), acceptance).await?;
+    storage::set_identity(&storage::open().await?, Some(&identity)).await?;
+    Ok(identity)
+}

@@ -1,0 +1,78 @@
+// An admin keeps the officials' accounts from the app: invites an officer
+// with a one-time link, who sets a login and password and works; resets a
+// password by another link; deactivates the account.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { serverAndBrowser, screenshot, horizontalOverflow, signedIn } from './harness.mjs';
+
+const env = serverAndBrowser({ accounts: true });
+
+async function signInStatus(server, login, password) {
+  const r = await fetch(`${server.url}api/session`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ login, password }),
+  });
+  return r.status;
+}
+
+/** Opens a one-time link in a fresh browser and answers it. */
+async function answerLink(browser, link, { login, password }) {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(link);
+  const form = page.getByTestId('accept-link');
+  if (login) await form.locator('input[name=login]').fill(login);
+  await form.locator('input[name=password]').fill(password);
+  await form.locator('input[name=again]').fill(password);
+  await form.getByRole('button', { name: '确定并登录' }).click();
+  await page.getByTestId('account-name').waitFor();
+  return { context, page };
+}
+
+test('an admin invites an officer, resets the password and deactivates the account', async () => {
+  const { server, browser } = env;
+  const admin = await signedIn(browser, server, 'admin');
+  await admin.page.getByTestId('admin-link').click();
+  const invite = admin.page.getByTestId('invite');
+  await invite.locator('select[name=role]').selectOption('Officer');
+  await invite.locator('select[name=org]').selectOption('housing');
+  await invite.getByRole('button', { name: '生成邀请链接' }).click();
+  await admin.page.getByRole('alert').getByText('请填写姓名或称呼').waitFor();
+  await invite.locator('input[name=display_name]').fill('陈科长(市住建局)');
+  await invite.getByRole('button', { name: '生成邀请链接' }).click();
+  const link = await admin.page.getByTestId('one-time-link').inputValue();
+  assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/invite\/[0-9a-f]{64}$/);
+  for (const width of [390, 1280]) {
+    await screenshot(admin.page, 'admin-accounts', width);
+    assert.ok((await horizontalOverflow(admin.page)) <= 0, `fits at ${width}px`);
+  }
+
+  // The officer opens the link, picks a login and password, and works.
+  const officer = await answerLink(browser, link, { login: 'chen-housing', password: '陈科长的密码2026' });
+  await officer.page.getByRole('heading', { name: '部门待办' }).waitFor();
+  assert.equal(await officer.page.getByTestId('account-name').innerText(), '陈科长(市住建局)');
+  await screenshot(officer.page, 'invited-officer', 390);
+  const again = await browser.newContext({ locale: 'zh-CN' });
+  const spent = await again.newPage();
+  await spent.goto(link);
+  await spent.getByRole('alert').getByText('此链接已失效').waitFor();
+  await again.close();
+
+  // A reset link: the officer sets a new password; the old one stops working.
+  await admin.page.reload();
+  const row = admin.page.locator('tr[data-login=chen-housing]');
+  await row.getByRole('button', { name: '重置密码链接' }).click();
+  await admin.page.getByText('请发给 陈科长(市住建局)').waitFor();
+  const reset = await admin.page.getByTestId('one-time-link').inputValue();
+  const renewed = await answerLink(browser, reset, { password: '陈科长的新密码2027' });
+  await renewed.context.close();
+  assert.equal(await signInStatus(server, 'chen-housing', '陈科长的密码2026'), 401);
+  assert.equal(await signInStatus(server, 'chen-housing', '陈科长的新密码2027'), 200);
+
+  // Deactivated: no sign-in, and the session open on the officer's device ends.
+  await row.getByRole('button', { name: '停用' }).click();
+  await row.getByText('已停用').waitFor();
+  assert.equal(await signInStatus(server, 'chen-housing', '陈科长的新密码2027'), 401);
+  assert.equal(await officer.page.evaluate(async () => (await fetch('/api/session')).status), 401);
+  await officer.context.close();
+  await admin.context.close();
+});
