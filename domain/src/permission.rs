@@ -30,6 +30,14 @@ pub struct User {
     pub district: Option<String>,
 }
 
+impl User {
+    /// Whether this is the account that registered its enterprise: the
+    /// enterprise's own administrator, who invites colleagues.
+    pub fn registered_enterprise(&self) -> bool {
+        self.role == Role::Enterprise && self.org.as_ref().is_some_and(|org| self.id == format!("user-{org}"))
+    }
+}
+
 /// Who a case belongs to and who works on it.
 #[derive(Debug, Clone, Copy)]
 pub struct CaseParties<'a> {

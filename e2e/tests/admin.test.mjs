@@ -3,7 +3,7 @@
 // password by another link; deactivates the account.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serverAndBrowser, screenshot, horizontalOverflow, signedIn } from './harness.mjs';
+import { serverAndBrowser, screenshot, horizontalOverflow, signedIn, fillAppeal } from './harness.mjs';
 
 const env = serverAndBrowser({ accounts: true });
 
@@ -75,4 +75,30 @@ test('an admin invites an officer, resets the password and deactivates the accou
   assert.equal(await officer.page.evaluate(async () => (await fetch('/api/session')).status), 401);
   await officer.context.close();
   await admin.context.close();
+});
+
+test("an enterprise's registrant invites a colleague, whose appeal the enterprise sees in the colleague's name", async () => {
+  const { server, browser } = env;
+  const owner = await signedIn(browser, server, 'qiye02');
+  const invite = owner.page.getByTestId('invite-colleague');
+  await invite.locator('summary').click();
+  await invite.locator('input[name=colleague]').fill('李会计');
+  await invite.getByRole('button', { name: '生成邀请链接' }).click();
+  const link = await invite.getByTestId('one-time-link').inputValue();
+  await screenshot(owner.page, 'invite-colleague', 390);
+
+  const colleague = await answerLink(browser, link, { login: 'li-kuaiji', password: '李会计的密码2026' });
+  await colleague.page.getByRole('heading', { name: '我的诉求' }).waitFor();
+  assert.equal(await colleague.page.getByTestId('invite-colleague').count(), 0, 'colleagues do not invite');
+  const title = '同事填报:员工宿舍用电增容';
+  // The enterprise's profile comes with the account: not asked again.
+  await fillAppeal(colleague.page, { title });
+  assert.equal(await colleague.page.locator('input[name=enterprise]').count(), 0);
+  await colleague.page.getByRole('button', { name: '提交诉求' }).click();
+  await colleague.page.locator('.case-card', { hasText: title }).getByText(/HZ-\d{4}-\d{6}/).waitFor();
+
+  await owner.page.reload();
+  await owner.page.locator('.case-card', { hasText: title }).click();
+  await owner.page.getByTestId('timeline').getByText('李会计').waitFor();
+  for (const who of [owner, colleague]) await who.context.close();
 });

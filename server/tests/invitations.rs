@@ -95,3 +95,31 @@ async fn an_admin_invites_resets_and_deactivates_an_official() {
         assert!(audit.iter().any(|a| a == action), "{action} in the audit log: {audit:?}");
     }
 }
+
+#[tokio::test]
+async fn an_enterprises_registrant_invites_colleagues_who_see_its_cases() {
+    let server = start(false).await;
+    let owner = cookie_of(&server, "qiye01", DEMO_PASSWORD).await.unwrap();
+    let officer = cookie_of(&server, "bumen-natres", DEMO_PASSWORD).await.unwrap();
+    let colleague = serde_json::json!({ "display_name": "李会计" });
+    assert_eq!(send(&server, "POST", "/api/enterprise/invitations", &officer, colleague.clone()).await.status, 403);
+    let r = send(&server, "POST", "/api/enterprise/invitations", &owner, colleague).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let api = format!("/api{}", r.json()["path"].as_str().unwrap().replace("/invite/", "/invitations/"));
+    let r =
+        send(&server, "POST", &api, "", serde_json::json!({ "login": "li-kuaiji", "password": "李会计的密码2026" }))
+            .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let me = r.json();
+    assert_eq!(me["user"]["role"], "Enterprise");
+    assert_eq!(me["user"]["org"], me["profile"]["enterprise"]["id"], "the enterprise's own profile");
+    assert!(me["user"]["id"].as_str().unwrap().ends_with("-li-kuaiji"));
+    let li = cookie_of(&server, "li-kuaiji", "李会计的密码2026").await.unwrap();
+    // A colleague cannot invite in turn.
+    let r = send(&server, "POST", "/api/enterprise/invitations", &li, serde_json::json!({ "display_name": "王出纳" }))
+        .await;
+    assert_eq!(r.status, 403);
+    // Colleagues see each other's names.
+    let people = request(server.addr, "GET", "/api/people", &[("Cookie", &owner)], "").await.json();
+    assert_eq!(people[me["user"]["id"].as_str().unwrap()], "李会计");
+}

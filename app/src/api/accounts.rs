@@ -28,6 +28,11 @@ pub async fn invite(invite: &Invite) -> Result<OneTimeLink, AppError> {
     post_json("/api/admin/invitations", invite).await
 }
 
+/// An enterprise's registrant invites a colleague by name.
+pub async fn invite_colleague(display_name: &str) -> Result<OneTimeLink, AppError> {
+    post_json("/api/enterprise/invitations", &serde_json::json!({ "display_name": display_name })).await
+}
+
 pub async fn reset_link(user_id: &str) -> Result<OneTimeLink, AppError> {
     post_json(&format!("/api/admin/users/{user_id}/reset"), &serde_json::json!({})).await
 }

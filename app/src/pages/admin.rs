@@ -1,6 +1,7 @@
 //! The admin's account screen: invite an official (a one-time link the
 //! admin passes on), and for each account a password-reset link or
-//! deactivation. Needs the network: accounts live on the server.
+//! deactivation. And an enterprise registrant's invitation of colleagues.
+//! Needs the network: accounts live on the server.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -43,6 +44,23 @@ fn absolute(link: &OneTimeLink) -> String {
     format!("{origin}{}", link.path)
 }
 
+/// The one-time link just made and for whom, to pass on; or why not.
+#[component]
+fn MadeLink(made: RwSignal<Option<Result<(String, String), String>>>) -> impl IntoView {
+    move || {
+        made.get().map(|m| match m {
+            Ok((whom, link)) => view! {
+                <div class="one-time-link" role="status">
+                    <p>{format!("{} {whom}:", tr("一次性链接(7 天内有效,只能用一次),请发给", "One-time link (7 days, works once) for"))}</p>
+                    <input readonly data-testid="one-time-link" value=link />
+                </div>
+            }
+            .into_any(),
+            Err(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+        })
+    }
+}
+
 #[component]
 pub fn AdminPage() -> impl IntoView {
     let identity = use_identity();
@@ -62,15 +80,7 @@ fn Accounts() -> impl IntoView {
     view! {
         <h1>{tr("账号管理", "Accounts")}</h1>
         <InviteForm made reload />
-        {move || made.get().map(|m| match m {
-            Ok((whom, link)) => view! {
-                <div class="one-time-link" role="status">
-                    <p>{format!("{} {whom}:", tr("一次性链接(7 天内有效,只能用一次),请发给", "One-time link (7 days, works once) for"))}</p>
-                    <input readonly data-testid="one-time-link" value=link />
-                </div>
-            }.into_any(),
-            Err(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
-        })}
+        <MadeLink made />
         <h2>{tr("全部账号", "All accounts")}</h2>
         {move || match list.get() {
             None => view! { <p class="empty">{tr("正在读取…", "Reading…")}</p> }.into_any(),
@@ -167,5 +177,31 @@ fn AccountRow(
                 }}
             </td>
         </tr>
+    }
+}
+
+/// On an enterprise registrant's home page: invite a colleague, who then
+/// sees and files the enterprise's cases in their own name.
+#[component]
+pub fn InviteColleague() -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let made: RwSignal<Option<Result<(String, String), String>>> = RwSignal::new(None);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let whom = name.get_untracked();
+        spawn_local(async move {
+            let link = api::invite_colleague(&whom).await.map(|l| (whom, absolute(&l)));
+            made.set(Some(link.map_err(|e| e.message())));
+        });
+    };
+    view! {
+        <details class="offline-files" data-testid="invite-colleague">
+            <summary>{tr("邀请同事一起使用", "Invite a colleague")}</summary>
+            <form class="invite-form" on:submit=on_submit novalidate>
+                <TextField label=tr("同事姓名", "Colleague's name") value=name name="colleague" />
+                <div class="actions"><button type="submit" class="button">{tr("生成邀请链接", "Make the invitation link")}</button></div>
+            </form>
+            <MadeLink made />
+        </details>
     }
 }

@@ -96,6 +96,9 @@ fn ListPage(cases: RwSignal<Option<Result<Vec<CaseSummary>, String>>>, user: Opt
             {may_file.then(|| view! { <A href="/new" attr:class="button primary">{tr("＋ 反映诉求", "＋ New appeal")}</A> })}
         </section>
         {user.as_ref().is_some_and(|u| u.role != Role::Enterprise).then(|| view! { <clock::CalendarEnding /> })}
+        {user.as_ref().is_some_and(User::registered_enterprise).then(|| view! {
+            <super::admin::InviteColleague />
+        })}
         {user.as_ref().is_some_and(|u| u.role == Role::Admin).then(|| view! {
             <p><A href="/admin" attr:data-testid="admin-link">{tr("账号管理:邀请工作人员、重置密码、停用", "Accounts: invite officials, reset passwords, deactivate")}</A></p>
         })}

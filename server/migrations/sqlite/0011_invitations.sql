@@ -17,3 +17,7 @@ CREATE TABLE invitations (
 -- When an admin deactivated the account: it no longer signs in or syncs;
 -- its name stays on the cases it acted on.
 ALTER TABLE users ADD COLUMN deactivated_ms INTEGER;
+-- An enterprise has several staff (its registrant invites colleagues), so
+-- no longer one account per enterprise; registering stays once per credit
+-- code (the server checks).
+DROP INDEX users_enterprise;

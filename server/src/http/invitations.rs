@@ -84,6 +84,47 @@ pub async fn invite(
         .into_response())
 }
 
+#[derive(serde::Deserialize)]
+pub struct Colleague {
+    display_name: String,
+}
+
+/// `POST /api/enterprise/invitations`: an enterprise's registrant invites a
+/// colleague, who sees and files the enterprise's cases in their own name.
+pub async fn invite_colleague(
+    State(state): State<AppState>,
+    SignedIn(me): SignedIn,
+    Body(colleague): Body<Colleague>,
+) -> Result<Response, ServerError> {
+    if !me.user.registered_enterprise() {
+        let message = Label::new(
+            "只有注册本企业的账号可以邀请同事",
+            "only the account that registered the enterprise invites colleagues",
+        );
+        return Ok(error(StatusCode::FORBIDDEN, message));
+    }
+    let display_name = colleague.display_name.trim().to_string();
+    if display_name.is_empty() || display_name.chars().count() > NAME_MAX {
+        let message = Label::new("请填写同事的姓名(不超过100字)", "enter the colleague's name (up to 100 characters)");
+        return Ok(error(StatusCode::BAD_REQUEST, message));
+    }
+    let now = state.clock.now_ms();
+    let invitation = Invitation {
+        purpose: Purpose::Invite,
+        user_id: None,
+        role: Role::Enterprise,
+        org: me.user.org.clone(),
+        district: me.user.district.clone(),
+        display_name,
+        expires_ms: now + LINK_MS,
+    };
+    let token = random_token()?;
+    state.store.create_invitation(&digest(&token), &invitation, &me.user.id, now).await?;
+    audit(&state, AuditEntry::new(now, &me.user.id, "invite-colleague", None, invitation.display_name.clone())).await?;
+    Ok((StatusCode::CREATED, Json(OneTimeLink { path: format!("/invite/{token}"), expires_ms: invitation.expires_ms }))
+        .into_response())
+}
+
 /// `POST /api/admin/users/{id}/reset`: a one-time link to set a new password.
 pub async fn reset(
     State(state): State<AppState>,
@@ -191,18 +232,20 @@ pub async fn accept(
             let Ok(login) = account::validate_login(a.login.as_deref().unwrap_or_default()) else {
                 return Ok(error(StatusCode::BAD_REQUEST, domain::DomainError::BadLogin.label()));
             };
-            if state.store.user_by_login(&login).await?.is_some() {
+            // Deactivated accounts keep their logins too.
+            if state.store.taken(&login, "").await?.0 {
                 let message = Label::new("该账号已被使用,请换一个", "this account name is taken, choose another");
                 return Ok(error(StatusCode::CONFLICT, message));
             }
-            let role = format!("{:?}", invitation.role).to_lowercase();
-            let user = User {
-                id: format!("{role}-{login}"),
-                role: invitation.role,
-                org: invitation.org,
-                district: invitation.district,
+            // An enterprise's colleague: named under the enterprise, with its profile.
+            let (id, profile) = match (invitation.role, &invitation.org) {
+                (Role::Enterprise, Some(org)) => {
+                    (format!("user-{org}-{login}"), state.store.enterprise_profile(org).await?)
+                }
+                (role, _) => (format!("{}-{login}", format!("{role:?}").to_lowercase()), None),
             };
-            let account = Account { login, display_name: invitation.display_name, user, profile: None };
+            let user = User { id, role: invitation.role, org: invitation.org, district: invitation.district };
+            let account = Account { login, display_name: invitation.display_name, user, profile };
             if !state.store.accept_invitation(&hash_of_token, now, &account, &password_hash).await? {
                 return Ok(link_spent());
             }
@@ -212,6 +255,6 @@ pub async fn accept(
         }
     };
     let set = start_session(&state, &user_id).await?;
-    let me = state.store.account_states().await?.into_iter().find(|a| a.account.user.id == user_id);
-    Ok(([(header::SET_COOKIE, set)], Json(me.map(|m| m.account))).into_response())
+    let me = state.store.accounts().await?.into_iter().find(|a| a.user.id == user_id);
+    Ok(([(header::SET_COOKIE, set)], Json(me)).into_response())
 }

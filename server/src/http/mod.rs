@@ -45,6 +45,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/admin/users/{id}/deactivate", post(invitations::deactivate))
         .route("/api/admin/invitations", post(invitations::invite).layer(DefaultBodyLimit::max(json::FORM_LIMIT)))
         .route(
+            "/api/enterprise/invitations",
+            post(invitations::invite_colleague).layer(DefaultBodyLimit::max(json::FORM_LIMIT)),
+        )
+        .route(
             "/api/invitations/{token}",
             get(invitations::show).post(invitations::accept).layer(DefaultBodyLimit::max(json::FORM_LIMIT)),
         )

@@ -127,9 +127,10 @@ impl Store {
             return Ok(false);
         }
         let u = &account.user;
+        let profile = account.profile.as_ref().map(serde_json::to_string).transpose()?;
         sqlx::query(
-            "INSERT INTO users (id, login, display_name, password_hash, role, org, district)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO users (id, login, display_name, password_hash, role, org, district, profile)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(&u.id)
         .bind(&account.login)
@@ -138,6 +139,7 @@ impl Store {
         .bind(role_name(u.role))
         .bind(&u.org)
         .bind(&u.district)
+        .bind(profile)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -151,6 +153,19 @@ impl Store {
         let used = self.use_link(&mut tx, token_hash, now_ms).await?;
         tx.commit().await?;
         Ok(used)
+    }
+
+    /// An enterprise's registered profile (its registrant's), which its
+    /// colleagues' accounts carry too.
+    pub async fn enterprise_profile(
+        &self,
+        enterprise_id: &str,
+    ) -> Result<Option<domain::account::Profile>, ServerError> {
+        let profile: Option<Option<String>> = sqlx::query_scalar("SELECT profile FROM users WHERE id = $1")
+            .bind(format!("user-{enterprise_id}"))
+            .fetch_optional(&self.db.pool)
+            .await?;
+        Ok(profile.flatten().and_then(|p| serde_json::from_str(&p).ok()))
     }
 
     /// Every account with whether it is deactivated, by login.
