@@ -37,6 +37,21 @@ fn admins_only() -> Response {
     error(StatusCode::FORBIDDEN, Label::new("只有管理员可以管理账号", "only admins manage accounts"))
 }
 
+/// Stores a new one-time link for `invitation`, made by `by`, audited as
+/// `(action, detail)`; its path and expiry for the maker to pass on.
+async fn hand_out(
+    state: &AppState,
+    invitation: &Invitation,
+    by: &str,
+    now: i64,
+    (action, detail): (&str, String),
+) -> Result<Json<OneTimeLink>, ServerError> {
+    let token = random_token()?;
+    state.store.create_invitation(&digest(&token), invitation, by, now).await?;
+    audit(state, AuditEntry::new(now, by, action, None, detail)).await?;
+    Ok(Json(OneTimeLink { path: format!("/invite/{token}"), expires_ms: invitation.expires_ms }))
+}
+
 /// What an invited official is: a role with its unit or district, checked
 /// against the directory.
 fn invitation_of(r: Invite, expires_ms: i64) -> Result<Invitation, Label> {
@@ -75,13 +90,14 @@ pub async fn invite(
         Ok(invitation) => invitation,
         Err(message) => return Ok(error(StatusCode::BAD_REQUEST, message)),
     };
-    let token = random_token()?;
-    state.store.create_invitation(&digest(&token), &invitation, &admin.user.id, now).await?;
-    let detail =
-        format!("{:?} {} {:?}", invitation.role, invitation.display_name, invitation.org.or(invitation.district));
-    audit(&state, AuditEntry::new(now, &admin.user.id, "invite", None, detail)).await?;
-    Ok((StatusCode::CREATED, Json(OneTimeLink { path: format!("/invite/{token}"), expires_ms: invitation.expires_ms }))
-        .into_response())
+    let detail = format!(
+        "{:?} {} {:?}",
+        invitation.role,
+        invitation.display_name,
+        invitation.org.as_ref().or(invitation.district.as_ref())
+    );
+    let link = hand_out(&state, &invitation, &admin.user.id, now, ("invite", detail)).await?;
+    Ok((StatusCode::CREATED, link).into_response())
 }
 
 #[derive(serde::Deserialize)]
@@ -118,11 +134,9 @@ pub async fn invite_colleague(
         display_name,
         expires_ms: now + LINK_MS,
     };
-    let token = random_token()?;
-    state.store.create_invitation(&digest(&token), &invitation, &me.user.id, now).await?;
-    audit(&state, AuditEntry::new(now, &me.user.id, "invite-colleague", None, invitation.display_name.clone())).await?;
-    Ok((StatusCode::CREATED, Json(OneTimeLink { path: format!("/invite/{token}"), expires_ms: invitation.expires_ms }))
-        .into_response())
+    let detail = invitation.display_name.clone();
+    let link = hand_out(&state, &invitation, &me.user.id, now, ("invite-colleague", detail)).await?;
+    Ok((StatusCode::CREATED, link).into_response())
 }
 
 /// `POST /api/admin/users/{id}/reset`: a one-time link to set a new password.
@@ -149,10 +163,7 @@ pub async fn reset(
         display_name: target.account.display_name,
         expires_ms: now + LINK_MS,
     };
-    let token = random_token()?;
-    state.store.create_invitation(&digest(&token), &invitation, &admin.user.id, now).await?;
-    audit(&state, AuditEntry::new(now, &admin.user.id, "password-reset-link", None, user.id)).await?;
-    Ok(Json(OneTimeLink { path: format!("/invite/{token}"), expires_ms: invitation.expires_ms }).into_response())
+    Ok(hand_out(&state, &invitation, &admin.user.id, now, ("password-reset-link", user.id)).await?.into_response())
 }
 
 /// `POST /api/admin/users/{id}/deactivate`: no more sign-in or sync; its

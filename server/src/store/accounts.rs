@@ -62,26 +62,35 @@ impl UserRow {
     }
 }
 
+/// Inserts a user through `executor` (the pool, or a transaction).
+pub(crate) async fn insert_user<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    account: &Account,
+    password_hash: &str,
+) -> Result<(), ServerError> {
+    let u = &account.user;
+    let profile = account.profile.as_ref().map(serde_json::to_string).transpose()?;
+    sqlx::query(
+        "INSERT INTO users (id, login, display_name, password_hash, role, org, district, profile)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&u.id)
+    .bind(&account.login)
+    .bind(&account.display_name)
+    .bind(password_hash)
+    .bind(role_name(u.role))
+    .bind(&u.org)
+    .bind(&u.district)
+    .bind(profile)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
 impl Store {
     /// Creates a user; `password_hash` is an argon2 PHC string.
     pub async fn create_user(&self, account: &Account, password_hash: &str) -> Result<(), ServerError> {
-        let u = &account.user;
-        let profile = account.profile.as_ref().map(serde_json::to_string).transpose()?;
-        sqlx::query(
-            "INSERT INTO users (id, login, display_name, password_hash, role, org, district, profile)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(&u.id)
-        .bind(&account.login)
-        .bind(&account.display_name)
-        .bind(password_hash)
-        .bind(role_name(u.role))
-        .bind(&u.org)
-        .bind(&u.district)
-        .bind(profile)
-        .execute(&self.db.pool)
-        .await?;
-        Ok(())
+        insert_user(&self.db.pool, account, password_hash).await
     }
 
     /// Whether a login name or an enterprise (by id) already has an account.
@@ -158,17 +167,29 @@ impl Store {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
+        let ended = self.end_sessions(&mut tx, user_id, keep).await?;
+        tx.commit().await?;
+        Ok(ended)
+    }
+
+    /// Ends every session of `user_id` but `keep` within `tx`, telling the
+    /// other instances (for their sockets); returns them.
+    pub(crate) async fn end_sessions(
+        &self,
+        tx: &mut super::db::Tx,
+        user_id: &str,
+        keep: Option<&str>,
+    ) -> Result<Vec<String>, ServerError> {
         let ended: Vec<String> =
             sqlx::query_scalar("SELECT token_hash FROM sessions WHERE user_id = $1 AND token_hash <> $2")
                 .bind(user_id)
                 .bind(keep.unwrap_or(""))
-                .fetch_all(&mut *tx)
+                .fetch_all(&mut **tx)
                 .await?;
         for token_hash in &ended {
-            sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
-            self.announce(&mut tx, "signed-out", token_hash).await?;
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&mut **tx).await?;
+            self.announce(tx, "signed-out", token_hash).await?;
         }
-        tx.commit().await?;
         Ok(ended)
     }
 

@@ -126,22 +126,7 @@ impl Store {
         if !self.use_link(&mut tx, token_hash, now_ms).await? {
             return Ok(false);
         }
-        let u = &account.user;
-        let profile = account.profile.as_ref().map(serde_json::to_string).transpose()?;
-        sqlx::query(
-            "INSERT INTO users (id, login, display_name, password_hash, role, org, district, profile)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(&u.id)
-        .bind(&account.login)
-        .bind(&account.display_name)
-        .bind(password_hash)
-        .bind(role_name(u.role))
-        .bind(&u.org)
-        .bind(&u.district)
-        .bind(profile)
-        .execute(&mut *tx)
-        .await?;
+        super::accounts::insert_user(&mut *tx, account, password_hash).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -207,14 +192,7 @@ impl Store {
         if done.rows_affected() == 0 {
             return Ok(None);
         }
-        let ended: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .fetch_all(&mut *tx)
-            .await?;
-        for token_hash in &ended {
-            sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
-            self.announce(&mut tx, "signed-out", token_hash).await?;
-        }
+        let ended = self.end_sessions(&mut tx, user_id, None).await?;
         tx.commit().await?;
         Ok(Some(ended))
     }
