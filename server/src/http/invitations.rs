@@ -4,7 +4,8 @@
 //! once; only their SHA-256 is stored.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::account;
@@ -33,8 +34,22 @@ fn link_spent() -> Response {
     )
 }
 
-fn admins_only() -> Response {
-    error(StatusCode::FORBIDDEN, Label::new("只有管理员可以管理账号", "only admins manage accounts"))
+/// A signed-in admin; anyone else is refused before the handler runs.
+pub struct AdminSignedIn(pub Account);
+
+impl FromRequestParts<AppState> for AdminSignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let SignedIn(account) = SignedIn::from_request_parts(parts, state).await?;
+        if account.user.role != Role::Admin {
+            return Err(error(
+                StatusCode::FORBIDDEN,
+                Label::new("只有管理员可以管理账号", "only admins manage accounts"),
+            ));
+        }
+        Ok(AdminSignedIn(account))
+    }
 }
 
 /// Stores a new one-time link for `invitation`, made by `by`, audited as
@@ -79,12 +94,9 @@ fn invitation_of(r: Invite, expires_ms: i64) -> Result<Invitation, Label> {
 /// `POST /api/admin/invitations`: an admin prepares an official's account.
 pub async fn invite(
     State(state): State<AppState>,
-    SignedIn(admin): SignedIn,
+    AdminSignedIn(admin): AdminSignedIn,
     Body(request): Body<Invite>,
 ) -> Result<Response, ServerError> {
-    if admin.user.role != Role::Admin {
-        return Ok(admins_only());
-    }
     let now = state.clock.now_ms();
     let invitation = match invitation_of(request, now + LINK_MS) {
         Ok(invitation) => invitation,
@@ -142,12 +154,9 @@ pub async fn invite_colleague(
 /// `POST /api/admin/users/{id}/reset`: a one-time link to set a new password.
 pub async fn reset(
     State(state): State<AppState>,
-    SignedIn(admin): SignedIn,
+    AdminSignedIn(admin): AdminSignedIn,
     Path(user_id): Path<String>,
 ) -> Result<Response, ServerError> {
-    if admin.user.role != Role::Admin {
-        return Ok(admins_only());
-    }
     let accounts = state.store.account_states().await?;
     let Some(target) = accounts.into_iter().find(|a| a.account.user.id == user_id && !a.deactivated) else {
         return Ok(error(StatusCode::NOT_FOUND, Label::new("没有这个账号", "no such account")));
@@ -170,12 +179,9 @@ pub async fn reset(
 /// sessions and sockets end. An admin cannot lock themself out.
 pub async fn deactivate(
     State(state): State<AppState>,
-    SignedIn(admin): SignedIn,
+    AdminSignedIn(admin): AdminSignedIn,
     Path(user_id): Path<String>,
 ) -> Result<Response, ServerError> {
-    if admin.user.role != Role::Admin {
-        return Ok(admins_only());
-    }
     if user_id == admin.user.id {
         return Ok(error(StatusCode::CONFLICT, Label::new("不能停用自己的账号", "you cannot deactivate yourself")));
     }
@@ -191,10 +197,7 @@ pub async fn deactivate(
 }
 
 /// `GET /api/admin/users`: every account, and whether it is deactivated.
-pub async fn users(State(state): State<AppState>, SignedIn(admin): SignedIn) -> Result<Response, ServerError> {
-    if admin.user.role != Role::Admin {
-        return Ok(admins_only());
-    }
+pub async fn users(State(state): State<AppState>, _: AdminSignedIn) -> Result<Response, ServerError> {
     Ok(Json(state.store.account_states().await?).into_response())
 }
 
