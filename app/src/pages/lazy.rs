@@ -5,41 +5,29 @@
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
-pub struct AdminRoute;
+use super::admin::AdminPage;
+use super::invitation::Invitation;
+use super::password::ChangePassword;
 
-#[lazy_route]
-impl LazyRoute for AdminRoute {
-    fn data() -> Self {
-        AdminRoute
-    }
+/// A route whose screen (`$screen`, a component without props) is its own
+/// lazily loaded chunk.
+macro_rules! lazy_screen {
+    ($route:ident, $screen:ident) => {
+        pub struct $route;
 
-    fn view(_route: Self) -> AnyView {
-        view! { <super::admin::AdminPage /> }.into_any()
-    }
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_route: Self) -> AnyView {
+                view! { <$screen /> }.into_any()
+            }
+        }
+    };
 }
 
-pub struct InvitationRoute;
-
-#[lazy_route]
-impl LazyRoute for InvitationRoute {
-    fn data() -> Self {
-        InvitationRoute
-    }
-
-    fn view(_route: Self) -> AnyView {
-        view! { <super::invitation::Invitation /> }.into_any()
-    }
-}
-
-pub struct PasswordRoute;
-
-#[lazy_route]
-impl LazyRoute for PasswordRoute {
-    fn data() -> Self {
-        PasswordRoute
-    }
-
-    fn view(_route: Self) -> AnyView {
-        view! { <super::password::ChangePassword /> }.into_any()
-    }
-}
+lazy_screen!(AdminRoute, AdminPage);
+lazy_screen!(InvitationRoute, Invitation);
+lazy_screen!(PasswordRoute, ChangePassword);
