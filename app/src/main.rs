@@ -19,7 +19,6 @@ use std::sync::Arc;
 use domain::policy::Policy;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::Lazy;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 
@@ -95,9 +94,9 @@ fn App(policy: Arc<Policy>) -> impl IntoView {
                             <Route path=path!("/register") view=pages::register::Register />
                             <Route path=path!("/case/:id") view=pages::case_view::CaseView />
                             <Route path=path!("/session/:id") view=pages::session_view::SessionView />
-                            <Route path=path!("/password") view={Lazy::<pages::lazy::PasswordRoute>::new()} />
-                            <Route path=path!("/admin") view={Lazy::<pages::lazy::AdminRoute>::new()} />
-                            <Route path=path!("/invite/:token") view={Lazy::<pages::lazy::InvitationRoute>::new()} />
+                            <Route path=path!("/password") view=pages::password::ChangePassword />
+                            <Route path=path!("/admin") view=pages::admin::AdminPage />
+                            <Route path=path!("/invite/:token") view=pages::invitation::Invitation />
                         </Routes>
                         {move || identity.get().is_some().then(|| view! { <pwa::DeviceStorage /> <offline_files::OfflineFiles /> })}
                     </main>

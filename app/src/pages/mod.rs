@@ -7,7 +7,6 @@ pub mod case_view;
 mod duplicates;
 pub mod fields;
 pub mod invitation;
-pub mod lazy;
 pub mod new_appeal;
 pub mod password;
 mod profile_fields;
