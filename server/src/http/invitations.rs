@@ -269,6 +269,6 @@ pub async fn accept(
         }
     };
     let set = start_session(&state, &user_id).await?;
-    let me = state.store.accounts().await?.into_iter().find(|a| a.user.id == user_id);
+    let me = state.store.account_by_id(&user_id).await?;
     Ok(([(header::SET_COOKIE, set)], Json(me)).into_response())
 }

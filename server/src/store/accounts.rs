@@ -7,7 +7,7 @@ use domain::permission::{Role, User};
 use super::Store;
 use crate::ServerError;
 
-pub use domain::contract::Account;
+pub use domain::contract::{Account, AccountState};
 
 pub(crate) fn role_name(role: Role) -> &'static str {
     match role {
@@ -191,6 +191,34 @@ impl Store {
             self.announce(tx, "signed-out", token_hash).await?;
         }
         Ok(ended)
+    }
+
+    /// Every account with whether it is deactivated (profiles left out),
+    /// by role and login.
+    pub async fn account_states(&self) -> Result<Vec<AccountState>, ServerError> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            user: UserRow,
+            deactivated_ms: Option<i64>,
+        }
+        let query = concat!("SELECT ", account_columns!(), ", deactivated_ms FROM users ORDER BY role, login");
+        let rows: Vec<Row> = sqlx::query_as(query).fetch_all(&self.db.pool).await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                let deactivated = r.deactivated_ms.is_some();
+                let (account, _) = r.user.account()?;
+                Some(AccountState { account: Account { profile: None, ..account }, deactivated })
+            })
+            .collect())
+    }
+
+    /// The account of `user_id`, deactivated or not.
+    pub async fn account_by_id(&self, user_id: &str) -> Result<Option<Account>, ServerError> {
+        let query = concat!("SELECT ", account_columns!(), " FROM users WHERE id = $1");
+        let row: Option<UserRow> = sqlx::query_as(query).bind(user_id).fetch_optional(&self.db.pool).await?;
+        Ok(row.and_then(UserRow::account).map(|(account, _)| account))
     }
 
     /// Every account, by login.

@@ -3,13 +3,12 @@
 //! existing account. Using one is one transaction with what it does, so a
 //! link works once. And deactivating an account.
 
-use domain::permission::{Role, User};
+use domain::permission::Role;
 
 use super::Store;
 use super::accounts::{role_name, role_of};
 use crate::ServerError;
 use crate::store::Account;
-pub use domain::contract::AccountState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
@@ -151,33 +150,6 @@ impl Store {
             .fetch_optional(&self.db.pool)
             .await?;
         Ok(profile.flatten().and_then(|p| serde_json::from_str(&p).ok()))
-    }
-
-    /// Every account with whether it is deactivated, by login.
-    pub async fn account_states(&self) -> Result<Vec<AccountState>, ServerError> {
-        #[derive(sqlx::FromRow)]
-        struct Row {
-            id: String,
-            login: String,
-            display_name: String,
-            role: String,
-            org: Option<String>,
-            district: Option<String>,
-            deactivated_ms: Option<i64>,
-        }
-        let rows: Vec<Row> = sqlx::query_as(
-            "SELECT id, login, display_name, role, org, district, deactivated_ms FROM users ORDER BY role, login",
-        )
-        .fetch_all(&self.db.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|r| {
-                let user = User { id: r.id, role: role_of(&r.role)?, org: r.org, district: r.district };
-                let account = Account { login: r.login, display_name: r.display_name, user, profile: None };
-                Some(AccountState { account, deactivated: r.deactivated_ms.is_some() })
-            })
-            .collect())
     }
 
     /// Deactivates an account and ends its sessions (here and, for their
