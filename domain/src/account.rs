@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
 use crate::case::{Contact, Enterprise};
+use crate::directory::Directory;
 
 pub const LOGIN_MIN: usize = 3;
 pub const LOGIN_MAX: usize = 32;
@@ -45,8 +46,8 @@ pub fn validate_password(password: &str) -> Result<(), DomainError> {
 impl Profile {
     /// Checks every part, reporting every problem at once; the enterprise
     /// id is set from the credit code.
-    pub fn validate(self) -> Result<Profile, Vec<DomainError>> {
-        let enterprise = Enterprise { id: String::new(), ..self.enterprise }.validate();
+    pub fn validate(self, directory: &Directory) -> Result<Profile, Vec<DomainError>> {
+        let enterprise = Enterprise { id: String::new(), ..self.enterprise }.validate(directory);
         let contact = self.contact.validate();
         match (enterprise, contact) {
             (Ok(enterprise), Ok(contact)) => {
@@ -78,7 +79,7 @@ mod tests {
 
     #[test]
     fn the_enterprise_id_follows_the_credit_code() {
-        let p = profile("91350100m000100y43").validate().unwrap();
+        let p = profile("91350100m000100y43").validate(&Directory::huizhou()).unwrap();
         assert_eq!(p.enterprise.id, "ent-91350100M000100Y43");
         assert_eq!(p.contact.phone, "07522345678");
     }
@@ -87,7 +88,7 @@ mod tests {
     fn every_problem_is_reported() {
         let mut bad = profile("91350100M000100Y44");
         bad.contact.phone = "call me".into();
-        assert_eq!(bad.validate().unwrap_err().len(), 2);
+        assert_eq!(bad.validate(&Directory::huizhou()).unwrap_err().len(), 2);
     }
 
     #[test]

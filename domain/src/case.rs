@@ -7,7 +7,7 @@ use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
 use crate::device_time::TimeFlag;
-use crate::directory;
+use crate::directory::{Directory, Entry, OWNERSHIPS, SIZES};
 use crate::event::Event;
 use crate::status::{self, CaseState};
 use crate::uscc;
@@ -33,18 +33,18 @@ pub struct Enterprise {
 }
 
 impl Enterprise {
-    pub fn validate(mut self) -> Result<Enterprise, DomainError> {
+    pub fn validate(mut self, directory: &Directory) -> Result<Enterprise, DomainError> {
         self.name = required(Label::new("企业名称", "enterprise name"), &self.name, NAME_MAX)?;
         self.uscc = uscc::validate(&self.uscc)?;
         self.industry = required(Label::new("所属行业", "industry"), &self.industry, NAME_MAX)?;
-        directory::district(&self.district)?;
-        let known = |list: &[directory::Entry], code: &str| list.iter().any(|e| e.code == code);
-        if !known(&directory::OWNERSHIPS, &self.ownership) {
+        directory.open_district(&self.district)?;
+        let known = |list: &[Entry], code: &str| list.iter().any(|e| e.code == code);
+        if !known(&OWNERSHIPS, &self.ownership) {
             return Err(DomainError::UnknownCode {
                 what: Label::new("所有制类型", "ownership"), code: self.ownership
             });
         }
-        if !known(&directory::SIZES, &self.size) {
+        if !known(&SIZES, &self.size) {
             return Err(DomainError::UnknownCode { what: Label::new("企业规模", "size"), code: self.size });
         }
         Ok(self)
@@ -112,11 +112,11 @@ pub struct Appeal {
 }
 
 impl Appeal {
-    pub fn validate(self) -> Result<Appeal, DomainError> {
+    pub fn validate(self, directory: &Directory) -> Result<Appeal, DomainError> {
         Ok(Appeal {
             title: required(Label::new("诉求标题", "appeal title"), &self.title, TITLE_MAX)?,
             description: required(Label::new("诉求内容", "appeal details"), &self.description, DESCRIPTION_MAX)?,
-            category: directory::category(&self.category)?.code.to_string(),
+            category: directory.open_category(&self.category)?.code.clone(),
             attachments: validate_attachments(self.attachments)?,
             ..self
         })
@@ -192,6 +192,10 @@ pub fn case_number(year: i32, sequence: u32) -> String {
 mod tests {
     use super::*;
 
+    fn dir() -> Directory {
+        Directory::huizhou()
+    }
+
     fn enterprise() -> Enterprise {
         Enterprise {
             id: "e1".into(),
@@ -206,13 +210,13 @@ mod tests {
 
     #[test]
     fn enterprise_is_trimmed_and_checked() {
-        assert_eq!(enterprise().validate().unwrap().name, "惠州市润发投资有限公司");
+        assert_eq!(enterprise().validate(&dir()).unwrap().name, "惠州市润发投资有限公司");
         let bad = Enterprise { uscc: "91350100M000100Y44".into(), ..enterprise() };
-        assert!(matches!(bad.validate(), Err(DomainError::UsccCheck { .. })));
+        assert!(matches!(bad.validate(&dir()), Err(DomainError::UsccCheck { .. })));
         let bad = Enterprise { district: "shenzhen".into(), ..enterprise() };
-        assert!(matches!(bad.validate(), Err(DomainError::UnknownCode { .. })));
+        assert!(matches!(bad.validate(&dir()), Err(DomainError::UnknownCode { .. })));
         let bad = Enterprise { size: "huge".into(), ..enterprise() };
-        assert!(matches!(bad.validate(), Err(DomainError::UnknownCode { .. })));
+        assert!(matches!(bad.validate(&dir()), Err(DomainError::UnknownCode { .. })));
     }
 
     #[test]
@@ -224,13 +228,13 @@ mod tests {
             wants_session: true,
             attachments: vec![],
         };
-        assert!(ok.clone().validate().is_ok());
+        assert!(ok.clone().validate(&dir()).is_ok());
         let empty = Appeal { title: "  ".into(), ..ok.clone() };
-        assert_eq!(empty.validate(), Err(DomainError::Required { field: Label::new("诉求标题", "appeal title") }));
+        assert_eq!(empty.validate(&dir()), Err(DomainError::Required { field: Label::new("诉求标题", "appeal title") }));
         let long = Appeal { title: "长".repeat(TITLE_MAX + 1), ..ok.clone() };
-        assert!(matches!(long.validate(), Err(DomainError::TooLong { .. })));
+        assert!(matches!(long.validate(&dir()), Err(DomainError::TooLong { .. })));
         let unknown = Appeal { category: "weather".into(), ..ok };
-        assert!(matches!(unknown.validate(), Err(DomainError::UnknownCode { .. })));
+        assert!(matches!(unknown.validate(&dir()), Err(DomainError::UnknownCode { .. })));
     }
 
     #[test]

@@ -2,14 +2,14 @@
 //! Every clock counts working days on a [`WorkCalendar`]; the rules are
 //! configurable per district and category.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::calendar::WorkCalendar;
 use crate::event::Channel;
 use crate::status::{CaseState, Status};
 use crate::time::Day;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rules {
     pub triage_working_days: u32,
     pub reply_working_days: u32,
@@ -37,14 +37,14 @@ impl Default for Rules {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleOverride {
     pub district: Option<String>,
     pub category: Option<String>,
     pub rules: Rules,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleBook {
     pub default: Rules,
     pub overrides: Vec<RuleOverride>,

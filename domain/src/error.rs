@@ -31,6 +31,14 @@ pub enum DomainError {
     BadMessage(String),
     BadDocumentId(String),
     Document(String),
+    /// A unit asked to work on a case of a district it does not serve.
+    ServesElsewhere { unit: Text, district: String },
+    CodeTaken(String),
+    BadCode(String),
+    /// A city bureau outside the city level, or a local unit at it.
+    LevelDistrict { unit: Text },
+    /// A calendar imported for one year names a day of another.
+    CalendarYear { year: i32, day: String },
 }
 
 impl DomainError {
@@ -108,6 +116,23 @@ impl DomainError {
             BadMessage(why) => both(format!("同步消息无效:{why}"), format!("malformed sync message: {why}")),
             BadDocumentId(id) => both(format!("文档编号“{id}”无效"), format!("invalid document id '{id}'")),
             Document(why) => both(format!("文档读写失败:{why}"), format!("document error: {why}")),
+            ServesElsewhere { unit, district } => both(
+                format!("{}不负责区县“{district}”的诉求", unit.zh),
+                format!("{} does not serve district '{district}'", unit.en),
+            ),
+            CodeTaken(code) => both(format!("代码“{code}”已被使用"), format!("the code '{code}' is taken")),
+            BadCode(code) => both(
+                format!("代码“{code}”无效:应为2–40位小写字母、数字或 -,以字母开头"),
+                format!("invalid code '{code}': 2–40 lowercase letters, digits or '-', starting with a letter"),
+            ),
+            LevelDistrict { unit } => both(
+                format!("{}:市直部门属于市级,县(区)部门和镇街属于某个区县", unit.zh),
+                format!("{}: a city bureau belongs to the city level, district units and townships to a district", unit.en),
+            ),
+            CalendarYear { year, day } => both(
+                format!("导入的是{year}年的日历,但其中有日期 {day}"),
+                format!("the calendar imported for {year} lists {day}"),
+            ),
         }
     }
 }

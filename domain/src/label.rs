@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A language the product speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -18,7 +18,7 @@ pub enum Lang {
 /// One text in Chinese and English. Fixed words are `Label` (two
 /// `'static` strings, `Copy`, usable in constant tables); messages that
 /// carry a value are [`Text`], the same type owning its strings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Label<T = &'static str> {
     pub zh: T,
     pub en: T,

@@ -13,8 +13,7 @@
 //! for a new day (a new id): every enterprise on the agenda is told.
 
 use crate::calendar::WorkCalendar;
-use crate::directory::CITY;
-use crate::directory::{self, DISTRICTS};
+use crate::directory::{self, CITY};
 use crate::time::Day;
 use crate::{DomainError, Label};
 
@@ -24,7 +23,10 @@ const SPECIAL: &str = "special-";
 pub struct Session {
     pub id: String,
     /// One district for a monthly session; one or more for a special one,
-    /// in directory order. `city` includes every district.
+    /// in the order of their codes. `city` includes every district.
+    /// Whether the directory knows them is checked where a case names the
+    /// session ([`crate::event::EventKind::validate_for`]), by the
+    /// directory in force.
     pub districts: Vec<String>,
     /// The theme code of a special session (see [`directory::THEMES`]).
     pub theme: Option<String>,
@@ -41,10 +43,11 @@ impl Session {
     /// needs two districts or more).
     pub fn special(theme: &str, districts: &[String], day: Day) -> Result<Session, DomainError> {
         directory::theme(theme)?;
-        districts.iter().try_for_each(|d| directory::district(d).map(drop))?;
-        // Directory order, each once: one session has one id.
-        let districts: Vec<String> =
-            DISTRICTS.iter().filter(|e| districts.iter().any(|d| d == e.code)).map(|e| e.code.to_string()).collect();
+        districts.iter().try_for_each(|d| district_code(d))?;
+        // In code order, each once: one session has one id.
+        let mut districts = districts.to_vec();
+        districts.sort_unstable();
+        districts.dedup();
         if districts.is_empty() {
             return Err(DomainError::Required { field: Label::new("区县", "districts") });
         }
@@ -71,7 +74,7 @@ impl Session {
         let split = id.len().checked_sub(11).ok_or_else(bad)?;
         let (district, rest) = id.split_at_checked(split).ok_or_else(bad)?;
         let day = rest.strip_prefix('-').ok_or_else(bad).and_then(|d| Day::parse(d).map_err(|_| bad()))?;
-        directory::district(district).map_err(|_| bad())?;
+        district_code(district).map_err(|_| bad())?;
         Ok(Session::new(district, day))
     }
 
@@ -87,6 +90,13 @@ impl Session {
             Some(theme) => Session::special(theme, &self.districts, day),
         }
     }
+}
+
+/// A district code as the directory spells codes: what a session id may
+/// hold (whether the district exists is the directory's business).
+fn district_code(code: &str) -> Result<(), DomainError> {
+    let ok = !code.is_empty() && code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if ok { Ok(()) } else { Err(DomainError::BadCode(code.to_string())) }
 }
 
 /// The next `count` monthly sessions of a district, from `today` on.
@@ -141,7 +151,11 @@ mod tests {
         let s = Session::new("boluo", day("2026-12-04"));
         assert_eq!(s.id, "boluo-2026-12-04");
         assert_eq!(Session::parse(&s.id).unwrap(), s);
-        assert!(Session::parse("mars-2026-12-04").is_err());
+        assert!(Session::parse("Mars-2026-12-04").is_err());
+        // Whether the district exists is the directory's business.
+        let unknown = crate::event::EventKind::Schedule { session: "mars-2026-12-04".into(), day: day("2026-12-04") };
+        let directory = crate::directory::Directory::huizhou();
+        assert!(matches!(unknown.validate_for("mars", &directory), Err(DomainError::UnknownCode { .. })));
         assert!(Session::parse("boluo-2026-13-04").is_err());
         assert!(Session::parse("x").is_err());
         assert!(Session::parse("").is_err());

@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::calendar::WorkCalendar;
 use crate::case::CaseDoc;
 use crate::deadline::{self, ClockKind, Light, Rules};
-use crate::directory::{CATEGORIES, DISTRICTS, Entry};
+use crate::directory::{Directory, Named};
 use crate::event::{EventKind, ReviewLevel};
 use crate::status::{CaseState, Status, derive};
 use crate::time::Day;
@@ -186,8 +186,9 @@ fn month_of(day: Day) -> String {
 }
 
 impl Statistics {
-    /// Adds up `facts`; the month series ends with `today`'s month.
-    pub fn of(facts: &[CaseFacts], today: Day) -> Statistics {
+    /// Adds up `facts`, with a row for every district and category of
+    /// `directory`; the month series ends with `today`'s month.
+    pub fn of(facts: &[CaseFacts], directory: &Directory, today: Day) -> Statistics {
         let mut months: Vec<MonthCount> = Vec::new();
         let mut first = Day::ymd(today.year(), today.month(), 1).unwrap_or(today);
         for _ in 0..12 {
@@ -195,9 +196,12 @@ impl Statistics {
             first = first.plus_days(-1);
             first = Day::ymd(first.year(), first.month(), 1).unwrap_or(first);
         }
-        let zero = |entries: &[Entry]| entries.iter().map(|e| (e.code.to_string(), 0)).collect();
-        let mut stats =
-            Statistics { by_category: zero(&CATEGORIES), by_district: zero(&DISTRICTS), ..Statistics::default() };
+        let zero = |entries: &[Named]| entries.iter().map(|e| (e.code.clone(), 0)).collect();
+        let mut stats = Statistics {
+            by_category: zero(&directory.categories),
+            by_district: zero(&directory.districts),
+            ..Statistics::default()
+        };
         let mut departments: BTreeMap<&str, DepartmentRow> = BTreeMap::new();
         let mut days = Vec::new();
         let mut score_sum = 0u32;

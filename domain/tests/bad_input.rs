@@ -5,6 +5,7 @@
 //! server's copy untouched.
 
 mod common;
+use domain::directory::Directory;
 use common::*;
 
 use automerge::AutoCommit;
@@ -143,7 +144,7 @@ proptest! {
         let case = domain::doc::read(&server).unwrap();
         let state = case.state();
         let user = User { id: "user-ent-1".into(), role: Role::Enterprise, org: Some("ent-1".into()), district: None };
-        let outcome = check_incoming(&mut server, Some((&case, &state)), &id, &[&bytes], &user);
+        let outcome = check_incoming(&mut server, Some((&case, &state)), &id, &[&bytes], &user, &Directory::huizhou());
         prop_assert!(!matches!(outcome, Ok(Some(_))), "random bytes are never an accepted change");
         prop_assert_eq!(server.get_heads(), heads);
         prop_assert_eq!(server.get_changes(&[]).len(), 2);
@@ -163,9 +164,9 @@ proptest! {
             industry: title.clone(),
             district: "boluo".into(),
         };
-        if let Ok(valid) = enterprise.validate() {
+        if let Ok(valid) = enterprise.validate(&Directory::huizhou()) {
             // What validation accepts, validation accepts again unchanged.
-            prop_assert_eq!(valid.clone().validate().unwrap(), valid);
+            prop_assert_eq!(valid.clone().validate(&Directory::huizhou()).unwrap(), valid);
         }
         if let Ok(valid) = (Contact { name: name.clone(), phone: phone.clone() }).validate() {
             prop_assert_eq!(valid.clone().validate().unwrap(), valid);
@@ -177,9 +178,9 @@ proptest! {
             wants_session: false,
             attachments: vec![],
         };
-        if let Ok(valid) = appeal.validate() {
+        if let Ok(valid) = appeal.validate(&Directory::huizhou()) {
             prop_assert!(!valid.title.trim().is_empty());
-            prop_assert_eq!(valid.clone().validate().unwrap(), valid);
+            prop_assert_eq!(valid.clone().validate(&Directory::huizhou()).unwrap(), valid);
         }
     }
 
@@ -207,9 +208,9 @@ proptest! {
         let events = chain(vec![domain::event::EventKind::Submit, route_session()]);
         let case = case_doc(&events);
         let state = case.state();
-        if let Ok(kind) = build(action, &form, &case, &state) {
+        if let Ok(kind) = build(action, &form, &case, &state, &Directory::huizhou()) {
             // What a form builds passes the same limits the server checks.
-            prop_assert!(kind.validate_for("boluo").is_ok(), "{:?} built {:?}", action, kind);
+            prop_assert!(kind.validate_for("boluo", &Directory::huizhou()).is_ok(), "{:?} built {:?}", action, kind);
         }
     }
 }

@@ -3,6 +3,7 @@
 //! a timeline without free text; nothing personal, nothing attached.
 
 mod common;
+use domain::directory::Directory;
 use common::*;
 use domain::calendar::WorkCalendar;
 use domain::deadline::{Light, Rules};
@@ -69,8 +70,8 @@ fn only_the_coordinator_publishes_and_not_an_empty_title() {
     let case = case_doc(&chain(vec![EventKind::Submit]));
     assert!(available(&coordinator(), &case, &case.state()).contains(&ActionKind::Publish));
     assert!(!available(&filer(), &case, &case.state()).contains(&ActionKind::Publish));
-    assert!(EventKind::PublishTitle { title: " ".into() }.validate().is_err());
-    assert!(EventKind::PublishTitle { title: "长".repeat(101) }.validate().is_err());
+    assert!(EventKind::PublishTitle { title: " ".into() }.validate_for("boluo", &Directory::huizhou()).is_err());
+    assert!(EventKind::PublishTitle { title: "长".repeat(101) }.validate_for("boluo", &Directory::huizhou()).is_err());
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! first resolution, time to resolve, and the department league table.
 
 mod common;
+use domain::directory::Directory;
 use common::*;
 use domain::calendar::WorkCalendar;
 use domain::deadline::Rules;
@@ -85,7 +86,7 @@ fn the_league_table_ranks_on_time_first_and_counts_reopenings_and_bad_reviews() 
         facts(online(vec![resolve()]), "2026-11-20", "housing"),
         facts(vec![EventKind::Submit], "2026-11-20", "natres"),
     ];
-    let stats = Statistics::of(&all, today());
+    let stats = Statistics::of(&all, &Directory::huizhou(), today());
     assert_eq!((stats.submitted, stats.resolved, stats.on_time), (5, 4, 3));
     assert_eq!(stats.on_time_rate(), Some(0.75));
     assert_eq!(stats.months.len(), 12);

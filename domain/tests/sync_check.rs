@@ -4,6 +4,7 @@
 
 mod common;
 
+use domain::directory::Directory;
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ROOT, ReadDoc};
 use common::*;
@@ -57,7 +58,7 @@ fn check(server: &mut AutoCommit, user: &User, bytes: &[u8]) -> Result<Option<do
     let case = doc::read(server).ok();
     let state = case.as_ref().map(|c| c.state());
     let known = case.as_ref().zip(state.as_ref());
-    check_incoming(server, known, &doc_id(), &[bytes], user).map_err(|(_, why)| why)
+    check_incoming(server, known, &doc_id(), &[bytes], user, &Directory::huizhou()).map_err(|(_, why)| why)
 }
 
 #[test]
@@ -189,7 +190,7 @@ fn rollback_removes_refused_changes_and_their_descendants_and_returns_their_even
         record(d, "info", &f, EventKind::AddInfo { text: "补充".into(), attachments: vec![] });
     });
     let case = doc::read(&server).unwrap();
-    let refused = check_incoming(&mut server, Some((&case, &case.state())), &doc_id(), &[&bytes], &f).unwrap_err().0;
+    let refused = check_incoming(&mut server, Some((&case, &case.state())), &doc_id(), &[&bytes], &f, &Directory::huizhou()).unwrap_err().0;
     let (mut rebuilt, lost) = roll_back(&mut device, &refused).unwrap();
     let mut lost_ids: Vec<_> = lost.iter().map(|e| e.id.as_str()).collect();
     lost_ids.sort();

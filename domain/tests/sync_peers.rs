@@ -6,6 +6,7 @@
 
 mod common;
 
+use domain::directory::Directory;
 use std::collections::{HashMap, VecDeque};
 
 use automerge::sync::{Message as SyncMessage, State as SyncState, SyncDoc};
@@ -170,7 +171,7 @@ impl Net {
         let refused = self.server.refused.get(&(conn as ConnId, id.clone())).cloned().unwrap_or_default();
         let doc = self.server.docs.entry(id.clone()).or_insert_with(|| ServerDoc::new(&id, AutoCommit::new()).unwrap());
         let message = SyncMessage::decode(&data).unwrap();
-        let effects = doc.receive(conn as ConnId, &user, &refused, message, request).unwrap();
+        let effects = doc.receive(conn as ConnId, &user, &refused, message, request, &Directory::huizhou()).unwrap();
         self.carry_out(&id, effects);
     }
 

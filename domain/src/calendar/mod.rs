@@ -117,6 +117,11 @@ impl WorkCalendar {
         !self.listed_years.contains(&day.year())
     }
 
+    /// The years whose official arrangement the calendar holds.
+    pub fn confirmed_years(&self) -> impl Iterator<Item = i32> + '_ {
+        self.listed_years.iter().copied()
+    }
+
     /// The last year whose official arrangement the calendar holds.
     pub fn confirmed_through(&self) -> Option<i32> {
         self.listed_years.last().copied()

@@ -5,7 +5,8 @@
 use super::{Event, EventKind};
 use crate::meeting::Session;
 use crate::work::{ACTION_TEXT_MAX, EXTENSION_MAX_DAYS};
-use crate::{DomainError, Label, directory};
+use crate::directory::Directory;
+use crate::{DomainError, Label};
 
 /// Longest event id or reference to one (ids are UUIDs or short names).
 const ID_MAX: usize = 64;
@@ -30,8 +31,13 @@ fn id(value: &str) -> Result<(), DomainError> {
     Ok(())
 }
 
-fn departments<'a>(codes: impl IntoIterator<Item = &'a String>) -> Result<(), DomainError> {
-    codes.into_iter().try_for_each(|c| directory::department(c).map(drop))
+/// Units named to work on a case of `district`: each must serve it.
+fn departments<'a>(
+    codes: impl IntoIterator<Item = &'a String>,
+    district: &str,
+    directory: &Directory,
+) -> Result<(), DomainError> {
+    codes.into_iter().try_for_each(|c| directory.routable(c, district).map(drop))
 }
 
 fn session(id: &str, day: crate::time::Day) -> Result<(), DomainError> {
@@ -54,15 +60,15 @@ fn hashes(list: &[String]) -> Result<(), DomainError> {
 }
 
 impl Event {
-    /// Checks an event of a case in `district`.
-    pub fn validate(&self, district: &str) -> Result<(), DomainError> {
+    /// Checks an event of a case in `district`, by `directory`.
+    pub fn validate(&self, district: &str, directory: &Directory) -> Result<(), DomainError> {
         id(&self.id)?;
         id(&self.author)?;
         if self.after.len() > AFTER_MAX {
             return Err(DomainError::Document(format!("an event follows at most {AFTER_MAX} others")));
         }
         self.after.iter().try_for_each(|a| id(a))?;
-        self.kind.validate_for(district)
+        self.kind.validate_for(district, directory)
     }
 }
 
@@ -80,22 +86,26 @@ impl EventKind {
         }
     }
 
-    /// [`EventKind::validate`], and a named session includes `district`
-    /// (the case's): a case goes only to its own district's sessions.
-    pub fn validate_for(&self, district: &str) -> Result<(), DomainError> {
-        self.validate()?;
+    /// Checks an event of a case in `district`: what it carries, that the
+    /// units it names serve the district, and that a named session
+    /// includes it (a case goes only to its own district's sessions).
+    pub fn validate_for(&self, district: &str, directory: &Directory) -> Result<(), DomainError> {
+        self.validate_content(district, directory)?;
         match self.session().map(Session::parse).transpose()? {
             Some(session) if !session.covers(district) => Err(DomainError::SessionElsewhere),
-            _ => Ok(()),
+            Some(session) => session.districts.iter().try_for_each(|d| directory.district(d).map(drop)),
+            None => Ok(()),
         }
     }
 
-    pub fn validate(&self) -> Result<(), DomainError> {
+    fn validate_content(&self, district: &str, directory: &Directory) -> Result<(), DomainError> {
         use EventKind::*;
         let content = Label::new("内容", "text");
         match self {
             Submit | Close => Ok(()),
-            Route { lead_department, assisting, .. } => departments(std::iter::once(lead_department).chain(assisting)),
+            Route { lead_department, assisting, .. } => {
+                departments(std::iter::once(lead_department).chain(assisting), district, directory)
+            }
             Decline { reason: t }
             | ReplyOnline { text: t }
             | StartWork { plan: t }
@@ -117,7 +127,7 @@ impl EventKind {
             ReplyInvitation { session: s, .. } | RecordAttendance { session: s, .. } => Session::parse(s).map(drop),
             Decide { lead_leader, lead_department, assisting, milestones } => {
                 text(Label::new("牵头领导", "lead leader"), lead_leader)?;
-                departments(std::iter::once(lead_department).chain(assisting))?;
+                departments(std::iter::once(lead_department).chain(assisting), district, directory)?;
                 if milestones.len() > MILESTONES_MAX {
                     return Err(DomainError::Document(format!("at most {MILESTONES_MAX} milestones")));
                 }

@@ -8,6 +8,7 @@ use automerge::{AutoCommit, Change, ChangeHash};
 
 use crate::DomainError;
 use crate::case::{CaseDoc, SCHEMA_VERSION};
+use crate::directory::Directory;
 use crate::doc::{self, Touched};
 use crate::event::Event;
 use crate::permission::{Action, CaseParties, Denied, Field, User, authorize};
@@ -111,14 +112,16 @@ pub type Refusal = (Vec<ChangeHash>, Rejection);
 /// Checks `chunks` (the change bytes of one sync message) from `user`
 /// against `current`, the server's copy of document `document_id` (empty if
 /// the server has never seen it), which holds `known`: the case and its
-/// derived state (the caller keeps them; `None` for an empty document). Returns `None` when nothing in
-/// them is new. `current` itself is never modified.
+/// derived state (the caller keeps them; `None` for an empty document).
+/// Codes are checked against `directory`, the one in force. Returns `None`
+/// when nothing in them is new. `current` itself is never modified.
 pub fn check_incoming(
     current: &mut AutoCommit,
     known: Option<(&CaseDoc, &CaseState)>,
     document_id: &str,
     chunks: &[&[u8]],
     user: &User,
+    directory: &Directory,
 ) -> Result<Option<Checked>, Refusal> {
     let (mut fork, added) = load_into_fork(current, chunks).map_err(|why| (vec![], why))?;
     let hashes: Vec<ChangeHash> = added.iter().map(|c| c.hash()).collect();
@@ -153,8 +156,8 @@ pub fn check_incoming(
     }
     let created = known.is_none();
     match known {
-        None => check_new_case(&after, user).map_err(refuse)?,
-        Some((before, state)) => check_edit(before, state, &after, user).map_err(refuse)?,
+        None => check_new_case(&after, user, directory).map_err(refuse)?,
+        Some((before, state)) => check_edit(before, state, &after, user, directory).map_err(refuse)?,
     }
     Ok(Some(Checked { changes: added, case: after, created }))
 }
@@ -177,25 +180,31 @@ pub fn new_changes(current: &mut AutoCommit, chunks: &[&[u8]]) -> Vec<Change> {
     load_into_fork(current, chunks).map(|(_, added)| added).unwrap_or_default()
 }
 
-fn check_new_case(case: &CaseDoc, user: &User) -> Result<(), Rejection> {
+fn check_new_case(case: &CaseDoc, user: &User, directory: &Directory) -> Result<(), Rejection> {
     if case.number.is_some() || !case.time_flags.is_empty() {
         return Err(Rejection::Denied(Denied::ServerOnly));
     }
     let valid =
         |same: bool| if same { Ok(()) } else { Err(Rejection::Malformed("fields not in canonical form".into())) };
-    valid(case.enterprise.clone().validate().map_err(Rejection::Invalid)? == case.enterprise)?;
+    valid(case.enterprise.clone().validate(directory).map_err(Rejection::Invalid)? == case.enterprise)?;
     valid(case.contact.clone().validate().map_err(Rejection::Invalid)? == case.contact)?;
-    valid(case.appeal.clone().validate().map_err(Rejection::Invalid)? == case.appeal)?;
-    crate::directory::district(&case.district).map_err(Rejection::Invalid)?;
+    valid(case.appeal.clone().validate(directory).map_err(Rejection::Invalid)? == case.appeal)?;
+    directory.open_district(&case.district).map_err(Rejection::Invalid)?;
     // Creating a case is editing its appeal while it is a draft.
     let empty = CaseDoc { events: Default::default(), ..case.clone() };
     let state = empty.state();
     let parties = CaseParties { enterprise: &case.enterprise.id, district: &case.district, state: &state };
     authorize(user, &parties, Action::Edit(Field::Appeal)).map_err(Rejection::Denied)?;
-    new_events(&empty, &parties, case, user)
+    new_events(&empty, &parties, case, user, directory)
 }
 
-fn check_edit(before: &CaseDoc, state: &CaseState, after: &CaseDoc, user: &User) -> Result<(), Rejection> {
+fn check_edit(
+    before: &CaseDoc,
+    state: &CaseState,
+    after: &CaseDoc,
+    user: &User,
+    directory: &Directory,
+) -> Result<(), Rejection> {
     let fixed = [
         ("schema", before.schema == after.schema),
         ("id", before.id == after.id),
@@ -220,27 +229,33 @@ fn check_edit(before: &CaseDoc, state: &CaseState, after: &CaseDoc, user: &User)
         after.contact.clone().validate().map_err(Rejection::Invalid)?;
     }
     if before.appeal != after.appeal {
-        after.appeal.clone().validate().map_err(Rejection::Invalid)?;
+        after.appeal.clone().validate(directory).map_err(Rejection::Invalid)?;
     }
-    new_events(before, &parties, after, user)
+    new_events(before, &parties, after, user, directory)
 }
 
 /// Recorded events stay as they were; each new one is the user's and allowed.
-fn new_events(before: &CaseDoc, parties: &CaseParties<'_>, after: &CaseDoc, user: &User) -> Result<(), Rejection> {
+fn new_events(
+    before: &CaseDoc,
+    parties: &CaseParties<'_>,
+    after: &CaseDoc,
+    user: &User,
+    directory: &Directory,
+) -> Result<(), Rejection> {
     if let Some(id) = before.events.iter().find(|(id, e)| after.events.get(*id) != Some(e)).map(|(id, _)| id) {
         return Err(Rejection::EventRewritten(id.clone()));
     }
     let added = after.events.values().filter(|e| !before.events.contains_key(&e.id));
     for event in added {
-        check_event(event, user, parties)?;
+        check_event(event, user, parties, directory)?;
     }
     Ok(())
 }
 
-fn check_event(event: &Event, user: &User, parties: &CaseParties<'_>) -> Result<(), Rejection> {
+fn check_event(event: &Event, user: &User, parties: &CaseParties<'_>, directory: &Directory) -> Result<(), Rejection> {
     if event.author != user.id {
         return Err(Rejection::WrongAuthor(event.id.clone()));
     }
-    event.validate(parties.district).map_err(Rejection::Invalid)?;
+    event.validate(parties.district, directory).map_err(Rejection::Invalid)?;
     authorize(user, parties, Action::Append(&event.kind)).map_err(Rejection::Denied)
 }

@@ -21,6 +21,7 @@ use crate::case::CaseDoc;
 use crate::device_time::Receipt;
 use crate::permission::{CaseParties, Denied, User, may_read};
 use crate::status::CaseState;
+use crate::directory::Directory;
 use crate::sync::{RefusedChanges, Rejection, check_incoming, new_changes, plain_message};
 
 /// A connection, as the driver numbers them.
@@ -166,7 +167,8 @@ impl ServerDoc {
     /// `refused` of this document refused on this connection before. A
     /// `request` is for a document the client lacks; a plain sync for a
     /// document that does not exist is a case being created, so the
-    /// exchange starts and the check decides.
+    /// exchange starts and the check decides, by `directory` (the one in
+    /// force).
     pub fn receive(
         &mut self,
         from: ConnId,
@@ -174,6 +176,7 @@ impl ServerDoc {
         refused: &RefusedChanges,
         message: SyncMessage,
         request: bool,
+        directory: &Directory,
     ) -> Result<Vec<Effect>, DomainError> {
         let readable = self.readable_by(user);
         let exists = self.case.is_some();
@@ -201,7 +204,7 @@ impl ServerDoc {
             return Ok(effects);
         }
         let known = self.case.as_ref().map(|(case, state)| (case, state));
-        match check_incoming(&mut self.doc, known, &self.id, &chunks, user) {
+        match check_incoming(&mut self.doc, known, &self.id, &chunks, user, directory) {
             Ok(Some(checked)) => {
                 let hashes = hashes(&checked.changes);
                 // The message now carries exactly the checked changes (the

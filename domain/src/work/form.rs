@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::ActionKind;
 use crate::case::CaseDoc;
-use crate::directory;
+use crate::directory::Directory;
 use crate::event::{Channel, EventKind, Milestone};
 use crate::meeting::Session;
 use crate::status::CaseState;
@@ -120,13 +120,19 @@ pub fn fields(action: ActionKind) -> &'static [FieldSpec] {
 }
 
 /// Turns a filled form into the event it asks for.
-pub fn build(action: ActionKind, form: &Form, case: &CaseDoc, state: &CaseState) -> Result<EventKind, DomainError> {
+pub fn build(
+    action: ActionKind,
+    form: &Form,
+    case: &CaseDoc,
+    state: &CaseState,
+    directory: &Directory,
+) -> Result<EventKind, DomainError> {
     let get = |key: &str| form.get(key).map(String::as_str).unwrap_or("");
     let label =
         |key: &str| fields(action).iter().find(|s| s.key == key).map_or(Label::new("内容", "text"), |s| s.label);
     let text = |key: &str| required_text(label(key), get(key));
     let check = |key: &str| get(key) == "true";
-    let department = |key: &str| department(label(key), get(key));
+    let department = |key: &str| department(label(key), get(key), directory);
     use EventKind as K;
     let kind = match action {
         ActionKind::Book => {
@@ -135,7 +141,7 @@ pub fn build(action: ActionKind, form: &Form, case: &CaseDoc, state: &CaseState)
         }
         ActionKind::Route => K::Route {
             lead_department: department("lead_department")?,
-            assisting: departments(get("assisting"))?,
+            assisting: departments(get("assisting"), directory)?,
             channel: match get("channel") {
                 "session" => Channel::Session,
                 "online" => Channel::Online,
@@ -165,7 +171,7 @@ pub fn build(action: ActionKind, form: &Form, case: &CaseDoc, state: &CaseState)
         ActionKind::Decide => K::Decide {
             lead_leader: text("lead_leader")?,
             lead_department: department("lead_department")?,
-            assisting: departments(get("assisting"))?,
+            assisting: departments(get("assisting"), directory)?,
             milestones: milestones(get("milestones"))?,
         },
         ActionKind::StartWork => K::StartWork { plan: text("plan")? },
@@ -218,7 +224,7 @@ pub fn build(action: ActionKind, form: &Form, case: &CaseDoc, state: &CaseState)
         }
     };
     // The limits the server holds every synced event to.
-    kind.validate_for(&case.district)?;
+    kind.validate_for(&case.district, directory)?;
     Ok(kind)
 }
 
@@ -248,17 +254,17 @@ fn optional(value: &str) -> Result<String, DomainError> {
     Ok(value.to_string())
 }
 
-fn department(field: Label, code: &str) -> Result<String, DomainError> {
+fn department(field: Label, code: &str, directory: &Directory) -> Result<String, DomainError> {
     if code.is_empty() {
         return Err(DomainError::Required { field });
     }
-    Ok(directory::department(code)?.code.to_string())
+    Ok(directory.unit(code)?.code.clone())
 }
 
-fn departments(codes: &str) -> Result<Vec<String>, DomainError> {
+fn departments(codes: &str, directory: &Directory) -> Result<Vec<String>, DomainError> {
     let mut out: Vec<String> = Vec::new();
     for code in codes.split(',').map(str::trim).filter(|c| !c.is_empty()) {
-        let code = directory::department(code)?.code.to_string();
+        let code = directory.unit(code)?.code.clone();
         if !out.contains(&code) {
             out.push(code);
         }
