@@ -230,7 +230,10 @@ mod tests {
         };
         assert!(ok.clone().validate(&dir()).is_ok());
         let empty = Appeal { title: "  ".into(), ..ok.clone() };
-        assert_eq!(empty.validate(&dir()), Err(DomainError::Required { field: Label::new("诉求标题", "appeal title") }));
+        assert_eq!(
+            empty.validate(&dir()),
+            Err(DomainError::Required { field: Label::new("诉求标题", "appeal title") })
+        );
         let long = Appeal { title: "长".repeat(TITLE_MAX + 1), ..ok.clone() };
         assert!(matches!(long.validate(&dir()), Err(DomainError::TooLong { .. })));
         let unknown = Appeal { category: "weather".into(), ..ok };

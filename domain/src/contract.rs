@@ -45,6 +45,10 @@ pub struct ServerClock {
     pub now_ms: i64,
     /// How far a device's clock may be off before its times stop counting.
     pub tolerance_ms: i64,
+    /// The version of the policy in force: a device holding another one
+    /// fetches it (`GET /api/policy`).
+    #[serde(default)]
+    pub policy_version: u64,
 }
 
 /// Every refusal's body: the message in each language (`zh`, `en`) for

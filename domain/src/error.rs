@@ -8,37 +8,77 @@ use crate::label::{Label, Text};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DomainError {
     UsccLength(usize),
-    UsccCharacter { position: usize, found: char },
+    UsccCharacter {
+        position: usize,
+        found: char,
+    },
     UsccAuthority(char),
-    UsccCheck { expected: char, found: char },
-    CalendarLine { line: usize, reason: String },
+    UsccCheck {
+        expected: char,
+        found: char,
+    },
+    CalendarLine {
+        line: usize,
+        reason: String,
+    },
     BadDate(String),
-    Required { field: Label },
-    TooLong { field: Label, max: usize },
-    UnknownCode { what: Label, code: String },
+    Required {
+        field: Label,
+    },
+    TooLong {
+        field: Label,
+        max: usize,
+    },
+    UnknownCode {
+        what: Label,
+        code: String,
+    },
     BadPhone(String),
-    AttachmentTooLarge { name: String, max_mb: u64 },
-    AttachmentType { name: String },
-    TooManyAttachments { max: usize },
-    OutOfRange { field: Label, min: u32, max: u32 },
-    BadMilestone { line: usize },
+    AttachmentTooLarge {
+        name: String,
+        max_mb: u64,
+    },
+    AttachmentType {
+        name: String,
+    },
+    TooManyAttachments {
+        max: usize,
+    },
+    OutOfRange {
+        field: Label,
+        min: u32,
+        max: u32,
+    },
+    BadMilestone {
+        line: usize,
+    },
     MergeIntoSelf,
     NothingPending,
     SessionElsewhere,
     CrossNeedsDistricts,
     BadLogin,
-    WeakPassword { min: usize },
+    WeakPassword {
+        min: usize,
+    },
     BadMessage(String),
     BadDocumentId(String),
     Document(String),
     /// A unit asked to work on a case of a district it does not serve.
-    ServesElsewhere { unit: Text, district: String },
+    ServesElsewhere {
+        unit: Text,
+        district: String,
+    },
     CodeTaken(String),
     BadCode(String),
     /// A city bureau outside the city level, or a local unit at it.
-    LevelDistrict { unit: Text },
+    LevelDistrict {
+        unit: Text,
+    },
     /// A calendar imported for one year names a day of another.
-    CalendarYear { year: i32, day: String },
+    CalendarYear {
+        year: i32,
+        day: String,
+    },
 }
 
 impl DomainError {
@@ -127,7 +167,10 @@ impl DomainError {
             ),
             LevelDistrict { unit } => both(
                 format!("{}:市直部门属于市级,县(区)部门和镇街属于某个区县", unit.zh),
-                format!("{}: a city bureau belongs to the city level, district units and townships to a district", unit.en),
+                format!(
+                    "{}: a city bureau belongs to the city level, district units and townships to a district",
+                    unit.en
+                ),
             ),
             CalendarYear { year, day } => both(
                 format!("导入的是{year}年的日历,但其中有日期 {day}"),

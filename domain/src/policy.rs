@@ -83,7 +83,10 @@ pub enum PolicyEdit {
     Directory(DirectoryEdit),
     /// A year's official holiday arrangement, in the calendar file's
     /// format: it confirms a provisional year, or corrects a confirmed one.
-    Calendar { year: i32, text: String },
+    Calendar {
+        year: i32,
+        text: String,
+    },
     /// The rules of a district, a category or both (replacing the line for
     /// the same pair); neither sets the default rules.
     Rules(RuleOverride),
@@ -220,7 +223,8 @@ mod tests {
         let zero = Rules { reply_working_days: 0, ..Rules::default() };
         let edit = PolicyEdit::Rules(RuleOverride { district: Some("boluo".into()), category: None, rules: zero });
         assert!(matches!(policy.apply(&edit), Err(DomainError::OutOfRange { .. })));
-        let nowhere = PolicyEdit::Rules(RuleOverride { district: Some("x".into()), category: None, rules: Rules::default() });
+        let nowhere =
+            PolicyEdit::Rules(RuleOverride { district: Some("x".into()), category: None, rules: Rules::default() });
         assert!(matches!(policy.apply(&nowhere), Err(DomainError::UnknownCode { .. })));
     }
 

@@ -5,8 +5,8 @@
 //! server's copy untouched.
 
 mod common;
-use domain::directory::Directory;
 use common::*;
+use domain::directory::Directory;
 
 use automerge::AutoCommit;
 use domain::case::{Appeal, Contact, Enterprise};

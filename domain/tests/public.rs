@@ -3,10 +3,10 @@
 //! a timeline without free text; nothing personal, nothing attached.
 
 mod common;
-use domain::directory::Directory;
 use common::*;
 use domain::calendar::WorkCalendar;
 use domain::deadline::{Light, Rules};
+use domain::directory::Directory;
 use domain::event::EventKind;
 use domain::public::PublicCase;
 use domain::time::Day;

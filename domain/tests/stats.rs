@@ -3,10 +3,10 @@
 //! first resolution, time to resolve, and the department league table.
 
 mod common;
-use domain::directory::Directory;
 use common::*;
 use domain::calendar::WorkCalendar;
 use domain::deadline::Rules;
+use domain::directory::Directory;
 use domain::event::{Event, EventKind};
 use domain::stats::{CaseFacts, Statistics};
 use domain::time::Day;

@@ -4,10 +4,10 @@
 
 mod common;
 
-use domain::directory::Directory;
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ROOT, ReadDoc};
 use common::*;
+use domain::directory::Directory;
 use domain::doc;
 use domain::event::{Event, EventKind};
 use domain::permission::{Denied, Role, User};
@@ -190,7 +190,10 @@ fn rollback_removes_refused_changes_and_their_descendants_and_returns_their_even
         record(d, "info", &f, EventKind::AddInfo { text: "补充".into(), attachments: vec![] });
     });
     let case = doc::read(&server).unwrap();
-    let refused = check_incoming(&mut server, Some((&case, &case.state())), &doc_id(), &[&bytes], &f, &Directory::huizhou()).unwrap_err().0;
+    let refused =
+        check_incoming(&mut server, Some((&case, &case.state())), &doc_id(), &[&bytes], &f, &Directory::huizhou())
+            .unwrap_err()
+            .0;
     let (mut rebuilt, lost) = roll_back(&mut device, &refused).unwrap();
     let mut lost_ids: Vec<_> = lost.iter().map(|e| e.id.as_str()).collect();
     lost_ids.sort();

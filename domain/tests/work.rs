@@ -3,8 +3,8 @@
 //! filled form becomes an event.
 
 mod common;
-use domain::directory::Directory;
 use common::*;
+use domain::directory::Directory;
 use domain::event::EventKind;
 use domain::permission::User;
 use domain::status::derive;
@@ -138,9 +138,15 @@ fn forms_become_events_or_say_what_to_fix() {
     assert_eq!((milestones[1].id.as_str(), milestones[1].title.as_str()), ("m2", "完成报批"));
 
     let bad_line = form(&[("lead_leader", "李"), ("lead_department", "natres"), ("milestones", "下周 完成")]);
-    assert_eq!(build(ActionKind::Decide, &bad_line, &case, &state, &Directory::huizhou()), Err(DomainError::BadMilestone { line: 1 }));
+    assert_eq!(
+        build(ActionKind::Decide, &bad_line, &case, &state, &Directory::huizhou()),
+        Err(DomainError::BadMilestone { line: 1 })
+    );
     let no_dept = form(&[("lead_leader", "李"), ("lead_department", "weather"), ("milestones", "2026-12-10 x")]);
-    assert!(matches!(build(ActionKind::Decide, &no_dept, &case, &state, &Directory::huizhou()), Err(DomainError::UnknownCode { .. })));
+    assert!(matches!(
+        build(ActionKind::Decide, &no_dept, &case, &state, &Directory::huizhou()),
+        Err(DomainError::UnknownCode { .. })
+    ));
     assert_eq!(
         build(ActionKind::Decline, &form(&[("reason", "  ")]), &case, &state, &Directory::huizhou()),
         Err(DomainError::Required {
@@ -150,26 +156,48 @@ fn forms_become_events_or_say_what_to_fix() {
     for score in ["101", "-1", "八十五", ""] {
         let rating = form(&[("score", score), ("public", "true")]);
         assert!(
-            matches!(build(ActionKind::Rate, &rating, &case, &state, &Directory::huizhou()), Err(DomainError::OutOfRange { .. })),
+            matches!(
+                build(ActionKind::Rate, &rating, &case, &state, &Directory::huizhou()),
+                Err(DomainError::OutOfRange { .. })
+            ),
             "{score}"
         );
     }
-    let rating = build(ActionKind::Rate, &form(&[("score", "85"), ("public", "true")]), &case, &state, &Directory::huizhou()).unwrap();
+    let rating =
+        build(ActionKind::Rate, &form(&[("score", "85"), ("public", "true")]), &case, &state, &Directory::huizhou())
+            .unwrap();
     assert_eq!(rating, EventKind::Rate { score: 85, comment: String::new(), public: true });
     assert_eq!(
         build(ActionKind::Merge, &form(&[("target", "case-1")]), &case, &state, &Directory::huizhou()),
         Err(DomainError::MergeIntoSelf)
     );
-    let schedule = build(ActionKind::Schedule, &form(&[("session", "boluo-2026-12-04")]), &case, &state, &Directory::huizhou()).unwrap();
+    let schedule =
+        build(ActionKind::Schedule, &form(&[("session", "boluo-2026-12-04")]), &case, &state, &Directory::huizhou())
+            .unwrap();
     assert!(matches!(schedule, EventKind::Schedule { ref session, .. } if session == "boluo-2026-12-04"));
-    assert!(build(ActionKind::Schedule, &form(&[("session", "boluo-someday")]), &case, &state, &Directory::huizhou()).is_err());
+    assert!(
+        build(ActionKind::Schedule, &form(&[("session", "boluo-someday")]), &case, &state, &Directory::huizhou())
+            .is_err()
+    );
     let ext = form(&[("working_days", "16"), ("reason", "r")]);
-    assert!(build(ActionKind::RequestExtension, &ext, &case, &state, &Directory::huizhou()).is_err(), "at most 15 days at once");
-    assert_eq!(build(ActionKind::DecideExtension, &form(&[]), &case, &state, &Directory::huizhou()), Err(DomainError::NothingPending));
+    assert!(
+        build(ActionKind::RequestExtension, &ext, &case, &state, &Directory::huizhou()).is_err(),
+        "at most 15 days at once"
+    );
+    assert_eq!(
+        build(ActionKind::DecideExtension, &form(&[]), &case, &state, &Directory::huizhou()),
+        Err(DomainError::NothingPending)
+    );
     let (a, b) = ("a".repeat(64), "b".repeat(64));
     let files = format!("{a}, {b},");
-    let info =
-        build(ActionKind::AddInfo, &form(&[("text", "营业执照"), ("attachments", &files)]), &case, &state, &Directory::huizhou()).unwrap();
+    let info = build(
+        ActionKind::AddInfo,
+        &form(&[("text", "营业执照"), ("attachments", &files)]),
+        &case,
+        &state,
+        &Directory::huizhou(),
+    )
+    .unwrap();
     assert_eq!(info, EventKind::AddInfo { text: "营业执照".into(), attachments: vec![a, b] });
     let forged = form(&[("text", "x"), ("attachments", "../../etc/passwd")]);
     assert!(build(ActionKind::AddInfo, &forged, &case, &state, &Directory::huizhou()).is_err(), "only content hashes");
@@ -179,7 +207,8 @@ fn forms_become_events_or_say_what_to_fix() {
 fn the_enterprise_books_a_session_slot_until_the_case_is_scheduled() {
     let case = case_doc(&chain(vec![EventKind::Submit]));
     let state = case.state();
-    let book = build(ActionKind::Book, &form(&[("session", "boluo-2026-12-04")]), &case, &state, &Directory::huizhou()).unwrap();
+    let book = build(ActionKind::Book, &form(&[("session", "boluo-2026-12-04")]), &case, &state, &Directory::huizhou())
+        .unwrap();
     let mut events = chain(vec![EventKind::Submit, book]);
     let booked = derive(&events);
     assert!(booked.refused.is_empty());
@@ -222,24 +251,30 @@ fn the_coordinator_invites_the_enterprise_answers_and_attendance_is_recorded() {
     let day = domain::time::Day::parse("2027-03-12").unwrap();
     let land = domain::meeting::Session::special("land", &["boluo".into(), "longmen".into()], day).unwrap();
     let routed = case_doc(&chain(vec![EventKind::Submit, route_session()]));
-    let schedule = build(Schedule, &form(&[("session", &land.id)]), &routed, &routed.state(), &Directory::huizhou()).unwrap();
+    let schedule =
+        build(Schedule, &form(&[("session", &land.id)]), &routed, &routed.state(), &Directory::huizhou()).unwrap();
     assert_eq!(schedule, EventKind::Schedule { session: land.id.clone(), day });
     // Another district's special session is not this case's.
     let elsewhere = domain::meeting::Session::special("land", &["huiyang".into()], day).unwrap();
-    let refused = build(Schedule, &form(&[("session", &elsewhere.id)]), &routed, &routed.state(), &Directory::huizhou());
+    let refused =
+        build(Schedule, &form(&[("session", &elsewhere.id)]), &routed, &routed.state(), &Directory::huizhou());
     assert_eq!(refused, Err(DomainError::SessionElsewhere));
 
     let mut kinds = vec![EventKind::Submit, route_session(), schedule];
     assert!(offered(&coordinator(), kinds.clone()).contains(&Invite));
     assert!(!offered(&filer(), kinds.clone()).contains(&ReplyInvitation), "not invited yet");
     let case = case_doc(&chain(kinds.clone()));
-    let invite = build(Invite, &form(&[("place", "博罗县行政服务中心三楼")]), &case, &case.state(), &Directory::huizhou()).unwrap();
+    let invite =
+        build(Invite, &form(&[("place", "博罗县行政服务中心三楼")]), &case, &case.state(), &Directory::huizhou())
+            .unwrap();
     kinds.push(invite);
     assert!(!offered(&coordinator(), kinds.clone()).contains(&Invite), "invited once");
     assert_eq!(offered(&filer(), kinds.clone()), vec![ReplyInvitation, AddInfo]);
     assert!(waiting_on(&derive(&chain(kinds.clone()))).contains(&Party::Enterprise));
     let case = case_doc(&chain(kinds.clone()));
-    kinds.push(build(ReplyInvitation, &form(&[("attending", "true")]), &case, &case.state(), &Directory::huizhou()).unwrap());
+    kinds.push(
+        build(ReplyInvitation, &form(&[("attending", "true")]), &case, &case.state(), &Directory::huizhou()).unwrap(),
+    );
     assert!(!offered(&filer(), kinds.clone()).contains(&ReplyInvitation));
     let case = case_doc(&chain(kinds.clone()));
     kinds.push(build(Attend, &form(&[("attended", "true")]), &case, &case.state(), &Directory::huizhou()).unwrap());
@@ -263,7 +298,8 @@ fn invitations_need_the_case_on_that_session() {
     assert_eq!(derive(&chain(kinds)).refused.len(), 1, "scheduled elsewhere");
     let reply = EventKind::ReplyInvitation { session: "boluo-2026-12-04".into(), attending: true };
     assert_eq!(
-        EventKind::Invite { session: "huiyang-2026-12-04".into(), day, place: "x".into() }.validate_for("boluo", &Directory::huizhou()),
+        EventKind::Invite { session: "huiyang-2026-12-04".into(), day, place: "x".into() }
+            .validate_for("boluo", &Directory::huizhou()),
         Err(DomainError::SessionElsewhere)
     );
     assert!(reply.validate_for("boluo", &Directory::huizhou()).is_ok());

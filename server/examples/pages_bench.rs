@@ -55,7 +55,7 @@ async fn run(count: usize) {
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let state = AppState::new(store, dir.path().join("dist"), Clock::manual(now), false).unwrap();
+    let state = AppState::new(store, dir.path().join("dist"), Clock::manual(now), false).await.unwrap();
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(axum::serve(listener, app).into_future());
     let cookie = sign_in(addr, "xietiao-city").await;

@@ -9,6 +9,7 @@ pub mod demo;
 mod error;
 pub mod http;
 pub mod pages;
+pub mod policy;
 pub mod security;
 pub mod store;
 pub mod sync;
@@ -35,8 +36,8 @@ pub struct AppState {
     /// The built PWA (Trunk's `dist/`).
     pub dist: PathBuf,
     pub clock: Clock,
-    /// The calendar and deadline rules, built once.
-    pub policy: Arc<domain::policy::Policy>,
+    /// The directory, calendar and deadline rules in force.
+    pub policy: Arc<policy::Policies>,
     /// Mark cookies `Secure` (set when the server is reached over TLS).
     pub secure_cookies: bool,
     pub hub: Arc<sync::Hub>,
@@ -48,19 +49,24 @@ pub struct AppState {
 impl AppState {
     /// The state of a running server; starts the sync hub and the monthly
     /// letters (call inside a tokio runtime).
-    pub fn new(store: Arc<Store>, dist: PathBuf, clock: Clock, secure_cookies: bool) -> Result<AppState, ServerError> {
-        AppState::with_limits(store, dist, clock, secure_cookies, sync::SyncLimits::default())
+    pub async fn new(
+        store: Arc<Store>,
+        dist: PathBuf,
+        clock: Clock,
+        secure_cookies: bool,
+    ) -> Result<AppState, ServerError> {
+        AppState::with_limits(store, dist, clock, secure_cookies, sync::SyncLimits::default()).await
     }
 
     /// As [`AppState::new`], with other limits on sync sockets.
-    pub fn with_limits(
+    pub async fn with_limits(
         store: Arc<Store>,
         dist: PathBuf,
         clock: Clock,
         secure_cookies: bool,
         limits: sync::SyncLimits,
     ) -> Result<AppState, ServerError> {
-        let policy = Arc::new(domain::policy::Policy::shipped()?);
+        let policy = Arc::new(policy::Policies::new(store.policy().await?));
         let hub = sync::Hub::start(store.clone(), clock.clone(), policy.clone(), limits)?;
         pages::letters::start(store.clone(), policy.clone(), clock.clone());
         let passwords = Arc::new(security::passwords::Passwords::for_this_machine()?);

@@ -21,10 +21,11 @@ const DAY_MS: i64 = 24 * 3_600_000;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resolution_from_a_clock_three_days_behind_counts_when_it_arrived() {
     let server = start(false).await;
+    let policy = server.policy.current();
     let (id, mut ent, mut officer) = routed_online(&server, 1).await;
     let case = officer.case(&id).unwrap();
-    let rules = server.policy.rules_for(&case);
-    let due = open_clocks(&server.policy.calendar, rules, &case.state())
+    let rules = policy.rules_for(&case);
+    let due = open_clocks(&policy.calendar, rules, &case.state())
         .into_iter()
         .find(|c| c.kind == ClockKind::Resolution)
         .expect("a resolution clock")
@@ -53,7 +54,7 @@ async fn a_resolution_from_a_clock_three_days_behind_counts_when_it_arrived() {
     let stored = domain::doc::read(&server.store.load_document(&id).await.unwrap().unwrap().0).unwrap();
     assert_eq!(stored.time_flags[&resolve], flag);
     assert_eq!(stored.state().status(), domain::status::Status::Resolved);
-    let facts = CaseFacts::of(&stored, &stored.state(), &server.policy.calendar, rules, Day::of_instant(arrives));
+    let facts = CaseFacts::of(&stored, &stored.state(), &policy.calendar, rules, Day::of_instant(arrives));
     assert_eq!(facts.on_time, Some(false), "the league table counts it late");
     let audit = server.store.audit_page(None, 10).await.unwrap();
     assert!(audit.iter().any(|(_, e)| e.case_id.as_deref() == Some(id.as_str()) && e.detail.contains(&resolve)));
@@ -114,9 +115,10 @@ async fn work_done_after_reconnecting_must_carry_about_the_time_it_arrives() {
 #[tokio::test]
 async fn the_server_tells_devices_its_time_and_the_tolerance() {
     let server = start(false).await;
+    let policy = server.policy.current();
     let answer = common::get(server.addr, "/api/clock").await;
     assert_eq!(answer.status, 200);
     let clock: domain::contract::ServerClock = serde_json::from_str(&answer.body).unwrap();
     assert_eq!(clock.now_ms, server.clock.now_ms());
-    assert_eq!(clock.tolerance_ms, server.policy.device_time_tolerance_ms);
+    assert_eq!(clock.tolerance_ms, policy.device_time_tolerance_ms);
 }

@@ -18,7 +18,7 @@ async fn statistics_show_the_stored_cases_figures_and_league_table() {
         facts.push(CaseFacts::of(&case, &case.state(), &WorkCalendar::china().unwrap(), &Default::default(), anchor()));
         secrets.extend([case.contact.phone.clone(), case.enterprise.name.clone(), case.appeal.description.clone()]);
     }
-    let stats = Statistics::of(&facts, anchor());
+    let stats = Statistics::of(&facts, &domain::directory::Directory::huizhou(), anchor());
     assert!(stats.resolved > 0 && stats.on_time < stats.resolved, "the demo has late resolutions too: {stats:?}");
 
     let page = get(server.addr, "/stats/huiyang").await;

@@ -16,13 +16,29 @@ const CODE_MAX: usize = 40;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "edit", rename_all = "snake_case")]
 pub enum DirectoryEdit {
-    AddUnit { code: String, name: Text, level: Level, district: String, parent: Option<String> },
-    RenameUnit { code: String, name: Text },
+    AddUnit {
+        code: String,
+        name: Text,
+        level: Level,
+        district: String,
+        parent: Option<String>,
+    },
+    RenameUnit {
+        code: String,
+        name: Text,
+    },
     /// Takes no new cases; old cases keep showing its name.
-    RetireUnit { code: String },
+    RetireUnit {
+        code: String,
+    },
     /// The suggested lead and assisting units for a category, in one
     /// district or (`None`) city-wide. Replaces the line it matches.
-    SetRouting { category: String, district: Option<String>, lead: String, assisting: Vec<String> },
+    SetRouting {
+        category: String,
+        district: Option<String>,
+        lead: String,
+        assisting: Vec<String>,
+    },
 }
 
 fn code(value: &str) -> Result<String, DomainError> {
@@ -191,7 +207,10 @@ mod tests {
     #[test]
     fn a_renamed_unit_keeps_its_code_and_a_retired_one_stays_readable() {
         let d = Directory::huizhou();
-        let renamed = DirectoryEdit::RenameUnit { code: "natres".into(), name: Label::new("市自然资源和规划局", "NRPB").text() };
+        let renamed = DirectoryEdit::RenameUnit {
+            code: "natres".into(),
+            name: Label::new("市自然资源和规划局", "NRPB").text(),
+        };
         let d = d.apply(&renamed).unwrap();
         assert_eq!(d.unit("natres").unwrap().name.zh, "市自然资源和规划局");
         let d = d.apply(&DirectoryEdit::RetireUnit { code: "huidong-natres".into() }).unwrap();

@@ -40,9 +40,19 @@ const CITY_BUREAUS: [(&str, &str, &str); 20] = [
     ("power", "惠州供电局", "Huizhou Power Supply Bureau"),
 ];
 
+/// Code, Chinese and English name, level, district, parent.
+type LocalUnit = (&'static str, &'static str, &'static str, Level, &'static str, Option<&'static str>);
+
 /// District and township units the source report names as leads.
-const LOCAL_UNITS: [(&str, &str, &str, Level, &str, Option<&str>); 4] = [
-    ("huidong-natres", "惠东县自然资源局", "Huidong County Natural Resources Bureau", Level::District, "huidong", Some("natres")),
+const LOCAL_UNITS: [LocalUnit; 4] = [
+    (
+        "huidong-natres",
+        "惠东县自然资源局",
+        "Huidong County Natural Resources Bureau",
+        Level::District,
+        "huidong",
+        Some("natres"),
+    ),
     ("zhongkai-utilities", "仲恺区公用事业办", "Zhongkai Public Utilities Office", Level::District, "zhongkai", None),
     ("dayawan-publicity", "大亚湾区宣教局", "Dayawan Publicity and Education Bureau", Level::District, "dayawan", None),
     ("danshui", "淡水街道", "Danshui Subdistrict", Level::Township, "huiyang", None),

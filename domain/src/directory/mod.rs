@@ -152,9 +152,8 @@ impl Directory {
     /// The suggested lead and assisting units for a new case: the
     /// district's own line for the category, else the city-wide one.
     pub fn suggestion(&self, category: &str, district: &str) -> Option<&Routing> {
-        let line = |want: Option<&str>| {
-            self.routing.iter().find(|r| r.category == category && r.district.as_deref() == want)
-        };
+        let line =
+            |want: Option<&str>| self.routing.iter().find(|r| r.category == category && r.district.as_deref() == want);
         line(Some(district)).or_else(|| line(None)).filter(|r| self.routable(&r.lead, district).is_ok())
     }
 

@@ -3,9 +3,9 @@
 //! them (a hand-made change could carry anything).
 
 use super::{Event, EventKind};
+use crate::directory::Directory;
 use crate::meeting::Session;
 use crate::work::{ACTION_TEXT_MAX, EXTENSION_MAX_DAYS};
-use crate::directory::Directory;
 use crate::{DomainError, Label};
 
 /// Longest event id or reference to one (ids are UUIDs or short names).

@@ -19,9 +19,9 @@ use automerge::{ActorId, AutoCommit, Automerge, Change, ChangeHash};
 use crate::DomainError;
 use crate::case::CaseDoc;
 use crate::device_time::Receipt;
+use crate::directory::Directory;
 use crate::permission::{CaseParties, Denied, User, may_read};
 use crate::status::CaseState;
-use crate::directory::Directory;
 use crate::sync::{RefusedChanges, Rejection, check_incoming, new_changes, plain_message};
 
 /// A connection, as the driver numbers them.

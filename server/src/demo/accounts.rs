@@ -2,7 +2,7 @@
 //! [`DEMO_PASSWORD`]. Their ids match the authors in the demo cases.
 
 use domain::account::Profile;
-use domain::directory::{DEPARTMENTS, DISTRICTS};
+use domain::directory::Directory;
 use domain::permission::{Role, User};
 
 use crate::ServerError;
@@ -25,7 +25,7 @@ fn account(
 
 /// Every demo account: the first demo enterprises (registered, with their
 /// profiles), a coordinator and a leader per district (and the city), an
-/// officer per department, an admin.
+/// officer per unit of the seed directory, an admin.
 pub fn demo_accounts(enterprises: &[Profile]) -> Vec<Account> {
     let mut all = Vec::new();
     for (i, profile) in enterprises.iter().enumerate() {
@@ -36,8 +36,9 @@ pub fn demo_accounts(enterprises: &[Profile]) -> Vec<Account> {
         enterprise.profile = Some(profile.clone());
         all.push(enterprise);
     }
-    for d in &DISTRICTS {
-        let (code, zh) = (d.code, d.name.zh);
+    let directory = Directory::huizhou();
+    for d in &directory.districts {
+        let (code, zh) = (d.code.as_str(), &d.name.zh);
         all.push(account(
             format!("xietiao-{code}"),
             format!("{zh}政数局协调员"),
@@ -55,8 +56,8 @@ pub fn demo_accounts(enterprises: &[Profile]) -> Vec<Account> {
             Some(code),
         ));
     }
-    for dept in &DEPARTMENTS {
-        let code = dept.code;
+    for dept in &directory.units {
+        let code = dept.code.as_str();
         all.push(account(
             format!("bumen-{code}"),
             format!("{}办事员", dept.name.zh),

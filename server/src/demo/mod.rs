@@ -10,7 +10,7 @@ use stories::{STAGES, Story, tell};
 use domain::account::{self, Profile};
 use domain::calendar::WorkCalendar;
 use domain::case::{Appeal, CaseDoc, Contact, Enterprise, SCHEMA_VERSION};
-use domain::directory::{DISTRICTS, OWNERSHIPS, SIZES};
+use domain::directory::{Directory, OWNERSHIPS, SIZES};
 use domain::doc;
 use domain::time::Day;
 
@@ -91,9 +91,10 @@ impl Rng {
 
 fn enterprises(rng: &mut Rng) -> Vec<(Enterprise, Contact)> {
     const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    let districts = Directory::huizhou().districts;
     (0..DEMO_ENTERPRISES)
         .map(|i| {
-            let district = (i % DISTRICTS.len()).max(1);
+            let district = (i % districts.len()).max(1);
             let (trade, industry) = *rng.pick(&TRADES);
             let name = format!("惠州市{}{}{trade}", rng.pick(&NAME_HEADS), rng.pick(&NAME_TAILS));
             let org: String = (0..9).map(|_| char::from(ALPHABET[rng.below(ALPHABET.len())])).collect();
@@ -107,7 +108,7 @@ fn enterprises(rng: &mut Rng) -> Vec<(Enterprise, Contact)> {
                 ownership: rng.pick(&OWNERSHIPS[..4]).code.to_string(),
                 size: rng.pick(&SIZES).code.to_string(),
                 industry: industry.to_string(),
-                district: DISTRICTS[district].code.to_string(),
+                district: districts[district].code.clone(),
             };
             let contact = Contact {
                 name: format!("{}先生", rng.pick(&SURNAMES)),

@@ -3,7 +3,7 @@
 
 use domain::calendar::WorkCalendar;
 use domain::case::CaseDoc;
-use domain::directory::{self, DEPARTMENTS};
+use domain::directory::{Directory, Level};
 use domain::doc;
 use domain::event::{Channel, EventKind, Milestone};
 use domain::meeting;
@@ -109,9 +109,12 @@ pub(super) fn tell(
     let filer = format!("user-{}", case.enterprise.id);
     let coordinator = format!("coord-{district}");
     let leader = format!("leader-{district}");
-    let lead_index = rng.below(DEPARTMENTS.len());
-    let lead = DEPARTMENTS[lead_index].code;
-    let assisting = DEPARTMENTS[(lead_index + 1 + rng.below(DEPARTMENTS.len() - 1)) % DEPARTMENTS.len()].code;
+    let directory = Directory::huizhou();
+    let bureaus: Vec<&str> =
+        directory.units.iter().filter(|u| u.level == Level::City).map(|u| u.code.as_str()).collect();
+    let lead_index = rng.below(bureaus.len());
+    let lead = bureaus[lead_index];
+    let assisting = bureaus[(lead_index + 1 + rng.below(bureaus.len() - 1)) % bureaus.len()];
     let officer = format!("officer-{lead}");
     let session_channel = matches!(
         stage,
@@ -156,7 +159,7 @@ pub(super) fn tell(
         };
         let day = session.day;
         s.add(&coordinator, EventKind::Schedule { session: session.id.clone(), day })?;
-        let place = format!("{}政务服务中心三楼会议室", directory::district(district)?.name.zh);
+        let place = format!("{}政务服务中心三楼会议室", directory.district(district)?.name.zh);
         s.add(&coordinator, EventKind::Invite { session: session.id.clone(), day, place })?;
         if !index.is_multiple_of(3) {
             s.add(&filer, EventKind::ReplyInvitation { session: session.id.clone(), attending: true })?;

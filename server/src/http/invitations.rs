@@ -10,7 +10,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::account;
 use domain::contract::{Acceptance, Invite, LinkInfo, OneTimeLink};
-use domain::directory;
+use domain::directory::Directory;
 use domain::label::Label;
 use domain::permission::{Role, User};
 
@@ -45,7 +45,7 @@ impl FromRequestParts<AppState> for AdminSignedIn {
         if account.user.role != Role::Admin {
             return Err(error(
                 StatusCode::FORBIDDEN,
-                Label::new("只有管理员可以管理账号", "only admins manage accounts"),
+                Label::new("只有管理员可以执行此操作", "only admins may do this"),
             ));
         }
         Ok(AdminSignedIn(account))
@@ -69,18 +69,18 @@ async fn hand_out(
 
 /// What an invited official is: a role with its unit or district, checked
 /// against the directory.
-fn invitation_of(r: Invite, expires_ms: i64) -> Result<Invitation, Label> {
+fn invitation_of(r: Invite, expires_ms: i64, directory: &Directory) -> Result<Invitation, Label> {
     let display_name = r.display_name.trim().to_string();
     if display_name.is_empty() || display_name.chars().count() > NAME_MAX {
         return Err(Label::new("请填写姓名或称呼(不超过100字)", "enter a name (up to 100 characters)"));
     }
     let (org, district) = match r.role {
         Role::Officer => {
-            let org = r.org.filter(|o| directory::department(o).is_ok());
+            let org = r.org.filter(|o| directory.unit(o).is_ok_and(|u| !u.retired));
             (Some(org.ok_or(Label::new("请选择所属部门", "choose the department"))?), None)
         }
         Role::Coordinator | Role::Leader => {
-            let district = r.district.filter(|d| directory::district(d).is_ok());
+            let district = r.district.filter(|d| directory.open_district(d).is_ok());
             (None, Some(district.ok_or(Label::new("请选择所在区县", "choose the district"))?))
         }
         Role::Admin => (None, None),
@@ -98,7 +98,7 @@ pub async fn invite(
     Body(request): Body<Invite>,
 ) -> Result<Response, ServerError> {
     let now = state.clock.now_ms();
-    let invitation = match invitation_of(request, now + LINK_MS) {
+    let invitation = match invitation_of(request, now + LINK_MS, &state.policy.current().directory) {
         Ok(invitation) => invitation,
         Err(message) => return Ok(error(StatusCode::BAD_REQUEST, message)),
     };

@@ -7,6 +7,7 @@ pub mod json;
 pub mod open311;
 pub mod password;
 pub mod people;
+pub mod policy;
 pub mod register;
 
 use axum::extract::{DefaultBodyLimit, State};
@@ -40,6 +41,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/register", post(register::register).layer(DefaultBodyLimit::max(json::FORM_LIMIT)))
         .route("/api/people", get(people::people))
+        .route("/api/policy", get(policy::current))
+        .route("/api/admin/policy", post(policy::edit).layer(DefaultBodyLimit::max(json::FORM_LIMIT)))
         .route("/api/admin/users", get(invitations::users))
         .route("/api/admin/users/{id}/reset", post(invitations::reset))
         .route("/api/admin/users/{id}/deactivate", post(invitations::deactivate))
@@ -102,8 +105,9 @@ fn open_data() -> Router<AppState> {
 /// Liveness and a glance at the data: the count of cases per status.
 /// The server's time, for devices to compare their clocks with.
 async fn server_clock(State(state): State<AppState>) -> Json<domain::contract::ServerClock> {
-    let tolerance_ms = state.policy.device_time_tolerance_ms;
-    Json(domain::contract::ServerClock { now_ms: state.clock.now_ms(), tolerance_ms })
+    let tolerance_ms = state.policy.current().device_time_tolerance_ms;
+    let policy_version = state.policy.current().version;
+    Json(domain::contract::ServerClock { now_ms: state.clock.now_ms(), tolerance_ms, policy_version })
 }
 
 async fn healthz(State(state): State<AppState>) -> Result<Json<Value>, ServerError> {

@@ -20,7 +20,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use domain::directory::{self, CATEGORIES};
+use domain::directory::Directory;
 use domain::public::PublicCase;
 use domain::time::{Day, china_datetime, parse_datetime};
 use serde_json::{Value, json};
@@ -35,10 +35,14 @@ fn error(status: StatusCode, description: &str) -> Response {
     (status, Json(json!([{ "code": status.as_u16(), "description": description }]))).into_response()
 }
 
-/// `GET /open311/v2/services.json`: one service per category.
-pub async fn services() -> Response {
-    let list: Vec<Value> = CATEGORIES
+/// `GET /open311/v2/services.json`: one service per open category.
+pub async fn services(State(state): State<AppState>) -> Response {
+    let policy = state.policy.current();
+    let list: Vec<Value> = policy
+        .directory
+        .categories
         .iter()
+        .filter(|c| !c.retired)
         .map(|c| {
             json!({
                 "service_code": c.code,
@@ -66,7 +70,7 @@ struct Filter {
 }
 
 impl Filter {
-    fn read(query: &HashMap<String, String>, now_ms: i64) -> Result<Filter, String> {
+    fn read(query: &HashMap<String, String>, now_ms: i64, directory: &Directory) -> Result<Filter, String> {
         // GeoReport clients routinely send a jurisdiction and an API key;
         // this server has one jurisdiction and needs no key to read.
         let known = [
@@ -116,7 +120,7 @@ impl Filter {
         }
         let service = query.get("service_code").cloned();
         if let Some(code) = &service
-            && directory::category(code).is_err()
+            && directory.category(code).is_err()
         {
             return Err(format!("no service '{code}' (see services.json)"));
         }
@@ -143,8 +147,8 @@ impl Filter {
 }
 
 /// A case as a GeoReport service request.
-fn request(case: &PublicCase) -> Value {
-    let lead = case.lead_department.as_deref().and_then(|d| directory::department(d).ok());
+fn request(case: &PublicCase, directory: &Directory) -> Value {
+    let lead = case.lead_department.as_deref().and_then(|d| directory.unit(d).ok());
     let mut notes = case.status.label().zh.to_string();
     if let Some(lead) = lead {
         notes.push_str(&format!(" · 牵头部门:{}", lead.name.zh));
@@ -153,16 +157,16 @@ fn request(case: &PublicCase) -> Value {
         "service_request_id": case.number,
         "status": if case.status.is_open() { "open" } else { "closed" },
         "status_notes": notes,
-        "service_name": directory::category(&case.category).map_or("", |c| c.name.zh),
+        "service_name": directory.category(&case.category).map_or("", |c| c.name.zh.as_str()),
         "service_code": case.category,
         "description": case.title.clone().unwrap_or_default(),
-        "agency_responsible": lead.map_or("", |d| d.name.zh),
+        "agency_responsible": lead.map_or("", |d| d.name.zh.as_str()),
         "service_notice": "",
         "requested_datetime": case.submitted_ms.map(china_datetime),
         "updated_datetime": china_datetime(case.updated_ms),
         // The end of the day the case is to be resolved by.
         "expected_datetime": case.resolve_by.map(|day| china_datetime(day.next().start_instant() - 1000)),
-        "address": directory::district(&case.district).map_or("", |d| d.name.zh),
+        "address": directory.district(&case.district).map_or("", |d| d.name.zh.as_str()),
         "address_id": case.district,
         "zipcode": "",
         "media_url": "",
@@ -183,7 +187,7 @@ async fn public_cases(state: &AppState, number: Option<String>) -> Result<Vec<Pu
         .collect(),
         None => store.cases_of_district(CITY).await?,
     };
-    let policy = state.policy.clone();
+    let policy = state.policy.current();
     blocking(move || {
         let public = |case: &domain::case::CaseDoc| {
             PublicCase::of(case, &case.state(), &policy.calendar, policy.rules_for(case), today)
@@ -198,7 +202,8 @@ pub async fn requests(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, ServerError> {
-    let filter = match Filter::read(&query, state.clock.now_ms()) {
+    let policy = state.policy.current();
+    let filter = match Filter::read(&query, state.clock.now_ms(), &policy.directory) {
         Ok(filter) => filter,
         Err(message) => return Ok(error(StatusCode::BAD_REQUEST, &message)),
     };
@@ -216,7 +221,7 @@ pub async fn requests(
         .iter()
         .skip((filter.page - 1).saturating_mul(filter.page_size))
         .take(filter.page_size)
-        .map(request)
+        .map(|case| request(case, &policy.directory))
         .collect();
     let mut response = Json(page).into_response();
     response.headers_mut().insert("x-total-count", HeaderValue::from(total));
@@ -230,7 +235,7 @@ pub async fn request_by_id(State(state): State<AppState>, Path(file): Path<Strin
     };
     let cases = public_cases(&state, Some(number.to_string())).await?;
     Ok(match cases.first() {
-        Some(case) => Json(vec![request(case)]).into_response(),
+        Some(case) => Json(vec![request(case, &state.policy.current().directory)]).into_response(),
         None => error(StatusCode::NOT_FOUND, &format!("no service request '{number}'")),
     })
 }

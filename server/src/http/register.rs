@@ -28,7 +28,9 @@ pub async fn register(State(state): State<AppState>, Body(r): Body<Registration>
     let mut problems: Vec<String> = Vec::new();
     let login = account::validate_login(&r.login).map_err(|e| problems.push(e.to_string())).ok();
     let _ = account::validate_password(&r.password).map_err(|e| problems.push(e.to_string()));
-    let profile = r.profile.validate().map_err(|errors| problems.extend(errors.iter().map(ToString::to_string))).ok();
+    let directory = &state.policy.current().directory;
+    let profile =
+        r.profile.validate(directory).map_err(|errors| problems.extend(errors.iter().map(ToString::to_string))).ok();
     let (Some(login), Some(profile), true) = (login, profile, problems.is_empty()) else {
         return Ok(bad_request(problems));
     };

@@ -6,21 +6,21 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use domain::directory::{self, DISTRICTS};
 use domain::public::{BoardEntry, board_entry};
 use domain::time::{Day, month_span};
 use maud::{Markup, html};
 
-use crate::pages::layout::{light, name, provisional, public_page};
+use crate::pages::layout::{Names, light, provisional, public_page};
 use crate::{AppState, ServerError, blocking};
 
 /// `GET /board`: this month's board of each district.
 pub async fn index(State(state): State<AppState>) -> Response {
     let today = Day::of_instant(state.clock.now_ms());
     let month = format!("{:04}-{:02}", today.year(), today.month());
+    let policy = state.policy.current();
     let body = html! {
         h1 { "挂图督办公示栏 · " (month) }
-        ul { @for d in DISTRICTS { li { a href={ "/board/" (d.code) "/" (month) } { (d.name.zh) } } } }
+        ul { @for d in &policy.directory.districts { li { a href={ "/board/" (d.code) "/" (month) } { (d.name.zh) } } } }
     };
     public_page(StatusCode::OK, "挂图督办公示栏", body)
 }
@@ -30,7 +30,8 @@ pub async fn board(
     State(state): State<AppState>,
     Path((district, month)): Path<(String, String)>,
 ) -> Result<Response, ServerError> {
-    let (Ok(place), Some(end)) = (directory::district(&district), month_span(&month).map(|(_, end)| end)) else {
+    let policy = state.policy.current();
+    let (Ok(place), Some(end)) = (policy.directory.district(&district), month_span(&month).map(|(_, end)| end)) else {
         let body = html! { h1 { "没有这个公示栏" } p { "区县或月份有误。" } };
         return Ok(public_page(StatusCode::NOT_FOUND, "未找到", body));
     };
@@ -40,11 +41,11 @@ pub async fn board(
     }
     let day = end.min(today);
     let cases = state.store.cases_of_district(&district).await?;
-    let policy = state.policy.clone();
+    let rules = policy.clone();
     let mut entries = blocking(move || {
         let mut entries = Vec::new();
         for case in cases {
-            entries.extend(board_entry(&case, &policy.calendar, policy.rules_for(&case), day));
+            entries.extend(board_entry(&case, &rules.calendar, rules.rules_for(&case), day));
         }
         Ok(entries)
     })
@@ -52,10 +53,10 @@ pub async fn board(
     // The reddest first, then the nearest deadline.
     entries.sort_by(|a, b| (b.light, a.due, &a.number).cmp(&(a.light, b.due, &b.number)));
     let title = format!("{} {}年{}月 挂图督办公示栏", place.name.zh, end.year(), end.month());
-    Ok(public_page(StatusCode::OK, &title, table(&title, day, &entries)))
+    Ok(public_page(StatusCode::OK, &title, table(&title, day, &entries, &Names(&policy.directory))))
 }
 
-fn table(title: &str, day: Day, entries: &[BoardEntry]) -> Markup {
+fn table(title: &str, day: Day, entries: &[BoardEntry], names: &Names<'_>) -> Markup {
     html! {
         h1 { (title) }
         p { "截至 " (day) ",在办诉求 " (entries.len()) " 件" }
@@ -66,8 +67,8 @@ fn table(title: &str, day: Day, entries: &[BoardEntry]) -> Markup {
                     tr data-light=(format!("{:?}", e.light)) {
                         td.n { (e.number.as_deref().unwrap_or("—")) }
                         td { (e.title.as_deref().unwrap_or("(标题待审核后公开)")) }
-                        td data-label="类别" { (name(directory::category(&e.category))) }
-                        td data-label="牵头部门" { (e.lead_department.as_deref().map_or("—", |d| name(directory::department(d)))) }
+                        td data-label="类别" { (names.category(&e.category)) }
+                        td data-label="牵头部门" { (e.lead_department.as_deref().map_or("—", |d| names.unit(d))) }
                         td data-label="牵头领导" { (e.lead_leader.as_deref().unwrap_or("—")) }
                         td data-label="状态" { (e.status.label().zh) }
                         td data-label="期限" {

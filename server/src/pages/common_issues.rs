@@ -12,7 +12,6 @@ use std::sync::OnceLock;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use domain::directory;
 use domain::permission::Role;
 use domain::report::{Group, group_alike, useful};
 use domain::status::Status;
@@ -20,7 +19,7 @@ use domain::time::{Day, quarter_of, quarter_span};
 use jieba_rs::Jieba;
 use maud::{Markup, html};
 
-use crate::pages::layout::{internal_page, name};
+use crate::pages::layout::{Names, internal_page};
 use crate::security::auth::SignedIn;
 use crate::store::AuditEntry;
 use crate::{AppState, ServerError, audit, blocking, may_read_case};
@@ -95,10 +94,11 @@ pub async fn report(
     })
     .await?;
     let title = format!("{}年第{}季度 共性问题分析", first.year(), quarter.chars().last().unwrap_or('1'));
-    Ok(page(StatusCode::OK, &title, body(&title, first, &appeals, &groups)))
+    let policy = state.policy.current();
+    Ok(page(StatusCode::OK, &title, body(&title, first, &appeals, &groups, &Names(&policy.directory))))
 }
 
-fn body(title: &str, first: Day, appeals: &[Appeal], groups: &[Group]) -> Markup {
+fn body(title: &str, first: Day, appeals: &[Appeal], groups: &[Group], names: &Names<'_>) -> Markup {
     let grouped: usize = groups.iter().map(|g| g.members.len()).sum();
     let (previous, next) = (quarter_of(first.plus_days(-1)), quarter_of(first.plus_days(100)));
     html! {
@@ -114,7 +114,7 @@ fn body(title: &str, first: Day, appeals: &[Appeal], groups: &[Group]) -> Markup
         @for (i, group) in groups.iter().enumerate() {
             section.group data-size=(group.members.len()) {
                 h2 { "共性问题 " (i + 1) ":" (group.keywords.join("、")) "(" (group.members.len()) " 件)" }
-                p { "建议牵头部门:" (batch_lead(appeals, group)) }
+                p { "建议牵头部门:" (batch_lead(appeals, group, names)) }
                 table {
                     thead { tr { th { "编号" } th { "诉求" } th { "区县" } th { "状态" } th { "牵头部门" } } }
                     tbody {
@@ -122,9 +122,9 @@ fn body(title: &str, first: Day, appeals: &[Appeal], groups: &[Group]) -> Markup
                             tr {
                                 td.n { a href={ "/case/" (a.id) } { (a.number) } }
                                 td { (a.title) }
-                                td data-label="区县" { (name(directory::district(&a.district))) }
+                                td data-label="区县" { (names.district(&a.district)) }
                                 td data-label="状态" { (a.status.label().zh) }
-                                td data-label="牵头部门" { (a.lead.as_deref().map_or("—", |d| name(directory::department(d)))) }
+                                td data-label="牵头部门" { (a.lead.as_deref().map_or("—", |d| names.unit(d))) }
                             }
                         }
                     }
@@ -137,7 +137,7 @@ fn body(title: &str, first: Day, appeals: &[Appeal], groups: &[Group]) -> Markup
 
 /// The department leading most of the group's cases: the natural lead of
 /// the batch.
-fn batch_lead(appeals: &[Appeal], group: &Group) -> String {
+fn batch_lead(appeals: &[Appeal], group: &Group, names: &Names<'_>) -> String {
     let mut leads: BTreeMap<&str, usize> = BTreeMap::new();
     for &m in &group.members {
         if let Some(lead) = &appeals[m].lead {
@@ -145,8 +145,5 @@ fn batch_lead(appeals: &[Appeal], group: &Group) -> String {
         }
     }
     let lead = leads.iter().max_by_key(|(_, n)| **n).map(|(d, _)| *d);
-    lead.map_or_else(
-        || "尚未分办".to_string(),
-        |d| directory::department(d).map_or_else(|_| d.to_string(), |e| e.name.zh.to_string()),
-    )
+    lead.map_or_else(|| "尚未分办".to_string(), |d| names.unit(d).to_string())
 }

@@ -9,7 +9,7 @@
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::deadline::Light;
-use domain::directory;
+use domain::directory::Directory;
 use domain::public::PublicCase;
 use maud::{DOCTYPE, Markup, html};
 
@@ -111,20 +111,33 @@ pub fn light(light: Light) -> Markup {
     html! { span class=(class) { (word) } }
 }
 
-/// The Chinese name of a directory entry, or a dash for an unknown code.
-pub fn name(entry: Result<&'static directory::Entry, domain::DomainError>) -> &'static str {
-    entry.map_or("—", |e| e.name.zh)
+/// Chinese names from the directory in force, or a dash for a code it
+/// does not know.
+pub struct Names<'a>(pub &'a Directory);
+
+impl<'a> Names<'a> {
+    pub fn unit(&self, code: &str) -> &'a str {
+        self.0.unit(code).map_or("—", |u| u.name.zh.as_str())
+    }
+
+    pub fn district(&self, code: &str) -> &'a str {
+        self.0.district(code).map_or("—", |d| d.name.zh.as_str())
+    }
+
+    pub fn category(&self, code: &str) -> &'a str {
+        self.0.category(code).map_or("—", |c| c.name.zh.as_str())
+    }
 }
 
 /// Who answers for the case and by when, as (label, value) rows: the
 /// public page and the monthly letter both show them.
-pub fn responsibility(case: &PublicCase) -> Vec<(&'static str, Markup)> {
+pub fn responsibility(case: &PublicCase, names: &Names<'_>) -> Vec<(&'static str, Markup)> {
     let mut rows = Vec::new();
     if let Some(lead) = &case.lead_department {
-        rows.push(("牵头部门", html! { (name(directory::department(lead))) }));
+        rows.push(("牵头部门", html! { (names.unit(lead)) }));
     }
     if !case.assisting.is_empty() {
-        let names: Vec<&str> = case.assisting.iter().map(|d| name(directory::department(d))).collect();
+        let names: Vec<&str> = case.assisting.iter().map(|d| names.unit(d)).collect();
         rows.push(("协办部门", html! { (names.join("、")) }));
     }
     if let Some(leader) = &case.lead_leader {

@@ -19,14 +19,15 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::contract::Letter;
-use domain::directory;
+use domain::directory::Directory;
 use domain::notice::Notice;
 use domain::policy::Policy;
 use domain::time::{Day, previous_month};
 use maud::{DOCTYPE, PreEscaped, html};
 
 use crate::http::json::error;
-use crate::pages::layout::{internal_page, letter_document, light, responsibility};
+use crate::pages::layout::{Names, internal_page, letter_document, light, responsibility};
+use crate::policy::Policies;
 use crate::security::auth::SignedIn;
 use crate::store::{AuditEntry, Store};
 use crate::{AppState, Clock, ServerError, audit, readable_case};
@@ -52,6 +53,7 @@ fn month_due(today: Day) -> String {
 /// Issues the letters of the latest month that is due and not issued yet.
 /// Returns how many it issued.
 pub async fn issue_due(store: &Store, policy: &Policy, now_ms: i64) -> Result<usize, ServerError> {
+    let names = Names(&policy.directory);
     let today = Day::of_instant(now_ms);
     let month = month_due(today);
     let done = store.noticed_cases(&month).await?;
@@ -61,8 +63,9 @@ pub async fn issue_due(store: &Store, policy: &Policy, now_ms: i64) -> Result<us
             continue;
         }
         let Some(notice) = Notice::of(&case, &policy.calendar, policy.rules_for(&case), &month) else { continue };
-        let sender = sender(&case.district);
-        if store.put_notice(&case.id, &month, now_ms, &letter(&notice, &sender, Day::of_instant(now_ms))).await? {
+        let sender = sender(&policy.directory, &case.district);
+        let letter = letter(&notice, &sender, Day::of_instant(now_ms), &names);
+        if store.put_notice(&case.id, &month, now_ms, &letter).await? {
             issued += 1;
         }
     }
@@ -73,10 +76,10 @@ pub async fn issue_due(store: &Store, policy: &Policy, now_ms: i64) -> Result<us
 }
 
 /// Runs [`issue_due`] now and every hour after, for as long as the server runs.
-pub fn start(store: std::sync::Arc<Store>, policy: std::sync::Arc<Policy>, clock: Clock) {
+pub fn start(store: std::sync::Arc<Store>, policy: std::sync::Arc<Policies>, clock: Clock) {
     tokio::spawn(async move {
         loop {
-            match issue_due(&store, &policy, clock.now_ms()).await {
+            match issue_due(&store, &policy.current(), clock.now_ms()).await {
                 Ok(0) => {}
                 Ok(issued) => tracing::info!(issued, "monthly progress notices issued"),
                 Err(e) => tracing::error!(error = %e, "issuing monthly progress notices failed"),
@@ -87,14 +90,20 @@ pub fn start(store: std::sync::Arc<Store>, policy: std::sync::Arc<Policy>, clock
 }
 
 /// Who signs the letter: the district's (or the city's) direct-line office.
-fn sender(district: &str) -> String {
-    let place = directory::district(district).map_or("惠州市", |d| if d.code == CITY { "惠州市" } else { d.name.zh });
+fn sender(directory: &Directory, district: &str) -> String {
+    let city = directory.district_name(CITY).zh;
+    // The city level's name says it is the level ("惠州市(市级)").
+    let city = city.split('(').next().unwrap_or_default().to_string();
+    let place = match directory.district(district) {
+        Ok(d) if d.code != CITY => d.name.zh.clone(),
+        _ => city,
+    };
     format!("{place}政务服务数据管理局\n企业困难直通车办公室")
 }
 
 /// The letter as a whole HTML document, styles included (it is kept and
 /// printed as it is): A4 portrait when printed.
-fn letter(notice: &Notice, sender: &str, issued: Day) -> String {
+fn letter(notice: &Notice, sender: &str, issued: Day, names: &Names<'_>) -> String {
     let case = &notice.case;
     let number = case.number.as_deref().unwrap_or("—");
     let (year, month) = (notice.as_of.year(), notice.as_of.month());
@@ -108,7 +117,7 @@ fn letter(notice: &Notice, sender: &str, issued: Day) -> String {
             "贵单位于 " (submitted) " 提交的诉求“" (notice.title) "”(编号 " (number) "),截至 "
             (notice.as_of) " 的办理情况告知如下:"
         }
-        table { @for (k, v) in std::iter::once(status).chain(responsibility(case)) { tr { th { (k) } td { (v) } } } }
+        table { @for (k, v) in std::iter::once(status).chain(responsibility(case, names)) { tr { th { (k) } td { (v) } } } }
         @if !case.milestones.is_empty() {
             h2 { "办理时间表" }
             ol {

@@ -4,13 +4,15 @@
 //! nothing attached, no free text but the title a coordinator published.
 //! A party to the case gets the link from `GET /api/cases/{id}/public-link`.
 
+use std::sync::Arc;
+
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::contract::PublicLink;
-use domain::directory;
 use domain::label::Label;
+use domain::policy::Policy;
 use domain::public::PublicCase;
 use domain::time::Day;
 use maud::{Markup, html};
@@ -18,7 +20,7 @@ use qrcode::QrCode;
 use qrcode::render::svg;
 
 use crate::http::json::error;
-use crate::pages::layout::{light, name, public_page, responsibility};
+use crate::pages::layout::{Names, light, public_page, responsibility};
 use crate::security::auth::SignedIn;
 use crate::store::AuditEntry;
 use crate::{AppState, ServerError, audit, readable_case};
@@ -47,15 +49,16 @@ pub async fn link(
 }
 
 /// The case behind a public token, as the public may see it today.
-async fn public_case(state: &AppState, token: String) -> Result<Option<PublicCase>, ServerError> {
+async fn public_case(state: &AppState, token: String) -> Result<Option<(PublicCase, Arc<Policy>)>, ServerError> {
     let store = &state.store;
     let today = Day::of_instant(state.clock.now_ms());
     let Some(case_id) = store.case_of_token(&token).await? else { return Ok(None) };
     let Some((doc, _)) = store.load_document(&case_id).await? else { return Ok(None) };
     let case = domain::doc::read(&doc)?;
     let case_state = case.state();
-    let policy = &state.policy;
-    Ok(Some(PublicCase::of(&case, &case_state, &policy.calendar, policy.rules_for(&case), today)))
+    let policy = state.policy.current();
+    let public = PublicCase::of(&case, &case_state, &policy.calendar, policy.rules_for(&case), today);
+    Ok(Some((public, policy)))
 }
 
 fn not_found() -> Response {
@@ -65,9 +68,9 @@ fn not_found() -> Response {
 
 /// `GET /p/{token}`: the page.
 pub async fn page_of(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ServerError> {
-    let Some(case) = public_case(&state, token).await? else { return Ok(not_found()) };
+    let Some((case, policy)) = public_case(&state, token).await? else { return Ok(not_found()) };
     let title = format!("{} · 直通车办理进度", case.number.as_deref().unwrap_or("诉求"));
-    Ok(public_page(StatusCode::OK, &title, body(&case)))
+    Ok(public_page(StatusCode::OK, &title, body(&case, &Names(&policy.directory))))
 }
 
 /// `GET /p/{token}/qr.svg`: the page's link as a QR code.
@@ -88,15 +91,15 @@ pub async fn qr(
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], image).into_response())
 }
 
-fn body(case: &PublicCase) -> Markup {
+fn body(case: &PublicCase, names: &Names<'_>) -> Markup {
     html! {
         p.n { (case.number.as_deref().unwrap_or("编号待分配")) }
         h1 { (case.title.as_deref().unwrap_or("(标题待审核后公开)")) }
         dl {
             dt { "状态" } dd { strong data-status=(format!("{:?}", case.status)) { (case.status.label().zh) } }
-            dt { "类别" } dd { (name(directory::category(&case.category))) }
-            dt { "区县" } dd { (name(directory::district(&case.district))) }
-            @for (label, value) in responsibility(case) { dt { (label) } dd { (value) } }
+            dt { "类别" } dd { (names.category(&case.category)) }
+            dt { "区县" } dd { (names.district(&case.district)) }
+            @for (label, value) in responsibility(case, names) { dt { (label) } dd { (value) } }
         }
         @if !case.milestones.is_empty() {
             h2 { "办理时间表" }

@@ -6,12 +6,11 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use domain::directory;
 use domain::directory::CITY;
 use domain::public::public_ratings;
 use maud::html;
 
-use crate::pages::layout::{name, public_page};
+use crate::pages::layout::{Names, public_page};
 use crate::{AppState, ServerError, blocking};
 
 /// How many ratings the page lists.
@@ -19,6 +18,8 @@ const SHOWN: usize = 200;
 
 pub async fn ratings(State(state): State<AppState>) -> Result<Response, ServerError> {
     let cases = state.store.cases_of_district(CITY).await?;
+    let policy = state.policy.current();
+    let names = Names(&policy.directory);
     let mut all: Vec<_> =
         blocking(move || Ok(cases.iter().flat_map(|case| public_ratings(case, &case.state())).collect())).await?;
     all.sort_by(|a, b| (b.day, &b.number).cmp(&(a.day, &a.number)));
@@ -32,9 +33,9 @@ pub async fn ratings(State(state): State<AppState>) -> Result<Response, ServerEr
                     tr data-score=(r.score) {
                         td { (r.day) }
                         td.n { (r.number.as_deref().unwrap_or("—")) }
-                        td data-label="类别" { (name(directory::category(&r.category))) }
-                        td data-label="区县" { (name(directory::district(&r.district))) }
-                        td data-label="牵头部门" { (r.lead_department.as_deref().map_or("—", |d| name(directory::department(d)))) }
+                        td data-label="类别" { (names.category(&r.category)) }
+                        td data-label="区县" { (names.district(&r.district)) }
+                        td data-label="牵头部门" { (r.lead_department.as_deref().map_or("—", |d| names.unit(d))) }
                         td data-label="评分" { (r.score) " 分 · " (r.level.label().zh) }
                     }
                 }

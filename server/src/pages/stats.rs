@@ -7,13 +7,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::directory::CITY;
-use domain::directory::{self, DISTRICTS};
+use domain::directory::Directory;
 use domain::stats::{CaseFacts, LEVELS, RESOLVE_BUCKETS, Statistics};
 use domain::time::Day;
 use maud::{Markup, html};
 
 use crate::pages::charts::{Series, columns, count, percent, rows};
-use crate::pages::layout::public_page;
+use crate::pages::layout::{Names, public_page};
 use crate::{AppState, ServerError, blocking};
 
 /// `GET /stats`: the whole city.
@@ -23,39 +23,36 @@ pub async fn city(state: State<AppState>) -> Result<Response, ServerError> {
 
 /// `GET /stats/{district}`.
 pub async fn district(State(state): State<AppState>, Path(code): Path<String>) -> Result<Response, ServerError> {
-    let Ok(place) = directory::district(&code) else {
+    let policy = state.policy.current();
+    let Ok(place) = policy.directory.district(&code) else {
         return Ok(public_page(StatusCode::NOT_FOUND, "未找到", html! { h1 { "没有这个区县" } }));
     };
     let today = Day::of_instant(state.clock.now_ms());
     let cases = state.store.cases_of_district(&code).await?;
-    let policy = state.policy.clone();
+    let rules = policy.clone();
     let facts: Vec<CaseFacts> = blocking(move || {
-        let facts = cases
-            .iter()
-            .map(|case| CaseFacts::of(case, &case.state(), &policy.calendar, policy.rules_for(case), today));
+        let facts =
+            cases.iter().map(|case| CaseFacts::of(case, &case.state(), &rules.calendar, rules.rules_for(case), today));
         Ok(facts.collect())
     })
     .await?;
-    let stats = Statistics::of(&facts, today);
+    let stats = Statistics::of(&facts, &policy.directory, today);
     let title = format!("{} 数据分析", place.name.zh);
-    Ok(public_page(StatusCode::OK, &title, body(&title, place.code, today, &stats)))
-}
-
-fn name_of(entry: Result<&'static directory::Entry, domain::DomainError>, code: &str) -> String {
-    entry.map_or_else(|_| code.to_string(), |e| e.name.zh.to_string())
+    Ok(public_page(StatusCode::OK, &title, body(&title, &place.code, today, &stats, &policy.directory)))
 }
 
 fn rate_text(rate: Option<f64>) -> String {
     rate.map_or_else(|| "—".to_string(), percent)
 }
 
-fn body(title: &str, place: &str, today: Day, stats: &Statistics) -> Markup {
+fn body(title: &str, place: &str, today: Day, stats: &Statistics, directory: &Directory) -> Markup {
+    let names = Names(directory);
     let average = stats.average_score.map_or_else(|| "—".to_string(), |s| format!("{s:.1}"));
     let median = stats.median_days_to_resolve.map_or_else(|| "—".to_string(), |d| d.to_string());
     html! {
         h1 { (title) }
         nav.d {
-            @for d in DISTRICTS {
+            @for d in &directory.districts {
                 a href={ "/stats/" (d.code) } aria-current=[(d.code == place).then_some("page")] { (d.name.zh) } " "
             }
         }
@@ -64,13 +61,13 @@ fn body(title: &str, place: &str, today: Day, stats: &Statistics) -> Markup {
             b data-k="resolved" { (stats.resolved) } " 件,按期办结率 " b data-k="on-time" { (rate_text(stats.on_time_rate())) }
             ",办结用时中位数 " b { (median) } " 个工作日,企业平均评分 " b { (average) } "。"
         }
-        div.charts { @for (caption, chart) in charts(place, stats) { figure { figcaption { (caption) } (chart) } } }
-        (league(stats))
+        div.charts { @for (caption, chart) in charts(place, stats, &names) { figure { figcaption { (caption) } (chart) } } }
+        (league(stats, &names))
     }
 }
 
 /// The page's charts, each with its caption.
-fn charts(place: &str, stats: &Statistics) -> Vec<(&'static str, Markup)> {
+fn charts(place: &str, stats: &Statistics, names: &Names<'_>) -> Vec<(&'static str, Markup)> {
     let labels: Vec<String> =
         stats.months.iter().map(|m| format!("{}月", m.month[5..].trim_start_matches('0'))).collect();
     let counts =
@@ -84,18 +81,21 @@ fn charts(place: &str, stats: &Statistics) -> Vec<(&'static str, Markup)> {
         colour: "#1e5fb3",
         values: stats.months.iter().map(|m| domain::stats::rate(m.on_time, m.resolved)).collect(),
     }];
-    let named = |list: &[(String, u32)], look: fn(&str) -> Result<&'static directory::Entry, domain::DomainError>| {
-        list.iter().map(|(code, n)| (name_of(look(code), code), f64::from(*n))).collect::<Vec<_>>()
+    let named = |list: &[(String, u32)], name: &dyn Fn(&str) -> String| {
+        list.iter().map(|(code, n)| (name(code), f64::from(*n))).collect::<Vec<_>>()
     };
     let mut charts = vec![
         ("按月受理与办结", columns("按月受理与办结(件)", &labels, &by_month, count)),
         ("按月按期办结率", columns("按月按期办结率", &labels, &on_time, percent)),
-        ("按类别", rows("各类别诉求(件)", &named(&stats.by_category, directory::category), "#b3261e", count)),
+        (
+            "按类别",
+            rows("各类别诉求(件)", &named(&stats.by_category, &|c| names.category(c).to_string()), "#b3261e", count),
+        ),
     ];
     if place == CITY {
         charts.push((
             "按区县",
-            rows("各区县诉求(件)", &named(&stats.by_district, directory::district), "#b3261e", count),
+            rows("各区县诉求(件)", &named(&stats.by_district, &|d| names.district(d).to_string()), "#b3261e", count),
         ));
     }
     let buckets: Vec<(String, f64)> = RESOLVE_BUCKETS
@@ -112,7 +112,7 @@ fn charts(place: &str, stats: &Statistics) -> Vec<(&'static str, Markup)> {
 
 /// The department league table: who resolves on time, how well the
 /// enterprises rate it, how often its work comes back, what is overdue now.
-fn league(stats: &Statistics) -> Markup {
+fn league(stats: &Statistics, names: &Names<'_>) -> Markup {
     html! {
         h2 { "部门办理排行榜" }
         table.league {
@@ -123,7 +123,7 @@ fn league(stats: &Statistics) -> Markup {
             tbody {
                 @for (i, row) in stats.departments.iter().enumerate() {
                     tr data-department=(row.department) {
-                        td { b { (i + 1) } " " (name_of(directory::department(&row.department), &row.department)) }
+                        td { b { (i + 1) } " " (names.unit(&row.department)) }
                         td data-label="牵头件数" { (row.led) }
                         td data-label="按期办结率" {
                             (rate_text(row.on_time_rate())) " " small { "(" (row.on_time) "/" (row.resolved) ")" }

@@ -17,6 +17,7 @@ mod decoded;
 mod devices;
 pub mod invitations;
 mod notices;
+mod policies;
 mod public_links;
 mod readers;
 mod schema;
@@ -41,6 +42,8 @@ pub enum Announcement {
     Case(String),
     /// It ended this session (a stored digest).
     SignedOut(String),
+    /// It stored this version of the policy.
+    Policy(u64),
     /// Announcements may have been missed: anything may have changed.
     Anything,
 }
@@ -111,6 +114,7 @@ fn parse_announcement(payload: &str, own: &str) -> Option<Announcement> {
     match (words.next()?, words.next()?) {
         ("case", id) => Some(Announcement::Case(id.to_string())),
         ("signed-out", digest) => Some(Announcement::SignedOut(digest.to_string())),
+        ("policy", version) => policies::announced(version),
         _ => None,
     }
 }
@@ -125,6 +129,7 @@ mod tests {
         assert_eq!(parse_announcement("b signed-out d", "a "), Some(Announcement::SignedOut("d".into())));
         assert_eq!(parse_announcement("*", "a "), Some(Announcement::Anything));
         assert_eq!(parse_announcement("a case c1", "a "), None);
+        assert_eq!(parse_announcement("b policy 7", "a "), Some(Announcement::Policy(7)));
         assert_eq!(parse_announcement("b nonsense", "a "), None);
     }
 }

@@ -27,7 +27,11 @@ pub(super) async fn follow(hub: Weak<Hub>, mut announcements: Announcements) {
                 hub.end_session(&session);
                 Ok(())
             }
-            Announcement::Anything => catch_up_all(&hub).await,
+            Announcement::Policy(_) => hub.reload_policy().await,
+            Announcement::Anything => match hub.reload_policy().await {
+                Ok(()) => catch_up_all(&hub).await,
+                Err(e) => Err(e),
+            },
         };
         if let Err(e) = followed {
             tracing::warn!(error = %e, "could not follow another server instance");

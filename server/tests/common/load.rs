@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use automerge::ChangeHash;
 use domain::case::{Appeal, CaseDoc, Contact, Enterprise, SCHEMA_VERSION};
-use domain::directory::DISTRICTS;
+use domain::directory::Directory;
 use domain::event::EventKind;
 use domain::permission::{Role, User};
 use domain::sync::DocumentId;
@@ -41,7 +41,8 @@ pub async fn seed_accounts(store: &Store, n: usize) -> Vec<LoadAccount> {
     let hash = server::hash_password(server::demo::DEMO_PASSWORD).unwrap();
     let mut accounts = Vec::with_capacity(n);
     for i in 0..n {
-        let district = DISTRICTS[1 + i % (DISTRICTS.len() - 1)].code;
+        let districts = Directory::huizhou().districts;
+        let district = districts[1 + i % (districts.len() - 1)].code.clone();
         let body = format!("91441300{:09}", 100_000_000 + i);
         let uscc = format!("{body}{}", domain::uscc::check_character(&body).unwrap());
         let enterprise = Enterprise {
@@ -51,14 +52,14 @@ pub async fn seed_accounts(store: &Store, n: usize) -> Vec<LoadAccount> {
             ownership: "private".into(),
             size: "small".into(),
             industry: "电子".into(),
-            district: district.into(),
+            district: district.clone(),
         };
         let user_id = format!("user-{}", enterprise.id);
         let user = User {
             id: user_id.clone(),
             role: Role::Enterprise,
             org: Some(enterprise.id.clone()),
-            district: Some(district.into()),
+            district: Some(district),
         };
         let login = format!("load{i:04}");
         let account = Account { login: login.clone(), display_name: enterprise.name.clone(), user, profile: None };
@@ -105,7 +106,7 @@ pub async fn drive(
     let gate = Arc::new(Semaphore::new(SIGN_INS_AT_ONCE));
     let received = Arc::new(AtomicU64::new(0));
     let mut watchers = Vec::new();
-    for district in DISTRICTS.iter().skip(1) {
+    for district in Directory::huizhou().districts.iter().skip(1) {
         let login = format!("xietiao-{}", district.code);
         let cookie = sign_in(addr, &login).await;
         let mut device = Device::new(&format!("coord-{}", district.code), &format!("watch-{login}"), 1);

@@ -60,7 +60,7 @@ pub struct TestServer {
     pub addr: SocketAddr,
     pub clock: Clock,
     pub store: Arc<Store>,
-    pub policy: Arc<domain::policy::Policy>,
+    pub policy: Arc<server::policy::Policies>,
     pub hub: Arc<server::sync::Hub>,
     _dir: Option<tempfile::TempDir>,
 }
@@ -109,7 +109,7 @@ async fn serve(store: Arc<Store>, dir: &std::path::Path, limits: server::sync::S
     let clock = Clock::manual(anchor().start_instant() + 10 * 3_600_000);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let state = AppState::with_limits(store.clone(), dist, clock.clone(), false, limits).unwrap();
+    let state = AppState::with_limits(store.clone(), dist, clock.clone(), false, limits).await.unwrap();
     let (hub, policy) = (state.hub.clone(), state.policy.clone());
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(axum::serve(listener, app).into_future());

@@ -34,7 +34,12 @@ impl Hub {
             live.doc.number(&mut accepted, &number, server_actor())?;
         }
         if let Some(receipt) = receipt {
-            live.doc.flag_times(&mut accepted, receipt, self.policy.device_time_tolerance_ms, server_actor())?;
+            live.doc.flag_times(
+                &mut accepted,
+                receipt,
+                self.policy.current().device_time_tolerance_ms,
+                server_actor(),
+            )?;
         }
         let doc = live.doc.automerge();
         let changes: Vec<Vec<u8>> =

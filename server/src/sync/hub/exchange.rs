@@ -83,7 +83,7 @@ impl Hub {
             live.doc.open(conn, state);
         }
         let refused = self.refused_on(conn, id).unwrap_or_default();
-        let effects = live.doc.receive(conn, &user, &refused, message, request)?;
+        let effects = live.doc.receive(conn, &user, &refused, message, request, &self.policy.current().directory)?;
         self.carry_out(id, live, effects).await
     }
 

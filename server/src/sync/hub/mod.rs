@@ -9,10 +9,10 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::Duration;
 
+use crate::policy::Policies;
 use automerge::sync::State as SyncState;
 use automerge::{Change, ChangeHash};
 use domain::permission::User;
-use domain::policy::Policy;
 use domain::sync::wire::{Message, PROTOCOL_VERSION};
 use domain::sync::{MAX_REFUSED_PER_CONNECTION, RefusedChanges};
 use tokio::sync::Mutex as AsyncMutex;
@@ -88,7 +88,7 @@ pub struct Hub {
     store: Arc<Store>,
     committer: Committer,
     clock: Clock,
-    policy: Arc<Policy>,
+    policy: Arc<Policies>,
     limits: SyncLimits,
     conns: RwLock<HashMap<ConnId, Conn>>,
     docs: Mutex<HashMap<String, Shared>>,
@@ -101,7 +101,7 @@ impl Hub {
     pub fn start(
         store: Arc<Store>,
         clock: Clock,
-        policy: Arc<Policy>,
+        policy: Arc<Policies>,
         limits: SyncLimits,
     ) -> Result<Arc<Hub>, ServerError> {
         let hub = Arc::new(Hub {
@@ -182,6 +182,12 @@ impl Hub {
         for conn in expired {
             self.cut_off(conn, SESSION_EXPIRED.into());
         }
+    }
+
+    /// Puts in force the newest policy in the store (another instance's
+    /// admin changed it).
+    pub async fn reload_policy(&self) -> Result<(), ServerError> {
+        self.policy.reload(&self.store).await
     }
 
     /// Forgets every connection opened under `session`: dropping its
