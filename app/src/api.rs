@@ -105,6 +105,23 @@ pub async fn clock_offset() -> Result<(i64, i64), AppError> {
     Ok((sent + (received - sent) / 2 - server.now_ms, server.tolerance_ms))
 }
 
+/// The server's policy if it is not version `known` (`None` when it is).
+/// It is checked whole as it is read: one that does not hold together is
+/// refused, and the device keeps computing by the one it has.
+pub async fn policy(known: u64) -> Result<Option<domain::policy::Policy>, AppError> {
+    let response = Request::get(&format!("/api/policy?version={known}")).send().await.map_err(|_| AppError::Offline)?;
+    match response.status() {
+        204 => Ok(None),
+        _ if response.ok() => Ok(Some(response.json().await.map_err(|e| {
+            AppError::Refused(Text::owned(
+                format!("服务器发来的政策数据无效:{e}"),
+                format!("the server's policy is invalid: {e}"),
+            ))
+        })?)),
+        _ => Err(refusal(response).await),
+    }
+}
+
 /// The path of a case's public progress page (made on first request).
 pub async fn public_link(case_id: &str) -> Result<String, AppError> {
     Ok(get_json::<PublicLink>(&format!("/api/cases/{case_id}/public-link")).await?.path)

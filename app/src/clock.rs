@@ -21,10 +21,10 @@ pub fn today() -> Day {
     Day::of_instant(now_ms())
 }
 
-/// The policy `main` built once and put in the app's context (the sync
-/// engine, which runs outside any component, is handed it instead).
+/// The policy in force on this device (see [`crate::policy`]); read in a
+/// view, the view follows it when a newer one arrives.
 pub fn policy() -> Arc<Policy> {
-    expect_context::<Arc<Policy>>()
+    expect_context::<crate::policy::PolicySignal>().get()
 }
 
 /// A warning when this device's clock is off from the server's by more

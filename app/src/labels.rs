@@ -1,35 +1,71 @@
 //! Display names for directory codes and statuses, in the language shown.
+//! The directory's names come from the policy in force (see
+//! [`crate::policy`]): read in a view, the view follows a newer directory.
 
 use domain::deadline::Light;
-use domain::directory::{self, Entry};
+use domain::directory::{self, Entry, Level};
 use domain::status::Status;
 
-use crate::i18n::{entry, tr};
+use crate::clock::policy;
+use crate::i18n::{entry, say, tr};
 
-fn name(list: &'static [Entry], code: &str) -> &'static str {
-    list.iter().find(|e| e.code == code).map_or("—", entry)
+/// Choices for a select: (code, name shown).
+pub type Options = Vec<(String, String)>;
+
+pub fn district(code: &str) -> String {
+    say(&policy().directory.district_name(code))
 }
 
-pub fn district(code: &str) -> &'static str {
-    name(&directory::DISTRICTS, code)
+pub fn category(code: &str) -> String {
+    say(&policy().directory.category_name(code))
 }
 
-pub fn category(code: &str) -> &'static str {
-    name(&directory::CATEGORIES, code)
-}
-
-pub fn department(code: &str) -> &'static str {
-    name(&directory::DEPARTMENTS, code)
+/// A unit's name: a city bureau, a district bureau or a township.
+pub fn department(code: &str) -> String {
+    say(&policy().directory.unit_name(code))
 }
 
 pub fn theme(code: &str) -> &'static str {
-    name(&directory::THEMES, code)
+    directory::THEMES.iter().find(|e| e.code == code).map_or("—", entry)
+}
+
+/// A fixed list's choices.
+pub fn entries(list: &'static [Entry]) -> Options {
+    list.iter().map(|e| (e.code.to_string(), entry(e).to_string())).collect()
+}
+
+/// The districts new work may name.
+pub fn districts() -> Options {
+    let policy = policy();
+    policy.directory.districts.iter().filter(|d| !d.retired).map(|d| (d.code.clone(), say(&d.name))).collect()
+}
+
+/// The categories a new appeal may take.
+pub fn categories() -> Options {
+    let policy = policy();
+    policy.directory.categories.iter().filter(|c| !c.retired).map(|c| (c.code.clone(), say(&c.name))).collect()
+}
+
+/// The units a case of `district` may go to: the district's own first.
+pub fn units_for(district: &str) -> Options {
+    let policy = policy();
+    policy.directory.units_for(district).into_iter().map(|u| (u.code.clone(), say(&u.name))).collect()
+}
+
+/// Every open unit, with its level (an officer's unit).
+pub fn units() -> Options {
+    let policy = policy();
+    let named = |u: &directory::Unit| {
+        let place = if u.level == Level::City { String::new() } else { format!(" · {}", district(&u.district)) };
+        (u.code.clone(), format!("{}{place}", say(&u.name)))
+    };
+    policy.directory.units.iter().filter(|u| !u.retired).map(named).collect()
 }
 
 /// A session's name: the district's monthly session, or a special session
 /// with its theme and districts.
 pub fn session(session: &domain::meeting::Session) -> String {
-    let places: Vec<&str> = session.districts.iter().map(|d| district(d)).collect();
+    let places: Vec<String> = session.districts.iter().map(|d| district(d)).collect();
     let places = places.join(tr("、", ", "));
     let day = session.day;
     match &session.theme {

@@ -10,6 +10,7 @@ mod labels;
 mod offline_files;
 mod pages;
 mod people;
+mod policy;
 mod pwa;
 mod storage;
 mod sync;
@@ -50,9 +51,9 @@ fn App(policy: Arc<Policy>) -> impl IntoView {
     let identity: IdentitySignal = RwSignal::new(None);
     provide_context(identity);
     provide_context(people::People::start(identity));
-    provide_context(policy.clone());
-    let sync = SyncHandle::start(policy);
+    let sync = SyncHandle::start(policy.clone());
     provide_context(sync.clone());
+    provide_context(policy::start(policy, sync.clone()));
     let (status, unsynced) = (sync.status, sync.unsynced);
     // Whoever is signed in is whom the engine syncs for.
     Effect::new(move |_| sync.set_identity(identity.get()));

@@ -22,6 +22,7 @@ use wasm_bindgen::JsValue;
 pub use accounts::*;
 use domain::event::Event;
 use domain::file_budget::FileEntry;
+use domain::policy::Policy;
 pub use domain::summary::CaseSummary;
 pub use files::*;
 
@@ -302,6 +303,43 @@ pub async fn identity(db: &Database) -> Result<Option<Identity>, AppError> {
 /// Remembers the signed-in identity, or forgets it with `None`.
 pub async fn set_identity(db: &Database, identity: Option<&Identity>) -> Result<(), AppError> {
     set_meta(db, IDENTITY_KEY, identity).await
+}
+
+/// Device record: the policy last received from the server, as JSON
+/// (read back through the same checks as the server's answer).
+const POLICY_KEY: &str = "policy";
+
+/// The policy kept on this device; one that no longer reads (kept by an
+/// older build) is as none.
+pub async fn policy(db: &Database) -> Result<Option<Policy>, AppError> {
+    let kept: Option<String> = meta(db, POLICY_KEY).await?;
+    Ok(kept.and_then(|json| serde_json::from_str(&json).ok()))
+}
+
+pub async fn set_policy(db: &Database, policy: &Policy) -> Result<(), AppError> {
+    let json = serde_json::to_string(policy).map_err(|e| AppError::Storage(e.to_string()))?;
+    set_meta(db, POLICY_KEY, Some(&json)).await
+}
+
+/// Account record: the version of the policy the summaries' deadlines
+/// were computed by.
+const SUMMARIES_POLICY_KEY: &str = "summaries_policy";
+
+pub async fn summaries_policy(db: &Database) -> Result<Option<u64>, AppError> {
+    meta(db, SUMMARIES_POLICY_KEY).await
+}
+
+/// Writes summaries computed again by policy `version`, and that version,
+/// in one transaction.
+pub async fn put_summaries(db: &Database, summaries: &[CaseSummary], version: u64) -> Result<(), AppError> {
+    let tx = db.transaction([SUMMARIES, META]).with_mode(TransactionMode::Readwrite).build()?;
+    let store = tx.object_store(SUMMARIES)?;
+    for summary in summaries {
+        store.put(summary).with_key(summary.id.clone()).serde()?.await?;
+    }
+    tx.object_store(META)?.put(version).with_key(SUMMARIES_POLICY_KEY.to_string()).serde()?.await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 pub async fn device(db: &Database) -> Result<Option<Device>, AppError> {

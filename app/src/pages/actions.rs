@@ -14,7 +14,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use domain::case::{AttachmentRef, CaseDoc};
-use domain::directory;
 use domain::event::ReviewLevel;
 use domain::meeting;
 use domain::permission::User;
@@ -26,7 +25,7 @@ use super::duplicates::Duplicates;
 use super::sessions;
 use super::timeline::describe;
 use crate::clock;
-use crate::i18n::{entry, say, tr};
+use crate::i18n::{say, tr};
 use crate::labels;
 use crate::sync::use_sync;
 
@@ -166,7 +165,7 @@ fn ActionForm(action: ActionKind, case: CaseDoc, state: CaseState) -> impl IntoV
         for spec in specs.iter().filter(|s| s.input == Input::Files) {
             form.insert(spec.key.to_string(), hashes.clone());
         }
-        let kind = match work::build(action, &form, &case, &state) {
+        let kind = match work::build(action, &form, &case, &state, &clock::policy().directory) {
             Ok(kind) => kind,
             Err(e) => return saved.set(Some(Err(say(&e.label())))),
         };
@@ -215,8 +214,20 @@ fn initial(action: ActionKind, spec: &FieldSpec, case: &CaseDoc, state: &CaseSta
         return state.records.public_title.clone().unwrap_or_else(|| case.appeal.title.clone());
     }
     match spec.input {
-        Input::Department => flow.lead_department.clone().unwrap_or_else(|| directory::DEPARTMENTS[0].code.into()),
+        // A new case starts from the directory's suggestion for its
+        // category and district.
+        Input::Department => flow.lead_department.clone().unwrap_or_else(|| {
+            let suggested = clock::policy().directory.suggestion(&case.appeal.category, &case.district).cloned();
+            suggested
+                .map(|s| s.lead)
+                .or_else(|| labels::units_for(&case.district).into_iter().next().map(|u| u.0))
+                .unwrap_or_default()
+        }),
         Input::Departments if action == ActionKind::Decide => flow.assisting.join(","),
+        Input::Departments if action == ActionKind::Route => {
+            let suggested = clock::policy().directory.suggestion(&case.appeal.category, &case.district).cloned();
+            suggested.map(|s| s.assisting.join(",")).unwrap_or_default()
+        }
         Input::Channel => (if case.appeal.wants_session { "session" } else { "online" }).into(),
         // The session the enterprise booked, if it is still to come.
         Input::Session => {
@@ -324,13 +335,7 @@ fn field(action: ActionKind, spec: &'static FieldSpec, case: &CaseDoc, state: &C
             </label>
         }
         .into_any(),
-        Input::Department => select(
-            label,
-            name,
-            value,
-            on_input,
-            directory::DEPARTMENTS.iter().map(|d| (d.code.to_string(), entry(d).to_string())).collect(),
-        ),
+        Input::Department => select(label, name, value, on_input, labels::units_for(&case.district)),
         Input::Channel => select(
             label,
             name,
@@ -368,7 +373,7 @@ fn field(action: ActionKind, spec: &'static FieldSpec, case: &CaseDoc, state: &C
                 .collect();
             select(label, name, value, on_input, choices)
         }
-        Input::Departments => departments(label, name, value, set),
+        Input::Departments => departments(label, name, labels::units_for(&case.district), value, set),
         Input::Files => {
             let Drafts { files, file_errors, .. } = drafts();
             view! {
@@ -415,10 +420,11 @@ fn select(
     .into_any()
 }
 
-/// Assisting departments: a checkbox per department, folded away.
+/// Assisting units: a checkbox per unit that serves the case, folded away.
 fn departments(
     label: &'static str,
     name: &'static str,
+    units: labels::Options,
     value: impl Fn() -> String + Clone + Send + Sync + 'static,
     set: impl Fn(String) + Clone + 'static,
 ) -> AnyView {
@@ -430,26 +436,27 @@ fn departments(
         <details class="field departments" data-name=name>
             <summary>{label} " " {let shown = chosen.clone(); move || shown().iter().map(|c| labels::department(c)).collect::<Vec<_>>().join(tr("、", ", "))}</summary>
             <div class="checks">
-                {directory::DEPARTMENTS
-                    .iter()
-                    .map(|d| {
+                {units
+                    .into_iter()
+                    .map(|(code, shown)| {
                         let (chosen, toggle_chosen, set) = (chosen.clone(), chosen.clone(), set.clone());
+                        let (checked, toggled) = (code.clone(), code.clone());
                         view! {
                             <label class="check">
                                 <input
                                     type="checkbox"
-                                    value=d.code
-                                    prop:checked=move || chosen().iter().any(|c| c == d.code)
+                                    value=code
+                                    prop:checked=move || chosen().contains(&checked)
                                     on:change=move |ev| {
                                         let mut list = toggle_chosen();
-                                        list.retain(|c| c != d.code);
+                                        list.retain(|c| c != &toggled);
                                         if event_target_checked(&ev) {
-                                            list.push(d.code.to_string());
+                                            list.push(toggled.clone());
                                         }
                                         set(list.join(","));
                                     }
                                 />
-                                <span>{entry(d)}</span>
+                                <span>{shown}</span>
                             </label>
                         }
                     })

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use domain::contract::{AccountState, Invite, OneTimeLink};
-use domain::directory::{self, Entry};
+use domain::directory::{CITY, Entry};
 use domain::label::Label;
 use domain::permission::Role;
 
@@ -100,8 +100,8 @@ fn InviteForm(
     reload: impl Fn() + Copy + 'static,
 ) -> impl IntoView {
     let role = RwSignal::new("Officer".to_string());
-    let org = RwSignal::new(directory::DEPARTMENTS[0].code.to_string());
-    let district = RwSignal::new(directory::DISTRICTS[0].code.to_string());
+    let org = RwSignal::new(labels::units().into_iter().next().map(|(code, _)| code).unwrap_or_default());
+    let district = RwSignal::new(CITY.to_string());
     let name = RwSignal::new(String::new());
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -121,10 +121,10 @@ fn InviteForm(
     view! {
         <form class="invite-form" data-testid="invite" on:submit=on_submit novalidate>
             <h2>{tr("邀请工作人员", "Invite an official")}</h2>
-            <SelectField label=tr("角色", "Role") value=role options=&ROLES name="role" />
+            <SelectField label=tr("角色", "Role") value=role options=labels::entries(&ROLES) name="role" />
             {move || match role_of(&role.get()) {
-                Role::Officer => Some(view! { <SelectField label=tr("部门", "Department") value=org options=&directory::DEPARTMENTS name="org" /> }.into_any()),
-                Role::Coordinator | Role::Leader => Some(view! { <SelectField label=tr("区县", "District") value=district options=&directory::DISTRICTS name="district" /> }.into_any()),
+                Role::Officer => Some(view! { <SelectField label=tr("部门", "Department") value=org options=labels::units() name="org" /> }.into_any()),
+                Role::Coordinator | Role::Leader => Some(view! { <SelectField label=tr("区县", "District") value=district options=labels::districts() name="district" /> }.into_any()),
                 _ => None,
             }}
             <TextField label=tr("姓名或称呼", "Name") value=name name="display_name" />

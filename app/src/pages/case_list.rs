@@ -9,7 +9,6 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 use domain::deadline::Light;
-use domain::directory;
 use domain::permission::{Role, User};
 use domain::status::Status;
 use domain::summary::{Filter, sort_by_deadline};
@@ -21,7 +20,7 @@ use super::sessions::SessionsPanel;
 use crate::api::use_identity;
 use crate::clock;
 use crate::error::AppError;
-use crate::i18n::{entry, pick, tr};
+use crate::i18n::{pick, tr};
 use crate::labels;
 use crate::storage::{self, CaseSummary};
 use crate::sync::use_sync;
@@ -244,7 +243,7 @@ fn Filters(filter: RwSignal<Filter>, shown: RwSignal<usize>) -> impl IntoView {
                 }
             >
                 <option value="">{tr("全部区县", "Any district")}</option>
-                {directory::DISTRICTS.iter().map(|d| view! { <option value=d.code>{entry(d)}</option> }).collect_view()}
+                {labels::districts().into_iter().map(|(code, shown)| view! { <option value=code>{shown}</option> }).collect_view()}
             </select>
         </div>
     }

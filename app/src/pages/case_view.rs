@@ -231,10 +231,10 @@ fn Responsibility(state: CaseState) -> impl IntoView {
     let flow = &state.flow;
     let mut rows: Vec<(&'static str, String)> = Vec::new();
     if let Some(d) = &flow.lead_department {
-        rows.push((tr("牵头部门", "Lead department"), labels::department(d).into()));
+        rows.push((tr("牵头部门", "Lead department"), labels::department(d)));
     }
     if !flow.assisting.is_empty() {
-        let names: Vec<&str> = flow.assisting.iter().map(|d| labels::department(d)).collect();
+        let names: Vec<String> = flow.assisting.iter().map(|d| labels::department(d)).collect();
         rows.push((tr("协办部门", "Assisting"), names.join(tr("、", ", "))));
     }
     if let Some(leader) = &flow.lead_leader {

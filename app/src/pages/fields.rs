@@ -1,7 +1,8 @@
 //! Form fields shared by the pages.
 
-use domain::directory::Entry;
 use leptos::prelude::*;
+
+use crate::labels::Options;
 
 /// A labelled text input bound to a signal.
 #[component]
@@ -30,12 +31,12 @@ pub fn TextField(
     }
 }
 
-/// A labelled select over directory entries, bound to a signal.
+/// A labelled select over (code, name) choices, bound to a signal.
 #[component]
 pub fn SelectField(
     label: &'static str,
     value: RwSignal<String>,
-    options: &'static [Entry],
+    options: Options,
     name: &'static str,
 ) -> impl IntoView {
     view! {
@@ -43,11 +44,12 @@ pub fn SelectField(
             <span>{label}</span>
             <select name=name on:change=move |ev| value.set(event_target_value(&ev))>
                 {options
-                    .iter()
-                    .map(|o| {
+                    .into_iter()
+                    .map(|(code, shown)| {
+                        let selected = code.clone();
                         view! {
-                            <option value=o.code selected=move || value.get() == o.code>
-                                {crate::i18n::entry(o)}
+                            <option value=code selected=move || value.get() == selected>
+                                {shown}
                             </option>
                         }
                     })

@@ -5,7 +5,6 @@ use leptos_router::hooks::use_navigate;
 use domain::DomainError;
 use domain::account::{self, Profile};
 use domain::case::{Appeal, AttachmentRef, CaseDoc, Enterprise, SCHEMA_VERSION};
-use domain::directory;
 use domain::permission::Role;
 
 use super::attachments::AttachmentField;
@@ -16,6 +15,7 @@ use crate::api::use_identity;
 use crate::clock;
 use crate::error::AppError;
 use crate::i18n::tr;
+use crate::labels;
 use crate::sync::use_sync;
 
 /// What the person typed, before validation.
@@ -33,7 +33,7 @@ impl Form {
     fn new(profile: ProfileForm) -> Form {
         Form {
             profile,
-            category: RwSignal::new(directory::CATEGORIES[0].code.to_string()),
+            category: RwSignal::new(labels::categories().into_iter().next().map(|(code, _)| code).unwrap_or_default()),
             title: RwSignal::new(String::new()),
             description: RwSignal::new(String::new()),
             wants_session: RwSignal::new(false),
@@ -46,13 +46,14 @@ impl Form {
     /// credit code (a coordinator's on-site or phone intake).
     fn to_case(self, now_ms: i64, registered: Option<&Enterprise>) -> Result<CaseDoc, Vec<String>> {
         let typed = self.profile.profile();
+        let policy = clock::policy();
         let mut problems: Vec<DomainError> = Vec::new();
         let (enterprise, contact) = match registered {
             Some(enterprise) => {
                 let contact = typed.contact.validate().map_err(|e| problems.push(e)).ok();
                 (Some(enterprise.clone()), contact)
             }
-            None => match typed.validate() {
+            None => match typed.validate(&policy.directory) {
                 Ok(Profile { enterprise, contact }) => (Some(enterprise), Some(contact)),
                 Err(errors) => {
                     problems.extend(errors);
@@ -67,7 +68,7 @@ impl Form {
             wants_session: self.wants_session.get_untracked(),
             attachments: self.attachments.get_untracked(),
         }
-        .validate()
+        .validate(&policy.directory)
         .map_err(|e| problems.push(e))
         .ok();
         match (enterprise, contact, appeal) {
@@ -160,7 +161,7 @@ fn AppealForm(registered: Option<Profile>) -> impl IntoView {
             <ContactFields form=form.profile />
             <fieldset>
                 <legend>{tr("诉求", "Appeal")}</legend>
-                <SelectField label=tr("诉求类别", "Category") value=form.category options=&directory::CATEGORIES name="category" />
+                <SelectField label=tr("诉求类别", "Category") value=form.category options=labels::categories() name="category" />
                 <TextField label=tr("标题", "Title") value=form.title name="title" hint=tr("一句话说明困难", "The problem in one sentence") />
                 <Duplicates enterprise_id=Signal::derive(move || own_id.clone().unwrap_or_else(|| account::enterprise_id(form.profile.uscc.get().trim().to_uppercase().as_str()))) title=form.title />
                 <label class="field">

@@ -9,6 +9,7 @@ use domain::directory;
 
 use super::fields::{SelectField, TextField};
 use crate::i18n::tr;
+use crate::labels;
 
 #[derive(Clone, Copy)]
 pub struct ProfileForm {
@@ -22,13 +23,18 @@ pub struct ProfileForm {
     pub phone: RwSignal<String>,
 }
 
+/// The first district below the city level: where most enterprises are.
+fn first_district() -> String {
+    labels::districts().into_iter().map(|(code, _)| code).find(|code| code != directory::CITY).unwrap_or_default()
+}
+
 impl ProfileForm {
     pub fn new() -> ProfileForm {
         let text = || RwSignal::new(String::new());
         ProfileForm {
             enterprise: text(),
             uscc: text(),
-            district: RwSignal::new(directory::DISTRICTS[1].code.to_string()),
+            district: RwSignal::new(first_district()),
             ownership: RwSignal::new(directory::OWNERSHIPS[1].code.to_string()),
             size: RwSignal::new(directory::SIZES[2].code.to_string()),
             industry: text(),
@@ -81,9 +87,9 @@ pub fn EnterpriseFields(form: ProfileForm) -> impl IntoView {
                 name="uscc"
                 hint=tr("18位,见营业执照", "18 characters, on the business licence")
             />
-            <SelectField label=tr("所在区县", "District") value=form.district options=&directory::DISTRICTS name="district" />
-            <SelectField label=tr("所有制类型", "Ownership") value=form.ownership options=&directory::OWNERSHIPS name="ownership" />
-            <SelectField label=tr("企业规模", "Size") value=form.size options=&directory::SIZES name="size" />
+            <SelectField label=tr("所在区县", "District") value=form.district options=labels::districts() name="district" />
+            <SelectField label=tr("所有制类型", "Ownership") value=form.ownership options=labels::entries(&directory::OWNERSHIPS) name="ownership" />
+            <SelectField label=tr("企业规模", "Size") value=form.size options=labels::entries(&directory::SIZES) name="size" />
             <TextField label=tr("所属行业", "Industry") value=form.industry name="industry" />
         </fieldset>
     }

@@ -30,7 +30,7 @@ pub fn Register() -> impl IntoView {
         let mut problems = Vec::new();
         let _ = account::validate_login(&l).map_err(|e| problems.push(e));
         let _ = account::validate_password(&p).map_err(|e| problems.push(e));
-        let profile = form.profile().validate().map_err(|e| problems.extend(e)).ok();
+        let profile = form.profile().validate(&crate::clock::policy().directory).map_err(|e| problems.extend(e)).ok();
         let Some(profile) = profile.filter(|_| problems.is_empty()) else {
             return errors.set(problems.into_iter().map(|e| AppError::from(e).message()).collect());
         };

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
-use domain::directory::{DISTRICTS, THEMES};
+use domain::directory::THEMES;
 use domain::meeting::{self, Session};
 use domain::permission::{Role, User};
 use domain::time::Day;
@@ -129,26 +129,27 @@ fn NewSession(district: String) -> impl IntoView {
                 </label>
                 <fieldset class="field checks">
                     <legend>{tr("区县", "Districts")}</legend>
-                    {DISTRICTS
-                        .iter()
-                        .map(|d| {
+                    {labels::districts()
+                        .into_iter()
+                        .map(|(code, shown)| {
+                            let (checked, toggled) = (code.clone(), code.clone());
                             view! {
                                 <label class="check">
                                     <input
                                         type="checkbox"
-                                        value=d.code
-                                        prop:checked=move || districts.with(|l| l.iter().any(|c| c == d.code))
+                                        value=code
+                                        prop:checked=move || districts.with(|l| l.contains(&checked))
                                         on:change=move |ev| {
                                             let on = event_target_checked(&ev);
                                             districts.update(|l| {
-                                                l.retain(|c| c != d.code);
+                                                l.retain(|c| c != &toggled);
                                                 if on {
-                                                    l.push(d.code.to_string());
+                                                    l.push(toggled.clone());
                                                 }
                                             });
                                         }
                                     />
-                                    {entry(d)}
+                                    {shown}
                                 </label>
                             }
                         })

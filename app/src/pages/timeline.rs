@@ -10,7 +10,7 @@ use crate::i18n::{pick, tr};
 use crate::labels;
 
 fn departments(codes: &[String]) -> String {
-    let names: Vec<&str> = codes.iter().map(|d| labels::department(d)).collect();
+    let names: Vec<String> = codes.iter().map(|d| labels::department(d)).collect();
     names.join(tr("、", ", "))
 }
 

@@ -6,12 +6,12 @@
 use leptos::prelude::*;
 
 use domain::case::CaseDoc;
-use domain::directory;
+use domain::directory::{self, Entry};
 
 use crate::i18n::{entry, tr};
 use crate::labels;
 
-fn name_in(list: &'static [directory::Entry], code: &str) -> &'static str {
+fn name_in(list: &'static [Entry], code: &str) -> &'static str {
     list.iter().find(|e| e.code == code).map_or("—", entry)
 }
 

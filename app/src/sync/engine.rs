@@ -23,6 +23,7 @@ use domain::sync::{actor_for, heads_hex};
 
 mod documents;
 mod files;
+mod policy;
 
 use super::socket::{self, Socket};
 use super::{Input, Signals, SyncStatus};
@@ -96,6 +97,11 @@ fn random_bytes<const N: usize>() -> [u8; N] {
 impl Engine {
     async fn open(policy: Arc<Policy>, inbox: UnboundedSender<Input>, signals: Signals) -> Result<Engine, AppError> {
         let db = storage::open().await?;
+        // The policy last received, if newer than the one built in.
+        let policy = match storage::policy(&db).await? {
+            Some(kept) if kept.version > policy.version => Arc::new(kept),
+            _ => policy,
+        };
         let device = match storage::device(&db).await? {
             Some(device) => device,
             None => {
@@ -182,6 +188,7 @@ impl Engine {
                 }
                 Ok(())
             }
+            Input::Policy(policy) => self.take_policy(policy).await,
             Input::FileLimit { bytes, done } => {
                 let result = match self.cases() {
                     Ok(db) => storage::set_file_limit(db, bytes).await,
@@ -256,6 +263,7 @@ impl Engine {
         let storage_id = storage::storage_id(self.cases()?).await?.unwrap_or_else(|| self.device.storage_id.clone());
         self.peer = Some(ClientPeer::new(format!("app-{storage_id}"), storage_id, actor));
         self.summaries = storage::summaries(self.cases()?).await?.into_iter().map(|s| (s.id.clone(), s)).collect();
+        self.summaries_follow_policy().await?;
         self.publish_sessions();
         // Pages re-read: another account's cases (or, just adopted, an
         // older build's) are what the device shows now.

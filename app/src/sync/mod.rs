@@ -89,6 +89,8 @@ pub enum Input {
         submit: bool,
         done: oneshot::Sender<Result<(), AppError>>,
     },
+    /// A newer policy: deadlines are computed by it from now on.
+    Policy(Arc<Policy>),
     /// The account's budget for other people's files, in bytes.
     FileLimit {
         bytes: u64,
@@ -148,6 +150,11 @@ impl SyncHandle {
 
     pub fn set_identity(&self, identity: Option<Identity>) {
         let _ = self.inbox.unbounded_send(Input::Identity(identity.map(Box::new)));
+    }
+
+    /// Computes deadlines by `policy` from now on (a newer one arrived).
+    pub fn set_policy(&self, policy: Arc<Policy>) {
+        let _ = self.inbox.unbounded_send(Input::Policy(policy));
     }
 
     /// Appends an event to a case; resolves once it is saved on the device.
