@@ -97,6 +97,9 @@ fn App(policy: Arc<Policy>) -> impl IntoView {
                             <Route path=path!("/session/:id") view=pages::session_view::SessionView />
                             <Route path=path!("/password") view=pages::password::ChangePassword />
                             <Route path=path!("/admin") view=pages::admin::AdminPage />
+                            <Route path=path!("/admin/directory") view=pages::admin_directory::DirectoryPage />
+                            <Route path=path!("/admin/rules") view=pages::admin_rules::RulesPage />
+                            <Route path=path!("/admin/calendar") view=pages::admin_calendar::CalendarPage />
                             <Route path=path!("/invite/:token") view=pages::invitation::Invitation />
                         </Routes>
                         {move || identity.get().is_some().then(|| view! { <pwa::DeviceStorage /> <offline_files::OfflineFiles /> })}

@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use domain::policy::Policy;
+use domain::policy::{Policy, PolicyEdit};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -61,6 +61,28 @@ async fn refresh(policy: PolicySignal, sync: &SyncHandle) -> Result<(), AppError
     storage::set_policy(&db, &fresh).await?;
     take(policy, sync, fresh);
     Ok(())
+}
+
+/// What an admin's screen needs to change the policy.
+#[derive(Clone)]
+pub struct Editor {
+    policy: PolicySignal,
+    sync: SyncHandle,
+}
+
+impl Editor {
+    /// Taken in a component (the edit itself runs later, outside it).
+    pub fn here() -> Option<Editor> {
+        Some(Editor { policy: use_context()?, sync: crate::sync::use_sync()? })
+    }
+
+    /// Makes `edit` on the server; the new policy is in force here at once.
+    pub async fn apply(&self, edit: &PolicyEdit) -> Result<(), AppError> {
+        let fresh = crate::api::edit_policy(edit).await?;
+        storage::set_policy(&storage::open().await?, &fresh).await?;
+        take(self.policy, &self.sync, fresh);
+        Ok(())
+    }
 }
 
 fn take(policy: PolicySignal, sync: &SyncHandle, fresh: Policy) {

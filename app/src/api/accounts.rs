@@ -1,4 +1,5 @@
-//! The calls behind the admin's account screens and one-time links.
+//! The calls behind the admin's screens (accounts, the city's policy) and
+//! one-time links.
 
 use gloo::net::http::Request;
 use serde::Serialize;
@@ -41,6 +42,12 @@ pub async fn deactivate(user_id: &str) -> Result<(), AppError> {
     let path = format!("/api/admin/users/{user_id}/deactivate");
     let response = Request::post(&path).send().await.map_err(|_| AppError::Offline)?;
     if response.ok() { Ok(()) } else { Err(refusal(response).await) }
+}
+
+/// One change to the city's directory, rules or calendar; the server
+/// answers with the new policy.
+pub async fn edit_policy(edit: &domain::policy::PolicyEdit) -> Result<domain::policy::Policy, AppError> {
+    post_json("/api/admin/policy", edit).await
 }
 
 pub async fn link_info(token: &str) -> Result<LinkInfo, AppError> {

@@ -11,8 +11,9 @@ use domain::directory::{CITY, Entry};
 use domain::label::Label;
 use domain::permission::Role;
 
+use super::admin_policy::{AdminNav, AdminOnly};
 use super::fields::{SelectField, TextField};
-use crate::api::{self, use_identity};
+use crate::api;
 use crate::i18n::{label, tr};
 use crate::labels;
 
@@ -63,11 +64,7 @@ fn MadeLink(made: RwSignal<Option<Result<(String, String), String>>>) -> impl In
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
-    let identity = use_identity();
-    move || match identity.get() {
-        Some(who) if who.user.role == Role::Admin => view! { <Accounts /> }.into_any(),
-        _ => view! { <p class="empty">{tr("只有管理员可以管理账号。", "Only admins manage accounts.")}</p> }.into_any(),
-    }
+    view! { <AdminOnly><Accounts /></AdminOnly> }
 }
 
 #[component]
@@ -79,6 +76,7 @@ fn Accounts() -> impl IntoView {
     let made: RwSignal<Option<Result<(String, String), String>>> = RwSignal::new(None);
     view! {
         <h1>{tr("账号管理", "Accounts")}</h1>
+        <AdminNav />
         <InviteForm made reload />
         <MadeLink made />
         <h2>{tr("全部账号", "All accounts")}</h2>

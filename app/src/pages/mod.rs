@@ -1,5 +1,9 @@
 mod actions;
 pub mod admin;
+pub mod admin_calendar;
+pub mod admin_directory;
+pub mod admin_policy;
+pub mod admin_rules;
 mod analysis_links;
 mod attachments;
 pub mod case_list;

@@ -111,6 +111,13 @@ impl WorkCalendar {
         self.exceptions.get(&day).or_else(|| self.provisional.get(&day))
     }
 
+    /// The days off and make-up workdays of `year`, in order: the official
+    /// arrangement of a confirmed year, the statutory holidays of another.
+    pub fn days_of(&self, year: i32) -> Vec<(Day, &Exception)> {
+        let source = if self.listed_years.contains(&year) { &self.exceptions } else { &self.provisional };
+        source.iter().filter(|(d, _)| d.year() == year).map(|(d, e)| (*d, e)).collect()
+    }
+
     /// Whether `day`'s year is not published yet: counted by the statutory
     /// rules, without the make-up workdays the official arrangement adds.
     pub fn is_provisional(&self, day: Day) -> bool {
@@ -233,6 +240,9 @@ mod tests {
         assert_eq!(cal.confirmed_ends_soon(d("2026-11-01")), Some(d("2026-12-31")), "60 days before");
         assert_eq!(cal.confirmed_ends_soon(d("2027-01-05")), Some(d("2026-12-31")), "and after");
         assert_eq!(cal.monthly_session_day(2027, 1).unwrap(), d("2027-01-04"));
+        let provisional: Vec<Day> = cal.days_of(2027).into_iter().map(|(day, _)| day).collect();
+        assert!(provisional.contains(&d("2027-02-06")) && provisional.iter().all(|day| day.year() == 2027));
+        assert!(cal.days_of(2026).iter().any(|(day, e)| *day == d("2026-10-10") && e.kind == DayKind::Work));
     }
 
     #[test]
