@@ -142,11 +142,11 @@ impl Directory {
     }
 
     /// The units a case of `district` may be routed to: the district's own
-    /// first (they are closest to it), then the city bureaus.
+    /// first (they are closest to it; its bureaus, then its townships),
+    /// then the city bureaus.
     pub fn units_for(&self, district: &str) -> Vec<&Unit> {
-        let local = self.units.iter().filter(|u| u.level != Level::City && u.serves(district));
-        let city = self.units.iter().filter(|u| u.level == Level::City && !u.retired);
-        local.chain(city).collect()
+        let open = |level: Level| self.units.iter().filter(move |u| u.level == level && u.serves(district));
+        open(Level::District).chain(open(Level::Township)).chain(open(Level::City)).collect()
     }
 
     /// The suggested lead and assisting units for a new case: the

@@ -113,8 +113,14 @@ pub(super) fn tell(
     let bureaus: Vec<&str> =
         directory.units.iter().filter(|u| u.level == Level::City).map(|u| u.code.as_str()).collect();
     let lead_index = rng.below(bureaus.len());
-    let lead = bureaus[lead_index];
     let assisting = bureaus[(lead_index + 1 + rng.below(bureaus.len() - 1)) % bureaus.len()];
+    // Every third case of a district with its own units is led there
+    // (两级联动): by a district bureau or a township, a city bureau assisting.
+    let local = directory.units_for(district).into_iter().find(|u| u.level != Level::City);
+    let lead = match local {
+        Some(unit) if index.is_multiple_of(3) => unit.code.as_str(),
+        _ => bureaus[lead_index],
+    };
     let officer = format!("officer-{lead}");
     let session_channel = matches!(
         stage,
