@@ -74,6 +74,8 @@ pub enum DomainError {
     LevelDistrict {
         unit: Text,
     },
+    /// A policy loaded whole lacks a code the one in force has.
+    CodeRemoved(String),
     /// A calendar imported for one year names a day of another.
     CalendarYear {
         year: i32,
@@ -159,6 +161,10 @@ impl DomainError {
             ServesElsewhere { unit, district } => both(
                 format!("{}不负责区县“{district}”的诉求", unit.zh),
                 format!("{} does not serve district '{district}'", unit.en),
+            ),
+            CodeRemoved(code) => both(
+                format!("代码“{code}”不能删除(旧案件仍在使用),请改为撤销"),
+                format!("the code '{code}' cannot be removed (old cases name it): retire it instead"),
             ),
             CodeTaken(code) => both(format!("代码“{code}”已被使用"), format!("the code '{code}' is taken")),
             BadCode(code) => both(

@@ -162,6 +162,25 @@ impl Policy {
         self.rules.for_case(&case.district, &case.appeal.category)
     }
 
+    /// `next` (a whole policy a city loads, e.g. its own directory) as the
+    /// next version, if it keeps every code in force: codes never change
+    /// and old cases name them (a unit that is gone is retired instead).
+    pub fn replaced_by(&self, next: Policy) -> Result<Policy, DomainError> {
+        let (old, new) = (&self.directory, &next.directory);
+        let kept = |codes: Vec<&String>, has: &dyn Fn(&str) -> bool| match codes.into_iter().find(|c| !has(c)) {
+            Some(gone) => Err(DomainError::CodeRemoved(gone.clone())),
+            None => Ok(()),
+        };
+        kept(old.districts.iter().map(|d| &d.code).collect(), &|c| new.district(c).is_ok())?;
+        kept(old.units.iter().map(|u| &u.code).collect(), &|c| new.unit(c).is_ok())?;
+        kept(old.categories.iter().map(|c| &c.code).collect(), &|c| new.category(c).is_ok())?;
+        for line in &next.rules.overrides {
+            line.rules.check()?;
+        }
+        next.rules.default.check()?;
+        Ok(Policy { version: self.version + 1, ..next })
+    }
+
     /// The next version, with `edit` made; the policy is unchanged when
     /// the edit is refused.
     pub fn apply(&self, edit: &PolicyEdit) -> Result<Policy, DomainError> {
@@ -241,6 +260,18 @@ mod tests {
         assert!(matches!(policy.apply(&wrong), Err(DomainError::CalendarYear { .. })));
         let broken = PolicyEdit::Calendar { year: 2027, text: "2027-02-31 off x".into() };
         assert!(matches!(policy.apply(&broken), Err(DomainError::CalendarLine { .. })));
+    }
+
+    #[test]
+    fn a_city_loads_a_whole_policy_that_keeps_every_code() {
+        let policy = Policy::shipped().unwrap();
+        let mut own = policy.clone();
+        own.directory.units.iter_mut().for_each(|u| u.name.zh = format!("{}(新)", u.name.zh));
+        let next = policy.replaced_by(own).unwrap();
+        assert_eq!((next.version, next.directory.unit_name("natres").zh.as_str()), (2, "市自然资源局(新)"));
+        let mut fewer = policy.clone();
+        fewer.directory.units.retain(|u| u.code != "natres");
+        assert_eq!(policy.replaced_by(fewer), Err(DomainError::CodeRemoved("natres".into())));
     }
 
     #[test]

@@ -28,6 +28,21 @@ pub fn read_password() -> Result<String, ServerError> {
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
+/// Puts the policy in `json` in force as the next version (see
+/// [`domain::policy::Policy::replaced_by`]); audited as the system's act.
+/// Returns the new version.
+pub async fn import_policy(store: &Store, json: &str) -> Result<u64, ServerError> {
+    let loaded: domain::policy::Policy = serde_json::from_str(json)
+        .map_err(|e| ServerError::Admin(format!("政策文件无效 / the policy file is invalid: {e}")))?;
+    let next = store.policy().await?.replaced_by(loaded)?;
+    let entry =
+        AuditEntry::new(Clock::system().now_ms(), "system", "policy", None, format!("v{} imported", next.version));
+    if !store.save_policy(&next, &entry).await? {
+        return Err(ServerError::Admin("政策已被他人修改,请重试 / the policy changed meanwhile: try again".into()));
+    }
+    Ok(next.version)
+}
+
 /// Creates administrator `login`; refuses a bad login or password, and a
 /// login that exists. Audited as the system's act.
 pub async fn create_admin(store: &Store, login: &str, name: &str, password: &str) -> Result<Account, ServerError> {

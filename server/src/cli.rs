@@ -48,6 +48,27 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
             );
             return Ok(());
         }
+        Some(Command::Admin { action: AdminAction::ExportPolicy { file } }) => {
+            let store = Store::connect(postgres, &config.data).await?;
+            let policy = store.policy().await?;
+            std::fs::write(file, serde_json::to_string_pretty(&policy)?)?;
+            println!(
+                "已导出第 {} 版 / policy version {} written to {}",
+                policy.version,
+                policy.version,
+                file.display()
+            );
+            return Ok(());
+        }
+        Some(Command::Admin { action: AdminAction::ImportPolicy { file } }) => {
+            // A running server keeps its policy in memory: with SQLite it
+            // must be stopped (PostgreSQL instances hear of the import).
+            let _lock = if postgres.is_none() { Some(store::DataLock::take(&config.data)?) } else { None };
+            let store = Store::connect(postgres, &config.data).await?;
+            let version = admin_cli::import_policy(&store, &std::fs::read_to_string(file)?).await?;
+            println!("已导入为第 {version} 版 / imported as policy version {version}");
+            return Ok(());
+        }
         Some(Command::Admin { action: AdminAction::Create { login, name } }) => {
             let store = Store::connect(postgres, &config.data).await?;
             let password = admin_cli::read_password()?;

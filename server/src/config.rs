@@ -77,4 +77,17 @@ pub enum AdminAction {
         #[arg(long, default_value = "系统管理员")]
         name: String,
     },
+    /// Writes the policy in force (directory, deadline rules, calendar) as
+    /// JSON to FILE: a city's starting point for its own.
+    ExportPolicy {
+        #[arg(long)]
+        file: std::path::PathBuf,
+    },
+    /// Puts in force the policy in FILE (as `export-policy` writes it),
+    /// checked whole; every code in force must still be in it (retire a
+    /// unit instead of removing it). With SQLite, stop the server first.
+    ImportPolicy {
+        #[arg(long)]
+        file: std::path::PathBuf,
+    },
 }

@@ -19,7 +19,7 @@ use crate::policy::Editor;
 pub fn AdminNav() -> impl IntoView {
     view! {
         <nav class="admin-nav" aria-label=tr("管理", "Administration")>
-            <A href="/admin">{tr("账号", "Accounts")}</A>
+            <A href="/admin" exact=true>{tr("账号", "Accounts")}</A>
             <A href="/admin/directory">{tr("组织机构", "Organisation")}</A>
             <A href="/admin/rules">{tr("办理时限", "Deadlines")}</A>
             <A href="/admin/calendar">{tr("工作日历", "Calendar")}</A>
