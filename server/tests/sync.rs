@@ -4,14 +4,11 @@
 
 mod common;
 
-use std::collections::BTreeSet;
 use std::time::Duration;
 
 use common::client::{Device, sign_in};
 use common::start;
 use domain::event::{Channel, EventKind};
-use domain::permission::{CaseParties, may_read};
-use server::demo;
 
 const QUIET: Duration = Duration::from_secs(10);
 
