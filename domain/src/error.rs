@@ -74,6 +74,11 @@ pub enum DomainError {
     LevelDistrict {
         unit: Text,
     },
+    /// An event names a person who is not what it needs them to be.
+    NotOnRoster {
+        person: String,
+        wanted: Label,
+    },
     /// A policy loaded whole lacks a code the one in force has.
     CodeRemoved(String),
     /// A calendar imported for one year names a day of another.
@@ -162,6 +167,9 @@ impl DomainError {
                 format!("{}不负责区县“{district}”的诉求", unit.zh),
                 format!("{} does not serve district '{district}'", unit.en),
             ),
+            NotOnRoster { person, wanted } => {
+                both(format!("“{person}”不是{}", wanted.zh), format!("'{person}' is not {}", wanted.en))
+            }
             CodeRemoved(code) => both(
                 format!("代码“{code}”不能删除(旧案件仍在使用),请改为撤销"),
                 format!("the code '{code}' cannot be removed (old cases name it): retire it instead"),

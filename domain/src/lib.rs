@@ -22,6 +22,7 @@ pub mod permission;
 pub mod policy;
 pub mod public;
 pub mod report;
+pub mod roster;
 pub mod stats;
 pub mod status;
 pub mod summary;

@@ -196,6 +196,8 @@ fn may_append(r: &Relation, kind: &EventKind) -> bool {
         Resolve { .. } | CallBack { .. } | Rectify { .. } | DisputeReview { .. } => r.lead_department,
         PostProgress { .. } => r.lead_department || r.assisting_department,
         Decide { .. } => r.district_leader,
+        Assign { .. } => r.lead_department,
+        AssignLeader { .. } => r.district_coordinator,
         RequestInfo { .. } => r.district_coordinator || r.lead_department || r.assisting_department,
         Rate { .. } | AddInfo { .. } | RequestReopen { .. } | BookSession { .. } | ReplyInvitation { .. } => r.filer,
     }

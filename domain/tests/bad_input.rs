@@ -144,7 +144,7 @@ proptest! {
         let case = domain::doc::read(&server).unwrap();
         let state = case.state();
         let user = User { id: "user-ent-1".into(), role: Role::Enterprise, org: Some("ent-1".into()), district: None };
-        let outcome = check_incoming(&mut server, Some((&case, &state)), &id, &[&bytes], &user, &Directory::huizhou());
+        let outcome = check_incoming(&mut server, Some((&case, &state)), &id, &[&bytes], &user, domain::sync::InForce { directory: &Directory::huizhou(), roster: &domain::roster::Roster::default() });
         prop_assert!(!matches!(outcome, Ok(Some(_))), "random bytes are never an accepted change");
         prop_assert_eq!(server.get_heads(), heads);
         prop_assert_eq!(server.get_changes(&[]).len(), 2);

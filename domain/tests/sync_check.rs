@@ -11,6 +11,7 @@ use domain::directory::Directory;
 use domain::doc;
 use domain::event::{Event, EventKind};
 use domain::permission::{Denied, Role, User};
+use domain::roster::{Official, Roster};
 use domain::sync::{DocumentId, Rejection, actor_for, check_incoming, roll_back};
 
 fn user(id: &str, role: Role, org: Option<&str>, district: Option<&str>) -> User {
@@ -58,7 +59,59 @@ fn check(server: &mut AutoCommit, user: &User, bytes: &[u8]) -> Result<Option<do
     let case = doc::read(server).ok();
     let state = case.as_ref().map(|c| c.state());
     let known = case.as_ref().zip(state.as_ref());
-    check_incoming(server, known, &doc_id(), &[bytes], user, &Directory::huizhou()).map_err(|(_, why)| why)
+    check_incoming(
+        server,
+        known,
+        &doc_id(),
+        &[bytes],
+        user,
+        domain::sync::InForce { directory: &Directory::huizhou(), roster: &roster() },
+    )
+    .map_err(|(_, why)| why)
+}
+
+/// Two natres officers and Boluo's leader.
+fn roster() -> Roster {
+    let official = |id: &str, role, org: Option<&str>, district: Option<&str>| Official {
+        id: id.into(),
+        name: id.into(),
+        role,
+        org: org.map(Into::into),
+        district: district.map(Into::into),
+    };
+    Roster::new([
+        official("u-natres", Role::Officer, Some("natres"), None),
+        official("u-wang", Role::Officer, Some("natres"), None),
+        official("leader-boluo", Role::Leader, None, Some("boluo")),
+    ])
+}
+
+#[test]
+fn the_people_an_event_names_must_hold_that_part() {
+    let mut server = server_copy();
+    let o = officer();
+    let named = |server: &mut AutoCommit, officer: &str| {
+        let (_, bytes) = changes_from(server, &o, |d| {
+            record(d, "assign", &o, EventKind::Assign { officer: officer.into() });
+        });
+        check(server, &o, &bytes)
+    };
+    assert!(named(&mut server, "u-wang").unwrap().is_some(), "an officer of the lead unit");
+    for not_one in ["leader-boluo", "u-nobody"] {
+        let refused = named(&mut server, not_one).unwrap_err();
+        assert!(
+            matches!(refused, Rejection::Invalid(domain::DomainError::NotOnRoster { .. })),
+            "{not_one}: {refused:?}"
+        );
+    }
+    let c = coordinator();
+    let (_, bytes) = changes_from(&mut server, &c, |d| {
+        record(d, "assign", &c, EventKind::Assign { officer: "u-wang".into() });
+    });
+    assert!(
+        matches!(check(&mut server, &c, &bytes), Err(Rejection::Denied(_))),
+        "only the lead unit names its officer"
+    );
 }
 
 #[test]
@@ -190,10 +243,16 @@ fn rollback_removes_refused_changes_and_their_descendants_and_returns_their_even
         record(d, "info", &f, EventKind::AddInfo { text: "补充".into(), attachments: vec![] });
     });
     let case = doc::read(&server).unwrap();
-    let refused =
-        check_incoming(&mut server, Some((&case, &case.state())), &doc_id(), &[&bytes], &f, &Directory::huizhou())
-            .unwrap_err()
-            .0;
+    let refused = check_incoming(
+        &mut server,
+        Some((&case, &case.state())),
+        &doc_id(),
+        &[&bytes],
+        &f,
+        domain::sync::InForce { directory: &Directory::huizhou(), roster: &domain::roster::Roster::default() },
+    )
+    .unwrap_err()
+    .0;
     let (mut rebuilt, lost) = roll_back(&mut device, &refused).unwrap();
     let mut lost_ids: Vec<_> = lost.iter().map(|e| e.id.as_str()).collect();
     lost_ids.sort();

@@ -171,7 +171,16 @@ impl Net {
         let refused = self.server.refused.get(&(conn as ConnId, id.clone())).cloned().unwrap_or_default();
         let doc = self.server.docs.entry(id.clone()).or_insert_with(|| ServerDoc::new(&id, AutoCommit::new()).unwrap());
         let message = SyncMessage::decode(&data).unwrap();
-        let effects = doc.receive(conn as ConnId, &user, &refused, message, request, &Directory::huizhou()).unwrap();
+        let effects = doc
+            .receive(
+                conn as ConnId,
+                &user,
+                &refused,
+                message,
+                request,
+                domain::sync::InForce { directory: &Directory::huizhou(), roster: &domain::roster::Roster::default() },
+            )
+            .unwrap();
         self.carry_out(&id, effects);
     }
 

@@ -5,7 +5,7 @@
 mod common;
 use common::*;
 use domain::directory::Directory;
-use domain::event::EventKind;
+use domain::event::{Channel, EventKind};
 use domain::permission::User;
 use domain::status::derive;
 use domain::work::{ActionKind, Form, Party, available, build, waiting_on};
@@ -38,13 +38,25 @@ fn the_lead_department_answers_and_works() {
     let routed = vec![EventKind::Submit, route_online()];
     assert_eq!(
         offered(&lead_officer(), routed.clone()),
-        vec![Reply, StartWork, Progress, RequestExtension, RequestInfo]
+        vec![Reply, StartWork, Progress, RequestExtension, RequestInfo, Assign]
     );
     assert_eq!(offered(&assisting_officer(), routed.clone()), vec![Progress, RequestInfo]);
     let mut working = routed;
     working.push(EventKind::StartWork { plan: "p".into() });
     let lead = offered(&lead_officer(), working);
     assert!(lead.contains(&Resolve) && !lead.contains(&Reply) && !lead.contains(&StartWork), "{lead:?}");
+}
+
+#[test]
+fn the_officer_in_charge_is_the_lead_units_and_a_new_lead_unit_names_its_own() {
+    let mut kinds = vec![EventKind::Submit, route_online(), EventKind::Assign { officer: "wang".into() }];
+    assert_eq!(case_doc(&chain(kinds.clone())).state().assignee(), Some("wang"));
+    kinds.push(EventKind::Assign { officer: "li".into() });
+    assert_eq!(case_doc(&chain(kinds.clone())).state().assignee(), Some("li"), "handed to another");
+    let to_housing =
+        EventKind::Route { lead_department: "housing".into(), assisting: vec![], channel: Channel::Online };
+    kinds.push(to_housing);
+    assert_eq!(case_doc(&chain(kinds)).state().assignee(), None, "the new lead unit names its own");
 }
 
 #[test]

@@ -88,6 +88,12 @@ pub enum EventKind {
     PublishTitle { title: String },
     /// Settles a conflict by choosing one of its options (an event id).
     Settle { chosen: String },
+    /// Lead unit (its dispatcher): the officer who handles the case (承办人),
+    /// by account id; again to hand it to another.
+    Assign { officer: String },
+    /// Coordinator: another lead leader (an account id) for a decided case,
+    /// when the one named leaves.
+    AssignLeader { leader: String },
 }
 
 impl EventKind {
@@ -111,6 +117,8 @@ impl EventKind {
                 | EventKind::ReplyInvitation { .. }
                 | EventKind::RecordAttendance { .. }
                 | EventKind::PublishTitle { .. }
+                | EventKind::Assign { .. }
+                | EventKind::AssignLeader { .. }
         )
     }
 
@@ -146,6 +154,8 @@ impl EventKind {
             EventKind::Close => "close",
             EventKind::Settle { .. } => "settle",
             EventKind::PublishTitle { .. } => "publish_title",
+            EventKind::Assign { .. } => "assign",
+            EventKind::AssignLeader { .. } => "assign_leader",
         }
     }
 }

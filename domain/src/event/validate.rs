@@ -137,6 +137,7 @@ impl EventKind {
                 })
             }
             TickMilestone { milestone } => id(milestone),
+            Assign { officer: person } | AssignLeader { leader: person } => id(person),
             RequestExtension { working_days, reason } => {
                 if !(1..=EXTENSION_MAX_DAYS).contains(working_days) {
                     let field = Label::new("延期工作日数", "extra working days");

@@ -191,6 +191,11 @@ pub struct Records {
     pub called_back_rating: Option<String>,
     /// The (bad) rating that the latest rectification answered.
     pub rectified_rating: Option<String>,
+    /// The officer the lead unit named (account id) and that unit: it
+    /// holds while that unit leads.
+    pub assigned: Option<(String, String)>,
+    /// The lead leader named after the decision, when the first one left.
+    pub leader: Option<String>,
 }
 
 /// An invitation to a session, the enterprise's answer and its attendance.
@@ -272,6 +277,18 @@ pub struct CaseState {
 impl CaseState {
     pub fn status(&self) -> Status {
         self.flow.status
+    }
+
+    /// The officer handling the case (承办人): named by the unit that leads
+    /// it now (a new lead unit names its own).
+    pub fn assignee(&self) -> Option<&str> {
+        let (officer, unit) = self.records.assigned.as_ref()?;
+        (self.flow.lead_department.as_ref() == Some(unit)).then_some(officer.as_str())
+    }
+
+    /// The lead leader: the one named after the decision, else the decision's.
+    pub fn lead_leader(&self) -> Option<&str> {
+        self.records.leader.as_deref().or(self.flow.lead_leader.as_deref())
     }
 }
 
@@ -423,6 +440,10 @@ fn record(records: &mut Records, flow: &Flow, conflict: &Option<Conflict>, event
             let blank = Invitation { day, place: String::new(), attending: None, attended: None };
             records.invitations.entry(session.clone()).or_insert(blank).attended = Some(*attended);
         }
+        EventKind::Assign { officer } if flow.lead_department.is_some() => {
+            records.assigned = flow.lead_department.clone().map(|unit| (officer.clone(), unit));
+        }
+        EventKind::AssignLeader { leader } if flow.lead_leader.is_some() => records.leader = Some(leader.clone()),
         EventKind::PublishTitle { title } if flow.status != Status::Draft => {
             records.public_title = Some(title.trim().to_string());
         }

@@ -11,7 +11,9 @@ use crate::case::{CaseDoc, SCHEMA_VERSION};
 use crate::directory::Directory;
 use crate::doc::{self, Touched};
 use crate::event::Event;
+use crate::event::EventKind;
 use crate::permission::{Action, CaseParties, Denied, Field, User, authorize};
+use crate::roster::Roster;
 use crate::status::CaseState;
 use crate::sync::actor_belongs;
 use crate::sync::inflate::{MAX_INFLATED_BYTES, check_inflated_size};
@@ -106,6 +108,14 @@ impl Rejection {
     }
 }
 
+/// What changes are checked against besides their sender: the directory
+/// and the roster of officials in force.
+#[derive(Debug, Clone, Copy)]
+pub struct InForce<'a> {
+    pub directory: &'a Directory,
+    pub roster: &'a Roster,
+}
+
 /// Refused changes: their hashes (so the author can roll them back) and why.
 pub type Refusal = (Vec<ChangeHash>, Rejection);
 
@@ -113,7 +123,7 @@ pub type Refusal = (Vec<ChangeHash>, Rejection);
 /// against `current`, the server's copy of document `document_id` (empty if
 /// the server has never seen it), which holds `known`: the case and its
 /// derived state (the caller keeps them; `None` for an empty document).
-/// Codes are checked against `directory`, the one in force. Returns `None`
+/// Codes and named people are checked against what is `in_force`. Returns `None`
 /// when nothing in them is new. `current` itself is never modified.
 pub fn check_incoming(
     current: &mut AutoCommit,
@@ -121,7 +131,7 @@ pub fn check_incoming(
     document_id: &str,
     chunks: &[&[u8]],
     user: &User,
-    directory: &Directory,
+    in_force: InForce<'_>,
 ) -> Result<Option<Checked>, Refusal> {
     let (mut fork, added) = load_into_fork(current, chunks).map_err(|why| (vec![], why))?;
     let hashes: Vec<ChangeHash> = added.iter().map(|c| c.hash()).collect();
@@ -156,8 +166,8 @@ pub fn check_incoming(
     }
     let created = known.is_none();
     match known {
-        None => check_new_case(&after, user, directory).map_err(refuse)?,
-        Some((before, state)) => check_edit(before, state, &after, user, directory).map_err(refuse)?,
+        None => check_new_case(&after, user, in_force).map_err(refuse)?,
+        Some((before, state)) => check_edit(before, state, &after, user, in_force).map_err(refuse)?,
     }
     Ok(Some(Checked { changes: added, case: after, created }))
 }
@@ -180,7 +190,8 @@ pub fn new_changes(current: &mut AutoCommit, chunks: &[&[u8]]) -> Vec<Change> {
     load_into_fork(current, chunks).map(|(_, added)| added).unwrap_or_default()
 }
 
-fn check_new_case(case: &CaseDoc, user: &User, directory: &Directory) -> Result<(), Rejection> {
+fn check_new_case(case: &CaseDoc, user: &User, in_force: InForce<'_>) -> Result<(), Rejection> {
+    let directory = in_force.directory;
     if case.number.is_some() || !case.time_flags.is_empty() {
         return Err(Rejection::Denied(Denied::ServerOnly));
     }
@@ -195,7 +206,7 @@ fn check_new_case(case: &CaseDoc, user: &User, directory: &Directory) -> Result<
     let state = empty.state();
     let parties = CaseParties { enterprise: &case.enterprise.id, district: &case.district, state: &state };
     authorize(user, &parties, Action::Edit(Field::Appeal)).map_err(Rejection::Denied)?;
-    new_events(&empty, &parties, case, user, directory)
+    new_events(&empty, &parties, case, user, in_force)
 }
 
 fn check_edit(
@@ -203,8 +214,9 @@ fn check_edit(
     state: &CaseState,
     after: &CaseDoc,
     user: &User,
-    directory: &Directory,
+    in_force: InForce<'_>,
 ) -> Result<(), Rejection> {
+    let directory = in_force.directory;
     let fixed = [
         ("schema", before.schema == after.schema),
         ("id", before.id == after.id),
@@ -231,7 +243,7 @@ fn check_edit(
     if before.appeal != after.appeal {
         after.appeal.clone().validate(directory).map_err(Rejection::Invalid)?;
     }
-    new_events(before, &parties, after, user, directory)
+    new_events(before, &parties, after, user, in_force)
 }
 
 /// Recorded events stay as they were; each new one is the user's and allowed.
@@ -240,22 +252,40 @@ fn new_events(
     parties: &CaseParties<'_>,
     after: &CaseDoc,
     user: &User,
-    directory: &Directory,
+    in_force: InForce<'_>,
 ) -> Result<(), Rejection> {
     if let Some(id) = before.events.iter().find(|(id, e)| after.events.get(*id) != Some(e)).map(|(id, _)| id) {
         return Err(Rejection::EventRewritten(id.clone()));
     }
     let added = after.events.values().filter(|e| !before.events.contains_key(&e.id));
     for event in added {
-        check_event(event, user, parties, directory)?;
+        check_event(event, user, parties, in_force)?;
     }
     Ok(())
 }
 
-fn check_event(event: &Event, user: &User, parties: &CaseParties<'_>, directory: &Directory) -> Result<(), Rejection> {
+fn check_event(event: &Event, user: &User, parties: &CaseParties<'_>, in_force: InForce<'_>) -> Result<(), Rejection> {
     if event.author != user.id {
         return Err(Rejection::WrongAuthor(event.id.clone()));
     }
-    event.validate(parties.district, directory).map_err(Rejection::Invalid)?;
-    authorize(user, parties, Action::Append(&event.kind)).map_err(Rejection::Denied)
+    event.validate(parties.district, in_force.directory).map_err(Rejection::Invalid)?;
+    authorize(user, parties, Action::Append(&event.kind)).map_err(Rejection::Denied)?;
+    named_people(&event.kind, parties, in_force.roster).map_err(Rejection::Invalid)
+}
+
+/// The people an event names are officials who may hold that part: a
+/// lead leader serves the case's district (or the city); the officer
+/// handling it belongs to the lead unit.
+fn named_people(kind: &EventKind, parties: &CaseParties<'_>, roster: &Roster) -> Result<(), crate::DomainError> {
+    match kind {
+        EventKind::Decide { lead_leader: leader, .. } | EventKind::AssignLeader { leader } => {
+            roster.leader_for(leader, parties.district).map(drop)
+        }
+        EventKind::Assign { officer } => match parties.state.flow.lead_department.as_deref() {
+            Some(unit) => roster.officer_of(officer, unit).map(drop),
+            // No lead unit yet: the lifecycle refuses it.
+            None => Ok(()),
+        },
+        _ => Ok(()),
+    }
 }

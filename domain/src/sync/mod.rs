@@ -17,7 +17,7 @@ use automerge::{ActorId, ChangeHash};
 use sha2::{Digest, Sha256};
 
 use crate::DomainError;
-pub use check::{Checked, MAX_EVENTS_PER_CASE, Rejection, check_incoming, new_changes};
+pub use check::{Checked, InForce, MAX_EVENTS_PER_CASE, Rejection, check_incoming, new_changes};
 pub use inflate::{MAX_INFLATED_BYTES, check_inflated_size};
 pub use refused::{MAX_REFUSED_PER_CONNECTION, RefusedChanges};
 pub use rollback::roll_back;

@@ -19,10 +19,9 @@ use automerge::{ActorId, AutoCommit, Automerge, Change, ChangeHash};
 use crate::DomainError;
 use crate::case::CaseDoc;
 use crate::device_time::Receipt;
-use crate::directory::Directory;
 use crate::permission::{CaseParties, Denied, User, may_read};
 use crate::status::CaseState;
-use crate::sync::{RefusedChanges, Rejection, check_incoming, new_changes, plain_message};
+use crate::sync::{InForce, RefusedChanges, Rejection, check_incoming, new_changes, plain_message};
 
 /// A connection, as the driver numbers them.
 pub type ConnId = u64;
@@ -167,8 +166,7 @@ impl ServerDoc {
     /// `refused` of this document refused on this connection before. A
     /// `request` is for a document the client lacks; a plain sync for a
     /// document that does not exist is a case being created, so the
-    /// exchange starts and the check decides, by `directory` (the one in
-    /// force).
+    /// exchange starts and the check decides, by what is `in_force`.
     pub fn receive(
         &mut self,
         from: ConnId,
@@ -176,7 +174,7 @@ impl ServerDoc {
         refused: &RefusedChanges,
         message: SyncMessage,
         request: bool,
-        directory: &Directory,
+        in_force: InForce<'_>,
     ) -> Result<Vec<Effect>, DomainError> {
         let readable = self.readable_by(user);
         let exists = self.case.is_some();
@@ -204,7 +202,7 @@ impl ServerDoc {
             return Ok(effects);
         }
         let known = self.case.as_ref().map(|(case, state)| (case, state));
-        match check_incoming(&mut self.doc, known, &self.id, &chunks, user, directory) {
+        match check_incoming(&mut self.doc, known, &self.id, &chunks, user, in_force) {
             Ok(Some(checked)) => {
                 let hashes = hashes(&checked.changes);
                 // The message now carries exactly the checked changes (the

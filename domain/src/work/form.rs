@@ -45,6 +45,10 @@ pub enum Input {
     /// Files kept on the device and uploaded when online: their SHA-256
     /// hashes, comma-separated.
     Files,
+    /// A leader's account who may lead a case of the district.
+    Leader,
+    /// An officer's account of the lead unit.
+    Officer,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,7 +82,7 @@ pub fn fields(action: ActionKind) -> &'static [FieldSpec] {
         ActionKind::Attend => &[f!("attended", Check, "企业已到场", "The enterprise came")],
         ActionKind::Reply => &[f!("text", LongText, "答复内容", "Answer")],
         ActionKind::Decide => &[
-            f!("lead_leader", Text, "牵头领导", "Lead leader"),
+            f!("lead_leader", Leader, "牵头领导", "Lead leader"),
             f!("lead_department", Department, "牵头部门", "Lead department"),
             f!("assisting", Departments, "协办部门", "Assisting departments"),
             f!("milestones", Milestones, "办理时间表(每行:日期 节点)", "Timetable (one per line: date milestone)"),
@@ -116,6 +120,8 @@ pub fn fields(action: ActionKind) -> &'static [FieldSpec] {
         ActionKind::Close => &[],
         ActionKind::Publish => &[f!("title", Text, "公开标题(已去除个人信息)", "Public title (personal data removed)")],
         ActionKind::Settle => &[f!("chosen", ConflictOption, "采用的处理", "Outcome to keep")],
+        ActionKind::Assign => &[f!("officer", Officer, "承办人", "Officer in charge")],
+        ActionKind::AssignLeader => &[f!("leader", Leader, "新的牵头领导", "New lead leader")],
     }
 }
 
@@ -175,6 +181,8 @@ pub fn build(
             milestones: milestones(get("milestones"))?,
         },
         ActionKind::StartWork => K::StartWork { plan: text("plan")? },
+        ActionKind::Assign => K::Assign { officer: text("officer")? },
+        ActionKind::AssignLeader => K::AssignLeader { leader: text("leader")? },
         ActionKind::Progress => K::PostProgress { text: text("text")? },
         ActionKind::Tick => {
             let id = get("milestone");

@@ -111,10 +111,12 @@ pub enum ActionKind {
     Close,
     Settle,
     Publish,
+    Assign,
+    AssignLeader,
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 28] = [
+    pub const ALL: [ActionKind; 30] = [
         ActionKind::Book,
         ActionKind::Route,
         ActionKind::Decline,
@@ -143,6 +145,8 @@ impl ActionKind {
         ActionKind::Close,
         ActionKind::Settle,
         ActionKind::Publish,
+        ActionKind::Assign,
+        ActionKind::AssignLeader,
     ];
 
     /// A stable name for tests, styles and form ids.
@@ -176,6 +180,8 @@ impl ActionKind {
             ActionKind::Close => "close",
             ActionKind::Settle => "settle",
             ActionKind::Publish => "publish",
+            ActionKind::Assign => "assign",
+            ActionKind::AssignLeader => "assign-leader",
         }
     }
 
@@ -237,6 +243,8 @@ impl ActionKind {
             ActionKind::Close => K::Close,
             ActionKind::Publish => K::PublishTitle { title: text },
             ActionKind::Settle => K::Settle { chosen: state.conflict.as_ref()?.options.first()?.event.clone() },
+            ActionKind::Assign => K::Assign { officer: text },
+            ActionKind::AssignLeader => K::AssignLeader { leader: text },
         })
     }
 }
@@ -296,6 +304,9 @@ fn fits_status(action: ActionKind, state: &CaseState) -> bool {
                 && invitation(state).is_none_or(|i| i.attended.is_none())
         }
         ActionKind::Dispute => state.records.disputes.len() == state.records.rechecks.len(),
+        // While the lead unit works on it, or a decided case's leader.
+        ActionKind::Assign => working,
+        ActionKind::AssignLeader => status.is_open() && state.flow.lead_leader.is_some(),
         _ => true,
     }
 }
