@@ -49,8 +49,14 @@ async fn run(count: usize) {
     server::demo::store_cases(&store, anchor(), count).await.unwrap();
     let now = anchor().start_instant() + 10 * 3_600_000;
     let started = Instant::now();
-    let letters =
-        server::pages::letters::issue_due(&store, &domain::policy::Policy::shipped().unwrap(), now).await.unwrap();
+    let letters = server::pages::letters::issue_due(
+        &store,
+        &domain::policy::Policy::shipped().unwrap(),
+        &domain::roster::Roster::default(),
+        now,
+    )
+    .await
+    .unwrap();
     println!("| {count} | issue October's letters ({letters}), cold | {} | | |", ms(started.elapsed()));
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

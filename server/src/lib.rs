@@ -10,6 +10,7 @@ mod error;
 pub mod http;
 pub mod pages;
 pub mod policy;
+pub mod roster;
 pub mod security;
 pub mod store;
 pub mod sync;
@@ -38,6 +39,8 @@ pub struct AppState {
     pub clock: Clock,
     /// The directory, calendar and deadline rules in force.
     pub policy: Arc<policy::Policies>,
+    /// The serving officials cases may name.
+    pub officials: Arc<roster::Officials>,
     /// Mark cookies `Secure` (set when the server is reached over TLS).
     pub secure_cookies: bool,
     pub hub: Arc<sync::Hub>,
@@ -67,10 +70,12 @@ impl AppState {
         limits: sync::SyncLimits,
     ) -> Result<AppState, ServerError> {
         let policy = Arc::new(policy::Policies::new(store.policy().await?));
-        let hub = sync::Hub::start(store.clone(), clock.clone(), policy.clone(), limits)?;
-        pages::letters::start(store.clone(), policy.clone(), clock.clone());
+        let officials = Arc::new(roster::Officials::load(&store).await?);
+        let in_force = sync::InForce { policy: policy.clone(), officials: officials.clone() };
+        let hub = sync::Hub::start(store.clone(), clock.clone(), in_force.clone(), limits)?;
+        pages::letters::start(store.clone(), in_force, clock.clone());
         let passwords = Arc::new(security::passwords::Passwords::for_this_machine()?);
-        Ok(AppState { store, dist, clock, policy, secure_cookies, hub, throttle: Arc::default(), passwords })
+        Ok(AppState { store, dist, clock, policy, officials, secure_cookies, hub, throttle: Arc::default(), passwords })
     }
 }
 

@@ -21,12 +21,12 @@ use server::demo;
 const QUIET: Duration = Duration::from_secs(10);
 
 /// The change tried on a case: each kind is allowed to different parties.
-fn change(i: usize) -> EventKind {
+fn change(i: usize, district: &str) -> EventKind {
     match i % 4 {
         0 => EventKind::RequestInfo { question: "请补充材料".into() },
         1 => EventKind::PostProgress { text: "已现场查看".into() },
         2 => EventKind::Decide {
-            lead_leader: "李副区长".into(),
+            lead_leader: format!("leader-{district}"),
             lead_department: "natres".into(),
             assisting: vec![],
             milestones: vec![],
@@ -81,7 +81,7 @@ async fn every_role_and_level_reads_and_writes_exactly_what_the_permission_funct
             if level_of(case.state().flow.lead_department.as_deref().unwrap_or("")).is_some_and(|l| l != Level::City) {
                 led_locally += 1;
             }
-            let kind = change(i);
+            let kind = change(i, &case.district);
             let state = device.case(&case.id).unwrap().state();
             let parties = CaseParties { enterprise: &case.enterprise.id, district: &case.district, state: &state };
             let allowed = authorize(user, &parties, Action::Append(&kind)).is_ok();
@@ -100,7 +100,7 @@ async fn every_role_and_level_reads_and_writes_exactly_what_the_permission_funct
                 "{} ({:?}) writing {:?} to {}",
                 account.login,
                 user.role,
-                change(i),
+                change(i, &case.district),
                 case.id
             );
             if allowed { accepted += 1 } else { refused += 1 }

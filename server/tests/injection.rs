@@ -70,9 +70,14 @@ async fn markup_in_every_text_is_shown_escaped_everywhere() {
     assert!(case.state().refused.is_empty(), "{:?}", case.state().refused);
     server.store.put_case(&CaseRow::of(&case, &case.state(), &doc.get_heads()), &doc.save()).await.unwrap();
     assert_eq!(
-        server::pages::letters::issue_due(&server.store, &server.policy.current(), server.clock.now_ms())
-            .await
-            .unwrap(),
+        server::pages::letters::issue_due(
+            &server.store,
+            &server.policy.current(),
+            &server.officials.current(),
+            server.clock.now_ms()
+        )
+        .await
+        .unwrap(),
         1,
         "October's letter"
     );

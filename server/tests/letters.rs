@@ -36,7 +36,9 @@ async fn each_open_case_gets_one_letter_a_month_seen_only_by_its_parties() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(
-        issue_due(&server.store, &server.policy.current(), server.clock.now_ms()).await.unwrap(),
+        issue_due(&server.store, &server.policy.current(), &server.officials.current(), server.clock.now_ms())
+            .await
+            .unwrap(),
         0,
         "issuing again changes nothing"
     );
@@ -90,8 +92,16 @@ async fn each_open_case_gets_one_letter_a_month_seen_only_by_its_parties() {
     // as it was sent.
     let archived = server.store.notice(&case_id, "2026-10").await.unwrap().unwrap();
     let december = |day: &str| domain::time::Day::parse(day).unwrap().start_instant() + 3_600_000;
-    assert_eq!(issue_due(&server.store, &server.policy.current(), december("2026-12-01")).await.unwrap(), 0);
-    let november = issue_due(&server.store, &server.policy.current(), december("2026-12-02")).await.unwrap();
+    assert_eq!(
+        issue_due(&server.store, &server.policy.current(), &server.officials.current(), december("2026-12-01"))
+            .await
+            .unwrap(),
+        0
+    );
+    let november =
+        issue_due(&server.store, &server.policy.current(), &server.officials.current(), december("2026-12-02"))
+            .await
+            .unwrap();
     assert_eq!(november, open_at_end_of(&server, "2026-11").await);
     assert_eq!(server.store.notice(&case_id, "2026-10").await.unwrap().unwrap(), archived);
     if case.state().status().is_open() {

@@ -192,6 +192,8 @@ pub async fn deactivate(
     for session in &ended {
         state.hub.end_session(session);
     }
+    // No case may name them from now on.
+    state.officials.reload(&state.store).await?;
     audit(&state, AuditEntry::new(now, &admin.user.id, "deactivate", None, user_id)).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -263,6 +265,7 @@ pub async fn accept(
             if !state.store.accept_invitation(&hash_of_token, now, &account, &password_hash).await? {
                 return Ok(link_spent());
             }
+            state.officials.reload(&state.store).await?;
             audit(&state, AuditEntry::new(now, &account.user.id, "invitation-accepted", None, account.login.clone()))
                 .await?;
             account.user.id

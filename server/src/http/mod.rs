@@ -41,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/register", post(register::register).layer(DefaultBodyLimit::max(json::FORM_LIMIT)))
         .route("/api/people", get(people::people))
+        .route("/api/officials", get(people::officials))
         .route("/api/policy", get(policy::current))
         .route("/api/admin/policy", post(policy::edit).layer(DefaultBodyLimit::max(json::FORM_LIMIT)))
         .route("/api/admin/users", get(invitations::users))

@@ -24,3 +24,19 @@ pub async fn people(
         .collect();
     Ok(Json(names))
 }
+
+/// `GET /api/officials`: the serving officials, for officials only — whom
+/// a decision may name as lead leader and a lead unit as officer in
+/// charge. The app keeps the list on the device for offline use.
+pub async fn officials(
+    State(state): State<AppState>,
+    SignedIn(me): SignedIn,
+) -> Result<axum::response::Response, ServerError> {
+    use axum::response::IntoResponse;
+    if me.user.role == Role::Enterprise {
+        let refused = domain::label::Label::new("只有工作人员可以查看", "only officials may see this");
+        return Ok(crate::http::json::error(axum::http::StatusCode::FORBIDDEN, refused));
+    }
+    let roster = state.officials.current();
+    Ok(Json(roster.all().cloned().collect::<Vec<_>>()).into_response())
+}

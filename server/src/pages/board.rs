@@ -53,7 +53,11 @@ pub async fn board(
     // The reddest first, then the nearest deadline.
     entries.sort_by(|a, b| (b.light, a.due, &a.number).cmp(&(a.light, b.due, &b.number)));
     let title = format!("{} {}年{}月 挂图督办公示栏", place.name.zh, end.year(), end.month());
-    Ok(public_page(StatusCode::OK, &title, table(&title, day, &entries, &Names(&policy.directory))))
+    Ok(public_page(
+        StatusCode::OK,
+        &title,
+        table(&title, day, &entries, &Names::with_people(&policy.directory, &state.officials.current())),
+    ))
 }
 
 fn table(title: &str, day: Day, entries: &[BoardEntry], names: &Names<'_>) -> Markup {
@@ -69,7 +73,7 @@ fn table(title: &str, day: Day, entries: &[BoardEntry], names: &Names<'_>) -> Ma
                         td { (e.title.as_deref().unwrap_or("(标题待审核后公开)")) }
                         td data-label="类别" { (names.category(&e.category)) }
                         td data-label="牵头部门" { (e.lead_department.as_deref().map_or("—", |d| names.unit(d))) }
-                        td data-label="牵头领导" { (e.lead_leader.as_deref().unwrap_or("—")) }
+                        td data-label="牵头领导" { (e.lead_leader.as_deref().map_or("—", |l| names.person(l))) }
                         td data-label="状态" { (e.status.label().zh) }
                         td data-label="期限" {
                             @match e.due { Some(due) => { (due) (provisional(e.due_provisional)) }, None => "—" }

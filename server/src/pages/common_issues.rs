@@ -95,7 +95,7 @@ pub async fn report(
     .await?;
     let title = format!("{}年第{}季度 共性问题分析", first.year(), quarter.chars().last().unwrap_or('1'));
     let policy = state.policy.current();
-    Ok(page(StatusCode::OK, &title, body(&title, first, &appeals, &groups, &Names(&policy.directory))))
+    Ok(page(StatusCode::OK, &title, body(&title, first, &appeals, &groups, &Names::of(&policy.directory))))
 }
 
 fn body(title: &str, first: Day, appeals: &[Appeal], groups: &[Group], names: &Names<'_>) -> Markup {

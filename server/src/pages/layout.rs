@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use domain::deadline::Light;
 use domain::directory::Directory;
 use domain::public::PublicCase;
+use domain::roster::Roster;
 use maud::{DOCTYPE, Markup, html};
 
 /// Where the pages' stylesheet is served.
@@ -112,20 +113,40 @@ pub fn light(light: Light) -> Markup {
 }
 
 /// Chinese names from the directory in force, or a dash for a code it
-/// does not know.
-pub struct Names<'a>(pub &'a Directory);
+/// does not know; and, where given the roster, officials' names.
+pub struct Names<'a> {
+    directory: &'a Directory,
+    roster: Option<&'a Roster>,
+}
 
 impl<'a> Names<'a> {
+    pub fn of(directory: &'a Directory) -> Names<'a> {
+        Names { directory, roster: None }
+    }
+
+    pub fn with_people(directory: &'a Directory, roster: &'a Roster) -> Names<'a> {
+        Names { directory, roster: Some(roster) }
+    }
+
     pub fn unit(&self, code: &str) -> &'a str {
-        self.0.unit(code).map_or("—", |u| u.name.zh.as_str())
+        self.directory.unit(code).map_or("—", |u| u.name.zh.as_str())
     }
 
     pub fn district(&self, code: &str) -> &'a str {
-        self.0.district(code).map_or("—", |d| d.name.zh.as_str())
+        self.directory.district(code).map_or("—", |d| d.name.zh.as_str())
     }
 
     pub fn category(&self, code: &str) -> &'a str {
-        self.0.category(code).map_or("—", |c| c.name.zh.as_str())
+        self.directory.category(code).map_or("—", |c| c.name.zh.as_str())
+    }
+
+    /// An official's name; what a case names that is no account (a lead
+    /// leader typed as text before leaders were accounts) as it is.
+    pub fn person<'p>(&self, id: &'p str) -> &'p str
+    where
+        'a: 'p,
+    {
+        self.roster.and_then(|r| r.get(id)).map_or(id, |o| o.name.as_str())
     }
 }
 
@@ -141,7 +162,7 @@ pub fn responsibility(case: &PublicCase, names: &Names<'_>) -> Vec<(&'static str
         rows.push(("协办部门", html! { (names.join("、")) }));
     }
     if let Some(leader) = &case.lead_leader {
-        rows.push(("牵头领导", html! { (leader) }));
+        rows.push(("牵头领导", html! { (names.person(leader)) }));
     }
     if let Some((due, l)) = case.due {
         rows.push(("办理期限", html! { (due) (provisional(case.due_provisional)) " " (light(l)) }));

@@ -22,14 +22,15 @@ use domain::contract::Letter;
 use domain::directory::Directory;
 use domain::notice::Notice;
 use domain::policy::Policy;
+use domain::roster::Roster;
 use domain::time::{Day, previous_month};
 use maud::{DOCTYPE, PreEscaped, html};
 
 use crate::http::json::error;
 use crate::pages::layout::{Names, internal_page, letter_document, light, responsibility};
-use crate::policy::Policies;
 use crate::security::auth::SignedIn;
 use crate::store::{AuditEntry, Store};
+use crate::sync::InForce;
 use crate::{AppState, Clock, ServerError, audit, readable_case};
 
 /// How often the server looks for a month to write letters for.
@@ -52,8 +53,8 @@ fn month_due(today: Day) -> String {
 
 /// Issues the letters of the latest month that is due and not issued yet.
 /// Returns how many it issued.
-pub async fn issue_due(store: &Store, policy: &Policy, now_ms: i64) -> Result<usize, ServerError> {
-    let names = Names(&policy.directory);
+pub async fn issue_due(store: &Store, policy: &Policy, roster: &Roster, now_ms: i64) -> Result<usize, ServerError> {
+    let names = Names::with_people(&policy.directory, roster);
     let today = Day::of_instant(now_ms);
     let month = month_due(today);
     let done = store.noticed_cases(&month).await?;
@@ -76,10 +77,11 @@ pub async fn issue_due(store: &Store, policy: &Policy, now_ms: i64) -> Result<us
 }
 
 /// Runs [`issue_due`] now and every hour after, for as long as the server runs.
-pub fn start(store: std::sync::Arc<Store>, policy: std::sync::Arc<Policies>, clock: Clock) {
+pub fn start(store: std::sync::Arc<Store>, in_force: InForce, clock: Clock) {
     tokio::spawn(async move {
         loop {
-            match issue_due(&store, &policy.current(), clock.now_ms()).await {
+            let (policy, roster) = (in_force.policy.current(), in_force.officials.current());
+            match issue_due(&store, &policy, &roster, clock.now_ms()).await {
                 Ok(0) => {}
                 Ok(issued) => tracing::info!(issued, "monthly progress notices issued"),
                 Err(e) => tracing::error!(error = %e, "issuing monthly progress notices failed"),

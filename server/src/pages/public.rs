@@ -70,7 +70,11 @@ fn not_found() -> Response {
 pub async fn page_of(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ServerError> {
     let Some((case, policy)) = public_case(&state, token).await? else { return Ok(not_found()) };
     let title = format!("{} · 直通车办理进度", case.number.as_deref().unwrap_or("诉求"));
-    Ok(public_page(StatusCode::OK, &title, body(&case, &Names(&policy.directory))))
+    Ok(public_page(
+        StatusCode::OK,
+        &title,
+        body(&case, &Names::with_people(&policy.directory, &state.officials.current())),
+    ))
 }
 
 /// `GET /p/{token}/qr.svg`: the page's link as a QR code.

@@ -19,7 +19,7 @@ const SHOWN: usize = 200;
 pub async fn ratings(State(state): State<AppState>) -> Result<Response, ServerError> {
     let cases = state.store.cases_of_district(CITY).await?;
     let policy = state.policy.current();
-    let names = Names(&policy.directory);
+    let names = Names::of(&policy.directory);
     let mut all: Vec<_> =
         blocking(move || Ok(cases.iter().flat_map(|case| public_ratings(case, &case.state())).collect())).await?;
     all.sort_by(|a, b| (b.day, &b.number).cmp(&(a.day, &a.number)));

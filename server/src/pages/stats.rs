@@ -46,7 +46,7 @@ fn rate_text(rate: Option<f64>) -> String {
 }
 
 fn body(title: &str, place: &str, today: Day, stats: &Statistics, directory: &Directory) -> Markup {
-    let names = Names(directory);
+    let names = Names::of(directory);
     let average = stats.average_score.map_or_else(|| "—".to_string(), |s| format!("{s:.1}"));
     let median = stats.median_days_to_resolve.map_or_else(|| "—".to_string(), |d| d.to_string());
     html! {

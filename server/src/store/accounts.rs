@@ -228,6 +228,24 @@ impl Store {
         Ok(rows.into_iter().filter_map(UserRow::account).map(|(account, _)| account).collect())
     }
 
+    /// The serving officials (officers, coordinators, leaders; not
+    /// deactivated): whom cases may name as people.
+    pub async fn officials(&self) -> Result<Vec<domain::roster::Official>, ServerError> {
+        let query = concat!("SELECT ", account_columns!(), " FROM users WHERE deactivated_ms IS NULL ORDER BY login");
+        let rows: Vec<UserRow> = sqlx::query_as(query).fetch_all(&self.db.pool).await?;
+        let official = |(account, _): (Account, String)| {
+            let u = account.user;
+            matches!(u.role, Role::Officer | Role::Coordinator | Role::Leader).then(|| domain::roster::Official {
+                id: u.id,
+                name: account.display_name,
+                role: u.role,
+                org: u.org,
+                district: u.district,
+            })
+        };
+        Ok(rows.into_iter().filter_map(UserRow::account).filter_map(official).collect())
+    }
+
     pub async fn user_count(&self) -> Result<u64, ServerError> {
         self.count("SELECT COUNT(*) FROM users").await
     }

@@ -126,6 +126,7 @@ impl Store {
             return Ok(false);
         }
         super::accounts::insert_user(&mut *tx, account, password_hash).await?;
+        self.announce(&mut tx, "accounts", &account.user.id).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -165,6 +166,7 @@ impl Store {
             return Ok(None);
         }
         let ended = self.end_sessions(&mut tx, user_id, None).await?;
+        self.announce(&mut tx, "accounts", user_id).await?;
         tx.commit().await?;
         Ok(Some(ended))
     }

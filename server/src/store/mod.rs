@@ -44,6 +44,8 @@ pub enum Announcement {
     SignedOut(String),
     /// It stored this version of the policy.
     Policy(u64),
+    /// It added or deactivated an official's account.
+    Accounts,
     /// Announcements may have been missed: anything may have changed.
     Anything,
 }
@@ -115,6 +117,7 @@ fn parse_announcement(payload: &str, own: &str) -> Option<Announcement> {
         ("case", id) => Some(Announcement::Case(id.to_string())),
         ("signed-out", digest) => Some(Announcement::SignedOut(digest.to_string())),
         ("policy", version) => policies::announced(version),
+        ("accounts", _) => Some(Announcement::Accounts),
         _ => None,
     }
 }

@@ -28,9 +28,10 @@ pub(super) async fn follow(hub: Weak<Hub>, mut announcements: Announcements) {
                 Ok(())
             }
             Announcement::Policy(_) => hub.reload_policy().await,
-            Announcement::Anything => match hub.reload_policy().await {
-                Ok(()) => catch_up_all(&hub).await,
-                Err(e) => Err(e),
+            Announcement::Accounts => hub.reload_officials().await,
+            Announcement::Anything => match (hub.reload_policy().await, hub.reload_officials().await) {
+                (Ok(()), Ok(())) => catch_up_all(&hub).await,
+                (Err(e), _) | (_, Err(e)) => Err(e),
             },
         };
         if let Err(e) = followed {

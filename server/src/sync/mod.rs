@@ -22,7 +22,7 @@ use tokio::sync::mpsc;
 
 use crate::security::auth::{ClientAddress, Session, session_digest};
 use crate::{AppState, ServerError};
-pub use hub::{Hub, Opened};
+pub use hub::{Hub, InForce, Opened};
 use limits::Allowance;
 pub use limits::{Exceeded, SyncLimits};
 use live::ConnId;

@@ -61,6 +61,7 @@ pub struct TestServer {
     pub clock: Clock,
     pub store: Arc<Store>,
     pub policy: Arc<server::policy::Policies>,
+    pub officials: Arc<server::roster::Officials>,
     pub hub: Arc<server::sync::Hub>,
     _dir: Option<tempfile::TempDir>,
 }
@@ -110,10 +111,10 @@ async fn serve(store: Arc<Store>, dir: &std::path::Path, limits: server::sync::S
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let state = AppState::with_limits(store.clone(), dist, clock.clone(), false, limits).await.unwrap();
-    let (hub, policy) = (state.hub.clone(), state.policy.clone());
+    let (hub, policy, officials) = (state.hub.clone(), state.policy.clone(), state.officials.clone());
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(axum::serve(listener, app).into_future());
-    TestServer { addr, clock, store, policy, hub, _dir: None }
+    TestServer { addr, clock, store, policy, officials, hub, _dir: None }
 }
 
 pub struct Response {

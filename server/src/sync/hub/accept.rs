@@ -37,7 +37,7 @@ impl Hub {
             live.doc.flag_times(
                 &mut accepted,
                 receipt,
-                self.policy.current().device_time_tolerance_ms,
+                self.in_force.policy.current().device_time_tolerance_ms,
                 server_actor(),
             )?;
         }

@@ -83,7 +83,9 @@ impl Hub {
             live.doc.open(conn, state);
         }
         let refused = self.refused_on(conn, id).unwrap_or_default();
-        let effects = live.doc.receive(conn, &user, &refused, message, request, &self.policy.current().directory)?;
+        let (policy, roster) = (self.in_force.policy.current(), self.in_force.officials.current());
+        let in_force = domain::sync::InForce { directory: &policy.directory, roster: &roster };
+        let effects = live.doc.receive(conn, &user, &refused, message, request, in_force)?;
         self.carry_out(id, live, effects).await
     }
 

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::Duration;
 
 use crate::policy::Policies;
+use crate::roster::Officials;
 use automerge::sync::State as SyncState;
 use automerge::{Change, ChangeHash};
 use domain::permission::User;
@@ -84,11 +85,19 @@ pub struct Opened {
     pub address: Option<IpAddr>,
 }
 
+/// What changes are checked against besides their sender: the policy and
+/// the officials in force.
+#[derive(Clone)]
+pub struct InForce {
+    pub policy: Arc<Policies>,
+    pub officials: Arc<Officials>,
+}
+
 pub struct Hub {
     store: Arc<Store>,
     committer: Committer,
     clock: Clock,
-    policy: Arc<Policies>,
+    in_force: InForce,
     limits: SyncLimits,
     conns: RwLock<HashMap<ConnId, Conn>>,
     docs: Mutex<HashMap<String, Shared>>,
@@ -101,14 +110,14 @@ impl Hub {
     pub fn start(
         store: Arc<Store>,
         clock: Clock,
-        policy: Arc<Policies>,
+        in_force: InForce,
         limits: SyncLimits,
     ) -> Result<Arc<Hub>, ServerError> {
         let hub = Arc::new(Hub {
             committer: Committer::start(store.clone()),
             store,
             clock,
-            policy,
+            in_force,
             limits,
             conns: RwLock::new(HashMap::new()),
             docs: Mutex::new(HashMap::new()),
@@ -187,7 +196,13 @@ impl Hub {
     /// Puts in force the newest policy in the store (another instance's
     /// admin changed it).
     pub async fn reload_policy(&self) -> Result<(), ServerError> {
-        self.policy.reload(&self.store).await
+        self.in_force.policy.reload(&self.store).await
+    }
+
+    /// Reads the serving officials again (another instance added or
+    /// deactivated an account).
+    pub async fn reload_officials(&self) -> Result<(), ServerError> {
+        self.in_force.officials.reload(&self.store).await
     }
 
     /// Forgets every connection opened under `session`: dropping its
