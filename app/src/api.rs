@@ -95,6 +95,11 @@ pub async fn people() -> Result<std::collections::BTreeMap<String, String>, AppE
     get_json("/api/people").await
 }
 
+/// The serving officials (for officials only).
+pub async fn officials() -> Result<Vec<domain::roster::Official>, AppError> {
+    get_json("/api/officials").await
+}
+
 /// How far this device's clock is behind (negative) or ahead of the
 /// server's, in ms, and the tolerance; the request's round trip is split
 /// evenly.

@@ -7,6 +7,7 @@ mod clock;
 mod error;
 mod i18n;
 mod labels;
+mod officials;
 mod offline_files;
 mod pages;
 mod people;
@@ -51,6 +52,7 @@ fn App(policy: Arc<Policy>) -> impl IntoView {
     let identity: IdentitySignal = RwSignal::new(None);
     provide_context(identity);
     provide_context(people::People::start(identity));
+    provide_context(officials::Officials::start(identity));
     let sync = SyncHandle::start(policy.clone());
     provide_context(sync.clone());
     provide_context(policy::start(policy, sync.clone()));

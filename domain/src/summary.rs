@@ -47,6 +47,11 @@ pub struct CaseSummary {
     /// The invitation to the session the case is on.
     #[serde(default)]
     pub invitation: Option<Invitation>,
+    /// The officer in charge and the lead leader (account ids).
+    #[serde(default)]
+    pub assignee: Option<String>,
+    #[serde(default)]
+    pub lead_leader: Option<String>,
 }
 
 /// Where a summary comes from besides the case itself.
@@ -81,7 +86,15 @@ impl CaseSummary {
             clocks: clocks.iter().map(|c| (c.start, c.due)).collect(),
             conflict: state.conflict.is_some(),
             invitation: work::invitation(&state).cloned(),
+            assignee: state.assignee().map(String::from),
+            lead_leader: state.lead_leader().map(String::from),
         }
+    }
+
+    /// Whether this person answers for the case: its officer in charge or
+    /// its lead leader (一对一责任制).
+    pub fn held_by(&self, user_id: &str) -> bool {
+        self.assignee.as_deref() == Some(user_id) || self.lead_leader.as_deref() == Some(user_id)
     }
 
     /// The earliest due date of the running clocks.

@@ -69,12 +69,12 @@ test('an appeal goes from the enterprise through coordinator, leader and officer
   const officer = await signedIn(browser, server, 'bumen-natres');
   await offlineThenSeen(leader, async () => {
     await perform(leader.page, 'decide', {
-      lead_leader: '李明副县长',
+      lead_leader: 'leader-huicheng',
       lead_department: 'natres',
       milestones: '2026-12-18 拿出供地方案\n2027-01-29 完成供地手续',
     });
     for (const width of [390, 1280]) await screenshot(leader.page, 'journey-decided-offline', width);
-  }, officer, path, '李明副县长');
+  }, officer, path, '惠城区领导');
   await officer.page.getByTestId('deadlines').getByText('拿出供地方案').waitFor();
 
   // 4. The officer posts progress, ticks the first milestone and resolves, offline.

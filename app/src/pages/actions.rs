@@ -27,6 +27,7 @@ use super::timeline::describe;
 use crate::clock;
 use crate::i18n::{say, tr};
 use crate::labels;
+use crate::officials;
 use crate::sync::use_sync;
 
 /// Typed values and the open form, kept while the case is redrawn.
@@ -96,6 +97,8 @@ pub fn label(action: ActionKind) -> &'static str {
         Close => tr("结案", "Close"),
         Settle => tr("裁定冲突", "Settle the conflict"),
         Publish => tr("审核公开标题", "Publish the title"),
+        Assign => tr("指定承办人", "Name the officer in charge"),
+        AssignLeader => tr("更换牵头领导", "Name another lead leader"),
     }
 }
 
@@ -243,6 +246,11 @@ fn initial(action: ActionKind, spec: &FieldSpec, case: &CaseDoc, state: &CaseSta
             .map(|m| m.id.clone())
             .unwrap_or_default(),
         Input::Check => "false".into(),
+        Input::Leader => officials::leaders_for(&case.district).into_iter().next().map(|o| o.0).unwrap_or_default(),
+        Input::Officer => {
+            let unit = flow.lead_department.as_deref().unwrap_or_default();
+            officials::officers_of(unit).into_iter().next().map(|o| o.0).unwrap_or_default()
+        }
         _ => String::new(),
     }
 }
@@ -336,6 +344,11 @@ fn field(action: ActionKind, spec: &'static FieldSpec, case: &CaseDoc, state: &C
         }
         .into_any(),
         Input::Department => select(label, name, value, on_input, labels::units_for(&case.district)),
+        Input::Leader => select(label, name, value, on_input, officials::leaders_for(&case.district)),
+        Input::Officer => {
+            let unit = state.flow.lead_department.as_deref().unwrap_or_default();
+            select(label, name, value, on_input, officials::officers_of(unit))
+        }
         Input::Channel => select(
             label,
             name,

@@ -31,6 +31,8 @@ const PAGE: usize = 100;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tab {
     Mine,
+    /// The cases this officer or leader answers for in person.
+    Held,
     All,
     Overdue,
 }
@@ -99,7 +101,7 @@ fn ListPage(cases: RwSignal<Option<Result<Vec<CaseSummary>, String>>>, user: Opt
             <super::admin::InviteColleague />
         })}
         {user.as_ref().is_some_and(|u| u.role == Role::Admin).then(|| view! {
-            <p><A href="/admin" attr:data-testid="admin-link">{tr("账号管理:邀请工作人员、重置密码、停用", "Accounts: invite officials, reset passwords, deactivate")}</A></p>
+            <p><A href="/admin" attr:data-testid="admin-link">{tr("管理:账号、组织机构、办理时限、工作日历", "Administration: accounts, organisation, deadlines, calendar")}</A></p>
         })}
         {user.clone().map(|u| view! { <AnalysisLinks user=u /> })}
         {user.clone().filter(|u| matches!(u.role, Role::Leader | Role::Coordinator)).map(|u| view! { <SessionsPanel user=u /> })}
@@ -142,6 +144,9 @@ fn Worklist(
 ) -> impl IntoView {
     let today = clock::today();
     let mine: Vec<bool> = list.iter().map(|c| user.as_ref().is_some_and(|u| c.waits_on(u))).collect();
+    let held: Vec<bool> = list.iter().map(|c| user.as_ref().is_some_and(|u| c.held_by(&u.id))).collect();
+    let in_person = user.as_ref().is_some_and(|u| matches!(u.role, Role::Officer | Role::Leader));
+    let held_count = held.iter().filter(|h| **h).count();
     let policy = clock::policy();
     let overdue: Vec<bool> = list.iter().map(|c| c.light(&policy.calendar, today) == Light::Red).collect();
     let counts = (mine.iter().filter(|m| **m).count(), list.len(), overdue.iter().filter(|o| **o).count());
@@ -167,6 +172,7 @@ fn Worklist(
         (0..list.len())
             .filter(|&i| match tab {
                 Tab::Mine => mine[i],
+                Tab::Held => held[i],
                 Tab::All => true,
                 Tab::Overdue => overdue[i],
             })
@@ -178,6 +184,7 @@ fn Worklist(
         {reminders}
         <nav class="tabs" data-testid="tabs">
             {user.is_some().then(|| tab_button(Tab::Mine, tr("待我处理", "Waiting on me"), counts.0))}
+            {in_person.then(|| tab_button(Tab::Held, tr("我负责的", "In my charge"), held_count))}
             {tab_button(Tab::All, tr("全部", "All"), counts.1)}
             {tab_button(Tab::Overdue, tr("已超期", "Overdue"), counts.2)}
         </nav>

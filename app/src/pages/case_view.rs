@@ -237,8 +237,12 @@ fn Responsibility(state: CaseState) -> impl IntoView {
         let names: Vec<String> = flow.assisting.iter().map(|d| labels::department(d)).collect();
         rows.push((tr("协办部门", "Assisting"), names.join(tr("、", ", "))));
     }
-    if let Some(leader) = &flow.lead_leader {
-        rows.push((tr("牵头领导", "Lead leader"), leader.clone()));
+    let person = |id: &str| crate::people::name_in(crate::people::use_people(), id);
+    if let Some(officer) = state.assignee() {
+        rows.push((tr("承办人", "Officer in charge"), person(officer)));
+    }
+    if let Some(leader) = state.lead_leader() {
+        rows.push((tr("牵头领导", "Lead leader"), person(leader)));
     }
     if let Some((_, day)) = &flow.session {
         rows.push((tr("现场活动", "Session"), day.to_string()));

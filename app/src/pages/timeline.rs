@@ -14,6 +14,12 @@ fn departments(codes: &[String]) -> String {
     names.join(tr("、", ", "))
 }
 
+/// A person a case names, by name (a lead leader typed as text before
+/// leaders were accounts shows as typed).
+fn person(id: &str) -> String {
+    crate::people::name_in(crate::people::use_people(), id)
+}
+
 /// One line saying what happened.
 pub fn describe(kind: &EventKind) -> String {
     use EventKind::*;
@@ -59,10 +65,19 @@ pub fn describe(kind: &EventKind) -> String {
         }
         Decide { lead_leader, lead_department, milestones, .. } => {
             let lead = labels::department(lead_department);
+            let lead_leader = person(lead_leader);
             pick(
                 format!("现场决定:牵头领导 {lead_leader},牵头部门 {lead},{} 个办理节点", milestones.len()),
                 format!("Decided: lead leader {lead_leader}, lead {lead}, {} milestones", milestones.len()),
             )
+        }
+        Assign { officer } => {
+            let officer = person(officer);
+            pick(format!("指定承办人:{officer}"), format!("Officer in charge: {officer}"))
+        }
+        AssignLeader { leader } => {
+            let leader = person(leader);
+            pick(format!("改由 {leader} 牵头"), format!("Lead leader now {leader}"))
         }
         StartWork { plan } => pick(format!("开始办理:{plan}"), format!("Work started: {plan}")),
         PostProgress { text } => pick(format!("办理进展:{text}"), format!("Progress: {text}")),

@@ -59,6 +59,18 @@ pub async fn set_people(db: &Database, people: &BTreeMap<String, String>) -> Res
     set_meta(db, PEOPLE_KEY, Some(people)).await
 }
 
+/// Account record: the serving officials (`GET /api/officials`), for
+/// officials' forms offline.
+const OFFICIALS_KEY: &str = "officials";
+
+pub async fn officials(db: &Database) -> Result<Vec<domain::roster::Official>, AppError> {
+    Ok(meta(db, OFFICIALS_KEY).await?.unwrap_or_default())
+}
+
+pub async fn set_officials(db: &Database, officials: &[domain::roster::Official]) -> Result<(), AppError> {
+    set_meta(db, OFFICIALS_KEY, Some(&officials.to_vec())).await
+}
+
 /// The ids of the accounts with a database on this device.
 async fn accounts_on_device() -> Result<Vec<String>, AppError> {
     let listed = DBFactory::new()?.databases()?.await?;
