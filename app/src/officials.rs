@@ -54,6 +54,12 @@ fn options(people: Vec<&Official>) -> Options {
     people.into_iter().map(|o| (o.id.clone(), o.name.clone())).collect()
 }
 
+/// Whether `id` no longer serves (deactivated): `false` while the list is
+/// not known here (enterprises do not get it), so nothing is claimed.
+pub fn has_left(id: &str) -> bool {
+    use_context::<Officials>().is_some_and(|o| o.0.with(|list| !list.is_empty() && !list.iter().any(|p| p.id == id)))
+}
+
 /// The leaders who may lead a case of `district`: its own, then the city's.
 pub fn leaders_for(district: &str) -> Options {
     use_context::<Officials>().map_or_else(Vec::new, |o| options(o.roster().leaders_for(district)))

@@ -3,7 +3,7 @@
 // password by another link; deactivates the account.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serverAndBrowser, screenshot, horizontalOverflow, signedIn, fillAppeal } from './harness.mjs';
+import { serverAndBrowser, screenshot, horizontalOverflow, signedIn, fillAppeal, answerLink } from './harness.mjs';
 
 const env = serverAndBrowser({ accounts: true });
 
@@ -12,20 +12,6 @@ async function signInStatus(server, login, password) {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ login, password }),
   });
   return r.status;
-}
-
-/** Opens a one-time link in a fresh browser and answers it. */
-async function answerLink(browser, link, { login, password }) {
-  const context = await browser.newContext({ locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto(link);
-  const form = page.getByTestId('accept-link');
-  if (login) await form.locator('input[name=login]').fill(login);
-  await form.locator('input[name=password]').fill(password);
-  await form.locator('input[name=again]').fill(password);
-  await form.getByRole('button', { name: '确定并登录' }).click();
-  await page.getByTestId('account-name').waitFor();
-  return { context, page };
 }
 
 test('an admin invites an officer, resets the password and deactivates the account', async () => {

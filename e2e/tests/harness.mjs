@@ -37,6 +37,8 @@ export async function startServer({ demo = false, accounts = false, dist = join(
   });
   return {
     url,
+    /** The data directory (for the server's own commands). */
+    data,
     /** Moves the server's clock so that it reads `date` now. */
     setTime(date) {
       writeFileSync(clockFile, String(date.getTime() - Date.now()));
@@ -104,16 +106,16 @@ export async function horizontalOverflow(page) {
 export const DEMO_PASSWORD = 'zhitongche2026';
 
 /** A fresh browser context signed in as `login`, its page on the case list. */
-export async function signedIn(browser, server, login) {
-  return signIn(await browser.newContext({ locale: 'zh-CN' }), server, login);
+export async function signedIn(browser, server, login, password = DEMO_PASSWORD) {
+  return signIn(await browser.newContext({ locale: 'zh-CN' }), server, login, password);
 }
 
 /** Signs in as `login` in `context`; returns it with its page on the case list. */
-export async function signIn(context, server, login) {
+export async function signIn(context, server, login, password = DEMO_PASSWORD) {
   const page = await context.newPage();
   await page.goto(`${server.url}signin`);
   await page.locator('input[name=login]').fill(login);
-  await page.locator('input[name=password]').fill(DEMO_PASSWORD);
+  await page.locator('input[name=password]').fill(password);
   await page.getByRole('button', { name: '登录' }).click();
   // Signed in once the app leaves the form (on a shared device the last
   // person's name shows until then).
@@ -159,6 +161,35 @@ async function readStore({ store, what }) {
 
 export async function syncState(page, state, timeout = 30_000) {
   await page.locator(`[data-testid=sync-status][data-state=${state}]`).waitFor({ timeout });
+}
+
+/** Opens a one-time link (invitation or reset) in a fresh browser and
+ * answers it; returns the signed-in context and page. */
+export async function answerLink(browser, link, { login, password }) {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(link);
+  const form = page.getByTestId('accept-link');
+  if (login) await form.locator('input[name=login]').fill(login);
+  await form.locator('input[name=password]').fill(password);
+  await form.locator('input[name=again]').fill(password);
+  await form.getByRole('button', { name: '确定并登录' }).click();
+  await page.getByTestId('account-name').waitFor();
+  return { context, page };
+}
+
+/** Fills the admin's add-unit form (at /admin/directory) and submits it;
+ * returns the outcome line's text. */
+export async function addUnit(page, { code, zh, en, level, district, parent = '' }) {
+  const form = page.getByTestId('add-unit');
+  await form.locator('input[name=code]').fill(code);
+  await form.locator('input[name=name_zh]').fill(zh);
+  await form.locator('input[name=name_en]').fill(en);
+  await form.locator('select[name=level]').selectOption(level);
+  await form.locator('select[name=district]').selectOption(district);
+  await form.locator('select[name=parent]').selectOption(parent);
+  await form.locator('button[type=submit]').click();
+  return form.locator('[data-testid=policy-saved], [data-testid=policy-refused]').innerText();
 }
 
 /** Fills the new-appeal form (an enterprise in Boluo unless told). */

@@ -8,22 +8,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, serverAndBrowser, screenshot, horizontalOverflow, signedIn, syncState, fillAppeal, perform } from './harness.mjs';
+import { ROOT, serverAndBrowser, screenshot, horizontalOverflow, signedIn, syncState, fillAppeal, perform, addUnit } from './harness.mjs';
 
 const env = serverAndBrowser({ accounts: true });
-
-/** Fills the admin's add-unit form and submits it; returns the outcome line's text. */
-async function addUnit(page, { code, zh, en, level, district, parent = '' }) {
-  const form = page.getByTestId('add-unit');
-  await form.locator('input[name=code]').fill(code);
-  await form.locator('input[name=name_zh]').fill(zh);
-  await form.locator('input[name=name_en]').fill(en);
-  await form.locator('select[name=level]').selectOption(level);
-  await form.locator('select[name=district]').selectOption(district);
-  await form.locator('select[name=parent]').selectOption(parent);
-  await form.locator('button[type=submit]').click();
-  return form.locator('[data-testid=policy-saved], [data-testid=policy-refused]').innerText();
-}
 
 async function fits(page, name) {
   for (const width of [390, 1280]) {

@@ -3,10 +3,8 @@
 //! `domain::work::fields`, turned into an event by `domain::work::build`
 //! and saved through the sync engine. What people typed is held above the
 //! case file, which is redrawn whenever a sync changes the case.
-//!
-//! Over 400 lines: one panel whose forms share the typed-input store above;
-//! splitting it per kind of form is left for the bilingual-label work that
-//! rewrites their texts anyway.
+//! The inputs that offer a choice are in `action_inputs.rs`, the actions'
+//! names in `action_names.rs`.
 
 use std::collections::HashMap;
 
@@ -20,6 +18,8 @@ use domain::permission::User;
 use domain::status::CaseState;
 use domain::work::{self, ActionKind, FieldSpec, Form, Input};
 
+use super::action_inputs::{departments, people, select};
+use super::action_names::label;
 use super::attachments::AttachmentField;
 use super::duplicates::Duplicates;
 use super::sessions;
@@ -64,42 +64,6 @@ fn drafts() -> Drafts {
 
 fn key(action: ActionKind, field: &str) -> String {
     format!("{}/{field}", action.name())
-}
-
-pub fn label(action: ActionKind) -> &'static str {
-    use ActionKind::*;
-    match action {
-        Book => tr("预约现场活动", "Book a session"),
-        Route => tr("受理并分办", "Accept and route"),
-        Decline => tr("不予受理", "Decline"),
-        Merge => tr("合并重复诉求", "Merge as duplicate"),
-        Schedule => tr("安排现场活动", "Put on a session"),
-        Invite => tr("邀请企业参加", "Invite the enterprise"),
-        ReplyInvitation => tr("回复邀请", "Answer the invitation"),
-        Attend => tr("登记到场", "Record attendance"),
-        Reply => tr("线上答复", "Answer online"),
-        Decide => tr("现场研判决定", "Record the decision"),
-        StartWork => tr("提出办理方案", "Propose a solution"),
-        Progress => tr("报告进展", "Post progress"),
-        Tick => tr("完成节点", "Tick a milestone"),
-        RequestExtension => tr("申请延期", "Ask for an extension"),
-        DecideExtension => tr("审批延期", "Decide the extension"),
-        Resolve => tr("办结", "Mark resolved"),
-        Rate => tr("评价", "Rate the result"),
-        CallBack => tr("差评回访", "Call back"),
-        Rectify => tr("整改完成", "Rectification done"),
-        Dispute => tr("申诉恶意差评", "Dispute the review"),
-        Recheck => tr("复核差评", "Re-check the review"),
-        RequestInfo => tr("请企业补充信息", "Ask for information"),
-        AddInfo => tr("补充信息", "Add information"),
-        RequestReopen => tr("申请重新办理", "Ask to reopen"),
-        Reopen => tr("重新办理", "Reopen"),
-        Close => tr("结案", "Close"),
-        Settle => tr("裁定冲突", "Settle the conflict"),
-        Publish => tr("审核公开标题", "Publish the title"),
-        Assign => tr("指定承办人", "Name the officer in charge"),
-        AssignLeader => tr("更换牵头领导", "Name another lead leader"),
-    }
 }
 
 /// The actions the signed-in user may take on this case now.
@@ -344,10 +308,13 @@ fn field(action: ActionKind, spec: &'static FieldSpec, case: &CaseDoc, state: &C
         }
         .into_any(),
         Input::Department => select(label, name, value, on_input, labels::units_for(&case.district)),
-        Input::Leader => select(label, name, value, on_input, officials::leaders_for(&case.district)),
+        Input::Leader => {
+            let district = case.district.clone();
+            people(label, name, value, set, move || officials::leaders_for(&district))
+        }
         Input::Officer => {
-            let unit = state.flow.lead_department.as_deref().unwrap_or_default();
-            select(label, name, value, on_input, officials::officers_of(unit))
+            let unit = state.flow.lead_department.clone().unwrap_or_default();
+            people(label, name, value, set, move || officials::officers_of(&unit))
         }
         Input::Channel => select(
             label,
@@ -406,76 +373,4 @@ fn field(action: ActionKind, spec: &'static FieldSpec, case: &CaseDoc, state: &C
             .into_any()
         }
     }
-}
-
-fn select(
-    label: &'static str,
-    name: &'static str,
-    value: impl Fn() -> String + Clone + Send + Sync + 'static,
-    on_input: impl Fn(leptos::ev::Event) + 'static,
-    choices: Vec<(String, String)>,
-) -> AnyView {
-    view! {
-        <label class="field">
-            <span>{label}</span>
-            <select name=name on:change=on_input>
-                {choices
-                    .into_iter()
-                    .map(|(code, text)| {
-                        let value = value.clone();
-                        let selected = code.clone();
-                        view! { <option value=code selected=move || value() == selected>{text}</option> }
-                    })
-                    .collect_view()}
-            </select>
-        </label>
-    }
-    .into_any()
-}
-
-/// Assisting units: a checkbox per unit that serves the case, folded away.
-fn departments(
-    label: &'static str,
-    name: &'static str,
-    units: labels::Options,
-    value: impl Fn() -> String + Clone + Send + Sync + 'static,
-    set: impl Fn(String) + Clone + 'static,
-) -> AnyView {
-    let chosen = {
-        let value = value.clone();
-        move || value().split(',').filter(|c| !c.is_empty()).map(String::from).collect::<Vec<_>>()
-    };
-    view! {
-        <details class="field departments" data-name=name>
-            <summary>{label} " " {let shown = chosen.clone(); move || shown().iter().map(|c| labels::department(c)).collect::<Vec<_>>().join(tr("、", ", "))}</summary>
-            <div class="checks">
-                {units
-                    .into_iter()
-                    .map(|(code, shown)| {
-                        let (chosen, toggle_chosen, set) = (chosen.clone(), chosen.clone(), set.clone());
-                        let (checked, toggled) = (code.clone(), code.clone());
-                        view! {
-                            <label class="check">
-                                <input
-                                    type="checkbox"
-                                    value=code
-                                    prop:checked=move || chosen().contains(&checked)
-                                    on:change=move |ev| {
-                                        let mut list = toggle_chosen();
-                                        list.retain(|c| c != &toggled);
-                                        if event_target_checked(&ev) {
-                                            list.push(toggled.clone());
-                                        }
-                                        set(list.join(","));
-                                    }
-                                />
-                                <span>{shown}</span>
-                            </label>
-                        }
-                    })
-                    .collect_view()}
-            </div>
-        </details>
-    }
-    .into_any()
 }
