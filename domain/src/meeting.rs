@@ -75,7 +75,9 @@ impl Session {
         let (district, rest) = id.split_at_checked(split).ok_or_else(bad)?;
         let day = rest.strip_prefix('-').ok_or_else(bad).and_then(|d| Day::parse(d).map_err(|_| bad()))?;
         district_code(district).map_err(|_| bad())?;
-        Ok(Session::new(district, day))
+        let session = Session::new(district, day);
+        // Only the canonical spelling names the session.
+        if session.id == id { Ok(session) } else { Err(bad()) }
     }
 
     /// Whether a case of `district` may be on this session's agenda.
@@ -95,7 +97,8 @@ impl Session {
 /// A district code as the directory spells codes: what a session id may
 /// hold (whether the district exists is the directory's business).
 fn district_code(code: &str) -> Result<(), DomainError> {
-    let ok = !code.is_empty() && code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    let ok = code.starts_with(|c: char| c.is_ascii_lowercase())
+        && code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     if ok { Ok(()) } else { Err(DomainError::BadCode(code.to_string())) }
 }
 
@@ -152,6 +155,7 @@ mod tests {
         assert_eq!(s.id, "boluo-2026-12-04");
         assert_eq!(Session::parse(&s.id).unwrap(), s);
         assert!(Session::parse("Mars-2026-12-04").is_err());
+        assert!(Session::parse("3-723-7-\u{b}\u{c}\r3").is_err(), "found by fuzzing: a non-canonical day");
         // Whether the district exists is the directory's business.
         let unknown = crate::event::EventKind::Schedule { session: "mars-2026-12-04".into(), day: day("2026-12-04") };
         let directory = crate::directory::Directory::huizhou();

@@ -18,7 +18,8 @@ fuzz_target!(|bytes: &[u8]| {
         fields(action).iter().zip(values.iter().cycle()).map(|(f, v)| (f.key.to_string(), v.clone())).collect();
     let case = common::case_doc(&common::chain(vec![EventKind::Submit, common::route_session()]));
     let state = case.state();
-    if let Ok(kind) = build(action, &form, &case, &state) {
-        assert!(kind.validate_for("boluo").is_ok(), "{action:?} built {kind:?}");
+    let directory = domain::directory::Directory::huizhou();
+    if let Ok(kind) = build(action, &form, &case, &state, &directory) {
+        assert!(kind.validate_for("boluo", &directory).is_ok(), "{action:?} built {kind:?}");
     }
 });

@@ -32,7 +32,9 @@ fuzz_target!(|bytes: &[u8]| {
     let case = domain::doc::read(&server).expect("a case");
     let state = case.state();
     let user = User { id: "user-ent-1".into(), role: Role::Enterprise, org: Some("ent-1".into()), district: None };
-    let outcome = check_incoming(&mut server, Some((&case, &state)), id, &[bytes], &user);
+    let (directory, roster) = (domain::directory::Directory::huizhou(), domain::roster::Roster::default());
+    let in_force = domain::sync::InForce { directory: &directory, roster: &roster };
+    let outcome = check_incoming(&mut server, Some((&case, &state)), id, &[bytes], &user, in_force);
     assert!(!matches!(outcome, Ok(Some(_))), "random bytes are never an accepted change");
     assert_eq!(server.get_heads(), heads);
 });
