@@ -41,6 +41,15 @@ test('an admin keeps the organisation, calendar and rules; device and server cou
   }), /代码“natres”已被使用/, 'a code is never reused');
   await admin.page.locator('[data-unit=qiuchang]').getByText('镇街').waitFor();
   await admin.page.locator('[data-unit=huiyang-housing]').getByText('市住房和城乡建设局').waitFor();
+  // Huiyang's facilities appeals go to its own bureau first.
+  const routing = admin.page.getByTestId('set-routing');
+  await admin.page.getByText('分办建议').click();
+  await routing.locator('select[name=category]').selectOption('facilities');
+  await routing.locator('select[name=district]').selectOption('huiyang');
+  await routing.locator('select[name=lead]').selectOption('huiyang-housing');
+  await routing.locator('input[name=assisting]').fill('qiuchang');
+  await routing.locator('button[type=submit]').click();
+  await routing.getByTestId('policy-saved').waitFor();
   await fits(admin.page, 'admin-directory');
 
   // A coordinator of Huiyang files an appeal on an enterprise's behalf
@@ -60,6 +69,7 @@ test('an admin keeps the organisation, calendar and rules; device and server cou
   if (!(await route.isVisible())) await coord.page.locator('[data-action=route]').click();
   const offered = await route.locator('select[name=lead_department] option').allInnerTexts();
   assert.equal(offered[0], '惠阳区住房和城乡建设局', 'the district\'s own units come first');
+  assert.equal(await route.locator('select[name=lead_department]').inputValue(), 'huiyang-housing', 'the routing suggestion');
   assert.ok(!offered.some((o) => o.includes('惠东县')), 'another district\'s bureau is not offered');
   await perform(coord.page, 'route', { lead_department: 'huiyang-housing', channel: 'online' });
   await syncState(coord.page, 'synced');

@@ -39,6 +39,7 @@ pub fn DirectoryPage() -> impl IntoView {
             <AdminNav />
             <AddUnit />
             <RenameUnit />
+            <SetRouting />
             <UnitList />
         </AdminOnly>
     }
@@ -103,6 +104,57 @@ fn RenameUnit() -> impl IntoView {
                 <TextField label=tr("新的英文名称", "New English name") value=en name="name_en" />
                 <OutcomeLine outcome />
                 <button type="submit" class="button">{tr("改名", "Rename")}</button>
+            </form>
+        </details>
+    }
+}
+
+/// Who a coordinator is offered first for a category: city-wide, or in
+/// one district (its own line wins there).
+#[component]
+fn SetRouting() -> impl IntoView {
+    let (editor, outcome): (_, Outcome) = (Editor::here(), RwSignal::new(None));
+    let category = RwSignal::new(labels::categories().into_iter().next().map(|c| c.0).unwrap_or_default());
+    let district = RwSignal::new(String::new());
+    let lead = RwSignal::new(labels::units().into_iter().next().map(|u| u.0).unwrap_or_default());
+    let assisting = RwSignal::new(String::new());
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let assisting: Vec<String> = assisting
+            .get_untracked()
+            .split([',', '，', ' '])
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(String::from)
+            .collect();
+        let edit = DirectoryEdit::SetRouting {
+            category: category.get_untracked(),
+            district: Some(district.get_untracked()).filter(|d| !d.is_empty()),
+            lead: lead.get_untracked(),
+            assisting,
+        };
+        send(
+            editor.clone(),
+            outcome,
+            PolicyEdit::Directory(edit),
+            tr("已保存分办建议", "Routing suggestion saved").into(),
+        );
+    };
+    let everywhere = || {
+        std::iter::once((String::new(), tr("全市各区县", "Every district").to_string()))
+            .chain(labels::districts())
+            .collect()
+    };
+    view! {
+        <details class="policy-form">
+            <summary>{tr("分办建议", "Routing suggestions")}</summary>
+            <form data-testid="set-routing" on:submit=on_submit novalidate>
+                <SelectField label=tr("诉求类别", "Category") value=category options=labels::categories() name="category" />
+                <SelectField label=tr("区县", "District") value=district options=everywhere() name="district" />
+                <SelectField label=tr("建议牵头单位", "Suggested lead") value=lead options=labels::units() name="lead" />
+                <TextField label=tr("建议协办单位(代码,逗号分隔)", "Suggested assisting (codes, comma-separated)") value=assisting name="assisting" hint="housing,water" />
+                <OutcomeLine outcome />
+                <button type="submit" class="button">{tr("保存", "Save")}</button>
             </form>
         </details>
     }
