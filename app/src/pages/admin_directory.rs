@@ -74,7 +74,7 @@ fn AddUnit() -> impl IntoView {
             <TextField label=tr("英文名称", "English name") value=en name="name_en" />
             <SelectField label=tr("层级", "Level") value=level options=levels() name="level" />
             <SelectField label=tr("所属区县", "District") value=district options=labels::districts() name="district" />
-            <SelectField label=tr("上级单位", "Parent unit") value=parent options=parents() name="parent" />
+            <SelectField label=tr("上级单位", "Parent unit") value=parent options=Signal::derive(parents) name="parent" />
             <OutcomeLine outcome />
             <button type="submit" class="button primary">{tr("添加", "Add")}</button>
         </form>
@@ -99,7 +99,7 @@ fn RenameUnit() -> impl IntoView {
         <details class="policy-form">
             <summary>{tr("单位改名", "Rename a unit")}</summary>
             <form data-testid="rename-unit" on:submit=on_submit novalidate>
-                <SelectField label=tr("单位", "Unit") value=unit options=labels::units() name="unit" />
+                <SelectField label=tr("单位", "Unit") value=unit options=Signal::derive(labels::units) name="unit" />
                 <TextField label=tr("新的中文名称", "New Chinese name") value=zh name="name_zh" />
                 <TextField label=tr("新的英文名称", "New English name") value=en name="name_en" />
                 <OutcomeLine outcome />
@@ -140,7 +140,7 @@ fn SetRouting() -> impl IntoView {
             tr("已保存分办建议", "Routing suggestion saved").into(),
         );
     };
-    let everywhere = || {
+    let everywhere = || -> Options {
         std::iter::once((String::new(), tr("全市各区县", "Every district").to_string()))
             .chain(labels::districts())
             .collect()
@@ -151,7 +151,7 @@ fn SetRouting() -> impl IntoView {
             <form data-testid="set-routing" on:submit=on_submit novalidate>
                 <SelectField label=tr("诉求类别", "Category") value=category options=labels::categories() name="category" />
                 <SelectField label=tr("区县", "District") value=district options=everywhere() name="district" />
-                <SelectField label=tr("建议牵头单位", "Suggested lead") value=lead options=labels::units() name="lead" />
+                <SelectField label=tr("建议牵头单位", "Suggested lead") value=lead options=Signal::derive(labels::units) name="lead" />
                 <TextField label=tr("建议协办单位(代码,逗号分隔)", "Suggested assisting (codes, comma-separated)") value=assisting name="assisting" hint="housing,water" />
                 <OutcomeLine outcome />
                 <button type="submit" class="button">{tr("保存", "Save")}</button>

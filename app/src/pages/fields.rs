@@ -36,14 +36,18 @@ pub fn TextField(
 pub fn SelectField(
     label: &'static str,
     value: RwSignal<String>,
-    options: Options,
+    /// Fixed, or derived (drawn again when what it derives from changes,
+    /// e.g. the directory after an admin's edit).
+    #[prop(into)]
+    options: Signal<Options>,
     name: &'static str,
 ) -> impl IntoView {
     view! {
         <label class="field">
             <span>{label}</span>
             <select name=name on:change=move |ev| value.set(event_target_value(&ev))>
-                {options
+                {move || options
+                    .get()
                     .into_iter()
                     .map(|(code, shown)| {
                         let selected = code.clone();
