@@ -50,6 +50,15 @@ test('an admin keeps the organisation, calendar and rules; device and server cou
   await routing.locator('input[name=assisting]').fill('qiuchang');
   await routing.locator('button[type=submit]').click();
   await routing.getByTestId('policy-saved').waitFor();
+  // A category of the city's own.
+  await admin.page.getByText('区县与诉求类别').click();
+  const places = admin.page.getByTestId('places');
+  const addCategory = places.getByTestId('add-category');
+  await addCategory.locator('input[name=code]').fill('talent');
+  await addCategory.locator('input[name=name_zh]').fill('人才服务');
+  await addCategory.locator('input[name=name_en]').fill('Talent services');
+  await addCategory.locator('button[type=submit]').click();
+  await places.getByTestId('policy-saved').getByText('已添加 人才服务').waitFor();
   await fits(admin.page, 'admin-directory');
 
   // A coordinator of Huiyang files an appeal on an enterprise's behalf
@@ -60,6 +69,7 @@ test('an admin keeps the organisation, calendar and rules; device and server cou
   await coord.page.reload();
   const title = '秋长片区厂房消防验收久拖未办';
   await fillAppeal(coord.page, { title, district: 'huiyang' });
+  assert.equal(await coord.page.locator('select[name=category] option[value=talent]').innerText(), '人才服务');
   await coord.page.getByRole('button', { name: '提交诉求' }).click();
   const numbered = coord.page.locator('.case-card', { hasText: title }).getByText(/HZ-\d{4}-\d{6}/);
   await numbered.waitFor();

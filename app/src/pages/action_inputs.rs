@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use super::fields::code_checks;
 use crate::i18n::tr;
 use crate::labels;
 
@@ -67,33 +68,7 @@ pub(super) fn departments(
     view! {
         <details class="field departments" data-name=name>
             <summary>{label} " " {let shown = chosen.clone(); move || shown().iter().map(|c| labels::department(c)).collect::<Vec<_>>().join(tr("、", ", "))}</summary>
-            <div class="checks">
-                {units
-                    .into_iter()
-                    .map(|(code, shown)| {
-                        let (chosen, toggle_chosen, set) = (chosen.clone(), chosen.clone(), set.clone());
-                        let (checked, toggled) = (code.clone(), code.clone());
-                        view! {
-                            <label class="check">
-                                <input
-                                    type="checkbox"
-                                    value=code
-                                    prop:checked=move || chosen().contains(&checked)
-                                    on:change=move |ev| {
-                                        let mut list = toggle_chosen();
-                                        list.retain(|c| c != &toggled);
-                                        if event_target_checked(&ev) {
-                                            list.push(toggled.clone());
-                                        }
-                                        set(list.join(","));
-                                    }
-                                />
-                                <span>{shown}</span>
-                            </label>
-                        }
-                    })
-                    .collect_view()}
-            </div>
+            <div class="checks">{code_checks(units, chosen, move |list| set(list.join(",")))}</div>
         </details>
     }
     .into_any()

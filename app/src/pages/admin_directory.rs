@@ -40,6 +40,7 @@ pub fn DirectoryPage() -> impl IntoView {
             <AddUnit />
             <RenameUnit />
             <SetRouting />
+            <super::admin_places::PlacesAndCategories />
             <UnitList />
         </AdminOnly>
     }

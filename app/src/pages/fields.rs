@@ -62,3 +62,37 @@ pub fn SelectField(
         </label>
     }
 }
+
+/// A checkbox per choice over a list of codes: `chosen` reads the list,
+/// `set` takes it back with one code put in or taken out.
+pub fn code_checks(
+    options: Options,
+    chosen: impl Fn() -> Vec<String> + Clone + Send + Sync + 'static,
+    set: impl Fn(Vec<String>) + Clone + 'static,
+) -> impl IntoView {
+    options
+        .into_iter()
+        .map(|(code, shown)| {
+            let (chosen, toggle_chosen, set) = (chosen.clone(), chosen.clone(), set.clone());
+            let (checked, toggled) = (code.clone(), code.clone());
+            view! {
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        value=code
+                        prop:checked=move || chosen().contains(&checked)
+                        on:change=move |ev| {
+                            let mut list = toggle_chosen();
+                            list.retain(|c| c != &toggled);
+                            if event_target_checked(&ev) {
+                                list.push(toggled.clone());
+                            }
+                            set(list);
+                        }
+                    />
+                    <span>{shown}</span>
+                </label>
+            }
+        })
+        .collect_view()
+}

@@ -4,6 +4,7 @@ mod actions;
 pub mod admin;
 pub mod admin_calendar;
 pub mod admin_directory;
+mod admin_places;
 mod admin_policy;
 pub mod admin_rules;
 mod analysis_links;

@@ -13,6 +13,7 @@ use domain::meeting::{self, Session};
 use domain::permission::{Role, User};
 use domain::time::Day;
 
+use super::fields::code_checks;
 use crate::clock;
 use crate::i18n::{entry, local_storage, say, tr};
 use crate::labels;
@@ -129,31 +130,7 @@ fn NewSession(district: String) -> impl IntoView {
                 </label>
                 <fieldset class="field checks">
                     <legend>{tr("区县", "Districts")}</legend>
-                    {labels::districts()
-                        .into_iter()
-                        .map(|(code, shown)| {
-                            let (checked, toggled) = (code.clone(), code.clone());
-                            view! {
-                                <label class="check">
-                                    <input
-                                        type="checkbox"
-                                        value=code
-                                        prop:checked=move || districts.with(|l| l.contains(&checked))
-                                        on:change=move |ev| {
-                                            let on = event_target_checked(&ev);
-                                            districts.update(|l| {
-                                                l.retain(|c| c != &toggled);
-                                                if on {
-                                                    l.push(toggled.clone());
-                                                }
-                                            });
-                                        }
-                                    />
-                                    {shown}
-                                </label>
-                            }
-                        })
-                        .collect_view()}
+                    {code_checks(labels::districts(), move || districts.get(), move |list| districts.set(list))}
                 </fieldset>
                 {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 <button type="submit" class="button primary">{tr("建立", "Create")}</button>

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{CATEGORY, CITY, DISTRICT, Directory, Level, Routing, UNIT, Unit};
+use super::{CATEGORY, CITY, DISTRICT, Directory, Level, Named, Routing, UNIT, Unit};
 use crate::label::Text;
 use crate::{DomainError, Label};
 
@@ -29,6 +29,22 @@ pub enum DirectoryEdit {
     },
     /// Takes no new cases; old cases keep showing its name.
     RetireUnit {
+        code: String,
+    },
+    RenameDistrict {
+        code: String,
+        name: Text,
+    },
+    AddCategory {
+        code: String,
+        name: Text,
+    },
+    RenameCategory {
+        code: String,
+        name: Text,
+    },
+    /// Takes no new appeals; old cases keep showing its name.
+    RetireCategory {
         code: String,
     },
     /// The suggested lead and assisting units for a category, in one
@@ -96,6 +112,28 @@ impl Directory {
                 next.routing.retain(|r| &r.lead != code);
                 next.routing.iter_mut().for_each(|r| r.assisting.retain(|a| a != code));
             }
+            DirectoryEdit::RenameDistrict { code, name: new_name } => {
+                let new_name = name(new_name)?;
+                self.district(code)?;
+                next.districts.iter_mut().filter(|d| &d.code == code).for_each(|d| d.name = new_name.clone());
+            }
+            DirectoryEdit::AddCategory { code: new, name: new_name } => {
+                let new = code(new)?;
+                if self.category(&new).is_ok() {
+                    return Err(DomainError::CodeTaken(new));
+                }
+                next.categories.push(Named { code: new, name: name(new_name)?, retired: false });
+            }
+            DirectoryEdit::RenameCategory { code, name: new_name } => {
+                let new_name = name(new_name)?;
+                self.category(code)?;
+                next.categories.iter_mut().filter(|c| &c.code == code).for_each(|c| c.name = new_name.clone());
+            }
+            DirectoryEdit::RetireCategory { code } => {
+                self.category(code)?;
+                next.categories.iter_mut().filter(|c| &c.code == code).for_each(|c| c.retired = true);
+                next.routing.retain(|r| &r.category != code);
+            }
             DirectoryEdit::SetRouting { category, district, lead, assisting } => {
                 let line = Routing {
                     category: category.clone(),
@@ -148,8 +186,8 @@ impl Directory {
                 self.routable(unit, district)?;
             }
         }
-        if self.categories.is_empty() {
-            return Err(DomainError::UnknownCode { what: CATEGORY, code: String::new() });
+        if self.categories.iter().all(|c| c.retired) {
+            return Err(DomainError::Required { field: CATEGORY });
         }
         Ok(())
     }
@@ -202,6 +240,35 @@ mod tests {
             assisting: vec![],
         };
         assert!(matches!(d.apply(&elsewhere), Err(DomainError::ServesElsewhere { .. })));
+    }
+
+    #[test]
+    fn districts_are_renamed_and_categories_added_renamed_and_retired() {
+        let named = |zh: &str, en: &str| Label { zh: zh.to_string(), en: en.to_string() };
+        let d = Directory::huizhou();
+        let d = d
+            .apply(&DirectoryEdit::RenameDistrict { code: "zhongkai".into(), name: named("仲恺区", "Zhongkai") })
+            .unwrap();
+        assert_eq!(d.district_name("zhongkai").zh, "仲恺区");
+        let d =
+            d.apply(&DirectoryEdit::AddCategory { code: "talent".into(), name: named("人才服务", "Talent") }).unwrap();
+        assert!(d.open_category("talent").is_ok());
+        let twice = DirectoryEdit::AddCategory { code: "land".into(), name: named("用地", "Land") };
+        assert_eq!(d.apply(&twice), Err(DomainError::CodeTaken("land".into())));
+        let d = d.apply(&DirectoryEdit::RetireCategory { code: "land".into() }).unwrap();
+        assert!(
+            d.open_category("land").is_err() && d.category_name("land").zh == "建设用地",
+            "old cases keep its name"
+        );
+        assert!(d.suggestion("land", "huidong").is_none(), "its routing goes with it");
+        let mut all = d.clone();
+        for code in all.categories.iter().map(|c| c.code.clone()).collect::<Vec<_>>() {
+            match all.apply(&DirectoryEdit::RetireCategory { code }) {
+                Ok(next) => all = next,
+                Err(e) => return assert!(matches!(e, DomainError::Required { .. }), "the last open category stays"),
+            }
+        }
+        panic!("every category was retired");
     }
 
     #[test]
