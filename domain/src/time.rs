@@ -108,6 +108,21 @@ pub fn previous_month(day: Day) -> String {
     format!("{:04}-{:02}", last.year(), last.month())
 }
 
+/// The months from `first` to `last` (both `YYYY-MM`), in order; none
+/// when `first` is after `last` or either does not parse.
+pub fn months_between(first: &str, last: &str) -> Vec<String> {
+    let (Some((start, _)), Some((end, _))) = (month_span(first), month_span(last)) else { return Vec::new() };
+    let mut months = Vec::new();
+    let mut day = start;
+    while day <= end {
+        months.push(format!("{:04}-{:02}", day.year(), day.month()));
+        // The first of the next month.
+        day = Day::ymd(day.year(), day.month(), 28).unwrap_or(day).plus_days(4);
+        day = Day::ymd(day.year(), day.month(), 1).unwrap_or(day);
+    }
+    months
+}
+
 /// The first and last day of a quarter written `YYYY-Qn`.
 pub fn quarter_span(quarter: &str) -> Option<(Day, Day)> {
     let (year, q) = quarter.split_once("-Q")?;
@@ -147,6 +162,13 @@ impl Hydrate for Day {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_run_across_years_in_order() {
+        assert_eq!(months_between("2026-11", "2027-02"), ["2026-11", "2026-12", "2027-01", "2027-02"]);
+        assert_eq!(months_between("2026-12", "2026-12"), ["2026-12"]);
+        assert!(months_between("2027-01", "2026-12").is_empty() && months_between("x", "2026-12").is_empty());
+    }
 
     #[test]
     fn instant_maps_to_china_day() {

@@ -6,6 +6,7 @@
 // quarterly common-issue report. Screenshots at 390 px and desktop width.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { serverAndBrowser, screenshot, horizontalOverflow, signedIn } from './harness.mjs';
 
 const env = serverAndBrowser({ demo: true });
@@ -40,6 +41,14 @@ test('the enterprise finds its monthly letters on the case page and opens one', 
   }
   const pdf = await letter.pdf({ preferCSSPageSize: true });
   assert.ok(pdf.length > 1000, 'prints');
+  // And the enterprise keeps it as a file.
+  const [download] = await Promise.all([
+    ent.page.waitForEvent('download'),
+    section.getByTestId('download-letter').first().click(),
+  ]);
+  assert.match(download.suggestedFilename(), /^HZ-\d{4}-\d{6}-\d{4}-\d{2}\.html$/);
+  const kept = readFileSync(await download.path(), 'utf8');
+  assert.match(kept, /企业诉求办理进度告知函/);
 
   // Another enterprise cannot open it.
   const other = await signedIn(browser, server, 'qiye02');

@@ -67,6 +67,12 @@ async fn each_open_case_gets_one_letter_a_month_seen_only_by_its_parties() {
         assert!(letter.body.contains(shown.as_str()), "the letter names {shown}");
     }
     assert!(letter.body.contains("size:A4 portrait"), "prints on A4");
+    // The same letter as a file to keep.
+    let file = request(server.addr, "GET", &format!("{path}?download"), &[("Cookie", &ent)], "").await;
+    assert_eq!(file.status, 200);
+    let number = case.number.as_ref().unwrap();
+    assert_eq!(file.header("content-disposition"), Some(format!("attachment; filename=\"{number}-2026-10.html\"")));
+    assert_eq!(file.body, letter.body);
 
     assert_eq!(letter.header("cache-control").as_deref(), Some("private, no-store"));
     // Its district's coordinator reads it too.
@@ -109,4 +115,29 @@ async fn each_open_case_gets_one_letter_a_month_seen_only_by_its_parties() {
             server.store.notices_of(&case_id).await.unwrap().into_iter().map(|(m, _)| m).collect();
         assert_eq!(months, ["2026-11", "2026-10"], "newest first");
     }
+}
+
+#[tokio::test]
+async fn after_downtime_through_two_month_ends_each_missed_month_is_issued_once() {
+    let server = start(true).await;
+    let october = open_at_end_of(&server, "2026-10").await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while server.store.noticed_cases("2026-10").await.unwrap().len() < october {
+        assert!(Instant::now() < deadline, "October's letters were not issued");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Down from late November until 5 January: November's and December's
+    // letters were never issued.
+    let january = domain::time::Day::parse("2027-01-05").unwrap().start_instant() + 3_600_000;
+    let (policy, roster) = (server.policy.current(), server.officials.current());
+    let issued = issue_due(&server.store, &policy, &roster, january).await.unwrap();
+    let (november, december) = (open_at_end_of(&server, "2026-11").await, open_at_end_of(&server, "2026-12").await);
+    assert!(november > 0 && december > 0);
+    assert_eq!(issued, november + december);
+    assert_eq!(server.store.noticed_cases("2026-11").await.unwrap().len(), november);
+    assert_eq!(server.store.noticed_cases("2026-12").await.unwrap().len(), december);
+    assert_eq!(issue_due(&server.store, &policy, &roster, january).await.unwrap(), 0, "exactly once");
+    let audit = server.store.audit_page(None, 100).await.unwrap();
+    let months: Vec<&str> = audit.iter().filter(|(_, e)| e.action == "letters").map(|(_, e)| &e.detail[..7]).collect();
+    assert!(months.contains(&"2026-11") && months.contains(&"2026-12"), "{months:?}");
 }

@@ -181,8 +181,10 @@ fn Letters(case_id: String) -> impl IntoView {
                             .into_iter()
                             .map(|l| view! {
                                 <li>
-                                    <a href=l.path target="_blank" rel="noopener">{labels::month(&l.month)}</a>
+                                    <a href=l.path.clone() target="_blank" rel="noopener">{labels::month(&l.month)}</a>
                                     <span class="muted">{format!(" · {} {}", tr("发出", "issued"), l.issued)}</span>
+                                    " · "
+                                    <a href=format!("{}?download", l.path) download data-testid="download-letter">{tr("下载", "Download")}</a>
                                 </li>
                             })
                             .collect_view()}

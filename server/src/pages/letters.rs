@@ -15,7 +15,7 @@ use domain::label::Label;
 use std::time::Duration;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::contract::Letter;
@@ -23,7 +23,7 @@ use domain::directory::Directory;
 use domain::notice::Notice;
 use domain::policy::Policy;
 use domain::roster::Roster;
-use domain::time::{Day, previous_month};
+use domain::time::{Day, months_between, previous_month};
 use maud::{DOCTYPE, PreEscaped, html};
 
 use crate::http::json::error;
@@ -51,22 +51,39 @@ fn month_due(today: Day) -> String {
     previous_month(first_of_this_month.plus_days(-1))
 }
 
-/// Issues the letters of the latest month that is due and not issued yet.
-/// Returns how many it issued.
+/// Issues the letters not issued yet of every month due since the last
+/// month letters went out for: after the server was down through month
+/// ends, each missed month's (a new installation starts with the latest
+/// month due). Returns how many it issued.
 pub async fn issue_due(store: &Store, policy: &Policy, roster: &Roster, now_ms: i64) -> Result<usize, ServerError> {
+    let due = month_due(Day::of_instant(now_ms));
+    let first = store.last_noticed_month().await?.filter(|last| *last < due).unwrap_or_else(|| due.clone());
+    let mut issued = 0;
+    for month in months_between(&first, &due) {
+        issued += issue_month(store, policy, roster, &month, now_ms).await?;
+    }
+    Ok(issued)
+}
+
+/// Issues `month`'s letters not issued yet.
+async fn issue_month(
+    store: &Store,
+    policy: &Policy,
+    roster: &Roster,
+    month: &str,
+    now_ms: i64,
+) -> Result<usize, ServerError> {
     let names = Names::with_people(&policy.directory, roster);
-    let today = Day::of_instant(now_ms);
-    let month = month_due(today);
-    let done = store.noticed_cases(&month).await?;
+    let done = store.noticed_cases(month).await?;
     let mut issued = 0;
     for case in store.cases_of_district(CITY).await? {
         if done.contains(&case.id) {
             continue;
         }
-        let Some(notice) = Notice::of(&case, &policy.calendar, policy.rules_for(&case), &month) else { continue };
+        let Some(notice) = Notice::of(&case, &policy.calendar, policy.rules_for(&case), month) else { continue };
         let sender = sender(&policy.directory, &case.district);
         let letter = letter(&notice, &sender, Day::of_instant(now_ms), &names);
-        if store.put_notice(&case.id, &month, now_ms, &letter).await? {
+        if store.put_notice(&case.id, month, now_ms, &letter).await? {
             issued += 1;
         }
     }
@@ -197,10 +214,18 @@ pub async fn list(
 }
 
 /// `GET /letters/{id}/{YYYY-MM}`: one letter as issued.
+/// `?download`: the letter as a file to keep and print
+/// (`HZ-2026-000123-2026-11.html`).
+#[derive(serde::Deserialize)]
+pub struct Download {
+    download: Option<String>,
+}
+
 pub async fn show(
     State(state): State<AppState>,
     signed_in: Result<SignedIn, Response>,
     Path((case_id, month)): Path<(String, String)>,
+    Query(wanted): Query<Download>,
 ) -> Result<Response, ServerError> {
     let page = |status, text: &str| {
         let body = html! { h1 { (text) } p { a href="/signin" { "登录" } " · " a href="/" { "返回直通车" } } };
@@ -210,15 +235,25 @@ pub async fn show(
         return Ok(page(StatusCode::UNAUTHORIZED, "请先登录后查看函件"));
     };
     let store = &state.store;
-    let html = match readable_case(store, &account.user, &case_id).await? {
-        Some(_) => store.notice(&case_id, &month).await?,
-        None => None,
+    let (html, number) = match readable_case(store, &account.user, &case_id).await? {
+        Some(case) => (store.notice(&case_id, &month).await?, case.number),
+        None => (None, None),
     };
     if html.is_some() {
-        let entry = AuditEntry::new(state.clock.now_ms(), &account.user.id, "letter", Some(&case_id), month);
+        let entry = AuditEntry::new(state.clock.now_ms(), &account.user.id, "letter", Some(&case_id), month.clone());
         audit(&state, entry).await?;
     }
     Ok(match html {
+        Some(html) if wanted.download.is_some() => {
+            let mut response = letter_document(StatusCode::OK, html);
+            // The number and month are ASCII by construction (HZ-…, YYYY-MM).
+            let file = format!("{}-{month}.html", number.as_deref().unwrap_or("letter"));
+            let disposition = format!("attachment; filename=\"{}\"", file.replace(['"', '\\'], ""));
+            if let Ok(value) = axum::http::HeaderValue::from_str(&disposition) {
+                response.headers_mut().insert(axum::http::header::CONTENT_DISPOSITION, value);
+            }
+            response
+        }
         Some(html) => letter_document(StatusCode::OK, html),
         None => page(StatusCode::NOT_FOUND, "没有这份函件"),
     })

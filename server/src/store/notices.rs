@@ -28,6 +28,11 @@ impl Store {
         Ok(added.rows_affected() == 1)
     }
 
+    /// The latest month any notice was issued for.
+    pub async fn last_noticed_month(&self) -> Result<Option<String>, ServerError> {
+        Ok(sqlx::query_scalar("SELECT MAX(month) FROM notices").fetch_one(&self.db.pool).await?)
+    }
+
     /// The cases that have their notice for `month`.
     pub async fn noticed_cases(&self, month: &str) -> Result<HashSet<String>, ServerError> {
         let ids: Vec<String> = sqlx::query_scalar("SELECT case_id FROM notices WHERE month = $1")
