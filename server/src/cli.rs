@@ -97,7 +97,9 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
     // Scripts and tests wait for this line to know the server is up.
     println!("直通车 Direct Line is running at http://{addr}/");
     let clock = config.clock_offset_file.map_or_else(Clock::system, Clock::offset_by_file);
-    let app = router(AppState::new(store, config.dist, clock, config.secure_cookies).await?);
+    let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{}", config.addr));
+    let state = AppState::new(store, config.dist, clock, config.secure_cookies).await?.reached_at(&public_url)?;
+    let app = router(state);
     // The peer's address is what sign-in throttling counts per client.
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     // Sync messages are small and answered at once: without NODELAY each

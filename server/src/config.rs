@@ -20,6 +20,11 @@ pub struct Config {
     /// The built app to serve (Trunk's output).
     #[arg(long, env = "DIRECTLINE_DIST", default_value = "dist")]
     pub dist: PathBuf,
+    /// The address people reach the server at (`https://zhitongche.example.cn`):
+    /// the QR code of a public page and every absolute link use it, never
+    /// the request's Host header. Default: `http://` and `--addr`.
+    #[arg(long, env = "DIRECTLINE_PUBLIC_URL")]
+    pub public_url: Option<String>,
     /// Mark session cookies Secure: set this when clients reach the server over TLS.
     #[arg(long, env = "DIRECTLINE_SECURE_COOKIES")]
     pub secure_cookies: bool,

@@ -30,6 +30,9 @@ pub use http::router;
 pub use security::passwords::hash_password;
 use store::Store;
 
+/// Where people reach a server started with the defaults.
+const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
+
 /// Everything a request handler may need.
 #[derive(Clone)]
 pub struct AppState {
@@ -43,6 +46,9 @@ pub struct AppState {
     pub officials: Arc<roster::Officials>,
     /// Mark cookies `Secure` (set when the server is reached over TLS).
     pub secure_cookies: bool,
+    /// Where people reach the server (no trailing slash): absolute links
+    /// and QR codes are made from it (see [`AppState::reached_at`]).
+    pub public_url: String,
     pub hub: Arc<sync::Hub>,
     /// Failed sign-ins by account and by address.
     pub(crate) throttle: Arc<security::throttle::Throttle>,
@@ -75,7 +81,32 @@ impl AppState {
         let hub = sync::Hub::start(store.clone(), clock.clone(), in_force.clone(), limits)?;
         pages::letters::start(store.clone(), in_force, clock.clone());
         let passwords = Arc::new(security::passwords::Passwords::for_this_machine()?);
-        Ok(AppState { store, dist, clock, policy, officials, secure_cookies, hub, throttle: Arc::default(), passwords })
+        let public_url = DEFAULT_PUBLIC_URL.to_string();
+        Ok(AppState {
+            store,
+            dist,
+            clock,
+            policy,
+            officials,
+            secure_cookies,
+            public_url,
+            hub,
+            throttle: Arc::default(),
+            passwords,
+        })
+    }
+
+    /// The same state, reached by people at `url` (`http://` or `https://`).
+    pub fn reached_at(mut self, url: &str) -> Result<AppState, ServerError> {
+        let url = url.trim().trim_end_matches('/');
+        let host = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).unwrap_or_default();
+        if host.is_empty() || host.contains(['/', '?', '#', ' ']) {
+            return Err(ServerError::Admin(format!(
+                "公开地址应形如 https://zhitongche.example.cn / the public URL should look like https://zhitongche.example.cn: {url}"
+            )));
+        }
+        self.public_url = url.to_string();
+        Ok(self)
     }
 }
 

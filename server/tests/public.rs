@@ -58,4 +58,21 @@ async fn a_party_shares_a_link_that_shows_progress_and_nothing_personal() {
     assert!(qr.body.contains("<svg"));
     assert_eq!(get(server.addr, "/p/0000").await.status, 404);
     assert_eq!(get(server.addr, "/p/0000/qr.svg").await.status, 404);
+    // The QR code holds the configured address, whatever Host the request names.
+    let url = format!("http://{}{path}", server.addr);
+    let expected = qrcode::QrCode::new(url.as_bytes()).unwrap();
+    let expected =
+        expected.render::<qrcode::render::svg::Color<'_>>().min_dimensions(200, 200).quiet_zone(true).build();
+    assert_eq!(qr.body, expected);
+    let forged = {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+        let raw = format!("GET {path}/qr.svg HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n");
+        stream.write_all(raw.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await.unwrap();
+        answer
+    };
+    assert!(forged.starts_with("HTTP/1.1 200"), "{forged}");
+    assert!(forged.ends_with(&expected), "the Host header is not used");
 }

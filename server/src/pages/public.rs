@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::contract::PublicLink;
 use domain::label::Label;
@@ -78,18 +78,14 @@ pub async fn page_of(State(state): State<AppState>, Path(token): Path<String>) -
 }
 
 /// `GET /p/{token}/qr.svg`: the page's link as a QR code.
-pub async fn qr(
-    State(state): State<AppState>,
-    Path(token): Path<String>,
-    headers: HeaderMap,
-) -> Result<Response, ServerError> {
+pub async fn qr(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ServerError> {
     let known = state.store.case_of_token(&token).await?.is_some();
     if !known {
         return Ok(not_found());
     }
-    // The link as the person printing it reached the server.
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
-    let url = format!("http://{host}/p/{token}");
+    // The configured address, never the request's Host header (which
+    // whoever sends the request chooses).
+    let url = format!("{}/p/{token}", state.public_url);
     let code = QrCode::new(url.as_bytes()).map_err(|e| ServerError::Io(std::io::Error::other(e.to_string())))?;
     let image = code.render::<svg::Color<'_>>().min_dimensions(200, 200).quiet_zone(true).build();
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], image).into_response())

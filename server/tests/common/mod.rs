@@ -110,7 +110,11 @@ async fn serve(store: Arc<Store>, dir: &std::path::Path, limits: server::sync::S
     let clock = Clock::manual(anchor().start_instant() + 10 * 3_600_000);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let state = AppState::with_limits(store.clone(), dist, clock.clone(), false, limits).await.unwrap();
+    let state = AppState::with_limits(store.clone(), dist, clock.clone(), false, limits)
+        .await
+        .unwrap()
+        .reached_at(&format!("http://{addr}"))
+        .unwrap();
     let (hub, policy, officials) = (state.hub.clone(), state.policy.clone(), state.officials.clone());
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(axum::serve(listener, app).into_future());
