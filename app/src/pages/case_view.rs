@@ -54,13 +54,23 @@ pub fn CaseView() -> impl IntoView {
     let loaded: RwSignal<Option<Result<Option<Loaded>, String>>> = RwSignal::new(None);
     let revision = use_sync().map(|s| s.revision);
     // Re-read whenever a case on the device changed (a sync, an action).
+    // Reads can finish out of order (the server's own change, such as a
+    // time flag, arrives just after the user's): only the latest read is
+    // shown, or an older one would hide the newer state until the next
+    // change.
+    let latest = StoredValue::new(0_u64);
     Effect::new(move |_| {
         let id = id();
         if let Some(revision) = revision {
             revision.track();
         }
+        latest.update_value(|n| *n += 1);
+        let this_read = latest.get_value();
         spawn_local(async move {
-            loaded.set(Some(load(&id).await.map_err(|e| e.message())));
+            let read = load(&id).await.map_err(|e| e.message());
+            if latest.try_get_value() == Some(this_read) {
+                loaded.set(Some(read));
+            }
         });
     });
     move || match loaded.get() {
