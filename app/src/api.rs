@@ -127,9 +127,10 @@ pub async fn policy(known: u64) -> Result<Option<domain::policy::Policy>, AppErr
     }
 }
 
-/// The path of a case's public progress page (made on first request).
-pub async fn public_link(case_id: &str) -> Result<String, AppError> {
-    Ok(get_json::<PublicLink>(&format!("/api/cases/{case_id}/public-link")).await?.path)
+/// The path of a case's public progress page and its query code (made on
+/// first request).
+pub async fn public_link(case_id: &str) -> Result<PublicLink, AppError> {
+    get_json::<PublicLink>(&format!("/api/cases/{case_id}/public-link")).await
 }
 
 /// The case's monthly progress notices, newest first.

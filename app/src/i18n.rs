@@ -4,6 +4,8 @@
 //! redraws the page under the header (see `App`), so every text is picked
 //! once per drawing with [`tr`].
 
+mod typed;
+
 use std::cell::Cell;
 
 use leptos::prelude::*;
@@ -74,18 +76,26 @@ pub fn start() -> RwSignal<Lang> {
     RwSignal::new(lang)
 }
 
+/// Switches the language. The page is redrawn, so what the user has typed
+/// is taken first and put back into the redrawn fields.
 pub fn switch(signal: RwSignal<Lang>, lang: Lang) {
+    let typed = typed::take();
     apply(lang);
     if let Some(storage) = local_storage() {
         // Without storage (private mode) the choice lasts until reload.
         let _ = storage.set_item(STORAGE_KEY, code(lang));
     }
     signal.set(lang);
+    typed::put_back(typed);
 }
 
 fn apply(lang: Lang) {
     CURRENT.with(|c| c.set(lang));
-    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    if let Some(root) = document.document_element() {
         let _ = root.set_attribute("lang", code(lang));
     }
+    // The server's pages (letters, reports) opened from here follow.
+    let cookie = format!("dl_lang={}; path=/; max-age=31536000; samesite=lax", code(lang));
+    let _ = js_sys::Reflect::set(&document, &"cookie".into(), &cookie.into());
 }

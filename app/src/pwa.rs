@@ -133,7 +133,7 @@ pub fn DeviceStorage() -> impl IntoView {
             } else {
                 tr(
                     "浏览器未同意持久保存:空间紧张时可能清除本站数据,请及时联网同步",
-                    "the browser may clear this site's data when space runs short: sync often",
+                    "The browser may clear this site's data when space runs short: sync often",
                 )
             };
             view! {

@@ -36,6 +36,9 @@ pub struct Letter {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicLink {
     pub path: String,
+    /// The query code (查询码): with the case number, it finds the page at
+    /// `/lookup` without the link.
+    pub code: String,
 }
 
 /// The server's time (`/api/clock`), so a device can tell the user its

@@ -15,6 +15,36 @@ pub enum Lang {
     En,
 }
 
+impl Lang {
+    /// The one of two texts that is in this language.
+    pub fn pick<T>(self, zh: T, en: T) -> T {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
+    /// The language's tag, as `<html lang>` and `?lang=` write it.
+    pub const fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// A tag's language: its primary subtag (`zh-Hans-CN` is Chinese).
+    pub fn of_tag(tag: &str) -> Option<Lang> {
+        let primary = tag.split(['-', '_']).next().unwrap_or_default();
+        if primary.eq_ignore_ascii_case("zh") {
+            Some(Lang::Zh)
+        } else if primary.eq_ignore_ascii_case("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+}
+
 /// One text in Chinese and English. Fixed words are `Label` (two
 /// `'static` strings, `Copy`, usable in constant tables); messages that
 /// carry a value are [`Text`], the same type owning its strings.

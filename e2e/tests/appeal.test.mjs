@@ -105,3 +105,27 @@ test('a wrong credit code is refused with a clear message and nothing is saved',
   await page.getByText('本设备上还没有诉求').waitFor();
   await context.close();
 });
+
+test('switching the language keeps what the enterprise has typed, and the appeal is filed with it', async () => {
+  const { context, page } = await signedIn(browser, server, 'qiye02');
+  const title = '切换语言前填写的诉求标题';
+  await fillAppeal(page, { title });
+  await page.locator('select[name=category]').selectOption('financing');
+  await page.getByTestId('lang-switch').click();
+  await page.getByRole('heading', { name: 'New appeal' }).waitFor();
+  // Put back into the redrawn form, each field as it was.
+  const field = (selector) => page.locator(selector);
+  await page.waitForFunction((t) => document.querySelector('input[name=title]')?.value === t, title);
+  assert.equal(await field('input[name=contact]').inputValue(), '黄女士');
+  assert.equal(await field('select[name=category]').inputValue(), 'financing');
+  assert.match(await field('textarea[name=description]').inputValue(), /隔离绿化带/);
+  assert.equal(await field('input[name=wants_session]').isChecked(), true);
+  await screenshot(page, 'new-appeal-switched-en', 390);
+  // The form's own state has them too: the appeal is filed as typed.
+  await page.getByRole('button', { name: 'Submit' }).click();
+  const card = page.locator('.case-card', { hasText: title });
+  await card.waitFor();
+  assert.match(await card.innerText(), /Financing/);
+  await context.close();
+});
+

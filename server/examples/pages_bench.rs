@@ -53,6 +53,7 @@ async fn run(count: usize) {
         &store,
         &domain::policy::Policy::shipped().unwrap(),
         &domain::roster::Roster::default(),
+        "http://127.0.0.1:8080",
         now,
     )
     .await

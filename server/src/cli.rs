@@ -99,6 +99,7 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
     let clock = config.clock_offset_file.map_or_else(Clock::system, Clock::offset_by_file);
     let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{}", config.addr));
     let state = AppState::new(store, config.dist, clock, config.secure_cookies).await?.reached_at(&public_url)?;
+    state.start_background();
     let app = router(state);
     // The peer's address is what sign-in throttling counts per client.
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();

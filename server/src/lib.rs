@@ -52,12 +52,14 @@ pub struct AppState {
     pub hub: Arc<sync::Hub>,
     /// Failed sign-ins by account and by address.
     pub(crate) throttle: Arc<security::throttle::Throttle>,
+    /// Failed public lookups by case number and by address.
+    pub(crate) lookups: Arc<security::throttle::Throttle>,
     pub(crate) passwords: Arc<security::passwords::Passwords>,
 }
 
 impl AppState {
-    /// The state of a running server; starts the sync hub and the monthly
-    /// letters (call inside a tokio runtime).
+    /// The state of a running server; starts the sync hub (call inside a
+    /// tokio runtime). [`AppState::start_background`] starts the rest.
     pub async fn new(
         store: Arc<Store>,
         dist: PathBuf,
@@ -79,7 +81,6 @@ impl AppState {
         let officials = Arc::new(roster::Officials::load(&store).await?);
         let in_force = sync::InForce { policy: policy.clone(), officials: officials.clone() };
         let hub = sync::Hub::start(store.clone(), clock.clone(), in_force.clone(), limits)?;
-        pages::letters::start(store.clone(), in_force, clock.clone());
         let passwords = Arc::new(security::passwords::Passwords::for_this_machine()?);
         let public_url = DEFAULT_PUBLIC_URL.to_string();
         Ok(AppState {
@@ -92,8 +93,17 @@ impl AppState {
             public_url,
             hub,
             throttle: Arc::default(),
+            lookups: Arc::default(),
             passwords,
         })
+    }
+
+    /// Starts the work the server does on its own: issuing each month's
+    /// letters. Called once the state is complete (its public address
+    /// goes on every letter).
+    pub fn start_background(&self) {
+        let in_force = sync::InForce { policy: self.policy.clone(), officials: self.officials.clone() };
+        pages::letters::start(self.store.clone(), in_force, self.clock.clone(), self.public_url.clone());
     }
 
     /// The same state, reached by people at `url` (`http://` or `https://`).

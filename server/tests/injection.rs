@@ -74,6 +74,7 @@ async fn markup_in_every_text_is_shown_escaped_everywhere() {
             &server.store,
             &server.policy.current(),
             &server.officials.current(),
+            &server.public_url,
             server.clock.now_ms()
         )
         .await

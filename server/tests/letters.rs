@@ -36,7 +36,7 @@ async fn each_open_case_gets_one_letter_a_month_seen_only_by_its_parties() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(
-        issue_due(&server.store, &server.policy.current(), &server.officials.current(), server.clock.now_ms())
+        issue_due(&server.store, &server.policy.current(), &server.officials.current(), &server.public_url, server.clock.now_ms())
             .await
             .unwrap(),
         0,
@@ -67,10 +67,23 @@ async fn each_open_case_gets_one_letter_a_month_seen_only_by_its_parties() {
         assert!(letter.body.contains(shown.as_str()), "the letter names {shown}");
     }
     assert!(letter.body.contains("size:A4 portrait"), "prints on A4");
+    // It carries the query code and where to look the case up.
+    let link = request(server.addr, "GET", &format!("/api/cases/{case_id}/public-link"), &[("Cookie", &ent)], "").await;
+    let code = link.json()["code"].as_str().unwrap().to_string();
+    assert!(letter.body.contains(&format!("查询码 {code}")), "the code is printed");
+    assert!(letter.body.contains(&format!("{}/lookup", server.public_url)), "and where to use it");
+    // The English letter, issued with it.
+    let english = request(server.addr, "GET", &format!("{path}?lang=en"), &[("Cookie", &ent)], "").await;
+    assert!(english.body.contains(r#"<html lang="en">"#) && english.body.contains("Progress of your appeal"));
+    assert!(english.body.contains(&format!("the query code {code}")), "{}", english.body);
+    let english_file =
+        request(server.addr, "GET", &format!("{path}?download&lang=en"), &[("Cookie", &ent)], "").await;
+    let number = case.number.as_ref().unwrap();
+    let disposition = english_file.header("content-disposition");
+    assert_eq!(disposition, Some(format!("attachment; filename=\"{number}-2026-10-en.html\"")));
     // The same letter as a file to keep.
     let file = request(server.addr, "GET", &format!("{path}?download"), &[("Cookie", &ent)], "").await;
     assert_eq!(file.status, 200);
-    let number = case.number.as_ref().unwrap();
     assert_eq!(file.header("content-disposition"), Some(format!("attachment; filename=\"{number}-2026-10.html\"")));
     assert_eq!(file.body, letter.body);
 
@@ -96,20 +109,20 @@ async fn each_open_case_gets_one_letter_a_month_seen_only_by_its_parties() {
     // November's letters wait a day into December (changes made offline
     // late on the 30th may still be syncing), then go out; October's stays
     // as it was sent.
-    let archived = server.store.notice(&case_id, "2026-10").await.unwrap().unwrap();
+    let archived = server.store.notice(&case_id, "2026-10", domain::label::Lang::Zh).await.unwrap().unwrap();
     let december = |day: &str| domain::time::Day::parse(day).unwrap().start_instant() + 3_600_000;
     assert_eq!(
-        issue_due(&server.store, &server.policy.current(), &server.officials.current(), december("2026-12-01"))
+        issue_due(&server.store, &server.policy.current(), &server.officials.current(), &server.public_url, december("2026-12-01"))
             .await
             .unwrap(),
         0
     );
     let november =
-        issue_due(&server.store, &server.policy.current(), &server.officials.current(), december("2026-12-02"))
+        issue_due(&server.store, &server.policy.current(), &server.officials.current(), &server.public_url, december("2026-12-02"))
             .await
             .unwrap();
     assert_eq!(november, open_at_end_of(&server, "2026-11").await);
-    assert_eq!(server.store.notice(&case_id, "2026-10").await.unwrap().unwrap(), archived);
+    assert_eq!(server.store.notice(&case_id, "2026-10", domain::label::Lang::Zh).await.unwrap().unwrap(), archived);
     if case.state().status().is_open() {
         let months: Vec<String> =
             server.store.notices_of(&case_id).await.unwrap().into_iter().map(|(m, _)| m).collect();
@@ -130,13 +143,13 @@ async fn after_downtime_through_two_month_ends_each_missed_month_is_issued_once(
     // letters were never issued.
     let january = domain::time::Day::parse("2027-01-05").unwrap().start_instant() + 3_600_000;
     let (policy, roster) = (server.policy.current(), server.officials.current());
-    let issued = issue_due(&server.store, &policy, &roster, january).await.unwrap();
+    let issued = issue_due(&server.store, &policy, &roster, &server.public_url, january).await.unwrap();
     let (november, december) = (open_at_end_of(&server, "2026-11").await, open_at_end_of(&server, "2026-12").await);
     assert!(november > 0 && december > 0);
     assert_eq!(issued, november + december);
     assert_eq!(server.store.noticed_cases("2026-11").await.unwrap().len(), november);
     assert_eq!(server.store.noticed_cases("2026-12").await.unwrap().len(), december);
-    assert_eq!(issue_due(&server.store, &policy, &roster, january).await.unwrap(), 0, "exactly once");
+    assert_eq!(issue_due(&server.store, &policy, &roster, &server.public_url, january).await.unwrap(), 0, "exactly once");
     let audit = server.store.audit_page(None, 100).await.unwrap();
     let months: Vec<&str> = audit.iter().filter(|(_, e)| e.action == "letters").map(|(_, e)| &e.detail[..7]).collect();
     assert!(months.contains(&"2026-11") && months.contains(&"2026-12"), "{months:?}");

@@ -76,3 +76,67 @@ async fn a_party_shares_a_link_that_shows_progress_and_nothing_personal() {
     assert!(forged.starts_with("HTTP/1.1 200"), "{forged}");
     assert!(forged.ends_with(&expected), "the Host header is not used");
 }
+
+/// `POST /lookup` with a form body.
+async fn look_up(server: &common::TestServer, number: &str, code: &str) -> common::Response {
+    let form = format!("number={number}&code={code}");
+    let headers = [("Content-Type", "application/x-www-form-urlencoded")];
+    request(server.addr, "POST", "/lookup", &headers, &form).await
+}
+
+#[tokio::test]
+async fn the_number_and_query_code_find_the_page_and_wrong_codes_are_throttled_like_unknown_numbers() {
+    let server = start(true).await;
+    let (user_id, enterprise) = qiye(1);
+    let me = User { id: user_id, role: Role::Enterprise, org: Some(enterprise), district: None };
+    let cases = server.store.readable_cases(&me).await.unwrap();
+    let ent = sign_in(server.addr, "qiye01").await;
+    let mut found = Vec::new();
+    for (case_id, _) in cases.iter().take(2) {
+        let case = domain::doc::read(&server.store.load_document(case_id).await.unwrap().unwrap().0).unwrap();
+        let link = request(server.addr, "GET", &format!("/api/cases/{case_id}/public-link"), &[("Cookie", &ent)], "")
+            .await
+            .json();
+        let code = link["code"].as_str().unwrap().to_string();
+        assert_eq!(code.len(), 8, "{code}");
+        found.push((case.number.unwrap(), code, link["path"].as_str().unwrap().to_string()));
+    }
+    let (number, code, path) = found[0].clone();
+
+    let form = get(server.addr, "/lookup").await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains(r#"method="post""#) && !form.body.contains("<script"));
+    // Typed loosely: lower case, with a dash and spaces.
+    let typed = format!("{}-{}+", code[..4].to_lowercase(), &code[4..]);
+    let hit = look_up(&server, &number.to_lowercase(), &typed).await;
+    assert_eq!(hit.status, 303, "{}", hit.body);
+    assert_eq!(hit.header("location").as_deref(), Some(path.as_str()));
+
+    // Another case's code, or an unknown number: one answer.
+    let other_code = &found[1].1;
+    let wrong = look_up(&server, &number, other_code).await;
+    let unknown = look_up(&server, "HZ-2026-999999", &code).await;
+    assert_eq!((wrong.status, unknown.status), (404, 404));
+    assert_eq!(wrong.body.replace(&number, "N"), unknown.body.replace("HZ-2026-999999", "N"), "the same answer");
+    assert!(!wrong.body.contains(&code) && !wrong.body.contains(&path), "nothing of the case");
+
+    // Five wrong codes lock the number: then even the right code waits,
+    // as an unknown number does after five tries.
+    for _ in 0..4 {
+        assert_eq!(look_up(&server, &number, "AAAA2222").await.status, 404);
+        assert_eq!(look_up(&server, "HZ-2026-999999", "AAAA2222").await.status, 404);
+    }
+    let locked = look_up(&server, &number, &code).await;
+    assert_eq!(locked.status, 429, "{}", locked.body);
+    assert!(locked.header("retry-after").is_some());
+    let unknown_locked = look_up(&server, "HZ-2026-999999", &code).await;
+    assert_eq!(unknown_locked.status, 429);
+    assert_eq!(locked.body.replace(&number, "N"), unknown_locked.body.replace("HZ-2026-999999", "N"));
+    // Another case is not locked by them.
+    let (second, second_code, second_path) = found[1].clone();
+    let hit = look_up(&server, &second, &second_code).await;
+    assert_eq!(hit.header("location").as_deref(), Some(second_path.as_str()));
+    // A minute later, the right code works again.
+    server.clock.set_ms(server.clock.now_ms() + 61_000);
+    assert_eq!(look_up(&server, &number, &code).await.status, 303);
+}

@@ -128,7 +128,7 @@ fn CaseFile(case: CaseDoc, refused: Vec<RefusedEvent>) -> impl IntoView {
 /// The link comes from the server, so it needs the network once.
 #[component]
 fn PublicLink(case_id: String) -> impl IntoView {
-    let link: RwSignal<Option<Result<String, String>>> = RwSignal::new(None);
+    let link: RwSignal<Option<Result<domain::contract::PublicLink, String>>> = RwSignal::new(None);
     let fetch = move |_| {
         let case_id = case_id.clone();
         spawn_local(async move {
@@ -143,9 +143,13 @@ fn PublicLink(case_id: String) -> impl IntoView {
                 let shown = link.get().and_then(Result::ok);
                 let failed = link.get().and_then(Result::err);
                 match shown {
-                    Some(path) => view! {
+                    Some(domain::contract::PublicLink { path, code }) => view! {
                         <p>
                             <a href=path.clone() target="_blank" rel="noopener">{tr("打开公开进度页", "Open the public page")}</a>
+                        </p>
+                        <p>
+                            {tr("查询码", "Query code")} " " <strong class="code" data-testid="query-code">{code}</strong>
+                            " · " {tr("凭编号和查询码可在“进度查询”页查看", "with the case number, it finds this page under Look up")}
                         </p>
                         <img class="qr" src=format!("{path}/qr.svg") alt=tr("公开进度页二维码", "QR code of the public page") width="160" height="160" />
                     }

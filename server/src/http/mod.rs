@@ -20,7 +20,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::pages::{admin, board, common_issues, layout, letters, public, ratings, stats};
+use crate::pages::{admin, board, common_issues, lang, layout, letters, lookup, public, ratings, stats};
 use crate::security::{auth, csp, guard};
 use crate::{AppState, ServerError, sync};
 
@@ -64,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/audit", get(admin::audit_log))
         .route(layout::STYLESHEET, get(layout::stylesheet))
         .route("/p/{token}", get(public::page_of))
+        .route("/lookup", get(lookup::form).post(lookup::find).layer(DefaultBodyLimit::max(json::FORM_LIMIT)))
         .route("/p/{token}/qr.svg", get(public::qr))
         .route("/board", get(board::index))
         .route("/ratings", get(ratings::ratings))
@@ -77,6 +78,7 @@ pub fn router(state: AppState) -> Router {
             get(blobs::download).put(blobs::upload).layer(DefaultBodyLimit::max(blobs::UPLOAD_LIMIT)),
         )
         .fallback_service(app)
+        .layer(axum::middleware::from_fn(lang::remember))
         .layer(axum::middleware::from_fn(guard::cross_site))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -6,59 +6,72 @@ use std::collections::HashMap;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use domain::label::Label;
 use domain::permission::Role;
-use maud::{Markup, html};
+use maud::html;
 
-use crate::pages::layout::internal_page;
+use crate::pages::lang::PageLang;
+use crate::pages::layout::{internal_page, message, sign_in_first};
 use crate::security::auth::SignedIn;
 use crate::{AppState, ServerError};
 
 const PAGE: usize = 100;
 
-fn page(status: StatusCode, body: Markup) -> Response {
-    internal_page(status, "审计日志", "审计日志", body)
-}
+const AUDIT: Label = Label::new("审计日志", "Audit log");
 
 pub async fn audit_log(
     State(state): State<AppState>,
+    PageLang(lang): PageLang,
     signed_in: Result<SignedIn, Response>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, ServerError> {
+    let page = |status, body| internal_page(lang, status, AUDIT.get(lang), AUDIT.get(lang), body);
     let Ok(SignedIn(account)) = signed_in else {
-        return Ok(page(StatusCode::UNAUTHORIZED, html! { h1 { "请先登录" } p { a href="/signin" { "登录" } } }));
+        return Ok(page(StatusCode::UNAUTHORIZED, sign_in_first(lang, Label::new("请先登录", "Please sign in"))));
     };
     if account.user.role != Role::Admin {
-        return Ok(page(StatusCode::FORBIDDEN, html! { h1 { "审计日志仅供系统管理员查看" } }));
+        let only = Label::new("审计日志仅供系统管理员查看", "Only administrators see the audit log");
+        return Ok(page(StatusCode::FORBIDDEN, message(lang, only, None)));
     }
     let before = match query.get("before").map(|b| b.parse::<i64>()) {
         None => None,
         Some(Ok(seq)) => Some(seq),
         Some(Err(_)) => {
-            let body = html! { h1 { "参数 before 须为整数 / before must be a number" } };
-            return Ok(page(StatusCode::BAD_REQUEST, body));
+            let wrong = Label::new("参数 before 须为整数", "before must be a number");
+            return Ok(page(StatusCode::BAD_REQUEST, message(lang, wrong, None)));
         }
     };
     let entries = state.store.audit_page(before, PAGE).await?;
     let older = entries.last().filter(|_| entries.len() == PAGE).map(|(oldest, _)| oldest);
+    let heads = [
+        "#",
+        lang.pick("时间", "Time"),
+        lang.pick("操作人", "By"),
+        lang.pick("操作", "Action"),
+        lang.pick("诉求", "Case"),
+        lang.pick("详情", "Detail"),
+    ];
     let body = html! {
-        h1 { "审计日志" }
-        p { "只增不改:数据库拒绝修改或删除任何一条记录。" }
+        h1 { (AUDIT.get(lang)) }
+        p { (lang.pick("只增不改:数据库拒绝修改或删除任何一条记录。", "Append only: the database refuses to change or delete any entry.")) }
         table {
-            thead { tr { th { "#" } th { "时间" } th { "操作人" } th { "操作" } th { "诉求" } th { "详情" } } }
+            thead { tr { @for h in heads { th { (h) } } } }
             tbody {
                 @for (seq, e) in &entries {
                     tr data-action=(e.action) {
                         td { (seq) }
                         td { (domain::time::china_datetime(e.at_ms)) }
-                        td data-label="操作人" { (e.actor) }
-                        td data-label="操作" { (e.action) }
-                        td.n data-label="诉求" { (e.case_id.as_deref().unwrap_or("")) }
-                        td data-label="详情" { (e.detail) }
+                        td data-label=(heads[2]) { (e.actor) }
+                        td data-label=(heads[3]) { (e.action) }
+                        td.n data-label=(heads[4]) { (e.case_id.as_deref().unwrap_or("")) }
+                        td data-label=(heads[5]) { (e.detail) }
                     }
                 }
             }
         }
-        @if let Some(oldest) = older { p { a href={ "/admin/audit?before=" (oldest) } { "更早的记录 →" } } }
+        @if let Some(oldest) = older {
+            p { a href={ "/admin/audit?before=" (oldest) } { (lang.pick("更早的记录 →", "Older entries →")) } }
+        }
     };
     Ok(page(StatusCode::OK, body))
 }

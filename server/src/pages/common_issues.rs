@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use domain::label::Label;
 use domain::permission::Role;
 use domain::report::{Group, group_alike, useful};
 use domain::status::Status;
@@ -19,7 +20,8 @@ use domain::time::{Day, quarter_of, quarter_span};
 use jieba_rs::Jieba;
 use maud::{Markup, html};
 
-use crate::pages::layout::{Names, internal_page};
+use crate::pages::lang::{Lang, PageLang};
+use crate::pages::layout::{Names, internal_page, message, sign_in_first};
 use crate::security::auth::SignedIn;
 use crate::store::AuditEntry;
 use crate::{AppState, ServerError, audit, blocking, may_read_case};
@@ -45,25 +47,28 @@ struct Appeal {
     lead: Option<String>,
 }
 
-fn page(status: StatusCode, title: &str, body: Markup) -> Response {
-    internal_page(status, "内部分析", title, body)
-}
-
 pub async fn report(
     State(state): State<AppState>,
+    PageLang(lang): PageLang,
     signed_in: Result<SignedIn, Response>,
     Path(quarter): Path<String>,
 ) -> Result<Response, ServerError> {
+    let page = |status, title: &str, body| internal_page(lang, status, lang.pick("内部分析", "Internal"), title, body);
     let Ok(SignedIn(account)) = signed_in else {
-        let body = html! { h1 { "请先登录" } p { a href="/signin" { "登录" } } };
-        return Ok(page(StatusCode::UNAUTHORIZED, "请先登录", body));
+        let heading = Label::new("请先登录", "Please sign in");
+        return Ok(page(StatusCode::UNAUTHORIZED, heading.get(lang), sign_in_first(lang, heading)));
     };
     if !matches!(account.user.role, Role::Coordinator | Role::Leader | Role::Admin) {
-        return Ok(page(StatusCode::FORBIDDEN, "无权查看", html! { h1 { "共性问题分析仅供协调员和领导查看" } }));
+        let body = message(lang, Label::new("共性问题分析仅供协调员和领导查看", "Only coordinators and leaders see this report"), None);
+        return Ok(page(StatusCode::FORBIDDEN, lang.pick("无权查看", "Not allowed"), body));
     }
     let Some((first, last)) = quarter_span(&quarter) else {
-        let body = html! { h1 { "季度有误" } p { "应写作 2026-Q4。" } };
-        return Ok(page(StatusCode::NOT_FOUND, "未找到", body));
+        let body = message(
+            lang,
+            Label::new("季度有误", "No such quarter"),
+            Some(Label::new("应写作 2026-Q4。", "Write it as 2026-Q4.")),
+        );
+        return Ok(page(StatusCode::NOT_FOUND, lang.pick("未找到", "Not found"), body));
     };
     let entry =
         AuditEntry::new(state.clock.now_ms(), &account.user.id, "report", None, format!("common issues {quarter}"));
@@ -93,45 +98,74 @@ pub async fn report(
         Ok((appeals, groups))
     })
     .await?;
-    let title = format!("{}年第{}季度 共性问题分析", first.year(), quarter.chars().last().unwrap_or('1'));
+    let number = quarter.chars().last().unwrap_or('1');
+    let title = match lang {
+        Lang::Zh => format!("{}年第{number}季度 共性问题分析", first.year()),
+        Lang::En => format!("Common issues, {} Q{number}", first.year()),
+    };
     let policy = state.policy.current();
-    Ok(page(StatusCode::OK, &title, body(&title, first, &appeals, &groups, &Names::of(&policy.directory))))
+    Ok(page(StatusCode::OK, &title, body(&title, first, &appeals, &groups, &Names::of(&policy.directory, lang))))
 }
 
 fn body(title: &str, first: Day, appeals: &[Appeal], groups: &[Group], names: &Names<'_>) -> Markup {
+    let lang = names.lang;
     let grouped: usize = groups.iter().map(|g| g.members.len()).sum();
     let (previous, next) = (quarter_of(first.plus_days(-1)), quarter_of(first.plus_days(100)));
+    let heads = [
+        lang.pick("编号", "Number"),
+        lang.pick("诉求", "Appeal"),
+        lang.pick("区县", "District"),
+        lang.pick("状态", "Status"),
+        lang.pick("牵头部门", "Lead department"),
+    ];
+    let summary = match lang {
+        Lang::Zh => html! {
+            "本季度受理诉求 " b data-k="appeals" { (appeals.len()) } " 件,其中 " b data-k="grouped" { (grouped) }
+            " 件可归为 " b data-k="groups" { (groups.len()) } " 类共性问题,建议按类批量办理。"
+        },
+        Lang::En => html! {
+            b data-k="appeals" { (appeals.len()) } " appeals this quarter; " b data-k="grouped" { (grouped) }
+            " of them fall into " b data-k="groups" { (groups.len()) } " common issues, best handled as one batch each."
+        },
+    };
     html! {
         h1 { (title) }
         p {
             a href={ "/reports/common-issues/" (previous) } { "← " (previous) } " · "
             a href={ "/reports/common-issues/" (next) } { (next) " →" }
         }
-        p {
-            "本季度受理诉求 " b data-k="appeals" { (appeals.len()) } " 件,其中 " b data-k="grouped" { (grouped) }
-            " 件可归为 " b data-k="groups" { (groups.len()) } " 类共性问题,建议按类批量办理。"
-        }
+        p { (summary) }
         @for (i, group) in groups.iter().enumerate() {
             section.group data-size=(group.members.len()) {
-                h2 { "共性问题 " (i + 1) ":" (group.keywords.join("、")) "(" (group.members.len()) " 件)" }
-                p { "建议牵头部门:" (batch_lead(appeals, group, names)) }
+                h2 {
+                    (lang.pick("共性问题 ", "Common issue ")) (i + 1) (lang.pick(":", ": "))
+                    @for (j, word) in group.keywords.iter().enumerate() {
+                        @if j > 0 { (lang.pick("、", ", ")) }
+                        // Words of the appeals themselves, in their authors' language.
+                        span.kw { (word) }
+                    }
+                    " (" (group.members.len()) ")"
+                }
+                p { (lang.pick("建议牵头部门:", "Suggested lead: ")) (batch_lead(appeals, group, names)) }
                 table {
-                    thead { tr { th { "编号" } th { "诉求" } th { "区县" } th { "状态" } th { "牵头部门" } } }
+                    thead { tr { @for h in heads { th { (h) } } } }
                     tbody {
                         @for a in group.members.iter().map(|&m| &appeals[m]) {
                             tr {
                                 td.n { a href={ "/case/" (a.id) } { (a.number) } }
                                 td { (a.title) }
-                                td data-label="区县" { (names.district(&a.district)) }
-                                td data-label="状态" { (a.status.label().zh) }
-                                td data-label="牵头部门" { (a.lead.as_deref().map_or("—", |d| names.unit(d))) }
+                                td data-label=(heads[2]) { (names.district(&a.district)) }
+                                td data-label=(heads[3]) { (a.status.label().get(lang)) }
+                                td data-label=(heads[4]) { (a.lead.as_deref().map_or("—", |d| names.unit(d))) }
                             }
                         }
                     }
                 }
             }
         }
-        @if groups.is_empty() { p { "本季度没有可归类的共性问题。" } }
+        @if groups.is_empty() {
+            p { (lang.pick("本季度没有可归类的共性问题。", "No common issues this quarter.")) }
+        }
     }
 }
 
@@ -145,5 +179,5 @@ fn batch_lead(appeals: &[Appeal], group: &Group, names: &Names<'_>) -> String {
         }
     }
     let lead = leads.iter().max_by_key(|(_, n)| **n).map(|(d, _)| *d);
-    lead.map_or_else(|| "尚未分办".to_string(), |d| names.unit(d).to_string())
+    lead.map_or_else(|| names.lang.pick("尚未分办", "not routed yet").to_string(), |d| names.unit(d).to_string())
 }

@@ -12,7 +12,10 @@ use domain::deadline::Light;
 use domain::directory::Directory;
 use domain::public::PublicCase;
 use domain::roster::Roster;
+use domain::label::Label;
 use maud::{DOCTYPE, Markup, html};
+
+use crate::pages::lang::{self, Lang};
 
 /// Where the pages' stylesheet is served.
 pub const STYLESHEET: &str = "/pages.css";
@@ -28,20 +31,40 @@ pub async fn stylesheet() -> Response {
     (headers, CSS).into_response()
 }
 
+/// The programme's name, at the top of every page.
+const PROGRAMME: Label = Label::new("惠州市办理企业困难直通车", "Huizhou Direct Line for Enterprises");
+
+/// The link to the same page in the other language.
+fn switch(lang: Lang) -> Markup {
+    let other = lang::other(lang);
+    html! { a.lang href={ "?lang=" (other.tag()) } hreflang=(other.tag()) lang=(other.tag()) { (other.pick("中文", "English")) } }
+}
+
 /// A public page: the programme's header with links to the other public
 /// pages, and a footer saying what the page leaves out. Read fresh each time.
-pub fn public_page(status: StatusCode, title: &str, body: Markup) -> Response {
+pub fn public_page(lang: Lang, status: StatusCode, title: &str, body: Markup) -> Response {
     let document = html! {
         (DOCTYPE)
-        html lang="zh-CN" {
+        html lang=(lang.tag()) {
             (head(title, true))
             body {
                 header {
-                    "惠州市办理企业困难直通车"
-                    nav { a href="/board" { "公示栏" } a href="/stats" { "数据分析" } a href="/ratings" { "公开评价" } }
+                    (PROGRAMME.get(lang))
+                    nav {
+                        a href="/board" { (lang.pick("公示栏", "Board")) }
+                        a href="/stats" { (lang.pick("数据分析", "Statistics")) }
+                        a href="/ratings" { (lang.pick("公开评价", "Ratings")) }
+                        a href="/lookup" { (lang.pick("进度查询", "Look up")) }
+                        (switch(lang))
+                    }
                 }
                 main { (body) }
-                footer { "本页只公开办理进度,不含企业联系方式与附件。" }
+                footer {
+                    (lang.pick(
+                        "本页只公开办理进度,不含企业联系方式与附件。",
+                        "This page shows progress only: no enterprise contacts and no attachments.",
+                    ))
+                }
             }
         }
     };
@@ -50,13 +73,13 @@ pub fn public_page(status: StatusCode, title: &str, body: Markup) -> Response {
 
 /// A page for signed-in readers only (internal reports, the audit log):
 /// the public pages' look, kept out of every cache.
-pub fn internal_page(status: StatusCode, section: &str, title: &str, body: Markup) -> Response {
+pub fn internal_page(lang: Lang, status: StatusCode, section: &str, title: &str, body: Markup) -> Response {
     let document = html! {
         (DOCTYPE)
-        html lang="zh-CN" {
+        html lang=(lang.tag()) {
             (head(title, false))
             body {
-                header { "惠州市办理企业困难直通车 · " (section) }
+                header { (PROGRAMME.get(lang)) " · " (section) nav { (switch(lang)) } }
                 main { (body) }
             }
         }
@@ -69,6 +92,19 @@ pub fn internal_page(status: StatusCode, section: &str, title: &str, body: Marku
 /// styles for it alone (styles run nothing, and nothing may be loaded).
 pub fn letter_document(status: StatusCode, document: String) -> Response {
     respond(status, maud::PreEscaped(document), "default-src 'none'; style-src 'unsafe-inline'", "private, no-store")
+}
+
+/// A page saying what was not found or may not be seen, with a way on.
+pub fn message(lang: Lang, heading: Label, detail: Option<Label>) -> Markup {
+    html! { h1 { (heading.get(lang)) } @if let Some(d) = detail { p { (d.get(lang)) } } }
+}
+
+/// The page for a reader who is not signed in.
+pub fn sign_in_first(lang: Lang, heading: Label) -> Markup {
+    html! {
+        h1 { (heading.get(lang)) }
+        p { a href="/signin" { (lang.pick("登录", "Sign in")) } " · " a href="/" { (lang.pick("返回直通车", "Back to Direct Line")) } }
+    }
 }
 
 fn head(title: &str, public: bool) -> Markup {
@@ -88,56 +124,67 @@ fn respond(status: StatusCode, document: Markup, policy: &'static str, cache: &'
         (header::CONTENT_TYPE, "text/html; charset=utf-8"),
         (header::CONTENT_SECURITY_POLICY, policy),
         (header::CACHE_CONTROL, cache),
+        (header::VARY, "Accept-Language, Cookie"),
     ];
     (status, headers, document.into_string()).into_response()
 }
 
-/// A deadline's light as a coloured word.
 /// "(暂定)" beside a deadline in a year whose official holiday
 /// arrangement is not published yet; nothing otherwise.
-pub fn provisional(provisional: bool) -> Markup {
+pub fn provisional(provisional: bool, lang: Lang) -> Markup {
+    let why = lang.pick(
+        "该年度放假安排尚未公布,期限按法定节假日暂算",
+        "This year's holiday arrangement is not published yet: the deadline counts statutory holidays only",
+    );
     html! {
         @if provisional {
-            span.provisional title="该年度放假安排尚未公布,期限按法定节假日暂算" { "(" (domain::calendar::PROVISIONAL.zh) ")" }
+            span.provisional title=(why) { "(" (domain::calendar::PROVISIONAL.get(lang)) ")" }
         }
     }
 }
 
-pub fn light(light: Light) -> Markup {
+/// A deadline's light as a coloured word.
+pub fn light(light: Light, lang: Lang) -> Markup {
     let (class, word) = match light {
-        Light::Green => ("l g", "正常"),
-        Light::Yellow => ("l y", "临近期限"),
-        Light::Red => ("l r", "已超期"),
+        Light::Green => ("l g", Label::new("正常", "on track")),
+        Light::Yellow => ("l y", Label::new("临近期限", "due soon")),
+        Light::Red => ("l r", Label::new("已超期", "overdue")),
     };
-    html! { span class=(class) { (word) } }
+    html! { span class=(class) { (word.get(lang)) } }
 }
 
-/// Chinese names from the directory in force, or a dash for a code it
-/// does not know; and, where given the roster, officials' names.
+/// Names from the directory in force in the reader's language, or a dash
+/// for a code it does not know; and, where given the roster, officials'
+/// names.
 pub struct Names<'a> {
     directory: &'a Directory,
     roster: Option<&'a Roster>,
+    pub lang: Lang,
 }
 
 impl<'a> Names<'a> {
-    pub fn of(directory: &'a Directory) -> Names<'a> {
-        Names { directory, roster: None }
+    pub fn of(directory: &'a Directory, lang: Lang) -> Names<'a> {
+        Names { directory, roster: None, lang }
     }
 
-    pub fn with_people(directory: &'a Directory, roster: &'a Roster) -> Names<'a> {
-        Names { directory, roster: Some(roster) }
+    pub fn with_people(directory: &'a Directory, roster: &'a Roster, lang: Lang) -> Names<'a> {
+        Names { directory, roster: Some(roster), lang }
+    }
+
+    pub fn directory(&self) -> &'a Directory {
+        self.directory
     }
 
     pub fn unit(&self, code: &str) -> &'a str {
-        self.directory.unit(code).map_or("—", |u| u.name.zh.as_str())
+        self.directory.unit(code).map_or("—", |u| u.name.get(self.lang))
     }
 
     pub fn district(&self, code: &str) -> &'a str {
-        self.directory.district(code).map_or("—", |d| d.name.zh.as_str())
+        self.directory.district(code).map_or("—", |d| d.name.get(self.lang))
     }
 
     pub fn category(&self, code: &str) -> &'a str {
-        self.directory.category(code).map_or("—", |c| c.name.zh.as_str())
+        self.directory.category(code).map_or("—", |c| c.name.get(self.lang))
     }
 
     /// An official's name; what a case names that is no account (a lead
@@ -153,19 +200,21 @@ impl<'a> Names<'a> {
 /// Who answers for the case and by when, as (label, value) rows: the
 /// public page and the monthly letter both show them.
 pub fn responsibility(case: &PublicCase, names: &Names<'_>) -> Vec<(&'static str, Markup)> {
+    let lang = names.lang;
     let mut rows = Vec::new();
     if let Some(lead) = &case.lead_department {
-        rows.push(("牵头部门", html! { (names.unit(lead)) }));
+        rows.push((lang.pick("牵头部门", "Lead department"), html! { (names.unit(lead)) }));
     }
     if !case.assisting.is_empty() {
-        let names: Vec<&str> = case.assisting.iter().map(|d| names.unit(d)).collect();
-        rows.push(("协办部门", html! { (names.join("、")) }));
+        let units: Vec<&str> = case.assisting.iter().map(|d| names.unit(d)).collect();
+        rows.push((lang.pick("协办部门", "Assisting"), html! { (units.join(lang.pick("、", ", "))) }));
     }
     if let Some(leader) = &case.lead_leader {
-        rows.push(("牵头领导", html! { (names.person(leader)) }));
+        rows.push((lang.pick("牵头领导", "Lead leader"), html! { (names.person(leader)) }));
     }
     if let Some((due, l)) = case.due {
-        rows.push(("办理期限", html! { (due) (provisional(case.due_provisional)) " " (light(l)) }));
+        let value = html! { (due) (provisional(case.due_provisional, lang)) " " (light(l, lang)) };
+        rows.push((lang.pick("办理期限", "Due"), value));
     }
     rows
 }

@@ -7,8 +7,9 @@
 //! idempotent (one letter per case and month), so restarts and several
 //! runs in a month change nothing.
 //!
-//! Only the latest due month is issued: a server down for a whole month
-//! skips that month's letters.
+//! Each letter is issued in Chinese and in English, and carries the case's
+//! query code (查询码) with the address of the lookup page, so a reader of
+//! the printed letter finds the public progress page without its link.
 
 use domain::directory::CITY;
 use domain::label::Label;
@@ -27,7 +28,8 @@ use domain::time::{Day, months_between, previous_month};
 use maud::{DOCTYPE, PreEscaped, html};
 
 use crate::http::json::error;
-use crate::pages::layout::{Names, internal_page, letter_document, light, responsibility};
+use crate::pages::lang::{Lang, PageLang};
+use crate::pages::layout::{Names, internal_page, letter_document, light, responsibility, sign_in_first};
 use crate::security::auth::SignedIn;
 use crate::store::{AuditEntry, Store};
 use crate::sync::InForce;
@@ -54,13 +56,20 @@ fn month_due(today: Day) -> String {
 /// Issues the letters not issued yet of every month due since the last
 /// month letters went out for: after the server was down through month
 /// ends, each missed month's (a new installation starts with the latest
-/// month due). Returns how many it issued.
-pub async fn issue_due(store: &Store, policy: &Policy, roster: &Roster, now_ms: i64) -> Result<usize, ServerError> {
+/// month due). `public_url` is where readers look the case up. Returns
+/// how many it issued.
+pub async fn issue_due(
+    store: &Store,
+    policy: &Policy,
+    roster: &Roster,
+    public_url: &str,
+    now_ms: i64,
+) -> Result<usize, ServerError> {
     let due = month_due(Day::of_instant(now_ms));
     let first = store.last_noticed_month().await?.filter(|last| *last < due).unwrap_or_else(|| due.clone());
     let mut issued = 0;
     for month in months_between(&first, &due) {
-        issued += issue_month(store, policy, roster, &month, now_ms).await?;
+        issued += issue_month(store, policy, roster, public_url, &month, now_ms).await?;
     }
     Ok(issued)
 }
@@ -70,10 +79,10 @@ async fn issue_month(
     store: &Store,
     policy: &Policy,
     roster: &Roster,
+    public_url: &str,
     month: &str,
     now_ms: i64,
 ) -> Result<usize, ServerError> {
-    let names = Names::with_people(&policy.directory, roster);
     let done = store.noticed_cases(month).await?;
     let mut issued = 0;
     for case in store.cases_of_district(CITY).await? {
@@ -81,9 +90,12 @@ async fn issue_month(
             continue;
         }
         let Some(notice) = Notice::of(&case, &policy.calendar, policy.rules_for(&case), month) else { continue };
-        let sender = sender(&policy.directory, &case.district);
-        let letter = letter(&notice, &sender, Day::of_instant(now_ms), &names);
-        if store.put_notice(&case.id, month, now_ms, &letter).await? {
+        let lookup = Lookup { url: format!("{public_url}/lookup"), code: store.public_link(&case.id).await?.code };
+        let write = |lang| {
+            let names = Names::with_people(&policy.directory, roster, lang);
+            letter(&notice, &sender(&policy.directory, &case.district, lang), Day::of_instant(now_ms), &lookup, &names)
+        };
+        if store.put_notice(&case.id, month, now_ms, &write(Lang::Zh), &write(Lang::En)).await? {
             issued += 1;
         }
     }
@@ -94,11 +106,11 @@ async fn issue_month(
 }
 
 /// Runs [`issue_due`] now and every hour after, for as long as the server runs.
-pub fn start(store: std::sync::Arc<Store>, in_force: InForce, clock: Clock) {
+pub fn start(store: std::sync::Arc<Store>, in_force: InForce, clock: Clock, public_url: String) {
     tokio::spawn(async move {
         loop {
             let (policy, roster) = (in_force.policy.current(), in_force.officials.current());
-            match issue_due(&store, &policy, &roster, clock.now_ms()).await {
+            match issue_due(&store, &policy, &roster, &public_url, clock.now_ms()).await {
                 Ok(0) => {}
                 Ok(issued) => tracing::info!(issued, "monthly progress notices issued"),
                 Err(e) => tracing::error!(error = %e, "issuing monthly progress notices failed"),
@@ -109,74 +121,125 @@ pub fn start(store: std::sync::Arc<Store>, in_force: InForce, clock: Clock) {
 }
 
 /// Who signs the letter: the district's (or the city's) direct-line office.
-fn sender(directory: &Directory, district: &str) -> String {
-    let city = directory.district_name(CITY).zh;
-    // The city level's name says it is the level ("惠州市(市级)").
-    let city = city.split('(').next().unwrap_or_default().to_string();
+fn sender(directory: &Directory, district: &str, lang: Lang) -> String {
+    let city = directory.district_name(CITY);
+    // The city level's name says it is the level ("惠州市(市级)", "Huizhou (city)").
+    let city = city.get(lang).split(['(', '(']).next().unwrap_or_default().trim().to_string();
     let place = match directory.district(district) {
-        Ok(d) if d.code != CITY => d.name.zh.clone(),
+        Ok(d) if d.code != CITY => d.name.get(lang).to_string(),
         _ => city,
     };
-    format!("{place}政务服务数据管理局\n企业困难直通车办公室")
+    match lang {
+        Lang::Zh => format!("{place}政务服务数据管理局\n企业困难直通车办公室"),
+        Lang::En => format!("{place} Government Services and Data Administration\nDirect Line for Enterprises Office"),
+    }
+}
+
+/// Where and how a letter's reader looks the case up.
+struct Lookup {
+    url: String,
+    code: String,
 }
 
 /// The letter as a whole HTML document, styles included (it is kept and
 /// printed as it is): A4 portrait when printed.
-fn letter(notice: &Notice, sender: &str, issued: Day, names: &Names<'_>) -> String {
+fn letter(notice: &Notice, sender: &str, issued: Day, lookup: &Lookup, names: &Names<'_>) -> String {
+    let lang = names.lang;
     let case = &notice.case;
     let number = case.number.as_deref().unwrap_or("—");
     let (year, month) = (notice.as_of.year(), notice.as_of.month());
     let submitted = notice.submitted.map_or_else(|| "—".to_string(), |d| d.to_string());
-    let status = ("办理状态", html! { (case.status.label().zh) });
+    let status = (lang.pick("办理状态", "Status"), html! { (case.status.label().get(lang)) });
+    let rows = std::iter::once(status).chain(responsibility(case, names));
+    let words = match lang {
+        Lang::Zh => Words {
+            reference: format!("直通车〔{year}〕{month}月进度函 · {number}"),
+            heading: "企业诉求办理进度告知函",
+            to: format!("{}:", notice.enterprise),
+            opening: format!(
+                "贵单位于 {submitted} 提交的诉求“{}”(编号 {number}),截至 {} 的办理情况告知如下:",
+                notice.title, notice.as_of
+            ),
+            progress: format!("{month}月办理进展"),
+            closing: "如对办理情况有疑问或需补充材料,请在“直通车”应用中该诉求页面补充信息;办结后请对办理结果进行评价。\
+                      我们将每月向贵单位告知办理进度,直至办结。",
+            lookup: format!("凭编号 {number} 和查询码 {} 可随时在 {} 查看办理进度。", lookup.code, lookup.url),
+            title: format!("{number} {year}年{month}月办理进度告知函"),
+        },
+        Lang::En => Words {
+            reference: format!("Direct Line progress letter {year}-{month:02} · {number}"),
+            heading: "Progress of your appeal",
+            to: format!("To {}:", notice.enterprise),
+            opening: format!(
+                "This letter tells you how your appeal “{}” (number {number}), submitted on {submitted}, stood on {}.",
+                notice.title, notice.as_of
+            ),
+            progress: format!("Progress in {year}-{month:02}"),
+            closing: "If you have a question or more to add, do so on the appeal's page in the Direct Line app; \
+                      once it is resolved, please rate the result. We will write every month until it is resolved.",
+            lookup: format!(
+                "With the number {number} and the query code {}, you can see the progress at any time at {}.",
+                lookup.code, lookup.url
+            ),
+            title: format!("{number} progress letter {year}-{month:02}"),
+        },
+    };
     let body = html! {
-        p.n { "直通车〔" (year) "〕" (month) "月进度函 · " (number) }
-        h1 { "企业诉求办理进度告知函" }
-        p { (notice.enterprise) ":" }
-        p.p {
-            "贵单位于 " (submitted) " 提交的诉求“" (notice.title) "”(编号 " (number) "),截至 "
-            (notice.as_of) " 的办理情况告知如下:"
-        }
-        table { @for (k, v) in std::iter::once(status).chain(responsibility(case, names)) { tr { th { (k) } td { (v) } } } }
+        p.n { (words.reference) }
+        h1 { (words.heading) }
+        p { (words.to) }
+        p.p { (words.opening) }
+        table { @for (k, v) in rows { tr { th { (k) } td { (v) } } } }
         @if !case.milestones.is_empty() {
-            h2 { "办理时间表" }
+            h2 { (lang.pick("办理时间表", "Timetable")) }
             ol {
                 @for m in &case.milestones {
                     li {
-                        (m.title) ":"
+                        (m.title) (lang.pick(":", ": "))
                         @match (m.done, m.light) {
-                            (Some(day), _) => { "已于 " (day) " 完成" },
-                            (None, Some(l)) => { "期限 " (m.due) " " (light(l)) },
-                            (None, None) => { "期限 " (m.due) },
+                            (Some(day), _) => { (lang.pick("已于 ", "done on ")) (day) (lang.pick(" 完成", "")) },
+                            (None, Some(l)) => { (lang.pick("期限 ", "due ")) (m.due) " " (light(l, lang)) },
+                            (None, None) => { (lang.pick("期限 ", "due ")) (m.due) },
                         }
                     }
                 }
             }
         }
-        h2 { (month) "月办理进展" }
+        h2 { (words.progress) }
         @if notice.progress.is_empty() {
-            p { "本月承办部门未报告新的进展。" }
+            p { (lang.pick("本月承办部门未报告新的进展。", "The department reported no new progress this month.")) }
         } @else {
             ul { @for (day, text) in &notice.progress { li { time { (day) } " " (text) } } }
         }
-        p.p {
-            "如对办理情况有疑问或需补充材料,请在“直通车”应用中该诉求页面补充信息;办结后请对办理结果进行评价。"
-            "我们将每月向贵单位告知办理进度,直至办结。"
-        }
+        p.p { (words.closing) }
+        p.p.q data-code=(lookup.code) { (words.lookup) }
         p.s { @for line in sender.lines() { (line) br; } (issued) }
     };
     let document = html! {
         (DOCTYPE)
-        html lang="zh-CN" {
+        html lang=(lang.tag()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width,initial-scale=1";
-                title { (number) " " (year) "年" (month) "月办理进度告知函" }
+                title { (words.title) }
                 style { (PreEscaped(STYLE)) }
             }
             body { main { (body) } }
         }
     };
     document.into_string()
+}
+
+/// A letter's sentences in one language.
+struct Words {
+    reference: String,
+    heading: &'static str,
+    to: String,
+    opening: String,
+    progress: String,
+    closing: &'static str,
+    lookup: String,
+    title: String,
 }
 
 const STYLE: &str = "body{margin:0;background:#eee;color:#111;font:16px/1.8 'Noto Serif CJK SC','Noto Sans CJK SC',serif}\
@@ -223,20 +286,20 @@ pub struct Download {
 
 pub async fn show(
     State(state): State<AppState>,
+    PageLang(lang): PageLang,
     signed_in: Result<SignedIn, Response>,
     Path((case_id, month)): Path<(String, String)>,
     Query(wanted): Query<Download>,
 ) -> Result<Response, ServerError> {
-    let page = |status, text: &str| {
-        let body = html! { h1 { (text) } p { a href="/signin" { "登录" } " · " a href="/" { "返回直通车" } } };
-        internal_page(status, "函件", text, body)
+    let page = |status, text: Label| {
+        internal_page(lang, status, lang.pick("函件", "Letters"), text.get(lang), sign_in_first(lang, text))
     };
     let Ok(SignedIn(account)) = signed_in else {
-        return Ok(page(StatusCode::UNAUTHORIZED, "请先登录后查看函件"));
+        return Ok(page(StatusCode::UNAUTHORIZED, Label::new("请先登录后查看函件", "Sign in to read letters")));
     };
     let store = &state.store;
     let (html, number) = match readable_case(store, &account.user, &case_id).await? {
-        Some(case) => (store.notice(&case_id, &month).await?, case.number),
+        Some(case) => (store.notice(&case_id, &month, lang).await?, case.number),
         None => (None, None),
     };
     if html.is_some() {
@@ -247,7 +310,8 @@ pub async fn show(
         Some(html) if wanted.download.is_some() => {
             let mut response = letter_document(StatusCode::OK, html);
             // The number and month are ASCII by construction (HZ-…, YYYY-MM).
-            let file = format!("{}-{month}.html", number.as_deref().unwrap_or("letter"));
+            let suffix = lang.pick("", "-en");
+            let file = format!("{}-{month}{suffix}.html", number.as_deref().unwrap_or("letter"));
             let disposition = format!("attachment; filename=\"{}\"", file.replace(['"', '\\'], ""));
             if let Ok(value) = axum::http::HeaderValue::from_str(&disposition) {
                 response.headers_mut().insert(axum::http::header::CONTENT_DISPOSITION, value);
@@ -255,7 +319,7 @@ pub async fn show(
             response
         }
         Some(html) => letter_document(StatusCode::OK, html),
-        None => page(StatusCode::NOT_FOUND, "没有这份函件"),
+        None => page(StatusCode::NOT_FOUND, Label::new("没有这份函件", "No such letter")),
     })
 }
 

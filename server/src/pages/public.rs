@@ -20,7 +20,8 @@ use qrcode::QrCode;
 use qrcode::render::svg;
 
 use crate::http::json::error;
-use crate::pages::layout::{Names, light, public_page, responsibility};
+use crate::pages::lang::{Lang, PageLang};
+use crate::pages::layout::{Names, light, message, public_page, responsibility};
 use crate::security::auth::SignedIn;
 use crate::store::AuditEntry;
 use crate::{AppState, ServerError, audit, readable_case};
@@ -33,16 +34,16 @@ pub async fn link(
     Path(case_id): Path<String>,
 ) -> Result<Response, ServerError> {
     let store = &state.store;
-    let token = match readable_case(store, &account.user, &case_id).await? {
-        Some(_) => Some(store.public_token(&case_id).await?),
+    let link = match readable_case(store, &account.user, &case_id).await? {
+        Some(_) => Some(store.public_link(&case_id).await?),
         None => None,
     };
-    if token.is_some() {
+    if link.is_some() {
         let entry = AuditEntry::new(state.clock.now_ms(), &account.user.id, "public-link", Some(&case_id), "");
         audit(&state, entry).await?;
     }
-    Ok(match token {
-        Some(token) => Json(PublicLink { path: format!("/p/{token}") }).into_response(),
+    Ok(match link {
+        Some(link) => Json(PublicLink { path: format!("/p/{}", link.token), code: link.code }).into_response(),
         // The same answer for "no such case" and "not yours".
         None => error(StatusCode::NOT_FOUND, Label::new("诉求不存在", "no such case")),
     })
@@ -61,27 +62,37 @@ async fn public_case(state: &AppState, token: String) -> Result<Option<(PublicCa
     Ok(Some((public, policy)))
 }
 
-fn not_found() -> Response {
-    let body = html! { h1 { "没有这个公开进度页" } p { "链接可能有误。" } };
-    public_page(StatusCode::NOT_FOUND, "未找到 · 直通车", body)
+fn not_found(lang: Lang) -> Response {
+    let body = message(
+        lang,
+        Label::new("没有这个公开进度页", "No such progress page"),
+        Some(Label::new("链接可能有误。", "The link may be wrong.")),
+    );
+    public_page(lang, StatusCode::NOT_FOUND, lang.pick("未找到 · 直通车", "Not found · Direct Line"), body)
 }
 
 /// `GET /p/{token}`: the page.
-pub async fn page_of(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ServerError> {
-    let Some((case, policy)) = public_case(&state, token).await? else { return Ok(not_found()) };
-    let title = format!("{} · 直通车办理进度", case.number.as_deref().unwrap_or("诉求"));
-    Ok(public_page(
-        StatusCode::OK,
-        &title,
-        body(&case, &Names::with_people(&policy.directory, &state.officials.current())),
-    ))
+pub async fn page_of(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Path(token): Path<String>,
+) -> Result<Response, ServerError> {
+    let Some((case, policy)) = public_case(&state, token).await? else { return Ok(not_found(lang)) };
+    let number = case.number.as_deref().unwrap_or(lang.pick("诉求", "Appeal"));
+    let title = format!("{number} · {}", lang.pick("直通车办理进度", "Direct Line progress"));
+    let officials = state.officials.current();
+    Ok(public_page(lang, StatusCode::OK, &title, body(&case, &Names::with_people(&policy.directory, &officials, lang))))
 }
 
 /// `GET /p/{token}/qr.svg`: the page's link as a QR code.
-pub async fn qr(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ServerError> {
+pub async fn qr(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Path(token): Path<String>,
+) -> Result<Response, ServerError> {
     let known = state.store.case_of_token(&token).await?.is_some();
     if !known {
-        return Ok(not_found());
+        return Ok(not_found(lang));
     }
     // The configured address, never the request's Host header (which
     // whoever sends the request chooses).
@@ -92,31 +103,33 @@ pub async fn qr(State(state): State<AppState>, Path(token): Path<String>) -> Res
 }
 
 fn body(case: &PublicCase, names: &Names<'_>) -> Markup {
+    let lang = names.lang;
     html! {
-        p.n { (case.number.as_deref().unwrap_or("编号待分配")) }
-        h1 { (case.title.as_deref().unwrap_or("(标题待审核后公开)")) }
+        p.n { (case.number.as_deref().unwrap_or(lang.pick("编号待分配", "number to come"))) }
+        h1 { (case.title.as_deref().unwrap_or(lang.pick("(标题待审核后公开)", "(title published once reviewed)"))) }
         dl {
-            dt { "状态" } dd { strong data-status=(format!("{:?}", case.status)) { (case.status.label().zh) } }
-            dt { "类别" } dd { (names.category(&case.category)) }
-            dt { "区县" } dd { (names.district(&case.district)) }
+            dt { (lang.pick("状态", "Status")) }
+            dd { strong data-status=(format!("{:?}", case.status)) { (case.status.label().get(lang)) } }
+            dt { (lang.pick("类别", "Category")) } dd { (names.category(&case.category)) }
+            dt { (lang.pick("区县", "District")) } dd { (names.district(&case.district)) }
             @for (label, value) in responsibility(case, names) { dt { (label) } dd { (value) } }
         }
         @if !case.milestones.is_empty() {
-            h2 { "办理时间表" }
+            h2 { (lang.pick("办理时间表", "Timetable")) }
             ol.m {
                 @for m in &case.milestones {
                     li {
                         span { (m.title) } " " time { (m.due) } " "
                         @match (m.done, m.light) {
-                            (Some(day), _) => span class="l g" { (day) " 完成" },
-                            (None, Some(l)) => (light(l)),
+                            (Some(day), _) => span class="l g" { (day) " " (lang.pick("完成", "done")) },
+                            (None, Some(l)) => (light(l, lang)),
                             (None, None) => {},
                         }
                     }
                 }
             }
         }
-        h2 { "办理过程" }
-        ol.t { @for e in &case.timeline { li { time { (e.day) } " " (e.zh) } } }
+        h2 { (lang.pick("办理过程", "Progress")) }
+        ol.t { @for e in &case.timeline { li { time { (e.day) } " " (lang.pick(&e.zh, &e.en)) } } }
     }
 }

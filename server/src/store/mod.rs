@@ -18,7 +18,7 @@ mod devices;
 pub mod invitations;
 mod notices;
 mod policies;
-mod public_links;
+pub mod public_links;
 mod readers;
 mod schema;
 pub use accounts::Account;

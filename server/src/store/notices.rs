@@ -3,6 +3,8 @@
 
 use std::collections::HashSet;
 
+use domain::label::Lang;
+
 use super::Store;
 use crate::ServerError;
 
@@ -15,14 +17,17 @@ impl Store {
         month: &str,
         issued_ms: i64,
         html: &str,
+        html_en: &str,
     ) -> Result<bool, ServerError> {
         let added = sqlx::query(
-            "INSERT INTO notices (case_id, month, issued_ms, html) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            "INSERT INTO notices (case_id, month, issued_ms, html, html_en) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT DO NOTHING",
         )
         .bind(case_id)
         .bind(month)
         .bind(issued_ms)
         .bind(html)
+        .bind(html_en)
         .execute(&self.db.pool)
         .await?;
         Ok(added.rows_affected() == 1)
@@ -50,11 +55,13 @@ impl Store {
             .await?)
     }
 
-    pub async fn notice(&self, case_id: &str, month: &str) -> Result<Option<String>, ServerError> {
-        Ok(sqlx::query_scalar("SELECT html FROM notices WHERE case_id = $1 AND month = $2")
-            .bind(case_id)
-            .bind(month)
-            .fetch_optional(&self.db.pool)
-            .await?)
+    /// A notice in `lang`; in Chinese if it was issued before letters
+    /// were issued in English too.
+    pub async fn notice(&self, case_id: &str, month: &str, lang: Lang) -> Result<Option<String>, ServerError> {
+        let query = match lang {
+            Lang::Zh => "SELECT html FROM notices WHERE case_id = $1 AND month = $2",
+            Lang::En => "SELECT COALESCE(html_en, html) FROM notices WHERE case_id = $1 AND month = $2",
+        };
+        Ok(sqlx::query_scalar(query).bind(case_id).bind(month).fetch_optional(&self.db.pool).await?)
     }
 }

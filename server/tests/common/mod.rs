@@ -63,6 +63,8 @@ pub struct TestServer {
     pub policy: Arc<server::policy::Policies>,
     pub officials: Arc<server::roster::Officials>,
     pub hub: Arc<server::sync::Hub>,
+    /// Where the test's readers reach the server (`http://` + `addr`).
+    pub public_url: String,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -115,10 +117,12 @@ async fn serve(store: Arc<Store>, dir: &std::path::Path, limits: server::sync::S
         .unwrap()
         .reached_at(&format!("http://{addr}"))
         .unwrap();
+    state.start_background();
+    let public_url = state.public_url.clone();
     let (hub, policy, officials) = (state.hub.clone(), state.policy.clone(), state.officials.clone());
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(axum::serve(listener, app).into_future());
-    TestServer { addr, clock, store, policy, officials, hub, _dir: None }
+    TestServer { addr, clock, store, policy, officials, hub, public_url, _dir: None }
 }
 
 pub struct Response {
