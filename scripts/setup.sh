@@ -25,7 +25,7 @@ BINARYEN_PREFIX=/opt/binaryen
 RUST_LINK_NAME=debian-1.96
 CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
 APT_PKGS=(rustc-web cargo-web rust-web-src rust-web-llvm rust-web-clippy lld-22 chromium chromium-driver
-  brotli fonts-noto-cjk sqlite3 postgresql ca-certificates)
+  brotli fonts-noto-cjk sqlite3 postgresql ca-certificates python3-aiosmtpd)
 
 log() { printf '[setup] %s\n' "$*"; }
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

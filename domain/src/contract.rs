@@ -85,6 +85,9 @@ pub struct Invite {
     pub org: Option<String>,
     pub district: Option<String>,
     pub display_name: String,
+    /// Where to mail the link (when the server sends mail).
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 /// A one-time link: its path (`/invite/<token>`) and when it expires.
@@ -92,6 +95,9 @@ pub struct Invite {
 pub struct OneTimeLink {
     pub path: String,
     pub expires_ms: i64,
+    /// The address the link was mailed to, if it was.
+    #[serde(default)]
+    pub mailed_to: Option<String>,
 }
 
 /// What a one-time link is for (`GET /api/invitations/{token}`).
@@ -111,4 +117,13 @@ pub struct LinkInfo {
 pub struct Acceptance {
     pub login: Option<String>,
     pub password: String,
+}
+
+/// `GET /api/settings`: the user's choices, and what the server can do
+/// with them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsView {
+    pub settings: crate::reach::Settings,
+    /// Whether the server sends mail (an SMTP server is configured).
+    pub mail: bool,
 }

@@ -81,6 +81,7 @@ pub enum DomainError {
     },
     /// A policy loaded whole lacks a code the one in force has.
     CodeRemoved(String),
+    BadEmail(String),
     /// A calendar imported for one year names a day of another.
     CalendarYear {
         year: i32,
@@ -123,6 +124,7 @@ impl DomainError {
             UnknownCode { what, code } => {
                 both(format!("未知的{}“{code}”", what.zh), format!("unknown {} '{code}'", what.en))
             }
+            BadEmail(email) => both(format!("电子邮箱“{email}”无效"), format!("invalid e-mail address '{email}'")),
             BadPhone(phone) => both(
                 format!("电话号码“{phone}”无效(7–15位数字)"),
                 format!("invalid phone number '{phone}' (7–15 digits)"),

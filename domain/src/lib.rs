@@ -21,6 +21,7 @@ pub mod notice;
 pub mod permission;
 pub mod policy;
 pub mod public;
+pub mod reach;
 pub mod report;
 pub mod roster;
 pub mod stats;

@@ -3,6 +3,7 @@
 //! very same server in a process of their own.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::config::{AdminAction, Command, Config};
 use crate::store::{self, AuditEntry, Store};
@@ -98,7 +99,11 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
     println!("直通车 Direct Line is running at http://{addr}/");
     let clock = config.clock_offset_file.map_or_else(Clock::system, Clock::offset_by_file);
     let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{}", config.addr));
-    let state = AppState::new(store, config.dist, clock, config.secure_cookies).await?.reached_at(&public_url)?;
+    let mut state = AppState::new(store, config.dist, clock, config.secure_cookies).await?.reached_at(&public_url)?;
+    if let Some(smtp_url) = config.smtp_url {
+        let mail = crate::mail::MailConfig { smtp_url, from: config.mail_from, every: Duration::from_secs(10) };
+        state = state.with_mail(&mail)?;
+    }
     state.start_background();
     let app = router(state);
     // The peer's address is what sign-in throttling counts per client.

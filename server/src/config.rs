@@ -25,6 +25,14 @@ pub struct Config {
     /// the request's Host header. Default: `http://` and `--addr`.
     #[arg(long, env = "DIRECTLINE_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// The SMTP server mail goes through: `smtp://host:25` (plain),
+    /// `smtp://user:password@host:587?tls=required` (STARTTLS) or
+    /// `smtps://user:password@host:465`. Without it the server sends no mail.
+    #[arg(long, env = "DIRECTLINE_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Whom mail comes from.
+    #[arg(long, env = "DIRECTLINE_MAIL_FROM", default_value = "直通车 <noreply@localhost>")]
+    pub mail_from: String,
     /// Mark session cookies Secure: set this when clients reach the server over TLS.
     #[arg(long, env = "DIRECTLINE_SECURE_COOKIES")]
     pub secure_cookies: bool,

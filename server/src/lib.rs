@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 mod error;
 pub mod http;
+pub mod mail;
 pub mod pages;
 pub mod policy;
 pub mod roster;
@@ -50,6 +51,9 @@ pub struct AppState {
     /// and QR codes are made from it (see [`AppState::reached_at`]).
     pub public_url: String,
     pub hub: Arc<sync::Hub>,
+    /// Sends mail, when an SMTP server is configured ([`AppState::with_mail`]).
+    pub mailer: Option<Arc<mail::Mailer>>,
+    mail_every: std::time::Duration,
     /// Failed sign-ins by account and by address.
     pub(crate) throttle: Arc<security::throttle::Throttle>,
     /// Failed public lookups by case number and by address.
@@ -92,6 +96,8 @@ impl AppState {
             secure_cookies,
             public_url,
             hub,
+            mailer: None,
+            mail_every: std::time::Duration::from_secs(10),
             throttle: Arc::default(),
             lookups: Arc::default(),
             passwords,
@@ -103,7 +109,18 @@ impl AppState {
     /// goes on every letter).
     pub fn start_background(&self) {
         let in_force = sync::InForce { policy: self.policy.clone(), officials: self.officials.clone() };
-        pages::letters::start(self.store.clone(), in_force, self.clock.clone(), self.public_url.clone());
+        let mail = self.mailer.is_some();
+        pages::letters::start(self.store.clone(), in_force, self.clock.clone(), self.public_url.clone(), mail);
+        if let Some(mailer) = &self.mailer {
+            mail::start(mailer.clone(), self.store.clone(), self.clock.clone(), self.mail_every);
+        }
+    }
+
+    /// The same state, sending mail as `config` says.
+    pub fn with_mail(mut self, config: &mail::MailConfig) -> Result<AppState, ServerError> {
+        self.mailer = Some(Arc::new(mail::Mailer::new(config)?));
+        self.mail_every = config.every;
+        Ok(self)
     }
 
     /// The same state, reached by people at `url` (`http://` or `https://`).

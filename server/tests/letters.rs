@@ -36,9 +36,15 @@ async fn each_open_case_gets_one_letter_a_month_seen_only_by_its_parties() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(
-        issue_due(&server.store, &server.policy.current(), &server.officials.current(), &server.public_url, server.clock.now_ms())
-            .await
-            .unwrap(),
+        issue_due(
+            &server.store,
+            &server.policy.current(),
+            &server.officials.current(),
+            &server.public_url,
+            server.clock.now_ms()
+        )
+        .await
+        .unwrap(),
         0,
         "issuing again changes nothing"
     );
@@ -76,8 +82,7 @@ async fn each_open_case_gets_one_letter_a_month_seen_only_by_its_parties() {
     let english = request(server.addr, "GET", &format!("{path}?lang=en"), &[("Cookie", &ent)], "").await;
     assert!(english.body.contains(r#"<html lang="en">"#) && english.body.contains("Progress of your appeal"));
     assert!(english.body.contains(&format!("the query code {code}")), "{}", english.body);
-    let english_file =
-        request(server.addr, "GET", &format!("{path}?download&lang=en"), &[("Cookie", &ent)], "").await;
+    let english_file = request(server.addr, "GET", &format!("{path}?download&lang=en"), &[("Cookie", &ent)], "").await;
     let number = case.number.as_ref().unwrap();
     let disposition = english_file.header("content-disposition");
     assert_eq!(disposition, Some(format!("attachment; filename=\"{number}-2026-10-en.html\"")));
@@ -112,15 +117,26 @@ async fn each_open_case_gets_one_letter_a_month_seen_only_by_its_parties() {
     let archived = server.store.notice(&case_id, "2026-10", domain::label::Lang::Zh).await.unwrap().unwrap();
     let december = |day: &str| domain::time::Day::parse(day).unwrap().start_instant() + 3_600_000;
     assert_eq!(
-        issue_due(&server.store, &server.policy.current(), &server.officials.current(), &server.public_url, december("2026-12-01"))
-            .await
-            .unwrap(),
+        issue_due(
+            &server.store,
+            &server.policy.current(),
+            &server.officials.current(),
+            &server.public_url,
+            december("2026-12-01")
+        )
+        .await
+        .unwrap(),
         0
     );
-    let november =
-        issue_due(&server.store, &server.policy.current(), &server.officials.current(), &server.public_url, december("2026-12-02"))
-            .await
-            .unwrap();
+    let november = issue_due(
+        &server.store,
+        &server.policy.current(),
+        &server.officials.current(),
+        &server.public_url,
+        december("2026-12-02"),
+    )
+    .await
+    .unwrap();
     assert_eq!(november, open_at_end_of(&server, "2026-11").await);
     assert_eq!(server.store.notice(&case_id, "2026-10", domain::label::Lang::Zh).await.unwrap().unwrap(), archived);
     if case.state().status().is_open() {
@@ -149,7 +165,11 @@ async fn after_downtime_through_two_month_ends_each_missed_month_is_issued_once(
     assert_eq!(issued, november + december);
     assert_eq!(server.store.noticed_cases("2026-11").await.unwrap().len(), november);
     assert_eq!(server.store.noticed_cases("2026-12").await.unwrap().len(), december);
-    assert_eq!(issue_due(&server.store, &policy, &roster, &server.public_url, january).await.unwrap(), 0, "exactly once");
+    assert_eq!(
+        issue_due(&server.store, &policy, &roster, &server.public_url, january).await.unwrap(),
+        0,
+        "exactly once"
+    );
     let audit = server.store.audit_page(None, 100).await.unwrap();
     let months: Vec<&str> = audit.iter().filter(|(_, e)| e.action == "letters").map(|(_, e)| &e.detail[..7]).collect();
     assert!(months.contains(&"2026-11") && months.contains(&"2026-12"), "{months:?}");

@@ -45,6 +45,15 @@ fn absolute(link: &OneTimeLink) -> String {
     format!("{origin}{}", link.path)
 }
 
+/// For whom a link is, and where it was mailed, if it was.
+fn whom(name: String, link: &OneTimeLink) -> (String, String) {
+    let name = match &link.mailed_to {
+        Some(to) => format!("{name}({} {to})", tr("已发送邮件至", "mailed to")),
+        None => name,
+    };
+    (name, absolute(link))
+}
+
 /// The one-time link just made and for whom, to pass on; or why not.
 #[component]
 fn MadeLink(made: RwSignal<Option<Result<(String, String), String>>>) -> impl IntoView {
@@ -101,6 +110,7 @@ fn InviteForm(
     let org = RwSignal::new(labels::units().into_iter().next().map(|(code, _)| code).unwrap_or_default());
     let district = RwSignal::new(CITY.to_string());
     let name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let role = role_of(&role.get_untracked());
@@ -109,9 +119,10 @@ fn InviteForm(
             org: (role == Role::Officer).then(|| org.get_untracked()),
             district: matches!(role, Role::Coordinator | Role::Leader).then(|| district.get_untracked()),
             display_name: name.get_untracked(),
+            email: Some(email.get_untracked()).filter(|e| !e.trim().is_empty()),
         };
         spawn_local(async move {
-            let result = api::invite(&invite).await.map(|link| (invite.display_name.clone(), absolute(&link)));
+            let result = api::invite(&invite).await.map(|link| whom(invite.display_name.clone(), &link));
             made.set(Some(result.map_err(|e| e.message())));
             reload();
         });
@@ -126,6 +137,7 @@ fn InviteForm(
                 _ => None,
             }}
             <TextField label=tr("姓名或称呼", "Name") value=name name="display_name" />
+            <TextField label=tr("电子邮箱(选填,发送链接)", "E-mail (optional: the link is mailed)") value=email name="email" kind="email" />
             <div class="actions"><button type="submit" class="button primary">{tr("生成邀请链接", "Make the invitation link")}</button></div>
         </form>
     }
@@ -147,7 +159,7 @@ fn AccountRow(
     let reset = move |_| {
         let (id, whom) = (id.clone(), whom.clone());
         spawn_local(async move {
-            made.set(Some(api::reset_link(&id).await.map(|l| (whom, absolute(&l))).map_err(|e| e.message())));
+            made.set(Some(api::reset_link(&id).await.map(|l| self::whom(whom, &l)).map_err(|e| e.message())));
         });
     };
     let deactivate = move |_| {

@@ -17,6 +17,7 @@ use domain::permission::{Role, User};
 use crate::http::json::{Body, error};
 use crate::security::auth::{SignedIn, digest, random_token, start_session};
 use crate::store::invitations::{Invitation, Purpose};
+use crate::store::outbox::Mail;
 use crate::store::{Account, AuditEntry};
 use crate::{AppState, ServerError, audit};
 
@@ -53,18 +54,65 @@ impl FromRequestParts<AppState> for AdminSignedIn {
 }
 
 /// Stores a new one-time link for `invitation`, made by `by`, audited as
-/// `(action, detail)`; its path and expiry for the maker to pass on.
+/// `(action, detail)`; its path and expiry for the maker to pass on, and,
+/// when the server sends mail and an address is known, mailed there.
 async fn hand_out(
     state: &AppState,
     invitation: &Invitation,
     by: &str,
     now: i64,
     (action, detail): (&str, String),
+    email: Option<String>,
 ) -> Result<Json<OneTimeLink>, ServerError> {
     let token = random_token()?;
     state.store.create_invitation(&digest(&token), invitation, by, now).await?;
-    audit(state, AuditEntry::new(now, by, action, None, detail)).await?;
-    Ok(Json(OneTimeLink { path: format!("/invite/{token}"), expires_ms: invitation.expires_ms }))
+    let path = format!("/invite/{token}");
+    let mailed_to = match email.filter(|_| state.mailer.is_some()) {
+        Some(to) => {
+            let mail = link_mail(invitation, &format!("{}{path}", state.public_url), &digest(&token), to.clone());
+            state.store.queue_mail(&mail, now).await?;
+            Some(to)
+        }
+        None => None,
+    };
+    let mailed = mailed_to.as_deref().map_or(String::new(), |to| format!(", mailed to {to}"));
+    audit(state, AuditEntry::new(now, by, action, None, format!("{detail}{mailed}"))).await?;
+    Ok(Json(OneTimeLink { path, expires_ms: invitation.expires_ms, mailed_to }))
+}
+
+/// The mail carrying a one-time link, in both languages (the invitee's is
+/// not known yet).
+fn link_mail(invitation: &Invitation, url: &str, token_digest: &str, recipient: String) -> Mail {
+    let name = &invitation.display_name;
+    let days = LINK_MS / (24 * 3_600_000);
+    let (subject, zh, en) = match invitation.purpose {
+        Purpose::Invite => (
+            "直通车账号邀请 / Your Direct Line account",
+            format!(
+                "{name}:您已受邀使用惠州市办理企业困难直通车。请在 {days} 天内打开以下链接,设置账号和密码(链接只能使用一次):"
+            ),
+            format!(
+                "{name}: you are invited to Huizhou's Direct Line for enterprises. Open this link within {days} days to choose your sign-in name and password (it works once):"
+            ),
+        ),
+        Purpose::Reset => (
+            "直通车重设密码 / Reset your Direct Line password",
+            format!("{name}:请在 {days} 天内打开以下链接,设置新密码(链接只能使用一次):"),
+            format!("{name}: open this link within {days} days to set a new password (it works once):"),
+        ),
+    };
+    let html = maud::html! {
+        p { (zh) } p { a href=(url) { (url) } }
+        hr;
+        p lang="en" { (en) } p { a href=(url) { (url) } }
+    };
+    Mail {
+        key: format!("link/{token_digest}"),
+        recipient,
+        subject: subject.to_string(),
+        html: html.into_string(),
+        text: format!("{zh}\n{url}\n\n{en}\n{url}\n"),
+    }
 }
 
 /// What an invited official is: a role with its unit or district, checked
@@ -98,6 +146,10 @@ pub async fn invite(
     Body(request): Body<Invite>,
 ) -> Result<Response, ServerError> {
     let now = state.clock.now_ms();
+    let email = match domain::reach::email(request.email.as_deref()) {
+        Ok(email) => email,
+        Err(e) => return Ok(error(StatusCode::BAD_REQUEST, e.label())),
+    };
     let invitation = match invitation_of(request, now + LINK_MS, &state.policy.current().directory) {
         Ok(invitation) => invitation,
         Err(message) => return Ok(error(StatusCode::BAD_REQUEST, message)),
@@ -108,13 +160,15 @@ pub async fn invite(
         invitation.display_name,
         invitation.org.as_ref().or(invitation.district.as_ref())
     );
-    let link = hand_out(&state, &invitation, &admin.user.id, now, ("invite", detail)).await?;
+    let link = hand_out(&state, &invitation, &admin.user.id, now, ("invite", detail), email).await?;
     Ok((StatusCode::CREATED, link).into_response())
 }
 
 #[derive(serde::Deserialize)]
 pub struct Colleague {
     display_name: String,
+    #[serde(default)]
+    email: Option<String>,
 }
 
 /// `POST /api/enterprise/invitations`: an enterprise's registrant invites a
@@ -136,6 +190,10 @@ pub async fn invite_colleague(
         let message = Label::new("请填写同事的姓名(不超过100字)", "enter the colleague's name (up to 100 characters)");
         return Ok(error(StatusCode::BAD_REQUEST, message));
     }
+    let email = match domain::reach::email(colleague.email.as_deref()) {
+        Ok(email) => email,
+        Err(e) => return Ok(error(StatusCode::BAD_REQUEST, e.label())),
+    };
     let now = state.clock.now_ms();
     let invitation = Invitation {
         purpose: Purpose::Invite,
@@ -147,7 +205,7 @@ pub async fn invite_colleague(
         expires_ms: now + LINK_MS,
     };
     let detail = invitation.display_name.clone();
-    let link = hand_out(&state, &invitation, &me.user.id, now, ("invite-colleague", detail)).await?;
+    let link = hand_out(&state, &invitation, &me.user.id, now, ("invite-colleague", detail), email).await?;
     Ok((StatusCode::CREATED, link).into_response())
 }
 
@@ -172,7 +230,10 @@ pub async fn reset(
         display_name: target.account.display_name,
         expires_ms: now + LINK_MS,
     };
-    Ok(hand_out(&state, &invitation, &admin.user.id, now, ("password-reset-link", user.id)).await?.into_response())
+    // The link goes to the address the account chose, if any.
+    let email = state.store.settings(&user.id).await?.email;
+    let action = ("password-reset-link", user.id);
+    Ok(hand_out(&state, &invitation, &admin.user.id, now, action, email).await?.into_response())
 }
 
 /// `POST /api/admin/users/{id}/deactivate`: no more sign-in or sync; its

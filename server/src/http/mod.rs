@@ -9,6 +9,7 @@ pub mod password;
 pub mod people;
 pub mod policy;
 pub mod register;
+pub mod settings;
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, header};
@@ -57,6 +58,11 @@ pub fn router(state: AppState) -> Router {
             get(invitations::show).post(invitations::accept).layer(DefaultBodyLimit::max(json::FORM_LIMIT)),
         )
         .route("/api/password", put(password::change).layer(DefaultBodyLimit::max(json::FORM_LIMIT)))
+        .route(
+            "/api/settings",
+            get(settings::show).put(settings::change).layer(DefaultBodyLimit::max(json::FORM_LIMIT)),
+        )
+        .route("/admin/mail", get(admin::mail_log))
         .route("/api/cases/{id}/public-link", get(public::link))
         .route("/api/cases/{id}/letters", get(letters::list))
         .route("/letters/{id}/{month}", get(letters::show))

@@ -10,7 +10,7 @@ use domain::label::Label;
 use domain::permission::Role;
 use maud::html;
 
-use crate::pages::lang::PageLang;
+use crate::pages::lang::{Lang, PageLang};
 use crate::pages::layout::{internal_page, message, sign_in_first};
 use crate::security::auth::SignedIn;
 use crate::{AppState, ServerError};
@@ -71,6 +71,76 @@ pub async fn audit_log(
         }
         @if let Some(oldest) = older {
             p { a href={ "/admin/audit?before=" (oldest) } { (lang.pick("更早的记录 →", "Older entries →")) } }
+        }
+    };
+    Ok(page(StatusCode::OK, body))
+}
+
+const MAIL: Label = Label::new("邮件发送记录", "Mail log");
+
+/// How many mails `/admin/mail` lists.
+const MAILS: i64 = 200;
+
+/// `GET /admin/mail`: every mail not sent (failed first, with the SMTP
+/// server's last answer), then the latest sent.
+pub async fn mail_log(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    signed_in: Result<SignedIn, Response>,
+) -> Result<Response, ServerError> {
+    let page = |status, body| internal_page(lang, status, MAIL.get(lang), MAIL.get(lang), body);
+    let Ok(SignedIn(account)) = signed_in else {
+        return Ok(page(StatusCode::UNAUTHORIZED, sign_in_first(lang, Label::new("请先登录", "Please sign in"))));
+    };
+    if account.user.role != Role::Admin {
+        let only = Label::new("邮件发送记录仅供系统管理员查看", "Only administrators see the mail log");
+        return Ok(page(StatusCode::FORBIDDEN, message(lang, only, None)));
+    }
+    let mails = state.store.mails(MAILS).await?;
+    let failed = mails.iter().filter(|m| m.state == "failed").count();
+    let heads = [
+        lang.pick("状态", "State"),
+        lang.pick("收件人", "To"),
+        lang.pick("主题", "Subject"),
+        lang.pick("尝试次数", "Tries"),
+        lang.pick("时间", "Time"),
+        lang.pick("最后一次错误", "Last error"),
+    ];
+    let state_word = |s: &str| match s {
+        "sent" => lang.pick("已发送", "sent"),
+        "failed" => lang.pick("发送失败", "failed"),
+        _ => lang.pick("待发送", "waiting"),
+    };
+    let body = html! {
+        h1 { (MAIL.get(lang)) }
+        @if state.mailer.is_none() {
+            p.error { (lang.pick(
+                "本服务器未配置发信服务器(--smtp-url),不发送任何邮件。",
+                "No SMTP server is configured (--smtp-url): this server sends no mail.",
+            )) }
+        }
+        p data-failed=(failed) {
+            (match lang {
+                Lang::Zh => format!("发送失败 {failed} 封(已重试 {} 次仍未送达)。", crate::mail::TRIES),
+                Lang::En => format!("{failed} failed (not delivered after {} tries).", crate::mail::TRIES),
+            })
+        }
+        table {
+            thead { tr { @for h in heads { th { (h) } } } }
+            tbody {
+                @for m in &mails {
+                    tr data-state=(m.state) {
+                        td { (state_word(&m.state)) }
+                        td data-label=(heads[1]) { (m.recipient) }
+                        td data-label=(heads[2]) { (m.subject) }
+                        td data-label=(heads[3]) { (m.attempts) }
+                        td data-label=(heads[4]) {
+                            (domain::time::china_datetime(m.sent_ms.unwrap_or(m.next_ms)))
+                        }
+                        td data-label=(heads[5]) { (m.last_error.as_deref().unwrap_or("")) }
+                    }
+                }
+            }
         }
     };
     Ok(page(StatusCode::OK, body))

@@ -59,7 +59,11 @@ pub async fn report(
         return Ok(page(StatusCode::UNAUTHORIZED, heading.get(lang), sign_in_first(lang, heading)));
     };
     if !matches!(account.user.role, Role::Coordinator | Role::Leader | Role::Admin) {
-        let body = message(lang, Label::new("共性问题分析仅供协调员和领导查看", "Only coordinators and leaders see this report"), None);
+        let body = message(
+            lang,
+            Label::new("共性问题分析仅供协调员和领导查看", "Only coordinators and leaders see this report"),
+            None,
+        );
         return Ok(page(StatusCode::FORBIDDEN, lang.pick("无权查看", "Not allowed"), body));
     }
     let Some((first, last)) = quarter_span(&quarter) else {

@@ -10,9 +10,9 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::deadline::Light;
 use domain::directory::Directory;
+use domain::label::Label;
 use domain::public::PublicCase;
 use domain::roster::Roster;
-use domain::label::Label;
 use maud::{DOCTYPE, Markup, html};
 
 use crate::pages::lang::{self, Lang};

@@ -31,6 +31,9 @@ use crate::http::json::error;
 use crate::pages::lang::{Lang, PageLang};
 use crate::pages::layout::{Names, internal_page, letter_document, light, responsibility, sign_in_first};
 use crate::security::auth::SignedIn;
+use crate::store::notices::MonthLetter;
+use crate::store::outbox::Mail;
+use crate::store::settings::Recipient;
 use crate::store::{AuditEntry, Store};
 use crate::sync::InForce;
 use crate::{AppState, Clock, ServerError, audit, readable_case};
@@ -105,15 +108,89 @@ async fn issue_month(
     Ok(issued)
 }
 
-/// Runs [`issue_due`] now and every hour after, for as long as the server runs.
-pub fn start(store: std::sync::Arc<Store>, in_force: InForce, clock: Clock, public_url: String) {
+/// Queues `month`'s letters as mail to each enterprise account with an
+/// address that wants them (once each: queueing again changes nothing).
+/// Returns how many it queued.
+pub async fn mail_month(store: &Store, month: &str, public_url: &str, now_ms: i64) -> Result<usize, ServerError> {
+    let mut queued = 0;
+    let mut recipients = std::collections::HashMap::new();
+    for letter in store.letters_of_month(month).await? {
+        if !recipients.contains_key(&letter.enterprise_id) {
+            let found = store.recipients("enterprise", Some(&letter.enterprise_id)).await?;
+            recipients.insert(letter.enterprise_id.clone(), found);
+        }
+        for to in recipients[&letter.enterprise_id].iter().filter(|r| r.settings.letters_by_mail) {
+            let mail = letter_mail(&letter, month, to, public_url);
+            queued += usize::from(store.queue_mail(&mail, now_ms).await?);
+        }
+    }
+    Ok(queued)
+}
+
+fn letter_mail(letter: &MonthLetter, month: &str, to: &Recipient, public_url: &str) -> Mail {
+    let number = letter.number.as_deref().unwrap_or("—");
+    let link = format!("{public_url}/letters/{}/{month}", letter.case_id);
+    let (subject, text, html) = match to.settings.lang {
+        Lang::Zh => (
+            format!("直通车 · {number} {month} 办理进度告知函"),
+            format!("{number} 的 {month} 办理进度告知函见本邮件。登录直通车后也可查看和下载:{link}"),
+            &letter.html,
+        ),
+        Lang::En => (
+            format!("Direct Line · {number} progress letter {month}"),
+            format!(
+                "The progress letter of {number} for {month} is in this mail. Signed in, you can also read and download it at {link}"
+            ),
+            &letter.html_en,
+        ),
+    };
+    Mail {
+        key: format!("letter/{}/{month}/{}", letter.case_id, to.user_id),
+        recipient: to.email.clone(),
+        subject,
+        html: html.clone(),
+        text,
+    }
+}
+
+/// Issues the letters due and, when mail is on, queues them as mail.
+pub async fn run_once(
+    store: &Store,
+    in_force: &InForce,
+    public_url: &str,
+    mail: bool,
+    now_ms: i64,
+) -> Result<(), ServerError> {
+    let (policy, roster) = (in_force.policy.current(), in_force.officials.current());
+    let first = store.last_noticed_month().await?;
+    let issued = issue_due(store, &policy, &roster, public_url, now_ms).await?;
+    if issued > 0 {
+        tracing::info!(issued, "monthly progress notices issued");
+    }
+    if mail {
+        // Every month issued now, and the latest again: a run stopped
+        // between issuing and queueing is made good.
+        let due = month_due(Day::of_instant(now_ms));
+        let months = match first {
+            Some(last) if last < due => months_between(&last, &due).into_iter().skip(1).collect(),
+            _ => vec![due],
+        };
+        for month in months {
+            let queued = mail_month(store, &month, public_url, now_ms).await?;
+            if queued > 0 {
+                tracing::info!(queued, month, "letters queued as mail");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs [`run_once`] now and every hour after, for as long as the server runs.
+pub fn start(store: std::sync::Arc<Store>, in_force: InForce, clock: Clock, public_url: String, mail: bool) {
     tokio::spawn(async move {
         loop {
-            let (policy, roster) = (in_force.policy.current(), in_force.officials.current());
-            match issue_due(&store, &policy, &roster, &public_url, clock.now_ms()).await {
-                Ok(0) => {}
-                Ok(issued) => tracing::info!(issued, "monthly progress notices issued"),
-                Err(e) => tracing::error!(error = %e, "issuing monthly progress notices failed"),
+            if let Err(e) = run_once(&store, &in_force, &public_url, mail, clock.now_ms()).await {
+                tracing::error!(error = %e, "issuing monthly progress notices failed");
             }
             tokio::time::sleep(EVERY).await;
         }

@@ -64,4 +64,25 @@ impl Store {
         };
         Ok(sqlx::query_scalar(query).bind(case_id).bind(month).fetch_optional(&self.db.pool).await?)
     }
+
+    /// The letters issued for `month`, with whom each is for.
+    pub async fn letters_of_month(&self, month: &str) -> Result<Vec<MonthLetter>, ServerError> {
+        Ok(sqlx::query_as(
+            "SELECT n.case_id, c.enterprise_id, c.number, n.html, COALESCE(n.html_en, n.html) AS html_en \
+             FROM notices n JOIN cases c ON c.id = n.case_id WHERE n.month = $1 ORDER BY n.case_id",
+        )
+        .bind(month)
+        .fetch_all(&self.db.pool)
+        .await?)
+    }
+}
+
+/// A letter of a month, as mailed.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MonthLetter {
+    pub case_id: String,
+    pub enterprise_id: String,
+    pub number: Option<String>,
+    pub html: String,
+    pub html_en: String,
 }

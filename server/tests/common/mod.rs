@@ -76,6 +76,19 @@ pub async fn start(with_cases: bool) -> TestServer {
 
 /// As [`start`], with other limits on sync sockets.
 pub async fn start_with(with_cases: bool, limits: server::sync::SyncLimits) -> TestServer {
+    start_seeded(with_cases, limits, None).await
+}
+
+/// As [`start`], sending mail as `mail` says.
+pub async fn start_with_mail(with_cases: bool, mail: &server::mail::MailConfig) -> TestServer {
+    start_seeded(with_cases, server::sync::SyncLimits::default(), Some(mail)).await
+}
+
+async fn start_seeded(
+    with_cases: bool,
+    limits: server::sync::SyncLimits,
+    mail: Option<&server::mail::MailConfig>,
+) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(open_store(&dir.path().join("data")).await);
     if with_cases {
@@ -83,7 +96,7 @@ pub async fn start_with(with_cases: bool, limits: server::sync::SyncLimits) -> T
     } else {
         demo::seed_accounts(&store).await.unwrap();
     }
-    let mut server = serve(store, dir.path(), limits).await;
+    let mut server = serve(store, dir.path(), limits, mail).await;
     server._dir = Some(dir);
     server
 }
@@ -92,19 +105,24 @@ pub async fn start_with(with_cases: bool, limits: server::sync::SyncLimits) -> T
 /// data), with its stub `dist/` in `dir`.
 pub async fn serve_store(data: &std::path::Path, dir: &std::path::Path) -> TestServer {
     let store = Arc::new(open_store(data).await);
-    serve(store, dir, server::sync::SyncLimits::default()).await
+    serve(store, dir, server::sync::SyncLimits::default(), None).await
 }
 
 /// One more server instance on the database of data directory `data`
 /// (already seeded): several of them share one PostgreSQL database.
 pub async fn start_instance(data: &std::path::Path) -> TestServer {
     let store = Arc::new(open_store(data).await);
-    serve(store, data, server::sync::SyncLimits::default()).await
+    serve(store, data, server::sync::SyncLimits::default(), None).await
 }
 
 /// Serves `store` on a loopback port with a manual clock and a stub
 /// `dist/` in `dir`.
-async fn serve(store: Arc<Store>, dir: &std::path::Path, limits: server::sync::SyncLimits) -> TestServer {
+async fn serve(
+    store: Arc<Store>,
+    dir: &std::path::Path,
+    limits: server::sync::SyncLimits,
+    mail: Option<&server::mail::MailConfig>,
+) -> TestServer {
     let dist = dir.join("dist");
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(dist.join("index.html"), "<html lang=\"zh-CN\">直通车</html>").unwrap();
@@ -112,11 +130,14 @@ async fn serve(store: Arc<Store>, dir: &std::path::Path, limits: server::sync::S
     let clock = Clock::manual(anchor().start_instant() + 10 * 3_600_000);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let state = AppState::with_limits(store.clone(), dist, clock.clone(), false, limits)
+    let mut state = AppState::with_limits(store.clone(), dist, clock.clone(), false, limits)
         .await
         .unwrap()
         .reached_at(&format!("http://{addr}"))
         .unwrap();
+    if let Some(mail) = mail {
+        state = state.with_mail(mail).unwrap();
+    }
     state.start_background();
     let public_url = state.public_url.clone();
     let (hub, policy, officials) = (state.hub.clone(), state.policy.clone(), state.officials.clone());
