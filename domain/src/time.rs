@@ -71,6 +71,12 @@ impl Day {
     }
 }
 
+/// The hour (0–23) of an instant in China time.
+pub fn china_hour(ms: i64) -> u8 {
+    let day = Day::of_instant(ms);
+    u8::try_from((ms - day.start_instant()).clamp(0, DAY_MS - 1) / 3_600_000).unwrap_or(0)
+}
+
 /// An instant as W3C/RFC 3339 date-time in China time, e.g.
 /// `2026-11-20T09:00:00+08:00` (what Open311 clients read).
 pub fn china_datetime(ms: i64) -> String {

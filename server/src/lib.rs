@@ -9,6 +9,7 @@ pub mod demo;
 mod error;
 pub mod http;
 pub mod mail;
+pub mod notify;
 pub mod pages;
 pub mod policy;
 pub mod roster;
@@ -113,6 +114,8 @@ impl AppState {
         pages::letters::start(self.store.clone(), in_force, self.clock.clone(), self.public_url.clone(), mail);
         if let Some(mailer) = &self.mailer {
             mail::start(mailer.clone(), self.store.clone(), self.clock.clone(), self.mail_every);
+            let in_force = sync::InForce { policy: self.policy.clone(), officials: self.officials.clone() };
+            notify::start(self.store.clone(), in_force, self.clock.clone(), self.public_url.clone());
         }
     }
 

@@ -241,3 +241,49 @@ async fn an_invitation_and_a_password_reset_link_arrive_by_mail_and_work() {
     assert_eq!(message.to().unwrap().first().unwrap().address().unwrap(), "li@natres.test");
     assert!(message.body_text(0).unwrap().contains(reset.json()["path"].as_str().unwrap()));
 }
+
+#[tokio::test]
+async fn an_official_who_chose_it_gets_one_digest_a_working_morning() {
+    let smtp = Smtp::start().await;
+    let mail = MailConfig {
+        smtp_url: format!("smtp://127.0.0.1:{}", smtp.port),
+        from: "Direct Line <noreply@zhitongche.test>".into(),
+        every: Duration::from_millis(100),
+    };
+    let server = start_with_mail(true, &mail).await;
+    let friday = common::anchor().start_instant();
+    server.clock.set_ms(friday + 7 * 3_600_000);
+    let coordinator = sign_in(server.addr, "xietiao-huicheng").await;
+    let headers = [("Cookie", coordinator.as_str()), ("Content-Type", "application/json")];
+    let body = r#"{"email":"chen@huicheng.test","digest":true,"lang":"en"}"#;
+    assert_eq!(request(server.addr, "PUT", "/api/settings", &headers, body).await.status, 200);
+    let in_force = server::sync::InForce { policy: server.policy.clone(), officials: server.officials.clone() };
+    let digests = async || {
+        let mails = server.store.mails(1000).await.unwrap();
+        mails.into_iter().filter(|m| m.mail_key.starts_with("digest/")).collect::<Vec<_>>()
+    };
+
+    server::notify::run_once(&server.store, &in_force, &server.public_url, server.clock.now_ms()).await.unwrap();
+    assert!(digests().await.is_empty(), "not before eight");
+    server.clock.set_ms(friday + 9 * 3_600_000);
+    for _ in 0..2 {
+        server::notify::run_once(&server.store, &in_force, &server.public_url, server.clock.now_ms()).await.unwrap();
+    }
+    assert_eq!(digests().await.len(), 1, "one a day");
+    until("the digest arrives", async || !smtp.arrived().is_empty()).await;
+    let message = mail_parser::MessageParser::default().parse(&smtp.arrived()[0]).unwrap().into_owned();
+    assert_eq!(message.to().unwrap().first().unwrap().address().unwrap(), "chen@huicheng.test");
+    let subject = message.subject().unwrap().to_string();
+    assert!(subject.starts_with("Direct Line daily digest 2026-11-20:"), "{subject}");
+    // It lists the cases of Huicheng that wait on its coordinator, each linked.
+    let html = message.body_html(0).unwrap();
+    let mut waiting = 0;
+    for id in server.store.case_ids_of_district("huicheng").await.unwrap() {
+        let case = domain::doc::read(&server.store.load_document(&id).await.unwrap().unwrap().0).unwrap();
+        let waits = domain::work::waiting_on(&case.state()).contains(&domain::work::Party::Coordinator);
+        assert_eq!(html.contains(&format!("/case/{id}\"")), waits, "{id}");
+        waiting += usize::from(waits);
+    }
+    assert!(waiting > 0);
+    assert!(subject.ends_with(&format!("{waiting} cases wait on you")), "{subject}");
+}
