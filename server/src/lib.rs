@@ -12,6 +12,7 @@ pub mod mail;
 pub mod notify;
 pub mod pages;
 pub mod policy;
+pub mod push;
 pub mod roster;
 pub mod security;
 pub mod store;
@@ -52,6 +53,8 @@ pub struct AppState {
     /// and QR codes are made from it (see [`AppState::reached_at`]).
     pub public_url: String,
     pub hub: Arc<sync::Hub>,
+    /// Sends push notifications to devices that allowed them.
+    pub pusher: Arc<push::Pusher>,
     /// Sends mail, when an SMTP server is configured ([`AppState::with_mail`]).
     pub mailer: Option<Arc<mail::Mailer>>,
     mail_every: std::time::Duration,
@@ -88,6 +91,7 @@ impl AppState {
         let hub = sync::Hub::start(store.clone(), clock.clone(), in_force.clone(), limits)?;
         let passwords = Arc::new(security::passwords::Passwords::for_this_machine()?);
         let public_url = DEFAULT_PUBLIC_URL.to_string();
+        let pusher = Arc::new(push::Pusher::load(&store, public_url.clone()).await?);
         Ok(AppState {
             store,
             dist,
@@ -97,6 +101,7 @@ impl AppState {
             secure_cookies,
             public_url,
             hub,
+            pusher,
             mailer: None,
             mail_every: std::time::Duration::from_secs(10),
             throttle: Arc::default(),
@@ -109,14 +114,13 @@ impl AppState {
     /// letters. Called once the state is complete (its public address
     /// goes on every letter).
     pub fn start_background(&self) {
-        let in_force = sync::InForce { policy: self.policy.clone(), officials: self.officials.clone() };
         let mail = self.mailer.is_some();
-        pages::letters::start(self.store.clone(), in_force, self.clock.clone(), self.public_url.clone(), mail);
+        pages::letters::start(self.store.clone(), in_force_of(self), self.clock.clone(), self.public_url.clone(), mail);
+        push::start(self.pusher.clone(), self.store.clone(), self.clock.clone(), self.mail_every);
         if let Some(mailer) = &self.mailer {
             mail::start(mailer.clone(), self.store.clone(), self.clock.clone(), self.mail_every);
-            let in_force = sync::InForce { policy: self.policy.clone(), officials: self.officials.clone() };
-            notify::start(self.store.clone(), in_force, self.clock.clone(), self.public_url.clone());
         }
+        notify::start(self.store.clone(), in_force_of(self), self.clock.clone(), self.public_url.clone(), mail);
     }
 
     /// The same state, sending mail as `config` says.
@@ -136,8 +140,25 @@ impl AppState {
             )));
         }
         self.public_url = url.to_string();
+        // Push services may contact us there; not shared before the server runs.
+        if let Some(pusher) = Arc::get_mut(&mut self.pusher) {
+            pusher.contact_at(url);
+        }
         Ok(self)
     }
+
+    /// For tests: push endpoints on this machine over plain HTTP are allowed.
+    pub fn allowing_local_push(mut self) -> AppState {
+        if let Some(pusher) = Arc::get_mut(&mut self.pusher) {
+            pusher.allow_http_loopback();
+        }
+        self
+    }
+}
+
+/// What is in force (policy, roster) for background work.
+fn in_force_of(state: &AppState) -> sync::InForce {
+    sync::InForce { policy: state.policy.clone(), officials: state.officials.clone() }
 }
 
 /// The case `case_id` if `user` may read it; `None` both when there is no

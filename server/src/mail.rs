@@ -12,21 +12,21 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::store::Store;
-use crate::store::outbox::Queued;
+use crate::store::outbox::{Channel, Claimed, MailBody};
 use crate::{Clock, ServerError};
 
-/// Waits before each next try, after the first, second, … failure; a mail
-/// failing once more than there are waits has failed.
+/// Waits before each next try, after the first, second, … failure; a
+/// message failing once more than there are waits has failed.
 const WAITS_MS: [i64; 4] = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000];
 
-/// How many tries a mail gets.
+/// How many tries a message gets.
 pub const TRIES: i64 = WAITS_MS.len() as i64 + 1;
 
-/// How long a claimed mail is this sender's before another may take it.
-const LEASE_MS: i64 = 10 * 60_000;
+/// How long a claimed message is this sender's before another may take it.
+pub const LEASE_MS: i64 = 10 * 60_000;
 
-/// How many mails one round sends.
-const ROUND: i64 = 50;
+/// How many messages one round sends.
+pub const ROUND: i64 = 50;
 
 /// Where and as whom mail is sent.
 #[derive(Debug, Clone)]
@@ -56,35 +56,45 @@ impl Mailer {
     /// Sends the mails due at `now_ms`; returns how many went.
     pub async fn send_due(&self, store: &Store, now_ms: i64) -> Result<usize, ServerError> {
         let mut sent = 0;
-        for mail in store.claim_mails(now_ms, now_ms + LEASE_MS, ROUND).await? {
-            match self.send(&mail).await {
-                Ok(()) => {
-                    store.mail_sent(mail.id, now_ms).await?;
-                    sent += 1;
-                }
-                Err(why) => {
-                    let tries = mail.attempts + 1;
-                    tracing::warn!(id = mail.id, tries, error = %why, "a mail was not delivered");
-                    match usize::try_from(mail.attempts).ok().and_then(|i| WAITS_MS.get(i)) {
-                        Some(wait) => store.mail_retry(mail.id, now_ms + wait, &why).await?,
-                        None => store.mail_failed(mail.id, now_ms, &why).await?,
-                    }
-                }
-            }
+        for mail in store.claim(Channel::Mail, now_ms, now_ms + LEASE_MS, ROUND).await? {
+            let outcome = self.send(&mail).await;
+            sent += usize::from(outcome.is_ok());
+            record(store, &mail, outcome, now_ms).await?;
         }
         Ok(sent)
     }
 
     /// One delivery; the SMTP server's answer when it refuses.
-    async fn send(&self, mail: &Queued) -> Result<(), String> {
+    async fn send(&self, mail: &Claimed) -> Result<(), String> {
+        let body: MailBody = serde_json::from_str(&mail.payload).map_err(|e| e.to_string())?;
         let to: Mailbox = mail.recipient.parse().map_err(|e: lettre::address::AddressError| e.to_string())?;
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(&mail.subject)
-            .multipart(MultiPart::alternative_plain_html(mail.text.clone(), mail.html.clone()))
+            .subject(body.subject)
+            .multipart(MultiPart::alternative_plain_html(body.text, body.html))
             .map_err(|e| e.to_string())?;
         self.transport.send(message).await.map(|_| ()).map_err(|e| e.to_string())
+    }
+}
+
+/// Records how a delivery went: sent; or tried again after the next
+/// wait; or, after the last try, failed with the reason.
+pub async fn record(
+    store: &Store,
+    message: &Claimed,
+    outcome: Result<(), String>,
+    now_ms: i64,
+) -> Result<(), ServerError> {
+    match outcome {
+        Ok(()) => store.out_sent(message.id, now_ms).await,
+        Err(why) => {
+            tracing::warn!(id = message.id, tries = message.attempts + 1, error = %why, "a message was not delivered");
+            match usize::try_from(message.attempts).ok().and_then(|i| WAITS_MS.get(i)) {
+                Some(wait) => store.out_retry(message.id, now_ms + wait, &why).await,
+                None => store.out_failed(message.id, now_ms, &why).await,
+            }
+        }
     }
 }
 

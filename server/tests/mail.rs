@@ -14,6 +14,7 @@ use common::client::sign_in;
 use common::{qiye, request, start_with_mail};
 use server::mail::{MailConfig, TRIES};
 use server::pages::letters;
+use server::store::outbox::Channel;
 
 /// The SMTP server: a child process, stopped when dropped.
 struct Smtp {
@@ -138,9 +139,9 @@ async fn november_letters_arrive_by_mail_and_a_refused_one_is_retried_then_liste
 
     // qiye02's are refused (550): each try is recorded with the answer,
     // and tried again after each wait.
-    let in_november = |m: &server::store::outbox::MailState| m.mail_key.contains("/2026-11/");
+    let in_november = |m: &server::store::outbox::OutState| m.out_key.contains("/2026-11/");
     let bad_mails = async || {
-        let mails = server.store.mails(1000).await.unwrap();
+        let mails = server.store.outbox(Channel::Mail, 1000).await.unwrap();
         mails.into_iter().filter(|m| m.recipient == "refuse@fenghua.test" && in_november(m)).collect::<Vec<_>>()
     };
     for tries in 1..=TRIES {
@@ -165,7 +166,7 @@ async fn november_letters_arrive_by_mail_and_a_refused_one_is_retried_then_liste
         smtp.arrived().iter().all(|raw| !String::from_utf8_lossy(raw).contains("refuse@")),
         "nothing reached the refused address"
     );
-    let mails = server.store.mails(1000).await.unwrap();
+    let mails = server.store.outbox(Channel::Mail, 1000).await.unwrap();
     assert_eq!(mails.iter().filter(|m| m.state == "sent" && in_november(m)).count(), good.len());
     let failed = mails.iter().filter(|m| m.state == "failed").count();
     assert!(failed >= bad.len());
@@ -182,7 +183,7 @@ async fn november_letters_arrive_by_mail_and_a_refused_one_is_retried_then_liste
 
     // Running again queues nothing twice.
     letters::run_once(&server.store, &in_force, &server.public_url, true, server.clock.now_ms()).await.unwrap();
-    let queued = server.store.mails(1000).await.unwrap();
+    let queued = server.store.outbox(Channel::Mail, 1000).await.unwrap();
     assert_eq!(queued.iter().filter(|m| in_november(m)).count(), good.len() + bad.len());
 }
 
@@ -259,15 +260,17 @@ async fn an_official_who_chose_it_gets_one_digest_a_working_morning() {
     assert_eq!(request(server.addr, "PUT", "/api/settings", &headers, body).await.status, 200);
     let in_force = server::sync::InForce { policy: server.policy.clone(), officials: server.officials.clone() };
     let digests = async || {
-        let mails = server.store.mails(1000).await.unwrap();
-        mails.into_iter().filter(|m| m.mail_key.starts_with("digest/")).collect::<Vec<_>>()
+        let mails = server.store.outbox(Channel::Mail, 1000).await.unwrap();
+        mails.into_iter().filter(|m| m.out_key.starts_with("digest/")).collect::<Vec<_>>()
     };
 
-    server::notify::run_once(&server.store, &in_force, &server.public_url, server.clock.now_ms()).await.unwrap();
+    server::notify::run_once(&server.store, &in_force, &server.public_url, true, server.clock.now_ms()).await.unwrap();
     assert!(digests().await.is_empty(), "not before eight");
     server.clock.set_ms(friday + 9 * 3_600_000);
     for _ in 0..2 {
-        server::notify::run_once(&server.store, &in_force, &server.public_url, server.clock.now_ms()).await.unwrap();
+        server::notify::run_once(&server.store, &in_force, &server.public_url, true, server.clock.now_ms())
+            .await
+            .unwrap();
     }
     assert_eq!(digests().await.len(), 1, "one a day");
     until("the digest arrives", async || !smtp.arrived().is_empty()).await;

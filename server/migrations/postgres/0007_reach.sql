@@ -5,16 +5,18 @@ CREATE TABLE user_settings (
     email    TEXT,
     settings TEXT NOT NULL
 );
--- Every mail the server sends, and what became of it: queued (again at
--- next_ms after a failure), sent, or failed with the last reason. `mail_key`
--- makes queueing idempotent (one letter mail per case, month and person).
-CREATE TABLE mail_outbox (
+-- Every mail and push notification the server sends, and what became of
+-- it: queued (until next_ms: quiet hours, or the wait after a failure),
+-- sent, or failed with the last reason. `out_key` makes queueing
+-- idempotent (one letter mail per case, month and person; one reminder
+-- per case, person and day). `recipient` is an address (mail) or an
+-- account (push); `payload` is what to send, as JSON.
+CREATE TABLE outbox (
     id         BIGSERIAL PRIMARY KEY,
-    mail_key   TEXT NOT NULL UNIQUE,
+    channel    TEXT NOT NULL,
+    out_key    TEXT NOT NULL UNIQUE,
     recipient  TEXT NOT NULL,
-    subject    TEXT NOT NULL,
-    html       TEXT NOT NULL,
-    text       TEXT NOT NULL,
+    payload    TEXT NOT NULL,
     state      TEXT NOT NULL,
     attempts   BIGINT NOT NULL DEFAULT 0,
     next_ms    BIGINT NOT NULL,
@@ -22,4 +24,20 @@ CREATE TABLE mail_outbox (
     created_ms BIGINT NOT NULL,
     sent_ms    BIGINT
 );
-CREATE INDEX mail_outbox_due ON mail_outbox (state, next_ms);
+CREATE INDEX outbox_due ON outbox (channel, state, next_ms);
+-- Where each device receives push notifications (RFC 8030): the push
+-- service's endpoint and the subscription's keys (RFC 8291).
+CREATE TABLE push_subscriptions (
+    endpoint   TEXT PRIMARY KEY,
+    user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    p256dh     TEXT NOT NULL,
+    auth       TEXT NOT NULL,
+    created_ms BIGINT NOT NULL
+);
+CREATE INDEX push_subscriptions_by_user ON push_subscriptions (user_id);
+-- Keys of this installation, made on first start: the VAPID key pair
+-- that signs push requests (RFC 8292).
+CREATE TABLE server_keys (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);

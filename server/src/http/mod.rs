@@ -8,6 +8,7 @@ pub mod open311;
 pub mod password;
 pub mod people;
 pub mod policy;
+pub mod push;
 pub mod register;
 pub mod settings;
 
@@ -63,6 +64,11 @@ pub fn router(state: AppState) -> Router {
             get(settings::show).put(settings::change).layer(DefaultBodyLimit::max(json::FORM_LIMIT)),
         )
         .route("/admin/mail", get(admin::mail_log))
+        .route("/api/push/key", get(push::key))
+        .route(
+            "/api/push/subscriptions",
+            post(push::subscribe).delete(push::unsubscribe).layer(DefaultBodyLimit::max(json::FORM_LIMIT)),
+        )
         .route("/api/cases/{id}/public-link", get(public::link))
         .route("/api/cases/{id}/letters", get(letters::list))
         .route("/letters/{id}/{month}", get(letters::show))

@@ -1,37 +1,27 @@
-//! The officials' morning digest: on each working day from 8:00, every
+//! The officials' morning digest: on each working day from the morning, every
 //! coordinator, officer and leader who chose it gets one mail listing the
 //! cases waiting on them or held by them, the most urgent deadlines first.
 //! Nothing waits: no mail.
 
-use domain::directory::CITY;
 use domain::label::Lang;
-use domain::permission::{CaseParties, User, may_read};
+use domain::permission::User;
 use domain::policy::Policy;
-use domain::summary::{CaseSummary, Context, Reminder, Urgency, reminders, sort_by_deadline};
+use domain::summary::{CaseSummary, Reminder, reminders, sort_by_deadline};
 use domain::time::{Day, china_hour};
 use maud::html;
 
+use super::news::urgency;
+use super::{MORNING, worklist};
+use crate::ServerError;
 use crate::store::Store;
 use crate::store::outbox::Mail;
 use crate::store::settings::Recipient;
-use crate::{ServerError, blocking};
-
-/// The hour (China time) from which the day's digest goes out.
-pub const DIGEST_HOUR: u8 = 8;
-
-/// Every case as a worklist shows it, with who may read it.
-struct Listed {
-    summary: CaseSummary,
-    enterprise: String,
-    district: String,
-    state: domain::status::CaseState,
-}
 
 /// Queues today's digest for each official who wants one and has
 /// something waiting; returns how many it queued.
 pub async fn send_due(store: &Store, policy: &Policy, public_url: &str, now_ms: i64) -> Result<usize, ServerError> {
     let today = Day::of_instant(now_ms);
-    if china_hour(now_ms) < DIGEST_HOUR || !policy.calendar.is_working_day(today) {
+    if china_hour(now_ms) < MORNING || !policy.calendar.is_working_day(today) {
         return Ok(0);
     }
     let mut wanting = Vec::new();
@@ -41,39 +31,13 @@ pub async fn send_due(store: &Store, policy: &Policy, public_url: &str, now_ms: 
     if wanting.is_empty() {
         return Ok(0);
     }
-    let cases = store.cases_of_district(CITY).await?;
-    let rules = std::sync::Arc::new(policy.clone());
-    let listed = blocking(move || {
-        let list = cases.iter().map(|case| {
-            let context = Context {
-                calendar: &rules.calendar,
-                rules: rules.rules_for(case),
-                heads: Vec::new(),
-                updated_ms: case.created_ms,
-                unsynced: false,
-            };
-            Listed {
-                summary: CaseSummary::of(case, context),
-                enterprise: case.enterprise.id.clone(),
-                district: case.district.clone(),
-                state: case.state(),
-            }
-        });
-        Ok(list.collect::<Vec<_>>())
-    })
-    .await?;
+    let listed = worklist(store, policy).await?;
     let mut queued = 0;
     for recipient in wanting {
         let Some(account) = store.account_by_id(&recipient.user_id).await? else { continue };
         let user = account.user;
-        let mut mine: Vec<CaseSummary> = listed
-            .iter()
-            .filter(|l| {
-                let parties = CaseParties { enterprise: &l.enterprise, district: &l.district, state: &l.state };
-                may_read(&user, &parties) && (l.summary.waits_on(&user) || l.summary.held_by(&user.id))
-            })
-            .map(|l| l.summary.clone())
-            .collect();
+        let mut mine: Vec<CaseSummary> =
+            listed.iter().filter(|l| l.concerns(&user)).map(|l| l.summary.clone()).collect();
         if mine.is_empty() {
             continue;
         }
@@ -83,17 +47,6 @@ pub async fn send_due(store: &Store, policy: &Policy, public_url: &str, now_ms: 
         queued += usize::from(store.queue_mail(&mail, now_ms).await?);
     }
     Ok(queued)
-}
-
-fn urgency(lang: Lang, urgency: Urgency) -> String {
-    match (lang, urgency) {
-        (Lang::Zh, Urgency::Overdue(days)) => format!("已超期 {days} 个工作日"),
-        (Lang::En, Urgency::Overdue(days)) => format!("{days} working days overdue"),
-        (Lang::Zh, Urgency::DueToday) => "今天到期".into(),
-        (Lang::En, Urgency::DueToday) => "due today".into(),
-        (Lang::Zh, Urgency::DueSoon(days)) => format!("{days} 个工作日后到期"),
-        (Lang::En, Urgency::DueSoon(days)) => format!("due in {days} working days"),
-    }
 }
 
 fn digest_mail(

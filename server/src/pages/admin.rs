@@ -13,6 +13,7 @@ use maud::html;
 use crate::pages::lang::{Lang, PageLang};
 use crate::pages::layout::{internal_page, message, sign_in_first};
 use crate::security::auth::SignedIn;
+use crate::store::outbox::Channel;
 use crate::{AppState, ServerError};
 
 const PAGE: usize = 100;
@@ -96,7 +97,7 @@ pub async fn mail_log(
         let only = Label::new("邮件发送记录仅供系统管理员查看", "Only administrators see the mail log");
         return Ok(page(StatusCode::FORBIDDEN, message(lang, only, None)));
     }
-    let mails = state.store.mails(MAILS).await?;
+    let mails = state.store.outbox(Channel::Mail, MAILS).await?;
     let failed = mails.iter().filter(|m| m.state == "failed").count();
     let heads = [
         lang.pick("状态", "State"),
@@ -132,7 +133,7 @@ pub async fn mail_log(
                     tr data-state=(m.state) {
                         td { (state_word(&m.state)) }
                         td data-label=(heads[1]) { (m.recipient) }
-                        td data-label=(heads[2]) { (m.subject) }
+                        td data-label=(heads[2]) { (m.subject()) }
                         td data-label=(heads[3]) { (m.attempts) }
                         td data-label=(heads[4]) {
                             (domain::time::china_datetime(m.sent_ms.unwrap_or(m.next_ms)))

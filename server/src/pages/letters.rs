@@ -153,7 +153,8 @@ fn letter_mail(letter: &MonthLetter, month: &str, to: &Recipient, public_url: &s
     }
 }
 
-/// Issues the letters due and, when mail is on, queues them as mail.
+/// Issues the letters due, tells the enterprises' devices, and, when mail
+/// is on, queues the letters as mail.
 pub async fn run_once(
     store: &Store,
     in_force: &InForce,
@@ -167,19 +168,18 @@ pub async fn run_once(
     if issued > 0 {
         tracing::info!(issued, "monthly progress notices issued");
     }
-    if mail {
-        // Every month issued now, and the latest again: a run stopped
-        // between issuing and queueing is made good.
-        let due = month_due(Day::of_instant(now_ms));
-        let months = match first {
-            Some(last) if last < due => months_between(&last, &due).into_iter().skip(1).collect(),
-            _ => vec![due],
-        };
-        for month in months {
-            let queued = mail_month(store, &month, public_url, now_ms).await?;
-            if queued > 0 {
-                tracing::info!(queued, month, "letters queued as mail");
-            }
+    // Every month issued now, and the latest again: a run stopped between
+    // issuing and queueing is made good (queueing twice queues once).
+    let due = month_due(Day::of_instant(now_ms));
+    let months = match first {
+        Some(last) if last < due => months_between(&last, &due).into_iter().skip(1).collect(),
+        _ => vec![due],
+    };
+    for month in months {
+        let pushed = crate::notify::news::letters(store, &month, now_ms).await?;
+        let mailed = if mail { mail_month(store, &month, public_url, now_ms).await? } else { 0 };
+        if pushed + mailed > 0 {
+            tracing::info!(pushed, mailed, month, "letters told of");
         }
     }
     Ok(())

@@ -20,6 +20,7 @@ pub mod notices;
 pub mod outbox;
 mod policies;
 pub mod public_links;
+pub mod push;
 mod readers;
 mod schema;
 pub mod settings;

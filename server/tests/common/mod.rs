@@ -134,7 +134,8 @@ async fn serve(
         .await
         .unwrap()
         .reached_at(&format!("http://{addr}"))
-        .unwrap();
+        .unwrap()
+        .allowing_local_push();
     if let Some(mail) = mail {
         state = state.with_mail(mail).unwrap();
     }

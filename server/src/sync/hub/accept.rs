@@ -4,10 +4,10 @@
 use automerge::ReadDoc;
 use domain::sync::server::{Acceptance, Effect};
 
-use crate::ServerError;
 use crate::store::{Accepted, AuditEntry, CaseRow, Written, heads_text};
 use crate::sync::live::LiveDoc;
 use crate::sync::server_actor;
+use crate::{ServerError, notify};
 
 use super::Hub;
 
@@ -51,12 +51,9 @@ impl Hub {
         // Who did what: the events these changes added.
         let previous = live.doc.case();
         let known = previous.map(|(c, _)| &c.events);
-        let added: Vec<String> = case
-            .events
-            .values()
-            .filter(|e| known.is_none_or(|k| !k.contains_key(&e.id)))
-            .map(|e| format!("{} {}", e.kind.name(), e.id))
-            .collect();
+        let new_events: Vec<_> =
+            case.events.values().filter(|e| known.is_none_or(|k| !k.contains_key(&e.id))).cloned().collect();
+        let added: Vec<String> = new_events.iter().map(|e| format!("{} {}", e.kind.name(), e.id)).collect();
         let action = if accepted.created { "create" } else { "change" };
         let user = self.user_of(accepted.from).map(|u| u.id).unwrap_or_default();
         let audit = AuditEntry::new(self.clock.now_ms(), &user, action, Some(id), added.join(", "));
@@ -79,8 +76,17 @@ impl Hub {
         if written == Written::Stale {
             return Ok(None);
         }
-        // On disk: now the case may be shown to anyone.
+        // On disk: now the case may be shown to anyone, and who it now
+        // concerns told (off the sync path).
         live.uncompacted = if uncompacted >= COMPACT_AFTER { 0 } else { uncompacted };
+        if notify::news::worth_telling(&new_events) {
+            let (store, case, state, now) = (self.store.clone(), case.clone(), state.clone(), self.clock.now_ms());
+            tokio::spawn(async move {
+                if let Err(e) = notify::news::queue(&store, &case, &state, &new_events, now).await {
+                    tracing::error!(error = %e, case = case.id, "queueing notifications failed");
+                }
+            });
+        }
         Ok(Some(live.doc.stored(accepted, state)))
     }
 }

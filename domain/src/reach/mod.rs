@@ -1,13 +1,21 @@
 //! How each person wants to be reached: an e-mail address, which kinds of
 //! notification to have pushed and when not (quiet hours), a daily digest
 //! by e-mail, the monthly letter by e-mail. The server keeps one
-//! [`Settings`] per account; every change is checked here.
+//! [`Settings`] per account; every change is checked here. What each
+//! event tells whom is [`news`].
+
+mod news;
+
+pub use news::{Audience, News, news};
 
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+use crate::time::{Day, china_hour};
 use crate::{DomainError, Label, Lang};
+
+const HOUR_MS: i64 = 3_600_000;
 
 /// The longest e-mail address SMTP carries (RFC 5321's path limit).
 pub const EMAIL_MAX: usize = 254;
@@ -147,6 +155,21 @@ impl Settings {
     pub fn wants(&self, kind: Kind, hour: u8) -> bool {
         !self.muted.contains(&kind) && !self.quiet.is_some_and(|q| q.covers(hour))
     }
+
+    /// When a `kind` notification made at `now_ms` is to be pushed: now,
+    /// or when quiet hours end; never if the kind is muted.
+    pub fn push_at(&self, kind: Kind, now_ms: i64) -> Option<i64> {
+        if self.muted.contains(&kind) {
+            return None;
+        }
+        match self.quiet {
+            Some(q) if q.covers(china_hour(now_ms)) => {
+                let end = Day::of_instant(now_ms).start_instant() + i64::from(q.to) * HOUR_MS;
+                Some(if end > now_ms { end } else { end + 24 * HOUR_MS })
+            }
+            _ => Some(now_ms),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -178,6 +201,17 @@ mod tests {
         assert!(empty.validate().is_err());
         let late = Settings { quiet: Some(Quiet { from: 24, to: 8 }), ..Settings::default() };
         assert!(late.validate().is_err());
+    }
+
+    #[test]
+    fn a_notification_in_quiet_hours_waits_for_their_end() {
+        let day = Day::parse("2026-11-20").unwrap().start_instant();
+        let settings = Settings { quiet: Some(Quiet { from: 22, to: 7 }), ..Settings::default() };
+        assert_eq!(settings.push_at(Kind::Deadline, day + 9 * HOUR_MS), Some(day + 9 * HOUR_MS), "not quiet");
+        assert_eq!(settings.push_at(Kind::Deadline, day + 23 * HOUR_MS), Some(day + 31 * HOUR_MS), "next morning");
+        assert_eq!(settings.push_at(Kind::Deadline, day + 2 * HOUR_MS), Some(day + 7 * HOUR_MS), "this morning");
+        let muted = Settings { muted: [Kind::Deadline].into(), ..settings };
+        assert_eq!(muted.push_at(Kind::Deadline, day + 9 * HOUR_MS), None);
     }
 
     #[test]
