@@ -68,6 +68,36 @@ async function fromDevice(sha) {
   return new Response(bytes, { headers: { "Content-Type": typeOf(bytes), "Cache-Control": "no-store" } });
 }
 
+// A push from the server: what happened and on which case (encrypted for
+// this device on the way), shown as a notification; an open window of
+// the app shows it too.
+self.addEventListener("push", (event) => {
+  let n;
+  try { n = event.data.json(); } catch (e) { n = { title: "直通车 Direct Line", body: event.data ? event.data.text() : "" }; }
+  const url = typeof n.url === "string" && n.url.startsWith("/") ? n.url : "/";
+  const shown = self.registration.showNotification(n.title || "直通车 Direct Line", {
+    body: n.body || "", tag: n.tag, lang: n.lang === "en" ? "en" : "zh-CN", icon: "/icon-192.png", data: { url },
+  });
+  const told = self.clients.matchAll({ type: "window" })
+    .then((windows) => windows.forEach((w) => w.postMessage({ type: "push", title: n.title, body: n.body, url })));
+  event.waitUntil(Promise.all([shown, told]));
+});
+
+// A click opens the case: in the app's open window if there is one, else
+// in a new one. Offline too: the shell comes from the cache, the case
+// from the device.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin).href;
+  const opening = self.clients.matchAll({ type: "window" }).then(async (windows) => {
+    if (!windows.length) return self.clients.openWindow(url);
+    const open = await windows[0].navigate(url);
+    return (open || windows[0]).focus().catch(() => open);
+  });
+  // A click dispatched by a test is not trusted and may not be waited on.
+  try { event.waitUntil(opening); } catch (e) { opening.catch(() => {}); }
+});
+
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   const blob = url.pathname.match(BLOB);

@@ -14,7 +14,9 @@ use crate::error::AppError;
 use crate::storage;
 
 mod accounts;
+mod reach;
 pub use accounts::*;
+pub use reach::*;
 
 /// Who is signed in: the server's account, as the contract defines it.
 pub type Identity = domain::contract::Account;

@@ -22,7 +22,8 @@ use domain::policy::Policy;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{A, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{Lazy, path};
+use pages::lazy;
 
 use api::{Identity, IdentitySignal};
 use i18n::{Lang, pick, tr};
@@ -70,6 +71,7 @@ fn App(policy: Arc<Policy>) -> impl IntoView {
     });
     let lang = i18n::start();
     let updated = pwa::start();
+    let pushed = pwa::pushed();
     view! {
         <Router>
             // Redrawn on a language switch: every text is picked when drawn.
@@ -88,6 +90,7 @@ fn App(policy: Arc<Policy>) -> impl IntoView {
                         </div>
                     </header>
                     <pwa::UpdateBanner updated />
+                    <pwa::PushBanner pushed />
                     <main class="page">
                         <clock::ClockWarning />
                         <Routes fallback=|| view! { <p class="empty">{tr("页面不存在", "Page not found")}</p> }>
@@ -98,10 +101,11 @@ fn App(policy: Arc<Policy>) -> impl IntoView {
                             <Route path=path!("/case/:id") view=pages::case_view::CaseView />
                             <Route path=path!("/session/:id") view=pages::session_view::SessionView />
                             <Route path=path!("/password") view=pages::password::ChangePassword />
-                            <Route path=path!("/admin") view=pages::admin::AdminPage />
-                            <Route path=path!("/admin/directory") view=pages::admin_directory::DirectoryPage />
-                            <Route path=path!("/admin/rules") view=pages::admin_rules::RulesPage />
-                            <Route path=path!("/admin/calendar") view=pages::admin_calendar::CalendarPage />
+                            <Route path=path!("/settings") view={Lazy::<lazy::Settings>::new()} />
+                            <Route path=path!("/admin") view={Lazy::<lazy::Accounts>::new()} />
+                            <Route path=path!("/admin/directory") view={Lazy::<lazy::Directory>::new()} />
+                            <Route path=path!("/admin/rules") view={Lazy::<lazy::Rules>::new()} />
+                            <Route path=path!("/admin/calendar") view={Lazy::<lazy::Calendar>::new()} />
                             <Route path=path!("/invite/:token") view=pages::invitation::Invitation />
                         </Routes>
                         {move || identity.get().is_some().then(|| view! { <pwa::DeviceStorage /> <offline_files::OfflineFiles /> })}
@@ -173,6 +177,7 @@ fn Account(identity: IdentitySignal, unsynced: RwSignal<usize>) -> impl IntoView
         Some(Identity { display_name, .. }) => view! {
             <div class="account">
                 <A href="/password" attr:class="account-name" attr:data-testid="account-name" attr:title=tr("修改密码", "Change your password")>{display_name}</A>
+                <A href="/settings" attr:class="link-button" attr:data-testid="settings-link">{tr("通知", "Alerts")}</A>
                 <button type="button" class="link-button" on:click=ask_or_sign_out>{tr("退出", "Sign out")}</button>
             </div>
             {move || asking.get().then(|| view! {

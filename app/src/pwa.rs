@@ -52,6 +52,54 @@ pub fn start() -> RwSignal<bool> {
     updated
 }
 
+/// A push notification the service worker passed to this open window.
+#[derive(Clone, PartialEq)]
+pub struct Pushed {
+    title: String,
+    body: String,
+    url: String,
+}
+
+/// The latest notification pushed while the app is open.
+pub fn pushed() -> RwSignal<Option<Pushed>> {
+    let latest = RwSignal::new(None);
+    let Some(window) = web_sys::window() else { return latest };
+    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+        let data = event.data();
+        let field = |name: &str| js_sys::Reflect::get(&data, &name.into()).ok().and_then(|v| v.as_string());
+        if field("type").as_deref() == Some("push") {
+            let url = field("url").filter(|u| u.starts_with('/')).unwrap_or_else(|| "/".into());
+            latest.set(Some(Pushed {
+                title: field("title").unwrap_or_default(),
+                body: field("body").unwrap_or_default(),
+                url,
+            }));
+        }
+    });
+    window.navigator().service_worker().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // Lives as long as the page.
+    on_message.forget();
+    latest
+}
+
+/// The notification pushed while the app is open, with a way to the case.
+#[component]
+pub fn PushBanner(pushed: RwSignal<Option<Pushed>>) -> impl IntoView {
+    move || {
+        pushed.get().map(|Pushed { title, body, url }| {
+            view! {
+                <div class="push-banner" role="status" data-testid="push-banner">
+                    <div><strong>{title}</strong><p>{body}</p></div>
+                    <leptos_router::components::A href=url on:click=move |_| pushed.set(None) attr:class="button primary">
+                        {tr("打开", "Open")}
+                    </leptos_router::components::A>
+                    <button type="button" class="link-button" on:click=move |_| pushed.set(None)>{tr("关闭", "Dismiss")}</button>
+                </div>
+            }
+        })
+    }
+}
+
 /// "A new version is available — reload", once it is.
 #[component]
 pub fn UpdateBanner(updated: RwSignal<bool>) -> impl IntoView {

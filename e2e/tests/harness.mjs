@@ -84,8 +84,9 @@ export async function launchProfile(dir) {
   return chromium.launchPersistentContext(dir, { ...CHROMIUM, locale: 'zh-CN' });
 }
 
-/** Saves a full-page screenshot at the given width as an artifact. */
-export async function screenshot(page, name, width) {
+/** Saves a screenshot at the given width as an artifact: the full page,
+ * or what the first screen shows (`fullPage: false`, for long tables). */
+export async function screenshot(page, name, width, { fullPage = true } = {}) {
   await page.setViewportSize({ width, height: width < 600 ? 844 : 900 });
   // Let layout settle after the resize before capturing.
   // Scroll to the top so the sticky header sits where a person sees it.
@@ -94,7 +95,7 @@ export async function screenshot(page, name, width) {
     requestAnimationFrame(() => requestAnimationFrame(r));
   }));
   const path = join(ARTIFACTS, `${name}-${width}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage });
   return path;
 }
 
