@@ -52,6 +52,9 @@ pub struct CaseSummary {
     pub assignee: Option<String>,
     #[serde(default)]
     pub lead_leader: Option<String>,
+    /// The session the enterprise signed up to (booked) for this case.
+    #[serde(default)]
+    pub booked: Option<String>,
 }
 
 /// Where a summary comes from besides the case itself.
@@ -88,6 +91,7 @@ impl CaseSummary {
             invitation: work::invitation(&state).cloned(),
             assignee: state.assignee().map(String::from),
             lead_leader: state.lead_leader().map(String::from),
+            booked: state.records.booked.as_ref().map(|(id, _)| id.clone()),
         }
     }
 

@@ -111,3 +111,49 @@ test('a coordinator makes a themed session, builds its agenda, invites, and reco
   await coord.context.close();
   await leader.context.close();
 });
+
+test('a published session is on the calendar; the enterprise signs up there; the coordinator sees the sign-up first', async () => {
+  const { server, browser } = env;
+  const title = '报名参加用地专场的诉求';
+  const ent = await signedIn(browser, server, 'qiye01');
+  await fillAppeal(ent.page, { title, district: 'huicheng' });
+  await ent.page.getByRole('button', { name: '提交诉求' }).click();
+  await ent.page.locator('.case-card', { hasText: title }).waitFor();
+  await syncState(ent.page, 'synced');
+
+  // The coordinator makes a land session and publishes it.
+  const coord = await signedIn(browser, server, 'xietiao-huicheng');
+  const day = chinaDay(12);
+  const panel = coord.page.getByTestId('sessions');
+  await panel.getByText('新建专场或跨县(区)活动').click();
+  const form = panel.getByTestId('new-session');
+  await form.locator('select[name=theme]').selectOption('land');
+  await form.locator('input[name=day]').fill(day);
+  await form.getByRole('button', { name: '建立' }).click();
+  await coord.page.getByRole('heading', { name: `用地专场 ${day}(惠城区)` }).waitFor();
+  await coord.page.getByTestId('publish-session').getByRole('button', { name: '发布到现场活动日程' }).click();
+  await coord.page.getByTestId('published').waitFor();
+
+  // The enterprise finds it on its calendar and signs up with its appeal.
+  await ent.page.reload();
+  const calendar = ent.page.getByTestId('session-calendar');
+  const row = calendar.locator(`li[data-session="special-land-${day}-huicheng"]`);
+  await row.waitFor();
+  assert.ok(await calendar.locator('li').count() > 1, 'the monthly sessions are there too');
+  await row.locator('select[name=sign-up-case]').selectOption({ label: title });
+  await row.getByTestId('sign-up').click();
+  await row.getByTestId('signed-up').getByText(title).waitFor();
+  await syncState(ent.page, 'synced');
+  await screenshot(ent.page, 'session-calendar', 390);
+  assert.ok((await horizontalOverflow(ent.page)) <= 0);
+
+  // The coordinator's agenda builder lists it first, marked signed up.
+  await coord.page.reload();
+  await syncState(coord.page, 'synced');
+  const first = coord.page.getByTestId('candidates').locator('li').first();
+  await first.getByTestId('signed-up').waitFor();
+  assert.match(await first.innerText(), new RegExp(title));
+  await screenshot(coord.page, 'session-sign-ups', 390);
+  await ent.context.close();
+  await coord.context.close();
+});

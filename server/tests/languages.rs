@@ -101,6 +101,8 @@ async fn every_page_in_english_shows_no_chinese_but_names_and_case_data() {
         (public.clone(), None, 200),
         ("/p/0000".into(), None, 404),
         ("/lookup".into(), None, 200),
+        ("/sessions".into(), None, 200),
+        ("/admin/mail".into(), Some(&admin), 200),
         (letter.clone(), Some(&ent), 200),
         (letter.clone(), None, 401),
         (format!("/letters/{case_id}/2020-01"), Some(&ent), 404),

@@ -6,7 +6,7 @@ mod common;
 
 use common::{anchor, get, start};
 use domain::calendar::WorkCalendar;
-use domain::stats::{CaseFacts, Statistics};
+use domain::stats::{CaseFacts, Programme, Statistics};
 
 #[tokio::test]
 async fn statistics_show_the_stored_cases_figures_and_league_table() {
@@ -37,6 +37,28 @@ async fn statistics_show_the_stored_cases_figures_and_league_table() {
     assert!(at(first) < at(last), "ranked in the domain's order");
     for secret in secrets {
         assert!(!page.body.contains(&secret), "{secret} is not on the statistics page");
+    }
+
+    // The programme's own figures, as the source report counts them.
+    let figures = Programme::of(&facts);
+    assert!(figures.raised_on_site > 0 && figures.received_on_site > 0, "the demo has sessions attended: {figures:?}");
+    assert!(figures.received_on_site <= figures.raised_on_site, "an enterprise may raise several appeals");
+    let shown = |key: &str, value: String| format!("<b data-k=\"{key}\">{value}</b>");
+    for (key, value) in [
+        ("received", figures.received.to_string()),
+        ("received-on-site", figures.received_on_site.to_string()),
+        ("raised-on-site", figures.raised_on_site.to_string()),
+        ("closed", figures.resolved.to_string()),
+        ("online", figures.online.to_string()),
+        ("session", figures.session.to_string()),
+        ("closure-rate", format!("{:.0}%", figures.closure_rate().unwrap() * 100.0)),
+        ("effective-rate", format!("{:.0}%", figures.effective_reply_rate().unwrap() * 100.0)),
+    ] {
+        assert!(page.body.contains(&shown(key, value.clone())), "{key} {value}");
+    }
+    assert_eq!(page.body.matches("<tr data-round").count(), figures.rounds.len());
+    for tally in figures.by_ownership.iter().chain(&figures.by_size) {
+        assert!(page.body.contains(&format!("<tr data-code=\"{}\"><td>", tally.code)));
     }
 
     let city = get(server.addr, "/stats").await;

@@ -93,3 +93,17 @@ pub async fn disable_push() -> Result<(), AppError> {
     JsFuture::from(done).await.map_err(|e| browser("退订通知", &e))?;
     Ok(())
 }
+
+/// The themed and cross-district sessions published (public).
+pub async fn published_sessions() -> Result<Vec<String>, AppError> {
+    let answer: serde_json::Value = get_json("/api/sessions").await?;
+    Ok(answer["published"].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(String::from)).collect())
+}
+
+/// A coordinator publishes a special session on the calendar.
+pub async fn publish_session(id: &str) -> Result<(), AppError> {
+    let request =
+        Request::post("/api/sessions").json(&serde_json::json!({ "id": id })).map_err(|_| AppError::Offline)?;
+    let response = request.send().await.map_err(|_| AppError::Offline)?;
+    if response.ok() { Ok(()) } else { Err(refusal(response).await) }
+}

@@ -16,6 +16,7 @@ use domain::time::Day;
 
 use super::analysis_links::AnalysisLinks;
 use super::reminders::Reminders;
+use super::session_calendar::SessionCalendar;
 use super::sessions::SessionsPanel;
 use crate::api::use_identity;
 use crate::clock;
@@ -91,6 +92,10 @@ fn ListPage(cases: RwSignal<Option<Result<Vec<CaseSummary>, String>>>, user: Opt
     let shown = RwSignal::new(PAGE);
     let role = user.as_ref().map(|u| u.role);
     let may_file = role.is_none_or(|r| matches!(r, Role::Enterprise | Role::Coordinator));
+    // An enterprise's session calendar: its registered district's sessions.
+    let calendar_district = (role == Some(Role::Enterprise))
+        .then(|| use_identity().get_untracked().and_then(|i| i.profile).map(|p| p.enterprise.district))
+        .flatten();
     view! {
         <section class="list-head">
             <h1>{heading(role)}</h1>
@@ -121,6 +126,7 @@ fn ListPage(cases: RwSignal<Option<Result<Vec<CaseSummary>, String>>>, user: Opt
             }
             Some(Ok(list)) => view! { <Worklist list user=user.clone() tab filter shown /> }.into_any(),
         }}
+        {calendar_district.map(|district| view! { <SessionCalendar district /> })}
     }
 }
 

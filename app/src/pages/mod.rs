@@ -21,6 +21,7 @@ mod profile_fields;
 pub mod register;
 mod reminders;
 mod responsibility;
+pub mod session_calendar;
 pub mod session_view;
 pub mod sessions;
 pub mod settings;

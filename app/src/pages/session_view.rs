@@ -57,6 +57,7 @@ pub fn SessionView() -> impl IntoView {
                 Some(Ok(_)) => ().into_any(),
             }}
             <Agenda session=session.clone() agenda coordinator />
+            {(coordinator && session.theme.is_some()).then(|| view! { <Publish session=session.clone() /> })}
             {coordinator.then(|| view! {
                 <Invitations session=session.clone() agenda />
                 <AddToAgenda session=session.clone() cases />
@@ -238,11 +239,16 @@ fn AddToAgenda(session: Session, cases: RwSignal<Loaded>) -> impl IntoView {
         move || {
             cases.with(|c| {
                 let all = c.as_ref().and_then(|r| r.as_ref().ok());
-                all.into_iter()
+                let mut list = all
+                    .into_iter()
                     .flatten()
                     .filter(|c| matches!(c.status, Status::Submitted | Status::Routed) && session.covers(&c.district))
+                    .filter(|c| c.session.as_deref() != Some(session.id.as_str()))
                     .cloned()
-                    .collect::<Vec<_>>()
+                    .collect::<Vec<_>>();
+                // The enterprises that signed up for this session first.
+                list.sort_by_key(|c| c.booked.as_deref() != Some(session.id.as_str()));
+                list
             })
         }
     };
@@ -259,8 +265,10 @@ fn AddToAgenda(session: Session, cases: RwSignal<Loaded>) -> impl IntoView {
                         .into_iter()
                         .map(|c| {
                             let (sync, id, day, case) = (sync.clone(), session.id.clone(), session.day, c.id.clone());
+                            let signed_up = c.booked.as_deref() == Some(session.id.as_str());
                             view! {
-                                <li data-case=c.id.clone()>
+                                <li data-case=c.id.clone() data-signed-up=signed_up.to_string()>
+                                    {signed_up.then(|| view! { <span class="badge" data-testid="signed-up">{tr("已报名", "Signed up")}</span> })}
                                     <span>{c.title.clone()} " · " {c.enterprise.clone()}</span>
                                     <button
                                         type="button"
@@ -281,6 +289,39 @@ fn AddToAgenda(session: Session, cases: RwSignal<Loaded>) -> impl IntoView {
                 }}
             </ul>
             {outcome_view(outcome)}
+        </section>
+    }
+}
+
+/// A special session on the public calendar, for enterprises to sign up
+/// to: published when made, or here again (it needs the network).
+#[component]
+fn Publish(session: Session) -> impl IntoView {
+    let published = RwSignal::new(super::sessions::published());
+    super::sessions::refresh_published(published);
+    let outcome: RwSignal<Option<Result<(), String>>> = RwSignal::new(None);
+    let id = session.id.clone();
+    let shown = id.clone();
+    let publish = move |_| {
+        let id = id.clone();
+        spawn_local(async move {
+            let result = crate::api::publish_session(&id).await.map_err(|e| e.message());
+            if result.is_ok() {
+                super::sessions::refresh_published(published);
+            }
+            outcome.set(Some(result));
+        });
+    };
+    view! {
+        <section class="publish-session" data-testid="publish-session">
+            {move || if published.get().contains(&shown) {
+                view! { <p class="saved-local" data-testid="published">{tr("已发布到现场活动日程,企业可以报名。", "On the session calendar: enterprises can sign up.")}</p> }.into_any()
+            } else {
+                view! {
+                    <button type="button" class="button primary" on:click=publish.clone()>{tr("发布到现场活动日程", "Publish on the session calendar")}</button>
+                    {move || outcome.get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                }.into_any()
+            }}
         </section>
     }
 }

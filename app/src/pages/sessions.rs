@@ -39,10 +39,34 @@ pub fn remember(id: &str) {
     }
 }
 
-/// Session ids known on this device: named by its cases or made here.
+/// The published special sessions, as last fetched (public: ids only).
+const PUBLISHED: &str = "dl-published-sessions";
+
+/// The special sessions published on the calendar, as last fetched.
+pub fn published() -> Vec<String> {
+    let saved = local_storage().and_then(|s| s.get_item(PUBLISHED).ok().flatten()).unwrap_or_default();
+    saved.split(',').filter(|id| !id.is_empty()).map(String::from).collect()
+}
+
+/// Asks the server for the published sessions; keeps them for offline
+/// use and puts them in `into`. Offline, the kept ones stay.
+pub fn refresh_published(into: RwSignal<Vec<String>>) {
+    leptos::task::spawn_local(async move {
+        if let Ok(ids) = crate::api::published_sessions().await {
+            if let Some(storage) = local_storage() {
+                let _ = storage.set_item(PUBLISHED, &ids.join(","));
+            }
+            into.set(ids);
+        }
+    });
+}
+
+/// Session ids known on this device: named by its cases, made here, or
+/// published.
 pub fn known_ids() -> Vec<String> {
     let mut ids = use_sync().map(|s| s.sessions.get()).unwrap_or_default();
     ids.extend(made_here());
+    ids.extend(published());
     ids
 }
 

@@ -41,3 +41,12 @@ CREATE TABLE server_keys (
     name  TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+-- Themed and cross-district sessions coordinators published, for
+-- enterprises to see on the session calendar and sign up to (monthly
+-- sessions follow from the working-day calendar). A session's id holds
+-- everything about it (domain::meeting).
+CREATE TABLE published_sessions (
+    id           TEXT PRIMARY KEY,
+    published_by TEXT NOT NULL,
+    published_ms BIGINT NOT NULL
+);

@@ -10,6 +10,7 @@ pub mod people;
 pub mod policy;
 pub mod push;
 pub mod register;
+pub mod sessions;
 pub mod settings;
 
 use axum::extract::{DefaultBodyLimit, State};
@@ -22,7 +23,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::pages::{admin, board, common_issues, lang, layout, letters, lookup, public, ratings, stats};
+use crate::pages::{self, admin, board, common_issues, lang, layout, letters, lookup, public, ratings, stats};
 use crate::security::{auth, csp, guard};
 use crate::{AppState, ServerError, sync};
 
@@ -65,6 +66,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/admin/mail", get(admin::mail_log))
         .route("/api/push/key", get(push::key))
+        .route(
+            "/api/sessions",
+            get(sessions::published).post(sessions::publish).layer(DefaultBodyLimit::max(json::FORM_LIMIT)),
+        )
+        .route("/sessions", get(pages::sessions::calendar))
         .route(
             "/api/push/subscriptions",
             post(push::subscribe).delete(push::unsubscribe).layer(DefaultBodyLimit::max(json::FORM_LIMIT)),

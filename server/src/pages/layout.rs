@@ -54,6 +54,7 @@ pub fn public_page(lang: Lang, status: StatusCode, title: &str, body: Markup) ->
                         a href="/board" { (lang.pick("公示栏", "Board")) }
                         a href="/stats" { (lang.pick("数据分析", "Statistics")) }
                         a href="/ratings" { (lang.pick("公开评价", "Ratings")) }
+                        a href="/sessions" { (lang.pick("现场活动", "Sessions")) }
                         a href="/lookup" { (lang.pick("进度查询", "Look up")) }
                         (switch(lang))
                     }

@@ -10,6 +10,8 @@ pub mod lang;
 pub mod layout;
 pub mod letters;
 pub mod lookup;
+pub mod programme;
 pub mod public;
 pub mod ratings;
+pub mod sessions;
 pub mod stats;

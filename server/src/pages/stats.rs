@@ -8,13 +8,14 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use domain::directory::CITY;
 use domain::label::Label;
-use domain::stats::{CaseFacts, LEVELS, RESOLVE_BUCKETS, Statistics};
+use domain::stats::{CaseFacts, LEVELS, Programme, RESOLVE_BUCKETS, Statistics};
 use domain::time::Day;
 use maud::{Markup, html};
 
 use crate::pages::charts::{Series, columns, count, percent, rows};
 use crate::pages::lang::{Lang, PageLang};
 use crate::pages::layout::{Names, message, public_page};
+use crate::pages::programme;
 use crate::{AppState, ServerError, blocking};
 
 /// `GET /stats`: the whole city.
@@ -43,9 +44,11 @@ pub async fn district(
     })
     .await?;
     let stats = Statistics::of(&facts, &policy.directory, today);
+    let figures = Programme::of(&facts);
     let title = format!("{} {}", place.name.get(lang), lang.pick("数据分析", "statistics"));
     let names = Names::of(&policy.directory, lang);
-    Ok(public_page(lang, StatusCode::OK, &title, body(&title, &place.code, today, &stats, &names)))
+    let page = html! { (body(&title, &place.code, today, &stats, &names)) (programme::section(&figures, &names)) };
+    Ok(public_page(lang, StatusCode::OK, &title, page))
 }
 
 fn rate_text(rate: Option<f64>) -> String {

@@ -23,6 +23,7 @@ pub mod public_links;
 pub mod push;
 mod readers;
 mod schema;
+mod sessions;
 pub mod settings;
 pub use accounts::Account;
 pub use audit::AuditEntry;

@@ -8,15 +8,19 @@
 //! resolution, against the deadline that was running just before it; what
 //! happens after a reopening counts in the reopen rate instead.
 
+mod programme;
+
 use std::collections::BTreeMap;
 
 use serde::Serialize;
+
+pub use programme::{Programme, Round, Tally};
 
 use crate::calendar::WorkCalendar;
 use crate::case::CaseDoc;
 use crate::deadline::{self, ClockKind, Light, Rules};
 use crate::directory::{Directory, Named};
-use crate::event::{EventKind, ReviewLevel};
+use crate::event::{Channel, EventKind, ReviewLevel};
 use crate::status::{CaseState, Status, derive};
 use crate::time::Day;
 
@@ -38,6 +42,20 @@ pub struct CaseFacts {
     /// Open with a clock past its due day today.
     pub overdue: bool,
     pub scores: Vec<u8>,
+    /// The enterprise (counted once per round when received on site), its
+    /// ownership and size.
+    pub enterprise: String,
+    pub ownership: String,
+    pub size: String,
+    /// Answered online or taken to a session, once routed.
+    pub channel: Option<Channel>,
+    /// The round (期, the month `YYYY-MM`) of the session the enterprise
+    /// came to with this appeal.
+    pub received_on_site: Option<String>,
+    /// Replied online or resolved.
+    pub answered: bool,
+    /// Answered, never reopened, and never rated badly.
+    pub effective: bool,
 }
 
 impl CaseFacts {
@@ -46,6 +64,7 @@ impl CaseFacts {
         let submitted = flow.submitted_ms.map(Day::of_instant);
         let first = first_resolution(case, state, calendar, rules);
         let resolved = first.map(|(day, _)| day);
+        let answered = flow.answer.is_some() || first.is_some();
         let days_to_resolve = submitted
             .zip(resolved)
             .map(|(from, to)| u32::try_from(calendar.working_days_between(from, to)).unwrap_or(0));
@@ -61,8 +80,29 @@ impl CaseFacts {
             reopened: flow.reopen_count > 0,
             overdue: flow.status.is_open() && deadline::case_light(calendar, rules, state, today) == Light::Red,
             scores: flow.ratings.iter().map(|r| r.score).collect(),
+            enterprise: case.enterprise.id.clone(),
+            ownership: case.enterprise.ownership.clone(),
+            size: case.enterprise.size.clone(),
+            channel: flow.channel,
+            received_on_site: came_to_session(state),
+            answered,
+            effective: answered
+                && flow.reopen_count == 0
+                && !flow.ratings.iter().any(|r| ReviewLevel::of_score(r.score).is_bad()),
         }
     }
+}
+
+/// The month of the session the enterprise came to with this appeal.
+fn came_to_session(state: &CaseState) -> Option<String> {
+    state
+        .records
+        .invitations
+        .iter()
+        .filter(|(_, invitation)| invitation.attended == Some(true))
+        .map(|(_, invitation)| invitation.day)
+        .min()
+        .map(month_of)
 }
 
 /// The day of the case's first resolution and whether it met the deadline
