@@ -114,13 +114,34 @@ impl AppState {
     /// letters. Called once the state is complete (its public address
     /// goes on every letter).
     pub fn start_background(&self) {
-        let mail = self.mailer.is_some();
-        pages::letters::start(self.store.clone(), in_force_of(self), self.clock.clone(), self.public_url.clone(), mail);
-        push::start(self.pusher.clone(), self.store.clone(), self.clock.clone(), self.mail_every);
-        if let Some(mailer) = &self.mailer {
-            mail::start(mailer.clone(), self.store.clone(), self.clock.clone(), self.mail_every);
+        let s = self.clone();
+        repeat(pages::letters::EVERY, "issuing monthly letters", move || {
+            let s = s.clone();
+            async move {
+                let mail = s.mailer.is_some();
+                pages::letters::run_once(&s.store, &in_force_of(&s), &s.public_url, mail, s.clock.now_ms()).await
+            }
+        });
+        let s = self.clone();
+        repeat(notify::EVERY, "queueing reminders and digests", move || {
+            let s = s.clone();
+            async move {
+                let mail = s.mailer.is_some();
+                notify::run_once(&s.store, &in_force_of(&s), &s.public_url, mail, s.clock.now_ms()).await
+            }
+        });
+        let s = self.clone();
+        repeat(self.mail_every, "sending push notifications", move || {
+            let s = s.clone();
+            async move { s.pusher.send_due(&s.store, s.clock.now_ms()).await.map(|_| ()) }
+        });
+        if let Some(mailer) = self.mailer.clone() {
+            let s = self.clone();
+            repeat(self.mail_every, "sending mail", move || {
+                let (s, mailer) = (s.clone(), mailer.clone());
+                async move { mailer.send_due(&s.store, s.clock.now_ms()).await.map(|_| ()) }
+            });
         }
-        notify::start(self.store.clone(), in_force_of(self), self.clock.clone(), self.public_url.clone(), mail);
     }
 
     /// The same state, sending mail as `config` says.
@@ -154,6 +175,23 @@ impl AppState {
         }
         self
     }
+}
+
+/// Runs `work` now and then every `period` for as long as the server
+/// runs; a failed round is logged and the next one tries again.
+fn repeat<F, Fut>(period: std::time::Duration, what: &'static str, work: F)
+where
+    F: Fn() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<(), ServerError>> + Send,
+{
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = work().await {
+                tracing::error!(error = %e, "{what} failed");
+            }
+            tokio::time::sleep(period).await;
+        }
+    });
 }
 
 /// What is in force (policy, roster) for background work.

@@ -5,15 +5,14 @@
 //! after the last try, failed with the SMTP server's answer, listed for
 //! admins on `/admin/mail`. Nothing is dropped without a trace.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
+use crate::ServerError;
 use crate::store::Store;
 use crate::store::outbox::{Channel, Claimed, MailBody};
-use crate::{Clock, ServerError};
 
 /// Waits before each next try, after the first, second, … failure; a
 /// message failing once more than there are waits has failed.
@@ -96,16 +95,4 @@ pub async fn record(
             }
         }
     }
-}
-
-/// Sends due mail every `every`, for as long as the server runs.
-pub fn start(mailer: Arc<Mailer>, store: Arc<Store>, clock: Clock, every: Duration) {
-    tokio::spawn(async move {
-        loop {
-            if let Err(e) = mailer.send_due(&store, clock.now_ms()).await {
-                tracing::error!(error = %e, "sending mail failed");
-            }
-            tokio::time::sleep(every).await;
-        }
-    });
 }

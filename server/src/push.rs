@@ -14,11 +14,11 @@ use serde::{Deserialize, Serialize};
 use web_push_native::jwt_simple::algorithms::{ECDSAP256PublicKeyLike, ES256KeyPair};
 use web_push_native::{Auth, WebPushBuilder, p256};
 
+use crate::ServerError;
 use crate::mail::{LEASE_MS, ROUND, record};
 use crate::store::Store;
 use crate::store::outbox::{Channel, Claimed};
 use crate::store::push::Subscription;
-use crate::{Clock, ServerError};
 
 /// The name the VAPID key pair is kept under.
 const KEY_NAME: &str = "vapid-es256";
@@ -173,16 +173,4 @@ pub fn device_keys(subscription: &Subscription) -> Result<(p256::PublicKey, Auth
         return Err(crypto("the auth secret must be 16 bytes"));
     }
     Ok((public, Auth::clone_from_slice(&auth)))
-}
-
-/// Sends due notifications every `every`, for as long as the server runs.
-pub fn start(pusher: std::sync::Arc<Pusher>, store: std::sync::Arc<Store>, clock: Clock, every: Duration) {
-    tokio::spawn(async move {
-        loop {
-            if let Err(e) = pusher.send_due(&store, clock.now_ms()).await {
-                tracing::error!(error = %e, "sending push notifications failed");
-            }
-            tokio::time::sleep(every).await;
-        }
-    });
 }

@@ -58,6 +58,15 @@ impl Smtp {
         Smtp { child, port, inbox, _dir: dir }
     }
 
+    /// The server's mail settings for this SMTP server, sending every 100 ms.
+    fn config(&self) -> MailConfig {
+        MailConfig {
+            smtp_url: format!("smtp://127.0.0.1:{}", self.port),
+            from: "直通车 Direct Line <noreply@zhitongche.test>".into(),
+            every: Duration::from_millis(100),
+        }
+    }
+
     /// The messages arrived so far, whole, in order.
     fn arrived(&self) -> Vec<Vec<u8>> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(&self.inbox)
@@ -82,12 +91,7 @@ async fn until<F: AsyncFnMut() -> bool>(what: &str, mut ready: F) {
 #[tokio::test]
 async fn november_letters_arrive_by_mail_and_a_refused_one_is_retried_then_listed_as_failed() {
     let smtp = Smtp::start().await;
-    let mail = MailConfig {
-        smtp_url: format!("smtp://127.0.0.1:{}", smtp.port),
-        from: "直通车 <noreply@zhitongche.test>".into(),
-        every: Duration::from_millis(100),
-    };
-    let server = start_with_mail(true, &mail).await;
+    let server = start_with_mail(true, &smtp.config()).await;
     let put = |cookie: String, body: &'static str| async move {
         let headers = [("Cookie", cookie.as_str()), ("Content-Type", "application/json")];
         request(server.addr, "PUT", "/api/settings", &headers, body).await
@@ -190,12 +194,7 @@ async fn november_letters_arrive_by_mail_and_a_refused_one_is_retried_then_liste
 #[tokio::test]
 async fn an_invitation_and_a_password_reset_link_arrive_by_mail_and_work() {
     let smtp = Smtp::start().await;
-    let mail = MailConfig {
-        smtp_url: format!("smtp://127.0.0.1:{}", smtp.port),
-        from: "Direct Line <noreply@zhitongche.test>".into(),
-        every: Duration::from_millis(100),
-    };
-    let server = start_with_mail(false, &mail).await;
+    let server = start_with_mail(false, &smtp.config()).await;
     let admin = sign_in(server.addr, "admin").await;
     let headers = [("Cookie", admin.as_str()), ("Content-Type", "application/json")];
     let refused = request(
@@ -246,12 +245,7 @@ async fn an_invitation_and_a_password_reset_link_arrive_by_mail_and_work() {
 #[tokio::test]
 async fn an_official_who_chose_it_gets_one_digest_a_working_morning() {
     let smtp = Smtp::start().await;
-    let mail = MailConfig {
-        smtp_url: format!("smtp://127.0.0.1:{}", smtp.port),
-        from: "Direct Line <noreply@zhitongche.test>".into(),
-        every: Duration::from_millis(100),
-    };
-    let server = start_with_mail(true, &mail).await;
+    let server = start_with_mail(true, &smtp.config()).await;
     let friday = common::anchor().start_instant();
     server.clock.set_ms(friday + 7 * 3_600_000);
     let coordinator = sign_in(server.addr, "xietiao-huicheng").await;

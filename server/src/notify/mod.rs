@@ -26,10 +26,10 @@ use crate::push::Notification;
 use crate::store::Store;
 use crate::store::outbox::Channel;
 use crate::sync::InForce;
-use crate::{Clock, ServerError, blocking};
+use crate::{ServerError, blocking};
 
 /// How often the server looks for something to tell.
-const EVERY: Duration = Duration::from_secs(600);
+pub(crate) const EVERY: Duration = Duration::from_secs(600);
 
 /// The hour (China time) from which the day's reminders and digest go out.
 pub const MORNING: u8 = 8;
@@ -50,18 +50,6 @@ pub async fn run_once(
         tracing::info!(reminders, digests, "reminders and digests queued");
     }
     Ok(())
-}
-
-/// Runs [`run_once`] every few minutes for as long as the server runs.
-pub fn start(store: Arc<Store>, in_force: InForce, clock: Clock, public_url: String, mail: bool) {
-    tokio::spawn(async move {
-        loop {
-            if let Err(e) = run_once(&store, &in_force, &public_url, mail, clock.now_ms()).await {
-                tracing::error!(error = %e, "notifying failed");
-            }
-            tokio::time::sleep(EVERY).await;
-        }
-    });
 }
 
 /// A case as a worklist shows it, with who may read it.

@@ -36,10 +36,10 @@ use crate::store::outbox::Mail;
 use crate::store::settings::Recipient;
 use crate::store::{AuditEntry, Store};
 use crate::sync::InForce;
-use crate::{AppState, Clock, ServerError, audit, readable_case};
+use crate::{AppState, ServerError, audit, readable_case};
 
 /// How often the server looks for a month to write letters for.
-const EVERY: Duration = Duration::from_secs(3600);
+pub(crate) const EVERY: Duration = Duration::from_secs(3600);
 
 /// Letters for a month go out from this day of the next month: a day's
 /// grace for changes made offline in the month's last hours to sync.
@@ -183,18 +183,6 @@ pub async fn run_once(
         }
     }
     Ok(())
-}
-
-/// Runs [`run_once`] now and every hour after, for as long as the server runs.
-pub fn start(store: std::sync::Arc<Store>, in_force: InForce, clock: Clock, public_url: String, mail: bool) {
-    tokio::spawn(async move {
-        loop {
-            if let Err(e) = run_once(&store, &in_force, &public_url, mail, clock.now_ms()).await {
-                tracing::error!(error = %e, "issuing monthly progress notices failed");
-            }
-            tokio::time::sleep(EVERY).await;
-        }
-    });
 }
 
 /// Who signs the letter: the district's (or the city's) direct-line office.
