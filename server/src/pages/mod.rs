@@ -8,6 +8,7 @@ pub mod charts;
 pub mod common_issues;
 pub mod lang;
 pub mod layout;
+pub mod letter;
 pub mod letters;
 pub mod lookup;
 pub mod programme;
