@@ -126,7 +126,7 @@ fn ListPage(cases: RwSignal<Option<Result<Vec<CaseSummary>, String>>>, user: Opt
             }
             Some(Ok(list)) => view! { <Worklist list user=user.clone() tab filter shown /> }.into_any(),
         }}
-        {calendar_district.map(|district| view! { <SessionCalendar district /> })}
+        {calendar_district.map(|district| view! { <SessionCalendar district cases /> })}
     }
 }
 

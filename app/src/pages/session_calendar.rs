@@ -11,7 +11,6 @@ use domain::event::EventKind;
 use domain::meeting::{Session, open_to};
 use domain::status::Status;
 
-use super::case_list::summaries_on_device;
 use super::sessions::{published, refresh_published};
 use crate::clock;
 use crate::i18n::tr;
@@ -25,11 +24,11 @@ fn may_sign_up(case: &CaseSummary) -> bool {
     matches!(case.status, Status::Submitted | Status::Routed) && case.session.is_none()
 }
 
+/// `cases` are the enterprise's, as its list read them.
 #[component]
-pub fn SessionCalendar(district: String) -> impl IntoView {
+pub fn SessionCalendar(district: String, cases: RwSignal<Option<Result<Vec<CaseSummary>, String>>>) -> impl IntoView {
     let ids = RwSignal::new(published());
     refresh_published(ids);
-    let cases = summaries_on_device();
     let sessions = move || open_to(&clock::policy().calendar, &district, clock::today(), &ids.get());
     view! {
         <section class="session-calendar" data-testid="session-calendar">
