@@ -95,18 +95,18 @@ fn App(policy: Arc<Policy>) -> impl IntoView {
                         <clock::ClockWarning />
                         <Routes fallback=|| view! { <p class="empty">{tr("页面不存在", "Page not found")}</p> }>
                             <Route path=path!("/") view=pages::case_list::CaseList />
-                            <Route path=path!("/new") view=pages::new_appeal::NewAppeal />
+                            <Route path=path!("/new") view={Lazy::<lazy::NewAppeal>::new()} />
                             <Route path=path!("/signin") view=pages::sign_in::SignIn />
-                            <Route path=path!("/register") view=pages::register::Register />
-                            <Route path=path!("/case/:id") view=pages::case_view::CaseView />
-                            <Route path=path!("/session/:id") view=pages::session_view::SessionView />
-                            <Route path=path!("/password") view=pages::password::ChangePassword />
+                            <Route path=path!("/register") view={Lazy::<lazy::Register>::new()} />
+                            <Route path=path!("/case/:id") view={Lazy::<lazy::Case>::new()} />
+                            <Route path=path!("/session/:id") view={Lazy::<lazy::Session>::new()} />
+                            <Route path=path!("/password") view={Lazy::<lazy::Password>::new()} />
                             <Route path=path!("/settings") view={Lazy::<lazy::Settings>::new()} />
                             <Route path=path!("/admin") view={Lazy::<lazy::Accounts>::new()} />
                             <Route path=path!("/admin/directory") view={Lazy::<lazy::Directory>::new()} />
                             <Route path=path!("/admin/rules") view={Lazy::<lazy::Rules>::new()} />
                             <Route path=path!("/admin/calendar") view={Lazy::<lazy::Calendar>::new()} />
-                            <Route path=path!("/invite/:token") view=pages::invitation::Invitation />
+                            <Route path=path!("/invite/:token") view={Lazy::<lazy::Invitation>::new()} />
                         </Routes>
                         {move || identity.get().is_some().then(|| view! { <pwa::DeviceStorage /> <offline_files::OfflineFiles /> })}
                     </main>

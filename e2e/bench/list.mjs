@@ -7,50 +7,11 @@
 //   node e2e/bench/list.mjs [COUNT...]        (default: 1000 10000)
 //
 // The cases come from `cargo run --profile server -p server --example
-// bench_cases -- COUNT FILE`, run by this script.
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ROOT, startServer, launchBrowser, signedIn, syncState } from '../tests/harness.mjs';
+// bench_cases -- COUNT FILE`, run by this script (see cases.mjs).
+import { startServer, launchBrowser, signedIn, syncState } from '../tests/harness.mjs';
+import { generateCases, storeCases, median } from './cases.mjs';
 
 const RUNS = 5;
-
-function casesFile(count) {
-  const file = join(tmpdir(), `directline-bench-${count}.bin`);
-  execFileSync('cargo', ['run', '-q', '--profile', 'server', '-p', 'server', '--example', 'bench_cases', '--', String(count), file],
-    { cwd: ROOT, stdio: 'inherit' });
-  const bytes = readFileSync(file);
-  const cases = [];
-  for (let at = 0; at < bytes.length;) {
-    const summaryLength = bytes.readUInt32LE(at); at += 4;
-    const summary = JSON.parse(bytes.subarray(at, at + summaryLength).toString('utf8')); at += summaryLength;
-    const docLength = bytes.readUInt32LE(at); at += 4;
-    const doc = bytes.subarray(at, at + docLength).toString('base64'); at += docLength;
-    cases.push({ summary, doc });
-  }
-  return cases;
-}
-
-/** Writes the cases into the app's IndexedDB, as the sync engine would. */
-async function load(page, cases) {
-  for (let i = 0; i < cases.length; i += 500) {
-    await page.evaluate((batch) => new Promise((resolve, reject) => {
-      const open = indexedDB.open('directline');
-      open.onerror = () => reject(open.error);
-      open.onsuccess = () => {
-        const tx = open.result.transaction(['docs', 'summaries'], 'readwrite');
-        for (const { summary, doc } of batch) {
-          const bytes = Uint8Array.from(atob(doc), (c) => c.charCodeAt(0));
-          tx.objectStore('docs').put(bytes, summary.id);
-          tx.objectStore('summaries').put(summary, summary.id);
-        }
-        tx.oncomplete = () => { open.result.close(); resolve(); };
-        tx.onerror = () => reject(tx.error);
-      };
-    }), cases.slice(i, i + 500));
-  }
-}
 
 /** Milliseconds from a change of the control to the list drawn and painted. */
 async function filterLatency(page, selector, value) {
@@ -66,12 +27,10 @@ async function filterLatency(page, selector, value) {
   }), { selector, value });
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 const counts = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const rows = [];
 for (const count of counts.length ? counts : [1000, 10000]) {
-  const cases = casesFile(count);
+  const cases = generateCases(count);
   const server = await startServer({ accounts: true });
   const browser = await launchBrowser();
   try {
@@ -80,7 +39,7 @@ for (const count of counts.length ? counts : [1000, 10000]) {
     // Offline, as on a factory floor: the app and the cases come from the device.
     await context.setOffline(true);
     await syncState(page, 'offline');
-    await load(page, cases);
+    await storeCases(page, cases);
 
     const loads = [];
     for (let i = 0; i < RUNS; i++) {

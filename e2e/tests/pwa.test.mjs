@@ -4,7 +4,8 @@
 // the cases kept on the device.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, startServer, launchProfile, screenshot, signIn, syncState, fillAppeal } from './harness.mjs';
@@ -33,7 +34,12 @@ test('installable, announces a new build, and opens with the server stopped', as
     assert.equal(await ent.page.getByTestId('update').count(), 0, 'no prompt without a new build');
 
     // A new build: its worker differs; the open page learns of it and offers to reload.
-    appendFileSync(join(dist, 'sw.js'), '\n// a newer build\n');
+    // (The build leaves each file compressed beside it, which the server
+    // sends as it is: a new build has new ones.)
+    const worker = join(dist, 'sw.js');
+    appendFileSync(worker, '\n// a newer build\n');
+    writeFileSync(`${worker}.br`, brotliCompressSync(readFileSync(worker)));
+    writeFileSync(`${worker}.gz`, gzipSync(readFileSync(worker)));
     await ent.page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
     const prompt = ent.page.getByTestId('update');
     await prompt.getByText('新版本可用').waitFor();

@@ -2,6 +2,9 @@
 //! and we measure the time until the server has acknowledged every change,
 //! and the bytes on the wire per edit; then a reconnect with nothing new.
 //! Real server (in process), real SQLite file, real WebSocket on loopback.
+//! Each size runs twice, side by side: the server answering the socket's
+//! documents side by side (as it does), and one message at a time (as it
+//! did before step 11: `SyncLimits::documents_at_once` = 1).
 //!
 //! cargo run --profile server -p server --example sync_bench [N M]...
 //! (default: 100 10 1000 10)
@@ -16,6 +19,7 @@ use std::time::{Duration, Instant};
 use common::client::{Device, sign_in};
 use domain::event::EventKind;
 use domain::sync::DocumentId;
+use server::sync::SyncLimits;
 
 const QUIET: Duration = Duration::from_secs(60);
 
@@ -25,16 +29,19 @@ async fn main() {
     let runs: Vec<(usize, usize)> =
         if args.len() >= 2 { args.chunks(2).map(|c| (c[0], c[1])).collect() } else { vec![(100, 10), (1_000, 10)] };
     println!(
-        "| cases × edits | changes | converge | bytes sent | bytes received | bytes/edit | reconnect, nothing new |"
+        "| cases × edits | documents at once | changes | converge | bytes sent | bytes received | bytes/edit | reconnect, nothing new |"
     );
-    println!("|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|");
+    let pipelined = SyncLimits::default().documents_at_once;
     for (cases, edits) in runs {
-        run(cases, edits).await;
+        for at_once in [pipelined, 1] {
+            run(cases, edits, at_once).await;
+        }
     }
 }
 
-async fn run(cases: usize, edits: usize) {
-    let server = common::start(false).await;
+async fn run(cases: usize, edits: usize, at_once: usize) {
+    let server = common::start_with(false, SyncLimits { documents_at_once: at_once, ..SyncLimits::default() }).await;
     let now = server.clock.now_ms();
     let mut device = Device::new(&common::qiye(1).0, &format!("bench-{cases}-{edits}"), 1);
     let ids: Vec<String> = (0..cases)
@@ -74,7 +81,7 @@ async fn run(cases: usize, edits: usize) {
 
     let total = cases * edits;
     println!(
-        "| {cases} × {edits} | {total} | {:.2} s | {sent} | {received} | {:.0} | {quiet} B |",
+        "| {cases} × {edits} | {at_once} | {total} | {:.2} s | {sent} | {received} | {:.0} | {quiet} B |",
         converge.as_secs_f64(),
         (sent + received) as f64 / total as f64,
     );

@@ -172,19 +172,23 @@ fn Worklist(
             </button>
         }
     };
-    let reminders = user.clone().map(|user| view! { <Reminders list=list.clone() user today /> });
+    let reminders = user.as_ref().map(|user| view! { <Reminders all=super::reminders::of(&list, user, today) /> });
+    // The matching cases as positions in `list`: a filter copies no case,
+    // only the cards drawn take theirs.
+    let list = StoredValue::new(list);
     let visible = Memo::new(move |_| {
         let (tab, filter) = (tab.get(), filter.get());
-        (0..list.len())
-            .filter(|&i| match tab {
-                Tab::Mine => mine[i],
-                Tab::Held => held[i],
-                Tab::All => true,
-                Tab::Overdue => overdue[i],
-            })
-            .filter(|&i| filter.keeps(&list[i]))
-            .map(|i| list[i].clone())
-            .collect::<Vec<_>>()
+        list.with_value(|list| {
+            (0..list.len())
+                .filter(|&i| match tab {
+                    Tab::Mine => mine[i],
+                    Tab::Held => held[i],
+                    Tab::All => true,
+                    Tab::Overdue => overdue[i],
+                })
+                .filter(|&i| filter.keeps(&list[i]))
+                .collect::<Vec<_>>()
+        })
     });
     view! {
         {reminders}
@@ -205,7 +209,9 @@ fn Worklist(
             let more = total.saturating_sub(shown.get());
             view! {
                 <ul class="cases" data-testid="case-list" data-count=total>
-                    {cases.into_iter().take(shown.get()).map(|c| view! { <CaseCard case=c today /> }).collect_view()}
+                    {list.with_value(|list| {
+                        cases.iter().take(shown.get()).map(|&i| view! { <CaseCard case=list[i].clone() today /> }).collect_view()
+                    })}
                 </ul>
                 {(more > 0)
                     .then(|| {

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use domain::permission::User;
-use domain::summary::{Urgency, reminders};
+use domain::summary::{Reminder, Urgency, reminders};
 use domain::time::Day;
 
 use crate::clock;
@@ -30,9 +30,14 @@ fn when(urgency: Urgency) -> (String, &'static str) {
     }
 }
 
+/// The reminders of `user` among `list` (taken from the list, not copied
+/// with it: it may hold thousands of cases).
+pub fn of(list: &[CaseSummary], user: &User, today: Day) -> Vec<Reminder> {
+    reminders(list, user, &clock::policy().calendar, today)
+}
+
 #[component]
-pub fn Reminders(list: Vec<CaseSummary>, user: User, today: Day) -> impl IntoView {
-    let all = reminders(&list, &user, &clock::policy().calendar, today);
+pub fn Reminders(all: Vec<Reminder>) -> impl IntoView {
     let more = all.len().saturating_sub(SHOWN);
     (!all.is_empty()).then(|| {
         view! {

@@ -127,6 +127,14 @@ impl ClientPeer {
         self.docs.insert(id.to_string(), ClientDoc { doc, state, whole: None });
     }
 
+    /// As [`insert`](Self::insert), a document known to hold a whole case
+    /// (the device made it from one): never read to find out, which on a
+    /// reconnect with a thousand cases filed offline cost a whole read each.
+    pub fn insert_case(&mut self, id: &str, doc: AutoCommit, state: SyncState) {
+        let doc = doc.with_actor(self.actor.clone());
+        self.docs.insert(id.to_string(), ClientDoc { doc, state, whole: Some(true) });
+    }
+
     /// The document asked for by [`ClientEffect::Load`], and the messages
     /// that waited for it, taken in.
     pub fn loaded(&mut self, id: &str, doc: AutoCommit, state: SyncState) -> Result<Vec<ClientEffect>, DomainError> {

@@ -63,6 +63,9 @@ pub struct Acceptance {
     pub created: bool,
     /// The accepted changes (and the server's own, once numbered).
     pub hashes: Vec<ChangeHash>,
+    /// Their bytes, as stored: taken from the checked changes, not built
+    /// again from the document.
+    pub changes: Vec<Vec<u8>>,
     /// The sender's sync state once they are in, stored with them.
     pub peer_state: Vec<u8>,
     /// The document's heads before them (what they were checked against).
@@ -205,9 +208,10 @@ impl ServerDoc {
         match check_incoming(&mut self.doc, known, &self.id, &chunks, user, in_force) {
             Ok(Some(checked)) => {
                 let hashes = hashes(&checked.changes);
+                let changes: Vec<Vec<u8>> = checked.changes.iter().map(|c| c.raw_bytes().to_vec()).collect();
                 // The message now carries exactly the checked changes (the
                 // protocol's bookkeeping needs them to arrive in it).
-                message.changes = checked.changes.iter().map(|c| c.raw_bytes().to_vec()).collect::<Vec<_>>().into();
+                message.changes = changes.clone().into();
                 let before = self.doc.get_heads();
                 let peer = self.peers.entry(from).or_default();
                 self.doc.sync().receive_sync_message(&mut peer.state, message)?;
@@ -216,6 +220,7 @@ impl ServerDoc {
                     case: checked.case,
                     created: checked.created,
                     hashes,
+                    changes,
                     peer_state: peer.state.encode(),
                     before,
                 }))])
@@ -273,8 +278,9 @@ impl ServerDoc {
     /// Gives a new case its number, as the server's own change under `actor`.
     pub fn number(&mut self, accepted: &mut Acceptance, number: &str, actor: ActorId) -> Result<(), DomainError> {
         self.doc.set_actor(actor);
+        let before = self.doc.get_heads();
         crate::doc::set_number(&mut self.doc, number)?;
-        accepted.hashes.extend(self.doc.get_heads());
+        self.took_own_change(accepted, &before);
         accepted.case.number = Some(number.to_string());
         Ok(())
     }
@@ -296,11 +302,24 @@ impl ServerDoc {
             return Ok(());
         }
         self.doc.set_actor(actor);
+        let before = self.doc.get_heads();
         crate::doc::flag_times(&mut self.doc, &flags)?;
-        accepted.hashes.extend(self.doc.get_heads());
+        self.took_own_change(accepted, &before);
         accepted.case.time_flags.extend(flags);
         crate::device_time::settle(&mut accepted.case);
         Ok(())
+    }
+
+    /// Adds the server's change just made (if the heads moved from
+    /// `before`) to what is accepted.
+    fn took_own_change(&mut self, accepted: &mut Acceptance, before: &[ChangeHash]) {
+        if self.doc.get_heads() == before {
+            return;
+        }
+        if let Some(change) = self.doc.get_last_local_change() {
+            accepted.hashes.push(change.hash());
+            accepted.changes.push(change.raw_bytes().to_vec());
+        }
     }
 
     /// `accepted` is durable: the case, whose derived `state` the driver

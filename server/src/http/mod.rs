@@ -29,7 +29,10 @@ use crate::{AppState, ServerError, sync};
 
 pub fn router(state: AppState) -> Router {
     // Any path the server does not know is an app route: serve the shell.
-    let app = ServeDir::new(&state.dist).fallback(ServeFile::new(state.dist.join("index.html")));
+    // The build leaves each file compressed beside it (scripts/split-wasm.sh):
+    // sent as it is to a browser that takes it, never compressed per request.
+    let shell = ServeFile::new(state.dist.join("index.html")).precompressed_br().precompressed_gzip();
+    let app = ServeDir::new(&state.dist).precompressed_br().precompressed_gzip().fallback(shell);
     let app = SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, csp::app_policy(&state.dist))
         .layer(app);
     Router::new()

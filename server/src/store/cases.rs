@@ -321,20 +321,27 @@ impl Store {
     /// The next human case number of `year`, e.g. HZ-2026-000123. The counter
     /// moves in its own transaction, so a number is never handed out twice.
     pub async fn next_case_number(&self, year: i32) -> Result<String, ServerError> {
+        self.next_case_numbers(year, 1).await?.into_iter().next().ok_or(ServerError::Poisoned)
+    }
+
+    /// The next `count` case numbers of `year`, in order, from one
+    /// transaction (see `sync::numberer`).
+    pub async fn next_case_numbers(&self, year: i32, count: u32) -> Result<Vec<String>, ServerError> {
         let name = format!("case-number-{year}");
         let mut tx = self.db.write().await?;
         sqlx::query(
-            "INSERT INTO counters (name, value) VALUES ($1, 1)
-             ON CONFLICT(name) DO UPDATE SET value = counters.value + 1",
+            "INSERT INTO counters (name, value) VALUES ($1, $2)
+             ON CONFLICT(name) DO UPDATE SET value = counters.value + $2",
         )
         .bind(&name)
+        .bind(i64::from(count))
         .execute(&mut *tx)
         .await?;
-        let value: i64 =
+        let last: i64 =
             sqlx::query_scalar("SELECT value FROM counters WHERE name = $1").bind(&name).fetch_one(&mut *tx).await?;
         tx.commit().await?;
-        let value = u32::try_from(value).map_err(|_| ServerError::Poisoned)?;
-        Ok(domain::case::case_number(year, value))
+        let last = u32::try_from(last).map_err(|_| ServerError::Poisoned)?;
+        Ok(((last + 1).saturating_sub(count)..=last).map(|n| domain::case::case_number(year, n)).collect())
     }
 }
 

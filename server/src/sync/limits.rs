@@ -2,9 +2,8 @@
 //! and an address may hold open, and how fast a socket may send.
 //!
 //! Sending is measured where messages *arrive* (a reader task apart from
-//! processing): a socket's own processing is sequential, so counting
-//! processed messages would only measure the server's speed, never the
-//! client's.
+//! processing): counting processed messages would only measure the
+//! server's speed, never the client's.
 
 use domain::label::Text;
 use std::time::Instant;
@@ -25,6 +24,9 @@ pub struct SyncLimits {
     /// Bytes a socket may send in a burst, and per second after it.
     pub byte_burst: u64,
     pub bytes_per_second: u64,
+    /// Documents of one socket whose messages are answered side by side
+    /// (see `sync::pipeline`); 1 answers one message at a time.
+    pub documents_at_once: usize,
 }
 
 impl Default for SyncLimits {
@@ -36,6 +38,7 @@ impl Default for SyncLimits {
             messages_per_second: 100,
             byte_burst: 64 * 1024 * 1024,
             bytes_per_second: 1024 * 1024,
+            documents_at_once: 64,
         }
     }
 }

@@ -7,6 +7,8 @@ mod hub;
 mod instances;
 mod limits;
 mod live;
+mod numberer;
+mod pipeline;
 
 use automerge::ActorId;
 use std::sync::Arc;
@@ -82,7 +84,7 @@ async fn serve(hub: Arc<Hub>, conn: ConnId, mut rx: mpsc::UnboundedReceiver<Vec<
     });
     // Arrivals are counted here, apart from processing (see `limits`);
     // the queue between is bounded by the allowance itself.
-    let (incoming, mut queue) = mpsc::unbounded_channel::<Bytes>();
+    let (incoming, queue) = mpsc::unbounded_channel::<Bytes>();
     let counter = hub.clone();
     let reader = tokio::spawn(async move {
         let mut allowance = Allowance::new(counter.limits(), Instant::now());
@@ -102,15 +104,7 @@ async fn serve(hub: Arc<Hub>, conn: ConnId, mut rx: mpsc::UnboundedReceiver<Vec<
             }
         }
     });
-    while let Some(bytes) = queue.recv().await {
-        if !hub.is_open(conn) {
-            break;
-        }
-        if let Err(e) = hub.receive(conn, &bytes).await {
-            tracing::warn!(error = %e, "sync connection closed");
-            break;
-        }
-    }
+    pipeline::answer(hub.clone(), conn, queue).await;
     reader.abort();
     hub.disconnect(conn);
     let _ = writer.await;

@@ -325,7 +325,7 @@ impl Device {
     /// Creates a case on the device and offers it.
     pub async fn create(&mut self, case: &CaseDoc) {
         let doc = domain::doc::create(case, self.peer.actor().clone()).unwrap();
-        self.peer.insert(&case.id, doc, SyncState::new());
+        self.peer.insert_case(&case.id, doc, SyncState::new());
         self.whole.insert(case.id.clone());
         self.offer(&case.id).await;
     }

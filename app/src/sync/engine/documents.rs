@@ -113,7 +113,7 @@ impl Engine {
         if submit {
             doc::record(&mut document, uuid::Uuid::new_v4().to_string(), &author, clock::now_ms(), EventKind::Submit)?;
         }
-        peer.insert(&case.id, document, SyncState::new());
+        peer.insert_case(&case.id, document, SyncState::new());
         self.save_made(&case.id).await
     }
 

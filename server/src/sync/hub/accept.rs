@@ -1,7 +1,6 @@
 //! Accepting checked changes: numbered if new, stored with everything that
 //! goes with them (group commit), then acknowledged and relayed.
 
-use automerge::ReadDoc;
 use domain::sync::server::{Acceptance, Effect};
 
 use crate::store::{Accepted, AuditEntry, CaseRow, Written, heads_text};
@@ -30,7 +29,7 @@ impl Hub {
         let receipt = self.receipt_of(accepted.from, id, &accepted.hashes, live.doc.automerge());
         if accepted.created {
             let year = domain::time::Day::of_instant(self.clock.now_ms()).year();
-            let number = self.store.next_case_number(year).await?;
+            let number = self.numberer.next(year).await?;
             live.doc.number(&mut accepted, &number, server_actor())?;
         }
         if let Some(receipt) = receipt {
@@ -41,12 +40,10 @@ impl Hub {
                 server_actor(),
             )?;
         }
-        let doc = live.doc.automerge();
-        let changes: Vec<Vec<u8>> =
-            accepted.hashes.iter().filter_map(|h| doc.get_change_by_hash(h)).map(|c| c.raw_bytes().to_vec()).collect();
-        let heads = doc.get_heads();
+        let changes = std::mem::take(&mut accepted.changes);
+        let heads = live.doc.automerge().get_heads();
         let uncompacted = live.uncompacted + changes.len();
-        let snapshot = (uncompacted >= COMPACT_AFTER).then(|| doc.save());
+        let snapshot = (uncompacted >= COMPACT_AFTER).then(|| live.doc.automerge().save());
         let case = &accepted.case;
         // Who did what: the events these changes added.
         let previous = live.doc.case();

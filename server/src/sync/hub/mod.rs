@@ -23,6 +23,7 @@ use super::SERVER_PEER;
 use super::committer::Committer;
 use super::limits::{Exceeded, SyncLimits};
 use super::live::{ConnId, LiveDoc};
+use super::numberer::Numberer;
 use crate::store::{Store, heads_text};
 use crate::{Clock, ServerError};
 
@@ -96,6 +97,7 @@ pub struct InForce {
 pub struct Hub {
     store: Arc<Store>,
     committer: Committer,
+    numberer: Numberer,
     clock: Clock,
     in_force: InForce,
     limits: SyncLimits,
@@ -115,6 +117,7 @@ impl Hub {
     ) -> Result<Arc<Hub>, ServerError> {
         let hub = Arc::new(Hub {
             committer: Committer::start(store.clone()),
+            numberer: Numberer::start(store.clone()),
             store,
             clock,
             in_force,
@@ -241,7 +244,10 @@ impl Hub {
         self.conns.read().is_ok_and(|c| c.values().any(|c| c.peer_id.is_some()))
     }
 
-    pub async fn receive(&self, conn: ConnId, bytes: &[u8]) -> Result<(), ServerError> {
+    /// Reads one message of `conn`: `None` if there is nothing to handle
+    /// (the session expired and the socket is cut off, or the bytes are no
+    /// message, which the client is told).
+    pub fn open(&self, conn: ConnId, bytes: &[u8]) -> Option<Message> {
         let now = self.clock.now_ms();
         let expires_ms = self.with_conn(conn, |c| {
             c.heard_ms.store(now, Ordering::Relaxed);
@@ -249,15 +255,19 @@ impl Hub {
         });
         if expires_ms.is_some_and(|at| at <= now) {
             self.cut_off(conn, SESSION_EXPIRED.into());
-            return Ok(());
+            return None;
         }
-        let message = match Message::decode(bytes) {
-            Ok(message) => message,
+        match Message::decode(bytes) {
+            Ok(message) => Some(message),
             Err(e) => {
                 self.send(conn, Message::Error { message: e.to_string() });
-                return Ok(());
+                None
             }
-        };
+        }
+    }
+
+    /// Answers one message of `conn` (see `sync::pipeline` for the order).
+    pub async fn handle(&self, conn: ConnId, message: Message) -> Result<(), ServerError> {
         match message {
             Message::Join { sender_id, storage_id, protocol_versions } => {
                 if !protocol_versions.iter().any(|v| v == PROTOCOL_VERSION) {
