@@ -30,7 +30,9 @@ async fn main() {
         .await;
     let url = samod::Url::parse(&format!("ws://127.0.0.1:{port}/")).expect("a URL");
     let acceptor = repo.make_acceptor(url).expect("a running repo");
-    let app = axum::Router::new().route("/", get(accept)).with_state(acceptor);
+    // The bench's clients ask for this server's path (/api/sync); the node
+    // servers take any.
+    let app = axum::Router::new().route("/", get(accept)).route("/api/sync", get(accept)).with_state(acceptor);
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.expect("the port");
     println!("Listening on port {port}");
     axum::serve(listener, app).await.expect("serving");

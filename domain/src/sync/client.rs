@@ -69,6 +69,11 @@ pub struct ClientPeer {
     /// Whom new changes are made as: the user's prefix, the device's suffix.
     actor: ActorId,
     joined: bool,
+    /// The server's peer id, as its `peer` message gave it: every message
+    /// is addressed to it (our server is [`SERVER_PEER`]; other
+    /// automerge-repo servers, samod's among them, refuse messages
+    /// addressed to anyone else).
+    server: String,
     /// After the greeting, until the server answers a request for a
     /// document nobody has (its answer comes after every document the
     /// server offered on joining, as a socket's messages keep their
@@ -87,6 +92,7 @@ impl ClientPeer {
             storage_id,
             actor,
             joined: false,
+            server: SERVER_PEER.into(),
             greeting: None,
             docs: HashMap::new(),
             waiting: HashMap::new(),
@@ -110,6 +116,11 @@ impl ClientPeer {
             storage_id: Some(self.storage_id.clone()),
             protocol_versions: vec![PROTOCOL_VERSION.into()],
         }
+    }
+
+    /// The server's peer id (known once it answered the greeting).
+    pub fn server(&self) -> &str {
+        &self.server
     }
 
     /// The socket closed: what was waiting for a load is answered anew on
@@ -237,7 +248,7 @@ impl ClientPeer {
     fn sync(&self, id: &str, message: SyncMessage) -> ClientEffect {
         ClientEffect::Send(Message::Sync {
             sender_id: self.peer_id.clone(),
-            target_id: SERVER_PEER.into(),
+            target_id: self.server.clone(),
             document_id: id.into(),
             data: message.encode(),
         })
@@ -255,8 +266,9 @@ impl ClientPeer {
             return Ok(if waiting.len() == 1 { vec![ClientEffect::Load(id)] } else { vec![] });
         }
         match message {
-            Message::Peer { .. } => {
+            Message::Peer { sender_id, .. } => {
                 self.joined = true;
+                self.server = sender_id;
                 // A new connection starts each exchange afresh from what
                 // was shared.
                 for entry in self.docs.values_mut() {
@@ -268,7 +280,7 @@ impl ClientPeer {
                 self.greeting = Some(probe.clone());
                 let request = Message::Request {
                     sender_id: self.peer_id.clone(),
-                    target_id: SERVER_PEER.into(),
+                    target_id: self.server.clone(),
                     document_id: probe,
                     data: ask.unwrap_or_default(),
                 };

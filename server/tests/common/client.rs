@@ -136,7 +136,7 @@ impl Device {
     async fn send_sync(&mut self, id: &str, message: SyncMessage) {
         let sync = Message::Sync {
             sender_id: self.peer_id.clone(),
-            target_id: server::sync::SERVER_PEER.into(),
+            target_id: self.peer.server().into(),
             document_id: id.into(),
             data: message.encode(),
         };
@@ -174,7 +174,7 @@ impl Device {
         let message = empty.sync().generate_sync_message(&mut SyncState::new()).unwrap();
         let request = Message::Request {
             sender_id: self.peer_id.clone(),
-            target_id: server::sync::SERVER_PEER.into(),
+            target_id: self.peer.server().into(),
             document_id: id.into(),
             data: message.encode(),
         };
