@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../tests/harness.mjs';
+import { ROOT, signedIn, syncState } from '../tests/harness.mjs';
 
 /** `count` cases from `cargo run --example bench_cases -- COUNT FILE`. */
 export function generateCases(count) {
@@ -71,4 +71,15 @@ export async function watchFor(context, selectors) {
 export async function seenAt(page, selector, timeout = 120_000) {
   await page.waitForFunction((s) => window.__seen && s in window.__seen, selector, { timeout, polling: 50 });
   return page.evaluate((s) => window.__seen[s], selector);
+}
+
+/** `admin` signed in on a new device holding `cases`, offline (as on a
+ * factory floor: the app and the cases come from the device). */
+export async function offlineWithCases(browser, server, cases) {
+  const { page, context } = await signedIn(browser, server, 'admin');
+  await syncState(page, 'synced');
+  await context.setOffline(true);
+  await syncState(page, 'offline');
+  await storeCases(page, cases);
+  return { page, context };
 }

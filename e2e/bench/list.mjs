@@ -8,8 +8,8 @@
 //
 // The cases come from `cargo run --profile server -p server --example
 // bench_cases -- COUNT FILE`, run by this script (see cases.mjs).
-import { startServer, launchBrowser, signedIn, syncState } from '../tests/harness.mjs';
-import { generateCases, storeCases, median } from './cases.mjs';
+import { startServer, launchBrowser } from '../tests/harness.mjs';
+import { generateCases, offlineWithCases, median } from './cases.mjs';
 
 const RUNS = 5;
 
@@ -34,12 +34,7 @@ for (const count of counts.length ? counts : [1000, 10000]) {
   const server = await startServer({ accounts: true });
   const browser = await launchBrowser();
   try {
-    const { page, context } = await signedIn(browser, server, 'admin');
-    await syncState(page, 'synced');
-    // Offline, as on a factory floor: the app and the cases come from the device.
-    await context.setOffline(true);
-    await syncState(page, 'offline');
-    await storeCases(page, cases);
+    const { page, context } = await offlineWithCases(browser, server, cases);
 
     const loads = [];
     for (let i = 0; i < RUNS; i++) {

@@ -5,8 +5,8 @@
 // function names first: `WASM_OPT_KEEP_NAMES=1 ./scripts/build.sh`.
 //
 //   node e2e/bench/profile.mjs [COUNT] [TOP]        (default: 10000 40)
-import { startServer, launchBrowser, signedIn, syncState } from '../tests/harness.mjs';
-import { generateCases, storeCases } from './cases.mjs';
+import { startServer, launchBrowser } from '../tests/harness.mjs';
+import { generateCases, offlineWithCases } from './cases.mjs';
 
 const [count = 10000, top = 40] = process.argv.slice(2).map(Number).filter((n) => n > 0);
 
@@ -33,11 +33,7 @@ const cases = generateCases(count);
 const server = await startServer({ accounts: true });
 const browser = await launchBrowser();
 try {
-  const { page, context } = await signedIn(browser, server, 'admin');
-  await syncState(page, 'synced');
-  await context.setOffline(true);
-  await syncState(page, 'offline');
-  await storeCases(page, cases);
+  const { page, context } = await offlineWithCases(browser, server, cases);
   await page.reload();
   await page.locator('[data-testid=case-list] .case-card').first().waitFor({ timeout: 120_000 });
   const cdp = await context.newCDPSession(page);

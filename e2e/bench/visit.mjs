@@ -15,8 +15,8 @@
 // Median of RUNS (default 5) each.
 //
 //   node e2e/bench/visit.mjs [CASES] [RUNS]        (default: 1000 5)
-import { startServer, launchBrowser, signedIn, syncState } from '../tests/harness.mjs';
-import { generateCases, storeCases, median, watchFor, seenAt } from './cases.mjs';
+import { startServer, launchBrowser } from '../tests/harness.mjs';
+import { generateCases, offlineWithCases, median, watchFor, seenAt } from './cases.mjs';
 
 const [count = 1000, runs = 5] = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const SLOW_4G = { offline: false, latency: 150, downloadThroughput: 1_600_000 / 8, uploadThroughput: 750_000 / 8 };
@@ -56,11 +56,7 @@ try {
     await context.close();
   }
 
-  const { page, context } = await signedIn(browser, server, 'admin');
-  await syncState(page, 'synced');
-  await context.setOffline(true);
-  await syncState(page, 'offline');
-  await storeCases(page, cases);
+  const { page, context } = await offlineWithCases(browser, server, cases);
   await watchFor(context, [FIRST_CASE]);
   await page.reload();
   await page.locator(FIRST_CASE).first().waitFor({ timeout: 120_000 });
