@@ -25,19 +25,21 @@ use domain::file_budget::FileEntry;
 use domain::policy::Policy;
 pub use domain::summary::CaseSummary;
 pub use files::*;
+use summary_pages::SUMMARY_PAGES;
 
 use crate::api::Identity;
 use crate::error::AppError;
 
 mod accounts;
 mod files;
+mod summary_pages;
 
 /// The device's database.
 const DB_NAME: &str = "directline";
 const DB_VERSION: u8 = 4;
 /// An account's database: this prefix and the user id.
 const USER_DB_PREFIX: &str = "directline-user-";
-const USER_DB_VERSION: u8 = 2;
+const USER_DB_VERSION: u8 = 3;
 /// The stores of an account's database (also, in the device's database,
 /// the legacy stores of builds before per-account storage).
 const CASE_STORES: [&str; 7] = [DOCS, CHANGES, SUMMARIES, SYNC, REFUSED, BLOBS, UPLOADS];
@@ -46,7 +48,8 @@ const DOCS: &str = "docs";
 /// `case id/sequence` → changes saved after the snapshot (`save_after`),
 /// folded into it every so often (see the sync engine).
 const CHANGES: &str = "changes";
-/// Case id → [`CaseSummary`].
+/// Case id → [`CaseSummary`], in builds before [`SUMMARY_PAGES`] (an
+/// account's database from version 3).
 const SUMMARIES: &str = "summaries";
 /// Small records: in the device's database the signed-in identity and the
 /// device's ids; in an account's (from version 2) its settings.
@@ -129,6 +132,9 @@ pub async fn open_user(user_id: &str) -> Result<Database, AppError> {
                 db.create_object_store(FILES).build()?;
                 db.create_object_store(META).build()?;
             }
+            if event.old_version() < 3.0 {
+                db.create_object_store(SUMMARY_PAGES).build()?;
+            }
             Ok(())
         })
         .await?;
@@ -200,7 +206,8 @@ pub async fn save_case(
     files: &[(String, FileEntry)],
     sync_state: Option<Vec<u8>>,
 ) -> Result<(), AppError> {
-    let tx = db.transaction([DOCS, CHANGES, SUMMARIES, SYNC, FILES]).with_mode(TransactionMode::Readwrite).build()?;
+    let tx =
+        db.transaction([DOCS, CHANGES, SUMMARY_PAGES, SYNC, FILES]).with_mode(TransactionMode::Readwrite).build()?;
     files::note_files(&tx, files).await?;
     match write {
         DocWrite::Snapshot(bytes) => {
@@ -212,7 +219,7 @@ pub async fn save_case(
             tx.object_store(CHANGES)?.put(Uint8Array::from(bytes)).with_key(key).await?;
         }
     }
-    tx.object_store(SUMMARIES)?.put(summary).with_key(summary.id.clone()).serde()?.await?;
+    summary_pages::put(&tx, std::slice::from_ref(summary)).await?;
     if let Some(state) = sync_state {
         tx.object_store(SYNC)?.put(Uint8Array::from(state)).with_key(summary.id.clone()).await?;
     }
@@ -253,9 +260,7 @@ pub async fn sync_state(db: &Database, id: &str) -> Result<Option<Vec<u8>>, AppE
 
 /// Every case on this device, newest first.
 pub async fn summaries(db: &Database) -> Result<Vec<CaseSummary>, AppError> {
-    let tx = db.transaction(SUMMARIES).build()?;
-    let store = tx.object_store(SUMMARIES)?;
-    let mut list: Vec<CaseSummary> = store.get_all().serde()?.await?.collect::<Result<_, _>>()?;
+    let mut list = summary_pages::read_all(db).await?;
     list.sort_by_key(|c| std::cmp::Reverse(c.created_ms));
     Ok(list)
 }
@@ -332,11 +337,8 @@ pub async fn summaries_policy(db: &Database) -> Result<Option<u64>, AppError> {
 /// Writes summaries computed again by policy `version`, and that version,
 /// in one transaction.
 pub async fn put_summaries(db: &Database, summaries: &[CaseSummary], version: u64) -> Result<(), AppError> {
-    let tx = db.transaction([SUMMARIES, META]).with_mode(TransactionMode::Readwrite).build()?;
-    let store = tx.object_store(SUMMARIES)?;
-    for summary in summaries {
-        store.put(summary).with_key(summary.id.clone()).serde()?.await?;
-    }
+    let tx = db.transaction([SUMMARY_PAGES, META]).with_mode(TransactionMode::Readwrite).build()?;
+    summary_pages::put(&tx, summaries).await?;
     tx.object_store(META)?.put(version).with_key(SUMMARIES_POLICY_KEY.to_string()).serde()?.await?;
     tx.commit().await?;
     Ok(())

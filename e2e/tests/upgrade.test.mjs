@@ -4,8 +4,9 @@
 // once its owner signs in. Two earlier schemas, each kept as a fixture
 // made with its build (see fixtures/make-*.mjs):
 // - idb-v4.json: the last build before per-account storage;
-// - idb-user-v1.json: the first with it, before the file index — its
-//   attachments are still on the device, and indexed, after the upgrade.
+// - idb-user-v1.json: the first with it, before the file index and the
+//   summary pages — its attachments are still on the device, and indexed,
+//   and its summaries are in pages, after the upgrade.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -80,6 +81,9 @@ test("the first build with per-account storage: its cases and files open with th
   assert.deepEqual((await storedKeys(page, 'blobs')).sort(), hashes);
   for (let i = 0; (await storedKeys(page, 'uploads')).length > 0 && i < 100; i++) await page.waitForTimeout(100);
   assert.deepEqual(await storedKeys(page, 'uploads'), []);
+  // Its summaries, one record per case then, now live in pages.
+  assert.deepEqual(await storedKeys(page, 'summaries'), []);
+  assert.ok((await storedKeys(page, 'summary_pages')).length > 0, 'summaries moved into pages');
 
   // The coordinator has the appeal filed offline, and its PDF.
   const coord = await signedIn(browser, server, 'xietiao-huicheng');

@@ -14,7 +14,8 @@ use indexed_db_futures::transaction::TransactionMode;
 use domain::status::Status;
 
 use super::{
-    CASE_STORES, CaseSummary, FILES, META, REFUSED, SUMMARIES, UPLOADS, USER_DB_PREFIX, meta, open_user, set_meta,
+    CASE_STORES, CaseSummary, FILES, META, REFUSED, SUMMARIES, SUMMARY_PAGES, UPLOADS, USER_DB_PREFIX, meta, open_user,
+    set_meta, summary_pages,
 };
 use crate::error::AppError;
 
@@ -107,10 +108,11 @@ async fn evict_synced_accounts(current: &str) -> Result<Vec<String>, AppError> {
 /// Its settings stay too, and it syncs under a new storage id from then
 /// on. Whether there were cases to remove.
 async fn empty_if_synced(db: &Database) -> Result<bool, AppError> {
-    let stores: Vec<&str> = CASE_STORES.into_iter().chain([FILES]).collect();
+    let stores: Vec<&str> = CASE_STORES.into_iter().chain([FILES, SUMMARY_PAGES]).collect();
     let all: Vec<&str> = stores.iter().copied().chain([META]).collect();
     let tx = db.transaction(all.as_slice()).with_mode(TransactionMode::Readwrite).build()?;
-    let cases: Vec<CaseSummary> = tx.object_store(SUMMARIES)?.get_all().serde()?.await?.collect::<Result<_, _>>()?;
+    let unpaged: Vec<CaseSummary> = tx.object_store(SUMMARIES)?.get_all().serde()?.await?.collect::<Result<_, _>>()?;
+    let cases: Vec<CaseSummary> = summary_pages::read_pages(&tx).await?.into_iter().chain(unpaged).collect();
     let unsent_case = cases.iter().any(|s| s.unsynced || s.status == Status::Draft);
     let uploads = tx.object_store(UPLOADS)?.count().primitive()?.await?;
     let refused = tx.object_store(REFUSED)?.count().primitive()?.await?;
