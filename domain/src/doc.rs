@@ -1,12 +1,18 @@
 //! The mapping of cases to Automerge documents. All reads and writes of a
-//! case document go through here, so the layout is defined once (by the
-//! `Hydrate`/`Reconcile` derives on [`CaseDoc`]).
+//! case document go through here. The layout is defined once, by the
+//! `Reconcile` derives on [`CaseDoc`] (writing); reading takes the same
+//! layout through serde: the document is materialised in one pass
+//! ([`automerge::Automerge::hydrate`]) and deserialised from that tree.
+//! autosurgeon's own reader (`Hydrate`) seeks every field separately, which
+//! made reading a case 3.4× slower (see BENCH.md, step 11); the `Hydrate`
+//! derives stay as the reference a test compares this reader with.
 
 use automerge::transaction::Transactable;
 use std::collections::BTreeSet;
 
-use automerge::{ActorId, AutoCommit, ObjType, Patch, PatchAction, Prop, ROOT, ReadDoc};
-use autosurgeon::hydrate_prop;
+use automerge::hydrate::Value as Tree;
+use automerge::{ActorId, AutoCommit, ObjId, ObjType, Patch, PatchAction, Prop, ROOT, ReadDoc, ScalarValue};
+use serde::de::DeserializeOwned;
 
 use crate::DomainError;
 use crate::case::CaseDoc;
@@ -28,7 +34,7 @@ pub fn load(bytes: &[u8]) -> Result<AutoCommit, DomainError> {
 }
 
 pub fn read(doc: &AutoCommit) -> Result<CaseDoc, DomainError> {
-    let mut case: CaseDoc = autosurgeon::hydrate(doc)?;
+    let mut case: CaseDoc = from_tree(&doc.hydrate(ROOT, None)?)?;
     // A map key that disagrees with its event's id would let one event
     // shadow another; such a document is corrupt.
     if let Some((key, _)) = case.events.iter().find(|(k, e)| **k != e.id) {
@@ -36,6 +42,57 @@ pub fn read(doc: &AutoCommit) -> Result<CaseDoc, DomainError> {
     }
     crate::device_time::settle(&mut case);
     Ok(case)
+}
+
+/// The value of a materialised document (or part of one) as `T`.
+fn from_tree<T: DeserializeOwned>(tree: &Tree) -> Result<T, DomainError> {
+    serde_json::from_value(json_of(tree)?).map_err(|e| DomainError::Document(e.to_string()))
+}
+
+/// A materialised document as JSON, the shape serde reads: maps, lists,
+/// scalars as themselves. Kinds the case layout never writes (text
+/// objects, bytes, floats that are not numbers, unknown types) are
+/// refused, not guessed at, as autosurgeon's reader refused them.
+fn json_of(tree: &Tree) -> Result<serde_json::Value, DomainError> {
+    use serde_json::Value as Json;
+    Ok(match tree {
+        Tree::Map(map) => Json::Object(
+            map.iter().map(|(k, v)| Ok((k.clone(), json_of(&v.value)?))).collect::<Result<_, DomainError>>()?,
+        ),
+        Tree::List(list) => Json::Array(list.iter().map(|v| json_of(&v.value)).collect::<Result<_, _>>()?),
+        Tree::Text(_) => return Err(DomainError::Document("a text object where the case has a value".into())),
+        Tree::Scalar(scalar) => match scalar {
+            ScalarValue::Str(s) => Json::String(s.to_string()),
+            ScalarValue::Int(i) | ScalarValue::Timestamp(i) => Json::from(*i),
+            ScalarValue::Uint(u) => Json::from(*u),
+            ScalarValue::Counter(c) => Json::from(i64::from(c)),
+            ScalarValue::F64(f) => serde_json::Number::from_f64(*f)
+                .map(Json::Number)
+                .ok_or_else(|| DomainError::Document(format!("{f} is not a number")))?,
+            ScalarValue::Boolean(b) => Json::Bool(*b),
+            ScalarValue::Null => Json::Null,
+            other => return Err(DomainError::Document(format!("unexpected value {other}"))),
+        },
+    })
+}
+
+/// The value at `key` of map `obj` as `T`; `None` if the key is absent.
+fn read_key<T: DeserializeOwned>(doc: &AutoCommit, obj: &ObjId, key: &str) -> Result<Option<T>, DomainError> {
+    let tree = match doc.get(obj, key)? {
+        None => return Ok(None),
+        Some((automerge::Value::Object(_), id)) => doc.hydrate(&id, None)?,
+        Some((automerge::Value::Scalar(scalar), _)) => Tree::Scalar(scalar.into_owned()),
+    };
+    from_tree(&tree).map(Some)
+}
+
+/// Like [`read_key`], for a key the case must have (or, for an `Option`,
+/// may lack: absent reads as `None`, as from the whole document).
+fn read_field<T: DeserializeOwned>(doc: &AutoCommit, key: &str) -> Result<T, DomainError> {
+    match read_key(doc, &ROOT, key)? {
+        Some(value) => Ok(value),
+        None => from_tree(&Tree::Scalar(ScalarValue::Null)),
+    }
 }
 
 /// What a set of patches touched: top-level keys, and event ids (a whole
@@ -84,15 +141,15 @@ pub fn reread(doc: &AutoCommit, before: &CaseDoc, touched: &Touched) -> Result<C
     for key in &touched.keys {
         let key = key.as_str();
         match key {
-            "schema" => case.schema = hydrate_prop(doc, ROOT, key)?,
-            "id" => case.id = hydrate_prop(doc, ROOT, key)?,
-            "number" => case.number = hydrate_prop(doc, ROOT, key)?,
-            "created_ms" => case.created_ms = hydrate_prop(doc, ROOT, key)?,
-            "district" => case.district = hydrate_prop(doc, ROOT, key)?,
-            "enterprise" => case.enterprise = hydrate_prop(doc, ROOT, key)?,
-            "contact" => case.contact = hydrate_prop(doc, ROOT, key)?,
-            "appeal" => case.appeal = hydrate_prop(doc, ROOT, key)?,
-            "time_flags" => case.time_flags = hydrate_prop(doc, ROOT, key)?,
+            "schema" => case.schema = read_field(doc, key)?,
+            "id" => case.id = read_field(doc, key)?,
+            "number" => case.number = read_field(doc, key)?,
+            "created_ms" => case.created_ms = read_field(doc, key)?,
+            "district" => case.district = read_field(doc, key)?,
+            "enterprise" => case.enterprise = read_field(doc, key)?,
+            "contact" => case.contact = read_field(doc, key)?,
+            "appeal" => case.appeal = read_field(doc, key)?,
+            "time_flags" => case.time_flags = read_key(doc, &ROOT, key)?.unwrap_or_default(),
             // Keys outside the schema are the caller's to refuse.
             _ => {}
         }
@@ -102,11 +159,10 @@ pub fn reread(doc: &AutoCommit, before: &CaseDoc, touched: &Touched) -> Result<C
             return read(doc);
         };
         for id in &touched.events {
-            if doc.get(&events, id.as_str())?.is_none() {
+            let Some(event) = read_key::<Event>(doc, &events, id)? else {
                 case.events.remove(id);
                 continue;
-            }
-            let event: Event = hydrate_prop(doc, &events, id.as_str())?;
+            };
             if event.id != *id {
                 return Err(DomainError::Document(format!("event key {id} does not match its id")));
             }

@@ -85,9 +85,14 @@ proptest! {
             let at_ms = monday_ms() + 10 * DAY_MS + s.minutes * 60_000;
             doc::record(&mut replicas[s.at], format!("r{}-{n}", s.at), "u", at_ms, kind(s.pick, &ids)).unwrap();
         }
-        let a = doc::read(&merged(&mut origin, &replicas, &order_a)).unwrap();
+        let merged_a = merged(&mut origin, &replicas, &order_a);
+        let a = doc::read(&merged_a).unwrap();
         let b = doc::read(&merged(&mut origin, &replicas, &order_b)).unwrap();
         prop_assert_eq!(&a, &b);
+        // The one-pass reader agrees with autosurgeon's (see doc_read.rs).
+        let mut reference: domain::case::CaseDoc = autosurgeon::hydrate(&merged_a).unwrap();
+        domain::device_time::settle(&mut reference);
+        prop_assert_eq!(&a, &reference);
         let state = a.state();
         prop_assert_eq!(&state, &b.state());
         // Nothing is dropped: every event is in the timeline.
