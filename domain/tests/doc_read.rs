@@ -136,8 +136,8 @@ fn documents_that_do_not_make_a_case_are_refused_by_both_readers() {
         ("id missing", broken(|d| d.delete(ROOT, "id").unwrap())),
         ("events as a list", broken(|d| drop(d.put_object(ROOT, "events", ObjType::List).unwrap()))),
         ("created_ms as bytes", broken(|d| d.put(ROOT, "created_ms", vec![1u8, 2]).unwrap())),
-        ("at_ms as a float", broken(|d| d.put(&event(d), "at_ms", 1.5).unwrap())),
-        ("kind unknown", broken(|d| d.put(&event(d), "kind", "Explode").unwrap())),
+        ("at_ms as a float", broken(|d| d.put(event(d), "at_ms", 1.5).unwrap())),
+        ("kind unknown", broken(|d| d.put(event(d), "kind", "Explode").unwrap())),
         ("score past u8", {
             let mut d = broken(|_| {});
             let e = event(&d);
@@ -148,7 +148,7 @@ fn documents_that_do_not_make_a_case_are_refused_by_both_readers() {
             d.put(&rate, "public", true).unwrap();
             d
         }),
-        ("key not its id", broken(|d| d.put(&event(d), "id", "e07").unwrap())),
+        ("key not its id", broken(|d| d.put(event(d), "id", "e07").unwrap())),
     ];
     for (what, d) in cases {
         assert!(doc::read(&d).is_err(), "{what}: read");
