@@ -203,6 +203,18 @@ fn keys_outside_the_schema_are_refused() {
 }
 
 #[test]
+fn a_new_case_with_a_key_outside_the_schema_is_refused() {
+    let f = filer();
+    let mut case = case_doc(&[]);
+    case.id = doc_id();
+    let mut device = doc::create(&case, actor_for(&f.id, [7; 8])).unwrap();
+    device.put(ROOT, "junk", "x").unwrap();
+    device.commit();
+    let bytes = device.save();
+    assert_eq!(check(&mut AutoCommit::new(), &f, &bytes).unwrap_err(), Rejection::UnknownKey("junk".into()));
+}
+
+#[test]
 fn a_new_case_is_checked_whole() {
     let mut empty = AutoCommit::new();
     let f = filer();
@@ -211,8 +223,12 @@ fn a_new_case_is_checked_whole() {
     let mut device = doc::create(&case, actor_for(&f.id, [7; 8])).unwrap();
     record(&mut device, "submit", &f, EventKind::Submit);
     let bytes = device.save();
-    let checked = check(&mut empty, &f, &bytes).unwrap().unwrap();
+    let mut checked = check(&mut empty, &f, &bytes).unwrap().unwrap();
     assert!(checked.created);
+    // The copy it hands back holds exactly the checked changes.
+    assert_eq!(checked.doc.get_heads(), device.get_heads());
+    assert_eq!(checked.doc.get_changes(&[]).len(), checked.changes.len());
+    assert!(empty.get_heads().is_empty(), "the server's copy itself is untouched");
     // Another enterprise cannot file in ent-1's name.
     let other = user("u-ent2", Role::Enterprise, Some("ent-2"), None);
     let mut forged = doc::create(&case, actor_for(&other.id, [7; 8])).unwrap();

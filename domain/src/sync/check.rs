@@ -4,7 +4,7 @@
 //! recorded events as they were, and is allowed by [`authorize`].
 
 use crate::label::{Label, Text};
-use automerge::{AutoCommit, Change, ChangeHash};
+use automerge::{AutoCommit, Change, ChangeHash, ROOT, ReadDoc};
 
 use crate::DomainError;
 use crate::case::{CaseDoc, SCHEMA_VERSION};
@@ -31,6 +31,10 @@ pub struct Checked {
     pub case: CaseDoc,
     /// The changes created the document.
     pub created: bool,
+    /// The server's copy with exactly `changes` applied (the fork they
+    /// were checked on): taken as the new copy, so they are not applied
+    /// twice.
+    pub doc: AutoCommit,
 }
 
 /// Why changes were refused. Shown to their author, in both languages.
@@ -146,9 +150,15 @@ pub fn check_incoming(
     if added.iter().any(|c| !actor_belongs(&user.id, c.actor_id())) {
         return Err(refuse(Rejection::ForeignActor));
     }
-    let before_heads = current.get_heads();
-    let after_heads = fork.get_heads();
-    let touched = Touched::of(&fork.diff(&before_heads, &after_heads));
+    let touched = match known {
+        Some(_) => {
+            let (before_heads, after_heads) = (current.get_heads(), fork.get_heads());
+            Touched::of(&fork.diff(&before_heads, &after_heads))
+        }
+        // Everything is new and read whole: only the keys matter, and
+        // listing them is much cheaper than a diff of the whole document.
+        None => Touched { keys: fork.keys(ROOT).collect(), events: Default::default() },
+    };
     if let Some(key) = touched.keys.iter().find(|k| !CASE_KEYS.contains(&k.as_str())) {
         let key = if key.is_empty() { "(root)".to_string() } else { key.clone() };
         return Err(refuse(Rejection::UnknownKey(key)));
@@ -169,7 +179,7 @@ pub fn check_incoming(
         None => check_new_case(&after, user, in_force).map_err(refuse)?,
         Some((before, state)) => check_edit(before, state, &after, user, in_force).map_err(refuse)?,
     }
-    Ok(Some(Checked { changes: added, case: after, created }))
+    Ok(Some(Checked { changes: added, case: after, created, doc: fork }))
 }
 
 /// The changes in `chunks` that `current` lacks, loaded into a fork. The

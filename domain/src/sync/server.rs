@@ -213,6 +213,14 @@ impl ServerDoc {
                 // protocol's bookkeeping needs them to arrive in it).
                 message.changes = changes.clone().into();
                 let before = self.doc.get_heads();
+                // The fork the changes were checked on becomes the copy:
+                // applying them again cost as much as the check. The sync
+                // state still takes the message; its changes are known
+                // now, so they are only noted. (Its shared heads then
+                // leave out our new heads when the message's heads are not
+                // all known: a smaller claim, so at worst a change is
+                // offered twice.)
+                self.doc = checked.doc;
                 let peer = self.peers.entry(from).or_default();
                 self.doc.sync().receive_sync_message(&mut peer.state, message)?;
                 Ok(vec![Effect::Persist(Box::new(Acceptance {
