@@ -125,6 +125,40 @@ async fn changes_made_at_once_through_both_instances_are_all_kept() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL (scripts/test.sh runs it with --include-ignored)"]
+async fn a_reader_on_the_other_instance_gets_every_change_across_a_compaction() {
+    // B catches up by reading only the change records after the last one
+    // it holds; past 64 records A folds them into a snapshot and deletes
+    // them, and B must then load the case whole (its heads tell it so).
+    let (a, b, _dir) = two_instances().await;
+    let now = a.clock.now_ms();
+    let id = DocumentId::from_bytes([23; 16]).to_string();
+    let mut phone = Device::new(&common::qiye(1).0, "phone", 1);
+    phone.connect(a.addr, &sign_in(a.addr, "qiye01").await).await;
+    phone.create(&common::new_case(&id, &common::qiye(1).1, "boluo")).await;
+    phone.record(&id, now, EventKind::Submit).await;
+    assert!(phone.pump_until(QUIET, |d| d.in_sync(&id)).await);
+    let mut coord = Device::new("coord-boluo", "coord-laptop", 2);
+    coord.connect(b.addr, &sign_in(b.addr, "xietiao-boluo").await).await;
+    assert!(coord.pump_until(QUIET, |d| d.in_sync(&id)).await);
+
+    let mut written = Vec::new();
+    for i in 0..70 {
+        let kind = EventKind::AddInfo { text: format!("补充 {i}"), attachments: vec![] };
+        written.push(phone.record(&id, now, kind).await);
+        assert!(phone.pump_until(QUIET, |d| d.in_sync(&id)).await, "addition {i} acknowledged");
+        coord.pump_until(Duration::from_millis(2), |_| false).await;
+    }
+    let all = |d: &mut Device| written.iter().all(|e| has_event(d, &id, e)) && d.in_sync(&id);
+    assert!(coord.pump_until(QUIET, all).await, "B's reader holds all 70: {}", {
+        written.iter().filter(|e| has_event(&coord, &id, e)).count()
+    });
+    let (mut stored, uncompacted) = a.store.load_document(&id).await.unwrap().unwrap();
+    assert!(uncompacted < 70, "A compacted the case ({uncompacted} records after the snapshot)");
+    assert_eq!(coord.doc_mut(&id).unwrap().get_heads(), stored.get_heads());
+}
+
 /// Records 20 additions on `device`, offering each as it is made.
 async fn add_twenty(mut device: Device, id: &str, now: i64, label: &str) -> (Device, Vec<String>) {
     let mut events = Vec::new();

@@ -165,6 +165,39 @@ impl ServerDoc {
         self.reread()
     }
 
+    /// Applies change records another server instance stored (checked
+    /// when they arrived there), reading again only what they touched.
+    /// Records already held change nothing.
+    pub fn apply_stored(&mut self, records: &[Vec<u8>]) -> Result<(), DomainError> {
+        let Some((known, _)) = &self.case else {
+            for record in records {
+                self.doc.load_incremental(record)?;
+            }
+            return self.reread();
+        };
+        let before = self.doc.get_heads();
+        // Log what loading does, so the diff below reads that log and not
+        // the whole case (as the check does).
+        self.doc.update_diff_cursor();
+        let loaded = records.iter().try_for_each(|record| self.doc.load_incremental(record).map(drop));
+        let after = self.doc.get_heads();
+        let patches = self.doc.diff(&before, &after);
+        self.doc.reset_diff_cursor();
+        loaded?;
+        if before != after {
+            let case = crate::doc::reread(&self.doc, known, &crate::doc::Touched::of(&patches))?;
+            let state = case.state();
+            self.case = Some((case, state));
+        }
+        Ok(())
+    }
+
+    /// Whether the document holds every change of `heads`.
+    pub fn holds(&mut self, heads: &[ChangeHash]) -> bool {
+        let doc = self.doc.document();
+        heads.iter().all(|hash| doc.get_change_meta_by_hash(hash).is_some())
+    }
+
     /// One sync message from `from`, signed in as `user`, who had
     /// `refused` of this document refused on this connection before. A
     /// `request` is for a document the client lacks; a plain sync for a

@@ -14,6 +14,9 @@ pub struct LiveDoc {
     pub doc: ServerDoc,
     /// Changes appended to the store since the last snapshot.
     pub uncompacted: usize,
+    /// The store's `seq` of the last change record this copy was loaded
+    /// or caught up with: catching up reads only the records after it.
+    pub last_seq: i64,
     pub last_used: Instant,
     /// Set when accepting changes failed half-way: this copy may hold what
     /// the store does not, so it is never used again.
@@ -23,8 +26,14 @@ pub struct LiveDoc {
 impl LiveDoc {
     /// Loads a case from the store, or an empty document if there is none.
     pub async fn load(store: &Store, id: &str) -> Result<LiveDoc, ServerError> {
-        let (doc, uncompacted) = store.load_document(id).await?.unwrap_or_default();
-        Ok(LiveDoc { doc: ServerDoc::new(id, doc)?, uncompacted, last_used: Instant::now(), poisoned: false })
+        let loaded = store.load_document_at(id).await?.unwrap_or_default();
+        Ok(LiveDoc {
+            doc: ServerDoc::new(id, loaded.doc)?,
+            uncompacted: loaded.uncompacted,
+            last_seq: loaded.last_seq,
+            last_used: Instant::now(),
+            poisoned: false,
+        })
     }
 }
 

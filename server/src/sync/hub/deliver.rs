@@ -30,18 +30,33 @@ impl Hub {
                 // copy in memory now.
                 continue;
             }
-            if !loaded_now {
-                let Some((mut stored, uncompacted)) = self.store.load_document(id).await? else {
-                    return Ok(());
-                };
-                live.doc.merge(&mut stored)?;
-                live.uncompacted = uncompacted;
+            if !loaded_now && !self.read_news(id, &mut live).await? {
+                return Ok(());
             }
             live.last_used = Instant::now();
             self.carry_out(id, &mut live, vec![Effect::Relay { except: NOBODY }]).await?;
             return Ok(());
         }
         Err(ServerError::Overloaded)
+    }
+
+    /// Brings `live` up to what the store holds of case `id`: the change
+    /// records after the last one it has, or, when those do not bring the
+    /// stored heads (another instance compacted the case meanwhile), the
+    /// whole case. False if the store has no such case.
+    async fn read_news(&self, id: &str, live: &mut LiveDoc) -> Result<bool, ServerError> {
+        let Some(news) = self.store.changes_after(id, live.last_seq).await? else { return Ok(false) };
+        live.doc.apply_stored(&news.records)?;
+        if live.doc.holds(&news.heads) {
+            live.uncompacted += news.records.len();
+            live.last_seq = news.last_seq;
+            return Ok(true);
+        }
+        let Some(mut stored) = self.store.load_document_at(id).await? else { return Ok(false) };
+        live.doc.merge(&mut stored.doc)?;
+        live.uncompacted = stored.uncompacted;
+        live.last_seq = stored.last_seq;
+        Ok(true)
     }
 
     pub(super) fn send_sync(&self, conn: ConnId, id: &str, message: SyncMessage) {
