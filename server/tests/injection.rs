@@ -69,19 +69,19 @@ async fn markup_in_every_text_is_shown_escaped_everywhere() {
     let case = domain::doc::read(&doc).unwrap();
     assert!(case.state().refused.is_empty(), "{:?}", case.state().refused);
     server.store.put_case(&CaseRow::of(&case, &case.state(), &doc.get_heads()), &doc.save()).await.unwrap();
-    assert_eq!(
-        server::pages::letters::issue_due(
-            &server.store,
-            &server.policy.current(),
-            &server.officials.current(),
-            &server.public_url,
-            server.clock.now_ms()
-        )
-        .await
-        .unwrap(),
-        1,
-        "October's letter"
-    );
+    let issued = server::pages::letters::issue_due(
+        &server.store,
+        &server.policy.current(),
+        &server.officials.current(),
+        &server.public_url,
+        server.clock.now_ms(),
+    )
+    .await
+    .unwrap();
+    // The server's own start-up pass over the letters may come after the
+    // case was stored (on a loaded machine) and issue it first.
+    assert!(issued <= 1, "{issued} letters");
+    assert!(server.store.noticed_cases("2026-10").await.unwrap().contains(&id), "October's letter");
 
     let ent = sign_in(server.addr, "qiye01").await;
     let coord = sign_in(server.addr, "xietiao-boluo").await;

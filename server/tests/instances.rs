@@ -89,11 +89,7 @@ async fn changes_made_at_once_through_both_instances_are_all_kept() {
     let (a, b, _dir) = two_instances().await;
     let now = a.clock.now_ms();
     let id = DocumentId::from_bytes([22; 16]).to_string();
-    let mut phone = Device::new(&common::qiye(1).0, "phone", 1);
-    phone.connect(a.addr, &sign_in(a.addr, "qiye01").await).await;
-    phone.create(&common::new_case(&id, &common::qiye(1).1, "boluo")).await;
-    phone.record(&id, now, EventKind::Submit).await;
-    assert!(phone.pump_until(QUIET, |d| d.in_sync(&id)).await);
+    let phone = filed_on(&a, &id, now).await;
     let mut laptop = Device::new(&common::qiye(1).0, "laptop", 2);
     laptop.connect(b.addr, &sign_in(b.addr, "qiye01").await).await;
     assert!(laptop.pump_until(QUIET, |d| d.in_sync(&id)).await);
@@ -134,11 +130,7 @@ async fn a_reader_on_the_other_instance_gets_every_change_across_a_compaction() 
     let (a, b, _dir) = two_instances().await;
     let now = a.clock.now_ms();
     let id = DocumentId::from_bytes([23; 16]).to_string();
-    let mut phone = Device::new(&common::qiye(1).0, "phone", 1);
-    phone.connect(a.addr, &sign_in(a.addr, "qiye01").await).await;
-    phone.create(&common::new_case(&id, &common::qiye(1).1, "boluo")).await;
-    phone.record(&id, now, EventKind::Submit).await;
-    assert!(phone.pump_until(QUIET, |d| d.in_sync(&id)).await);
+    let mut phone = filed_on(&a, &id, now).await;
     let mut coord = Device::new("coord-boluo", "coord-laptop", 2);
     coord.connect(b.addr, &sign_in(b.addr, "xietiao-boluo").await).await;
     assert!(coord.pump_until(QUIET, |d| d.in_sync(&id)).await);
@@ -157,6 +149,17 @@ async fn a_reader_on_the_other_instance_gets_every_change_across_a_compaction() 
     let (mut stored, uncompacted) = a.store.load_document(&id).await.unwrap().unwrap();
     assert!(uncompacted < 70, "A compacted the case ({uncompacted} records after the snapshot)");
     assert_eq!(coord.doc_mut(&id).unwrap().get_heads(), stored.get_heads());
+}
+
+/// The enterprise's phone, signed in on instance `on`, with case `id`
+/// filed there and in sync.
+async fn filed_on(on: &TestServer, id: &str, now: i64) -> Device {
+    let mut phone = Device::new(&common::qiye(1).0, "phone", 1);
+    phone.connect(on.addr, &sign_in(on.addr, "qiye01").await).await;
+    phone.create(&common::new_case(id, &common::qiye(1).1, "boluo")).await;
+    phone.record(id, now, EventKind::Submit).await;
+    assert!(phone.pump_until(QUIET, |d| d.in_sync(id)).await);
+    phone
 }
 
 /// Records 20 additions on `device`, offering each as it is made.

@@ -48,6 +48,9 @@ impl Hub {
         let Some(news) = self.store.changes_after(id, live.last_seq).await? else { return Ok(false) };
         live.doc.apply_stored(&news.records)?;
         if live.doc.holds(&news.heads) {
+            // Records this instance wrote itself come again (it does not
+            // note their seq) and count twice: compaction comes a little
+            // early, never late.
             live.uncompacted += news.records.len();
             live.last_seq = news.last_seq;
             return Ok(true);
