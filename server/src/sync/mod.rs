@@ -12,7 +12,7 @@ mod pipeline;
 
 use automerge::ActorId;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -36,6 +36,9 @@ const MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
 
 /// What a socket reads at a time (a larger message is read in several).
 const READ_BUFFER_BYTES: usize = 8 * 1024;
+
+/// How long a socket the server closes waits for the client's close.
+const CLOSING: Duration = Duration::from_secs(2);
 
 /// The actor the server writes under (case numbers).
 pub fn server_actor() -> ActorId {
@@ -86,26 +89,36 @@ async fn serve(hub: Arc<Hub>, conn: ConnId, mut rx: mpsc::UnboundedReceiver<Vec<
     // the queue between is bounded by the allowance itself.
     let (incoming, queue) = mpsc::unbounded_channel::<Bytes>();
     let counter = hub.clone();
-    let reader = tokio::spawn(async move {
+    let mut reader = tokio::spawn(async move {
         let mut allowance = Allowance::new(counter.limits(), Instant::now());
+        let mut incoming = Some(incoming);
         while let Some(Ok(message)) = stream.next().await {
             let bytes = match message {
                 WsMessage::Binary(bytes) => bytes,
                 WsMessage::Close(_) => break,
                 _ => continue,
             };
+            let Some(queue) = &incoming else { continue };
             if let Err(exceeded) = allowance.take(bytes.len(), Instant::now()) {
                 tracing::warn!(conn, %exceeded, "sync connection cut off");
                 counter.cut_off(conn, exceeded.message().to_string());
-                break;
+                // Nothing more is answered; what still comes is read and
+                // dropped (below) so the reason reaches the client.
+                incoming = None;
+                continue;
             }
-            if incoming.send(bytes).is_err() {
+            if queue.send(bytes).is_err() {
                 break;
             }
         }
     });
     pipeline::answer(hub.clone(), conn, queue).await;
-    reader.abort();
     hub.disconnect(conn);
     let _ = writer.await;
+    // A socket closed with data it has not read is reset, and the client
+    // may lose what was sent last (why it was cut off). So the reader goes
+    // on until the client answers the close, for a moment at most.
+    if tokio::time::timeout(CLOSING, &mut reader).await.is_err() {
+        reader.abort();
+    }
 }
