@@ -16,6 +16,7 @@ pub mod db;
 mod decoded;
 mod devices;
 pub mod invitations;
+mod loading;
 pub mod notices;
 pub mod outbox;
 mod policies;
@@ -28,8 +29,9 @@ pub mod settings;
 pub use accounts::Account;
 pub use audit::AuditEntry;
 pub use backup::{DataLock, restore};
-pub use cases::{Accepted, CaseRow, StoredCase, Written, heads_text};
+pub use cases::{Accepted, CaseRow, Written, heads_text};
 use db::{Db, Tx};
+pub use loading::{ChangesAfter, LoadedDocument, StoredCase};
 pub use schema::Schema;
 
 pub struct Store {
