@@ -1,18 +1,24 @@
 //! The mapping of cases to Automerge documents. All reads and writes of a
-//! case document go through here. The layout is defined once, by the
-//! `Reconcile` derives on [`CaseDoc`] (writing); reading takes the same
-//! layout through serde: the document is materialised in one pass
-//! ([`automerge::Automerge::hydrate`]) and deserialised from that tree.
-//! autosurgeon's own reader (`Hydrate`) seeks every field separately, which
-//! made reading a case 3.4× slower (see BENCH.md, step 11); the `Hydrate`
-//! derives stay as the reference a test compares this reader with.
+//! case document go through here. The layout is serde's, one way for both
+//! directions: writing turns a value into a tree ([`tree_of`]) that
+//! Automerge lays down in one batch
+//! ([`Transactable::batch_create_object`]); reading materialises the
+//! document in one pass ([`automerge::Automerge::hydrate`]) and
+//! deserialises that tree. autosurgeon's field-by-field writer and reader
+//! made recording an event 4× and reading a case 3.4× slower (see
+//! BENCH.md, step 11); its derives stay as the reference the tests hold
+//! this layout to.
 
 use automerge::transaction::Transactable;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use automerge::hydrate::Value as Tree;
-use automerge::{ActorId, AutoCommit, ObjId, ObjType, Patch, PatchAction, Prop, ROOT, ReadDoc, ScalarValue};
+use automerge::{
+    ActorId, AutoCommit, ObjId, ObjType, Patch, PatchAction, Prop, ROOT, ReadDoc, ScalarValue, ScalarValueRef, ValueRef,
+};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_value::Value as SerdeValue;
 
 use crate::DomainError;
 use crate::case::CaseDoc;
@@ -24,7 +30,10 @@ use crate::event::{Event, EventKind};
 /// under that user's actors).
 pub fn create(case: &CaseDoc, actor: ActorId) -> Result<AutoCommit, DomainError> {
     let mut doc = AutoCommit::new().with_actor(actor);
-    autosurgeon::reconcile(&mut doc, case)?;
+    let Tree::Map(root) = tree_of(case)? else {
+        return Err(DomainError::Document("a case is not written as a map".into()));
+    };
+    doc.init_root_from_hydrate(&root)?;
     doc.commit();
     Ok(doc)
 }
@@ -74,6 +83,54 @@ fn json_of(tree: &Tree) -> Result<serde_json::Value, DomainError> {
             other => return Err(DomainError::Document(format!("unexpected value {other}"))),
         },
     })
+}
+
+/// `value` as the tree Automerge writes in one batch: the inverse of
+/// [`json_of`], through serde's data model rather than JSON so that
+/// unsigned integers stay unsigned, as autosurgeon wrote them (its reader,
+/// in apps not yet updated, refuses a signed one in an unsigned field).
+fn tree_of<T: Serialize>(value: &T) -> Result<Tree, DomainError> {
+    tree_of_serde(serde_value::to_value(value).map_err(|e| DomainError::Document(e.to_string()))?)
+}
+
+fn tree_of_serde(value: SerdeValue) -> Result<Tree, DomainError> {
+    let scalar = |s: ScalarValue| Ok(Tree::Scalar(s));
+    match value {
+        SerdeValue::Bool(b) => scalar(ScalarValue::Boolean(b)),
+        SerdeValue::U8(u) => scalar(ScalarValue::Uint(u.into())),
+        SerdeValue::U16(u) => scalar(ScalarValue::Uint(u.into())),
+        SerdeValue::U32(u) => scalar(ScalarValue::Uint(u.into())),
+        SerdeValue::U64(u) => scalar(ScalarValue::Uint(u)),
+        SerdeValue::I8(i) => scalar(ScalarValue::Int(i.into())),
+        SerdeValue::I16(i) => scalar(ScalarValue::Int(i.into())),
+        SerdeValue::I32(i) => scalar(ScalarValue::Int(i.into())),
+        SerdeValue::I64(i) => scalar(ScalarValue::Int(i)),
+        SerdeValue::F32(f) => scalar(ScalarValue::F64(f.into())),
+        SerdeValue::F64(f) => scalar(ScalarValue::F64(f)),
+        SerdeValue::Char(c) => scalar(ScalarValue::Str(c.to_string().into())),
+        SerdeValue::String(s) => scalar(ScalarValue::Str(s.into())),
+        SerdeValue::Unit | SerdeValue::Option(None) => scalar(ScalarValue::Null),
+        SerdeValue::Option(Some(inner)) | SerdeValue::Newtype(inner) => tree_of_serde(*inner),
+        SerdeValue::Seq(items) => Ok(items.into_iter().map(tree_of_serde).collect::<Result<Vec<_>, _>>()?.into()),
+        SerdeValue::Map(map) => {
+            let entries = map.into_iter().map(|(key, value)| match key {
+                SerdeValue::String(key) => Ok((key, tree_of_serde(value)?)),
+                other => Err(DomainError::Document(format!("a map key that is not text: {other:?}"))),
+            });
+            Ok(Tree::Map(entries.collect::<Result<HashMap<_, _>, _>>()?.into()))
+        }
+        SerdeValue::Bytes(_) => Err(DomainError::Document("bytes where the case has a value".into())),
+    }
+}
+
+/// Writes `value` at `key` of map `obj`: an object in one batch, a
+/// scalar as one op.
+fn put_value<T: Serialize>(doc: &mut AutoCommit, obj: &ObjId, key: &str, value: &T) -> Result<(), DomainError> {
+    match tree_of(value)? {
+        Tree::Scalar(scalar) => doc.put(obj, key, scalar)?,
+        tree => drop(doc.batch_create_object(obj, key, &tree, false)?),
+    }
+    Ok(())
 }
 
 /// The value at `key` of map `obj` as `T`; `None` if the key is absent.
@@ -181,19 +238,19 @@ pub fn event_heads(doc: &AutoCommit) -> Result<Vec<String>, DomainError> {
     };
     let mut ids = BTreeSet::new();
     let mut followed = BTreeSet::new();
-    for id in doc.keys(&events) {
-        if let Some((automerge::Value::Object(ObjType::Map), event)) = doc.get(&events, id.as_str())?
-            && let Some((automerge::Value::Object(ObjType::List), after)) = doc.get(&event, "after")?
+    // One pass over the events map and over each `after` list: seeking
+    // every key and index on its own cost half again as much.
+    for event in doc.map_range(&events, ..) {
+        if let ValueRef::Object(ObjType::Map) = event.value
+            && let Some((automerge::Value::Object(ObjType::List), after)) = doc.get(event.id(), "after")?
         {
-            for i in 0..doc.length(&after) {
-                if let Some((automerge::Value::Scalar(s), _)) = doc.get(&after, i)?
-                    && let automerge::ScalarValue::Str(text) = s.as_ref()
-                {
-                    followed.insert(text.to_string());
+            for item in doc.list_range(&after, ..) {
+                if let ValueRef::Scalar(ScalarValueRef::Str(text)) = item.value {
+                    followed.insert(text.into_owned());
                 }
             }
         }
-        ids.insert(id);
+        ids.insert(event.key.into_owned());
     }
     Ok(ids.into_iter().filter(|id| !followed.contains(id)).collect())
 }
@@ -204,7 +261,7 @@ pub fn append(doc: &mut AutoCommit, event: &Event) -> Result<(), DomainError> {
         Some((automerge::Value::Object(ObjType::Map), id)) => id,
         _ => doc.put_object(ROOT, "events", ObjType::Map)?,
     };
-    autosurgeon::reconcile_prop(doc, &events, event.id.as_str(), event)?;
+    put_value(doc, &events, &event.id, event)?;
     // One event, one change: a change is the unit the server checks and
     // relays, and an open transaction must not leak into a clone or a save.
     doc.commit();
@@ -243,7 +300,7 @@ pub fn flag_times(doc: &mut AutoCommit, flags: &[(String, TimeFlag)]) -> Result<
         _ => doc.put_object(ROOT, "time_flags", ObjType::Map)?,
     };
     for (id, flag) in flags {
-        autosurgeon::reconcile_prop(doc, &map, id.as_str(), flag)?;
+        put_value(doc, &map, id, flag)?;
     }
     doc.commit();
     Ok(())

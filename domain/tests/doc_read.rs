@@ -187,3 +187,43 @@ fn reading_only_what_changed_agrees_with_reading_all() {
     let reread = doc::reread(&d, &prior, &touched).unwrap();
     assert_eq!((reread.number, reread.time_flags.len()), (None, 0));
 }
+
+/// The writer lays down what autosurgeon's `Reconcile` derives laid down,
+/// value for value and type for type (an unsigned field stays unsigned):
+/// documents written by either, and apps that still read with
+/// autosurgeon, agree.
+#[test]
+fn the_writer_lays_down_what_autosurgeon_wrote() {
+    let mut case = case_doc(&chain(every_kind()));
+    case.appeal.attachments = vec![AttachmentRef {
+        sha256: "cd".repeat(32),
+        name: "现场照片.jpg".into(),
+        mime: "image/jpeg".into(),
+        bytes: 9,
+    }];
+    case.time_flags.insert("e01".into(), TimeFlag { device_ms: 1, received_ms: 2 });
+    let mut by_autosurgeon = AutoCommit::new();
+    autosurgeon::reconcile(&mut by_autosurgeon, &case).unwrap();
+    let mut written = doc::create(&case, automerge::ActorId::random()).unwrap();
+    assert_eq!(written.hydrate(ROOT, None).unwrap(), by_autosurgeon.hydrate(ROOT, None).unwrap());
+
+    // An event appended, and a flag set, on a case that has some already.
+    let mut appended = written.fork().with_actor(automerge::ActorId::random());
+    let mut reconciled = written.fork().with_actor(automerge::ActorId::random());
+    let event = doc::next_event(
+        &case,
+        "x01".into(),
+        "u",
+        monday_ms(),
+        EventKind::RequestExtension { working_days: 3, reason: "等待图纸".into() },
+    );
+    let flag = TimeFlag { device_ms: 3, received_ms: 4 };
+    doc::append(&mut appended, &event).unwrap();
+    doc::flag_times(&mut appended, &[("x01".into(), flag)]).unwrap();
+    let events = reconciled.get(ROOT, "events").unwrap().unwrap().1;
+    autosurgeon::reconcile_prop(&mut reconciled, &events, "x01", &event).unwrap();
+    let flags = reconciled.get(ROOT, "time_flags").unwrap().unwrap().1;
+    autosurgeon::reconcile_prop(&mut reconciled, &flags, "x01", flag).unwrap();
+    assert_eq!(appended.hydrate(ROOT, None).unwrap(), reconciled.hydrate(ROOT, None).unwrap());
+    assert_eq!(reference(&appended).unwrap(), doc::read(&appended).unwrap());
+}
