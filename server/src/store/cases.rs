@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use domain::status::CaseState;
 
 use super::Store;
-use super::db::Tx;
+use super::db::{Tx, insert_rows};
 use crate::ServerError;
 
 /// What the server keeps of a case beside its document.
@@ -54,66 +54,36 @@ pub fn heads_text(heads: &[ChangeHash]) -> String {
     domain::sync::heads_hex(heads).join(",")
 }
 
-/// Writes the case's row, and its departments when `departments_changed`
-/// (most changes leave them as they were).
-async fn upsert_row(tx: &mut Tx, row: &CaseRow, departments_changed: bool) -> Result<(), ServerError> {
-    sqlx::query(
-        "INSERT INTO cases (id, number, district, enterprise_id, category, status, created_ms, heads, doc)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         ON CONFLICT(id) DO UPDATE SET number = excluded.number, status = excluded.status,
-             heads = excluded.heads",
-    )
-    .bind(&row.id)
-    .bind(&row.number)
-    .bind(&row.district)
-    .bind(&row.enterprise_id)
-    .bind(&row.category)
-    .bind(&row.status)
-    .bind(row.created_ms)
-    .bind(&row.heads)
-    .bind(Vec::<u8>::new())
-    .execute(&mut **tx)
-    .await?;
-    if !departments_changed {
-        return Ok(());
-    }
-    sqlx::query("DELETE FROM case_departments WHERE case_id = $1").bind(&row.id).execute(&mut **tx).await?;
-    for department in &row.departments {
-        sqlx::query("INSERT INTO case_departments (case_id, department) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(&row.id)
-            .bind(department)
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(())
+/// Writes the cases' rows (their departments are [`put_departments`]'s).
+pub(super) async fn upsert_rows(tx: &mut Tx, rows: &[&CaseRow]) -> Result<(), ServerError> {
+    let insert = "INSERT INTO cases (id, number, district, enterprise_id, category, status, created_ms, heads, doc)";
+    let update = "ON CONFLICT(id) DO UPDATE SET number = excluded.number, status = excluded.status,
+                  heads = excluded.heads";
+    insert_rows(tx, insert, update, 9, rows, |q, row| {
+        q.bind(&row.id)
+            .bind(&row.number)
+            .bind(&row.district)
+            .bind(&row.enterprise_id)
+            .bind(&row.category)
+            .bind(&row.status)
+            .bind(row.created_ms)
+            .bind(&row.heads)
+            .bind(Vec::<u8>::new())
+    })
+    .await
 }
 
-/// Changes the sync hub accepted for one case, with all that goes with them.
-#[derive(Debug, Clone)]
-pub struct Accepted {
-    pub row: CaseRow,
-    /// The case's heads (as [`heads_text`]) the changes were checked
-    /// against: they are stored only if the store still has those heads.
-    pub before: String,
-    pub changes: Vec<Vec<u8>>,
-    /// The whole document, when it is time to fold the changes into it.
-    pub snapshot: Option<Vec<u8>>,
-    /// A device's sync state: (storage key, state).
-    pub peer_state: Option<(String, Vec<u8>)>,
-    pub audit: super::AuditEntry,
-    /// Whether the changes moved the case to other departments.
-    pub departments_changed: bool,
-    /// Attachments the case names.
-    pub blobs: Vec<String>,
-}
-
-/// Whether accepted changes were stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Written {
-    Stored,
-    /// Another server instance changed the case after the changes were
-    /// checked: nothing was written; check them again on the newer case.
-    Stale,
+/// Replaces the lead and assisting departments of the cases of `rows`
+/// (most changes leave them as they were, and skip this).
+pub(super) async fn put_departments(tx: &mut Tx, rows: &[&CaseRow]) -> Result<(), ServerError> {
+    for row in rows {
+        sqlx::query("DELETE FROM case_departments WHERE case_id = $1").bind(&row.id).execute(&mut **tx).await?;
+    }
+    let pairs: Vec<(&str, &str)> =
+        rows.iter().flat_map(|row| row.departments.iter().map(|d| (row.id.as_str(), d.as_str()))).collect();
+    let insert = "INSERT INTO case_departments (case_id, department)";
+    insert_rows(tx, insert, "ON CONFLICT DO NOTHING", 2, &pairs, |q, (id, department)| q.bind(*id).bind(*department))
+        .await
 }
 
 impl Store {
@@ -122,75 +92,11 @@ impl Store {
     pub async fn put_case(&self, row: &CaseRow, snapshot: &[u8]) -> Result<(), ServerError> {
         let mut tx = self.db.write().await?;
         self.db.lock_case(&mut tx, &row.id).await?;
-        upsert_row(&mut tx, row, true).await?;
+        upsert_rows(&mut tx, &[row]).await?;
+        put_departments(&mut tx, &[row]).await?;
         put_snapshot(&mut tx, &row.id, snapshot).await?;
         self.announce(&mut tx, "case", &row.id).await?;
         Ok(tx.commit().await?)
-    }
-
-    /// Stores each batch member's accepted changes (or the snapshot that
-    /// folds them in), audit entry, device sync state and attachments, all
-    /// in one transaction — one write to disk for the lot: when this
-    /// returns, what is `Stored` is on disk, and other server instances
-    /// hear of it. A member whose case moved on since its check is `Stale`
-    /// and writes nothing. A stored change is always an audited one.
-    /// `sync_states` (device, case, state) are written after, in the same
-    /// transaction.
-    pub async fn append_changes(
-        &self,
-        batch: &[Accepted],
-        sync_states: &[(String, String, Vec<u8>)],
-    ) -> Result<Vec<Written>, ServerError> {
-        // Rows are locked in one order (by case id) by every instance, so
-        // two batches never wait for each other's locks in a circle.
-        let mut order: Vec<usize> = (0..batch.len()).collect();
-        order.sort_by(|a, b| batch[*a].row.id.cmp(&batch[*b].row.id));
-        let mut tx = self.db.write().await?;
-        let mut written = vec![Written::Stale; batch.len()];
-        for &i in &order {
-            written[i] = self.append_one(&mut tx, &batch[i]).await?;
-        }
-        for (peer, case_id, state) in sync_states {
-            put_sync_state(&mut tx, peer, case_id, state).await?;
-        }
-        tx.commit().await?;
-        Ok(written)
-    }
-
-    async fn append_one(&self, tx: &mut Tx, accepted: &Accepted) -> Result<Written, ServerError> {
-        let Accepted { row, before, changes, snapshot, peer_state, audit, departments_changed, blobs } = accepted;
-        // The case's row stays locked until commit: instances take turns.
-        self.db.lock_case(tx, &row.id).await?;
-        let stored: Option<String> =
-            sqlx::query_scalar("SELECT heads FROM cases WHERE id = $1").bind(&row.id).fetch_optional(&mut **tx).await?;
-        if stored.unwrap_or_default() != *before {
-            return Ok(Written::Stale);
-        }
-        upsert_row(tx, row, *departments_changed).await?;
-        super::audit::insert(tx, audit).await?;
-        if let Some(snapshot) = snapshot {
-            put_snapshot(tx, &row.id, snapshot).await?;
-        } else {
-            for change in changes {
-                sqlx::query("INSERT INTO changes (case_id, bytes) VALUES ($1, $2)")
-                    .bind(&row.id)
-                    .bind(change.as_slice())
-                    .execute(&mut **tx)
-                    .await?;
-            }
-        }
-        for sha in blobs {
-            sqlx::query("INSERT INTO blob_refs (sha256, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .bind(sha)
-                .bind(&row.id)
-                .execute(&mut **tx)
-                .await?;
-        }
-        if let Some((peer, state)) = peer_state {
-            put_sync_state(tx, peer, &row.id, state).await?;
-        }
-        self.announce(tx, "case", &row.id).await?;
-        Ok(Written::Stored)
     }
 
     /// What `peer` (a user's device) and the server last had in common.
@@ -298,21 +204,15 @@ impl Store {
     }
 }
 
-async fn put_snapshot(tx: &mut Tx, case_id: &str, snapshot: &[u8]) -> Result<(), ServerError> {
+pub(super) async fn put_snapshot(tx: &mut Tx, case_id: &str, snapshot: &[u8]) -> Result<(), ServerError> {
     sqlx::query("UPDATE cases SET doc = $2 WHERE id = $1").bind(case_id).bind(snapshot).execute(&mut **tx).await?;
     sqlx::query("DELETE FROM changes WHERE case_id = $1").bind(case_id).execute(&mut **tx).await?;
     Ok(())
 }
 
-async fn put_sync_state(tx: &mut Tx, peer: &str, case_id: &str, state: &[u8]) -> Result<(), ServerError> {
-    sqlx::query(
-        "INSERT INTO sync_states (peer, case_id, state) VALUES ($1, $2, $3)
-         ON CONFLICT(peer, case_id) DO UPDATE SET state = excluded.state",
-    )
-    .bind(peer)
-    .bind(case_id)
-    .bind(state)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+/// Writes devices' sync states: (storage key, case, state).
+pub(super) async fn put_sync_states(tx: &mut Tx, states: &[(&str, &str, &[u8])]) -> Result<(), ServerError> {
+    let insert = "INSERT INTO sync_states (peer, case_id, state)";
+    let update = "ON CONFLICT(peer, case_id) DO UPDATE SET state = excluded.state";
+    insert_rows(tx, insert, update, 3, states, |q, (peer, id, state)| q.bind(*peer).bind(*id).bind(*state)).await
 }
