@@ -9,7 +9,8 @@
 # see BENCH.md and the header of server/examples/reference_bench/main.rs.
 #   scripts/bench-reference.sh [CLIENTS EDITS DOCS]   (default 200 50 1000)
 #   NO_POSTGRES=1 scripts/bench-reference.sh …        (skip the scale-out run)
-#   SERVERS=sqlite,samod scripts/bench-reference.sh … (only these columns)
+#   SERVERS=sqlite,samod scripts/bench-reference.sh … (only these columns;
+#   samod is left out of a run of more than 40 clients unless named here)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
