@@ -71,8 +71,9 @@ fn every_kind() -> Vec<EventKind> {
     ]
 }
 
-#[test]
-fn every_field_of_every_kind_reads_back_as_written() {
+/// A case with every field filled: a number, an attachment, a time flag
+/// and one event of every kind.
+fn full_case() -> CaseDoc {
     let mut case = case_doc(&chain(every_kind()));
     case.number = Some("HZ-2026-000123".into());
     case.appeal.attachments = vec![AttachmentRef {
@@ -82,6 +83,12 @@ fn every_field_of_every_kind_reads_back_as_written() {
         bytes: 123_456,
     }];
     case.time_flags.insert("e01".into(), TimeFlag { device_ms: 1, received_ms: 2 });
+    case
+}
+
+#[test]
+fn every_field_of_every_kind_reads_back_as_written() {
+    let case = full_case();
     let written = doc::create(&case, automerge::ActorId::random()).unwrap();
     let mut expected = case.clone();
     domain::device_time::settle(&mut expected);
@@ -194,14 +201,7 @@ fn reading_only_what_changed_agrees_with_reading_all() {
 /// autosurgeon, agree.
 #[test]
 fn the_writer_lays_down_what_autosurgeon_wrote() {
-    let mut case = case_doc(&chain(every_kind()));
-    case.appeal.attachments = vec![AttachmentRef {
-        sha256: "cd".repeat(32),
-        name: "现场照片.jpg".into(),
-        mime: "image/jpeg".into(),
-        bytes: 9,
-    }];
-    case.time_flags.insert("e01".into(), TimeFlag { device_ms: 1, received_ms: 2 });
+    let case = full_case();
     let mut by_autosurgeon = AutoCommit::new();
     autosurgeon::reconcile(&mut by_autosurgeon, &case).unwrap();
     let mut written = doc::create(&case, automerge::ActorId::random()).unwrap();
