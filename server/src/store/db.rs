@@ -57,11 +57,13 @@ const ROWS_PER_STATEMENT: usize = 8;
 /// Inserts `rows`, `columns` values each (`bind` binds one row's), with
 /// one statement per [`ROWS_PER_STATEMENT`]: `insert` is the statement up
 /// to its `VALUES`, `tail` what follows them (an `ON CONFLICT` clause).
-/// One statement for many rows is one round trip to the database.
+/// One statement for many rows is one round trip to the database. Both
+/// texts are `'static`, written in the code: what is formatted into the
+/// SQL is them and numbered placeholders, never a value.
 pub async fn insert_rows<'q, T>(
     tx: &mut Tx,
-    insert: &str,
-    tail: &str,
+    insert: &'static str,
+    tail: &'static str,
     columns: usize,
     rows: &'q [T],
     bind: impl Fn(AnyQuery<'q>, &'q T) -> AnyQuery<'q>,
