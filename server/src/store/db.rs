@@ -28,8 +28,15 @@ pub static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres
 /// free one.
 const POSTGRES_POOL: u32 = 16;
 /// SQLite connections: readers run side by side (WAL); writers take turns
-/// (`BEGIN IMMEDIATE`).
-const SQLITE_POOL: u32 = 8;
+/// (`BEGIN IMMEDIATE`). One per core and one more, so that a reader runs
+/// while the writer waits for its fsync. Each connection is a thread with
+/// its own page and statement caches: eight on two cores cost 4–5 MB more
+/// under the reference load than three, for no more throughput (BENCH.md,
+/// step 11, session 18).
+fn sqlite_pool_size() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    u32::try_from(cores + 1).unwrap_or(u32::MAX).max(3)
+}
 
 /// Every SQLite connection: WAL, so readers never block the writer; FULL,
 /// so a committed transaction is on disk and a change the server has
@@ -113,7 +120,7 @@ impl Db {
                     path.to_str().ok_or_else(|| ServerError::Database("路径须为 UTF-8 / path must be UTF-8".into()))?;
                 let url = format!("sqlite://{path}?mode=rwc");
                 let pool = AnyPoolOptions::new()
-                    .max_connections(SQLITE_POOL)
+                    .max_connections(sqlite_pool_size())
                     .after_connect(|conn, _| Box::pin(async move { conn.execute(SQLITE_PRAGMAS).await.map(drop) }))
                     .connect(&url)
                     .await?;
