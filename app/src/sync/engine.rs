@@ -232,7 +232,10 @@ impl Engine {
         // A sign-in (or sign-out) on this device starts afresh.
         self.signed_out = false;
         let same = identity.as_ref().map(|i| &i.user.id) == self.identity.as_ref().map(|i| &i.user.id);
-        if same && self.identity.is_some() {
+        if same {
+            // The same account again (connect if not yet), or still nobody:
+            // as the app starts, before the device's sign-in is read. Nothing
+            // to re-read then: the worklist reads once, not three times.
             self.connect();
             return Ok(());
         }
