@@ -235,7 +235,8 @@ impl Engine {
         if same {
             // The same account again (connect if not yet), or still nobody:
             // as the app starts, before the device's sign-in is read. Nothing
-            // to re-read then: the worklist reads once, not three times.
+            // changed, so nothing is announced: an announcement makes the
+            // worklist read every case again before it draws the first.
             self.connect();
             return Ok(());
         }
