@@ -231,12 +231,8 @@ impl Engine {
     async fn set_identity(&mut self, identity: Option<Identity>) -> Result<(), AppError> {
         // A sign-in (or sign-out) on this device starts afresh.
         self.signed_out = false;
-        let same = identity.as_ref().map(|i| &i.user.id) == self.identity.as_ref().map(|i| &i.user.id);
-        if same {
-            // The same account again (connect if not yet), or still nobody:
-            // as the app starts, before the device's sign-in is read. Nothing
-            // changed, so nothing is announced: an announcement makes the
-            // worklist read every case again before it draws the first.
+        // Same account, or nobody still (app start): no announcement, which would re-read the worklist.
+        if identity.as_ref().map(|i| &i.user.id) == self.identity.as_ref().map(|i| &i.user.id) {
             self.connect();
             return Ok(());
         }
