@@ -23,6 +23,10 @@ const WAIT: Duration = Duration::from_secs(30);
 /// device that failed (its panic is printed above) never reaches the
 /// barrier, and the run stops with this rather than hanging.
 const SETUP: Duration = Duration::from_secs(600);
+/// How long the edits may take in all. A device waits [`WAIT`] only for
+/// silence: a server that keeps sending but never acknowledges would hold
+/// the run forever (automerge-repo 2.5.6 did once, BENCH.md session 18).
+const EDITS: Duration = Duration::from_secs(600);
 
 /// When each change was made, by hash.
 type Sent = Arc<Mutex<HashMap<ChangeHash, Instant>>>;
@@ -53,15 +57,22 @@ pub async fn measure(name: &'static str, servers: Servers, accounts: &[LoadAccou
     let setup_peak = servers.memory_mb("VmHWM");
     servers.reset_peak();
     let began = Instant::now();
-    let mut changes = 0;
-    for writer in writers {
-        changes += writer.await.unwrap();
-    }
-    let seconds = began.elapsed().as_secs_f64();
-    let mut latencies = Vec::new();
-    for watcher in watchers {
-        latencies.extend(watcher.await.unwrap());
-    }
+    let edits = async {
+        let mut changes = 0;
+        for writer in writers {
+            changes += writer.await.unwrap();
+        }
+        let seconds = began.elapsed().as_secs_f64();
+        let mut latencies = Vec::new();
+        for watcher in watchers {
+            latencies.extend(watcher.await.unwrap());
+        }
+        (changes, seconds, latencies)
+    };
+    // A panic, not an exit: unwinding drops `servers`, which stops them.
+    let Ok((changes, seconds, mut latencies)) = tokio::time::timeout(EDITS, edits).await else {
+        panic!("{name}: the edits did not end within {EDITS:?}");
+    };
     let load_peak = servers.memory_mb("VmHWM");
     let at_end = servers.memory_mb("VmRSS");
     drop(servers);
