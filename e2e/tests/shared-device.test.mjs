@@ -119,7 +119,10 @@ test("short of space, the device lets go of other accounts' synced cases, never 
     navigator.storage.estimate = async () => ({ usage: 950e6, quota: 1000e6 });
   });
   const a = await signIn(shared, server, 'qiye01');
-  await a.page.getByText('本设备上还没有诉求').waitFor();
+  // Room is made as A's account opens, before it syncs. A's list is read
+  // (empty, or the first test's appeal back from the server).
+  await syncState(a.page, 'synced');
+  await a.page.locator('.case-card').or(a.page.getByText('本设备上还没有诉求')).first().waitFor();
   for (let i = 0; (await accountsOnDevice(a.page))[bId] > 0 && i < 100; i++) await a.page.waitForTimeout(100);
   const left = await accountsOnDevice(a.page);
   assert.equal(left[bId], 0, `B's synced cases are gone: ${JSON.stringify(left)}`);
