@@ -7,15 +7,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { serverAndBrowser, screenshot, horizontalOverflow, signedIn } from './harness.mjs';
+import { serverAndBrowser, screenshot, horizontalOverflow, signedIn, syncState, storedKeys } from './harness.mjs';
 
 const env = serverAndBrowser({ demo: true });
 
 test('the enterprise finds its monthly letters on the case page and opens one', async () => {
   const { server, browser } = env;
   const ent = await signedIn(browser, server, 'qiye01');
-  await ent.page.locator('.case-card').first().waitFor();
-  const ids = await ent.page.locator('.case-card').evaluateAll((cards) => cards.map((c) => c.dataset.id));
+  // Every case is on the device once synced (the list may still be filling).
+  await syncState(ent.page, 'synced');
+  const ids = await storedKeys(ent.page, 'docs');
   // Which of its cases were open at the end of last month: the server knows.
   const withLetters = [];
   for (const id of ids) {

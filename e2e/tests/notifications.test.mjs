@@ -40,9 +40,9 @@ test('a pushed notification is shown; a click opens its case, also with the serv
   await context.grantPermissions(['notifications'], { origin });
   await syncState(page, 'synced');
   const card = page.locator('.case-card').first();
-  const path = await card.locator('a').first().getAttribute('href');
+  // Link and title in one read: a late re-read of the list may re-sort it.
+  const { path, title } = await card.locator('a').first().evaluate((a) => ({ path: a.getAttribute('href'), title: a.innerText.trim() }));
   assert.match(path, /^\/case\//);
-  const title = (await card.locator('a').first().innerText()).trim();
 
   // What the server would push when a department replies (the payload the
   // push service hands the browser, decrypted).

@@ -33,7 +33,8 @@ test('the public page follows the case and shows nothing personal', async () => 
   await share.getByRole('button').click();
   const href = await share.getByRole('link').getAttribute('href');
   assert.match(href, /^\/p\/[0-9a-f]{64}$/);
-  assert.equal(await share.locator('img.qr').evaluate((img) => img.complete && img.naturalWidth > 0), true, 'QR code drawn');
+  // The QR image may still be on its way: decoding waits for it.
+  assert.equal(await share.locator('img.qr').evaluate((img) => img.decode().then(() => img.naturalWidth > 0, () => false)), true, 'QR code drawn');
   const visitor = await browser.newContext({ locale: 'zh-CN', javaScriptEnabled: false });
   const page = await visitor.newPage();
   await page.goto(server.url + href.slice(1));

@@ -55,6 +55,7 @@ for (const { login, zh, en } of ROLES) {
     // The choice survives a reload.
     await page.reload();
     await page.getByRole('heading', { name: en }).waitFor();
+    await page.getByTestId('case-list').or(page.getByTestId('no-match')).waitFor();
     // A case file in English too.
     const first = page.locator('.case-card a').first();
     if (await first.count()) {

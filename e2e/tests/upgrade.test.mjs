@@ -76,10 +76,10 @@ test("the first build with per-account storage: its cases and files open with th
   // Both files are still here and now indexed; the offline one was uploaded.
   const sha = (bytes) => createHash('sha256').update(bytes).digest('hex');
   const hashes = [PHOTO, PDF].map(sha).sort();
-  for (let i = 0; (await storedKeys(page, 'files')).length < 2 && i < 100; i++) await page.waitForTimeout(100);
+  for (let i = 0; (await storedKeys(page, 'files')).length < 2 && i < 300; i++) await page.waitForTimeout(100);
   assert.deepEqual((await storedKeys(page, 'files')).sort(), hashes);
   assert.deepEqual((await storedKeys(page, 'blobs')).sort(), hashes);
-  for (let i = 0; (await storedKeys(page, 'uploads')).length > 0 && i < 100; i++) await page.waitForTimeout(100);
+  for (let i = 0; (await storedKeys(page, 'uploads')).length > 0 && i < 300; i++) await page.waitForTimeout(100);
   assert.deepEqual(await storedKeys(page, 'uploads'), []);
   // Its summaries, one record per case then, now live in pages.
   assert.deepEqual(await storedKeys(page, 'summaries'), []);
