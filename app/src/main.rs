@@ -58,8 +58,14 @@ fn App(policy: Arc<Policy>) -> impl IntoView {
     provide_context(sync.clone());
     provide_context(policy::start(policy, sync.clone()));
     let (status, unsynced) = (sync.status, sync.unsynced);
-    // Whoever is signed in is whom the engine syncs for.
-    Effect::new(move |_| sync.set_identity(identity.get()));
+    // Whoever is signed in is whom the engine syncs for, once the device
+    // has said who signed in last (not "nobody" before it has).
+    let read = RwSignal::new(false);
+    Effect::new(move |_| {
+        if read.get() {
+            sync.set_identity(identity.get());
+        }
+    });
     // The identity of the last sign-in comes from the device, not the
     // network, so the app opens as that user offline.
     spawn_local(async move {
@@ -68,6 +74,7 @@ fn App(policy: Arc<Policy>) -> impl IntoView {
         {
             identity.set(Some(who));
         }
+        read.set(true);
     });
     let lang = i18n::start();
     let updated = pwa::start();

@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use domain::case::Enterprise;
+
 use crate::api::IdentitySignal;
 use crate::error::AppError;
 use crate::storage;
@@ -35,7 +37,11 @@ impl People {
 
     /// The person's name, or the id when the list does not have it (yet).
     pub fn name(&self, user_id: &str) -> String {
-        self.0.with(|names| names.get(user_id).cloned().unwrap_or_else(|| user_id.to_string()))
+        self.known(user_id).unwrap_or_else(|| user_id.to_string())
+    }
+
+    fn known(&self, user_id: &str) -> Option<String> {
+        self.0.with(|names| names.get(user_id).cloned())
     }
 }
 
@@ -59,4 +65,16 @@ pub fn use_people() -> Option<People> {
 /// closure of the view, so it follows the list as it arrives.
 pub fn name_in(people: Option<People>, user_id: &str) -> String {
     people.map_or_else(|| user_id.to_string(), |people| people.name(user_id))
+}
+
+/// As `name_in`, for someone acting on a case `enterprise` filed: the
+/// enterprise's own user id (`user-{enterprise id}`, the account its
+/// registration makes) reads as the enterprise's name when no account
+/// has it — the demo's filings, or an account since closed.
+pub fn name_on_case(people: Option<People>, user_id: &str, enterprise: &Enterprise) -> String {
+    match people.and_then(|people| people.known(user_id)) {
+        Some(name) => name,
+        None if user_id.strip_prefix("user-") == Some(enterprise.id.as_str()) => enterprise.name.clone(),
+        None => user_id.to_string(),
+    }
 }

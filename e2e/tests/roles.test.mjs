@@ -62,6 +62,14 @@ for (const { login, zh, en } of ROLES) {
       await first.click();
       await page.getByTestId('case-file').waitFor();
       assert.match(await page.getByTestId('case-file').innerText(), /Timeline/);
+      // Everyone in the timeline by name (user ids have hyphens; the
+      // names arrive from the device's list, then the server's).
+      const who = page.getByTestId('timeline').locator('.who');
+      await page.waitForFunction(() => {
+        const names = [...document.querySelectorAll('[data-testid=timeline] .who')].map((el) => el.innerText);
+        return names.length > 0 && names.every((name) => !name.includes('-'));
+      }, null, { timeout: 30_000 })
+        .catch(async (e) => assert.fail(`names in the timeline: ${await who.allInnerTexts()} (${e.message})`));
       await check(page, `role-${login}-case-en`);
     }
     await context.close();

@@ -3,7 +3,7 @@
 // "正在打开…" in Chinese; once it is let through, the app replaces it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serverAndBrowser, screenshot, syncState, DEMO_PASSWORD } from './harness.mjs';
+import { serverAndBrowser, screenshot, signedIn, syncState, DEMO_PASSWORD } from './harness.mjs';
 
 const env = serverAndBrowser({ accounts: true });
 
@@ -56,8 +56,30 @@ test('the first screens need only the first load; Automerge and the sync engine 
   await page.getByTestId('account-name').waitFor();
   await page.getByRole('heading', { name: '我的诉求' }).waitFor();
   assert.ok(lazy.length > 0, 'the lazy chunks were asked for, and are still held back');
-  assert.equal(await page.getByTestId('sync-status').getAttribute('data-state'), 'offline', 'no sync without the engine');
+  // Online and about to sync: "connecting", neither offline nor synced.
+  assert.equal(await page.getByTestId('sync-status').getAttribute('data-state'), 'connecting', 'no sync without the engine');
   release();
   await syncState(page, 'synced');
+  await context.close();
+});
+
+test('opening the app online says "connecting", never "offline", on its way to "synced"', async () => {
+  const { server, browser } = env;
+  const { context, page } = await signedIn(browser, server, 'qiye01');
+  // Every state the indicator shows from the first paint on, in order
+  // (a mutation's old value too, so none is missed between callbacks).
+  await page.addInitScript(() => {
+    const states = (window.syncStates = []);
+    const note = (state) => state && states.at(-1) !== state && states.push(state);
+    new MutationObserver((records) => {
+      for (const r of records) if (r.attributeName === 'data-state') note(r.oldValue);
+      note(document.querySelector('[data-testid=sync-status]')?.dataset.state);
+    }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'], attributeOldValue: true });
+  });
+  await page.reload();
+  await syncState(page, 'synced');
+  const states = await page.evaluate(() => window.syncStates);
+  assert.equal(states[0], 'connecting', `states: ${states}`);
+  assert.ok(!states.includes('offline'), `states: ${states}`);
   await context.close();
 });

@@ -15,6 +15,25 @@ fn session_cookie(r: &common::Response) -> String {
     r.header("set-cookie").expect("a cookie").split(';').next().unwrap().to_string()
 }
 
+/// Every author in the demo cases is someone a timeline names: a demo
+/// account, or the filing enterprise's own user id (which reads as the
+/// enterprise's name).
+#[test]
+fn every_author_in_the_demo_cases_is_a_demo_account_or_the_filer() {
+    let accounts = server::demo::accounts::demo_accounts(&server::demo::registered_enterprises());
+    let ids: std::collections::HashSet<String> = accounts.into_iter().map(|a| a.user.id).collect();
+    let mut strangers = std::collections::BTreeSet::new();
+    server::demo::generate(common::anchor(), server::demo::DEMO_CASES, |doc, _| {
+        let case = domain::doc::read(&doc).unwrap();
+        let filer = format!("user-{}", case.enterprise.id);
+        let unknown = case.events.values().filter(|e| e.author != filer && !ids.contains(&e.author));
+        strangers.extend(unknown.map(|e| e.author.clone()));
+        Ok(())
+    })
+    .unwrap();
+    assert!(strangers.is_empty(), "authors without an account: {strangers:?}");
+}
+
 #[tokio::test]
 async fn every_role_has_a_demo_account() {
     let server = start(false).await;

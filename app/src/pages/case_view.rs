@@ -92,6 +92,7 @@ fn CaseFile(case: CaseDoc, refused: Vec<RefusedEvent>) -> impl IntoView {
     let flags = case.time_flags.clone();
     let identity = use_identity();
     let case_for_officials = case.clone();
+    let filer = case.enterprise.clone();
     view! {
         <article class="case-file" data-testid="case-file">
             <div class="case-top">
@@ -113,7 +114,7 @@ fn CaseFile(case: CaseDoc, refused: Vec<RefusedEvent>) -> impl IntoView {
             <h2>{tr("办理过程", "Timeline")}</h2>
             {move || {
                 let official = identity.get().is_some_and(|i| i.user.role != Role::Enterprise);
-                view! { <Timeline events=events.clone() flags=flags.clone() official /> }
+                view! { <Timeline events=events.clone() flags=flags.clone() official enterprise=filer.clone() /> }
             }}
             {(!refused.is_empty()).then(|| view! { <Refused refused /> })}
             {(case.number.is_some()).then(|| view! { <PublicLink case_id=case.id.clone() /> })}
@@ -336,12 +337,13 @@ fn ConflictNotice(case: CaseDoc, state: CaseState) -> impl IntoView {
                         let event = case.events.get(&o.event);
                         let what = event.map(|e| describe(&e.kind)).unwrap_or_default();
                         let author = event.map(|e| e.author.clone()).unwrap_or_default();
+                        let enterprise = case.enterprise.clone();
                         view! {
                             <li>
                                 <span>{what}</span>
                                 " → "
                                 <strong>{labels::status(o.result.status)}</strong>
-                                <span class="who">{move || crate::people::name_in(people, &author)}</span>
+                                <span class="who">{move || crate::people::name_on_case(people, &author, &enterprise)}</span>
                             </li>
                         }
                     })

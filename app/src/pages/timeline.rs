@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use domain::case::Enterprise;
 use domain::device_time::TimeFlag;
 use domain::event::{Channel, Event, EventKind, ReviewLevel};
 use leptos::prelude::*;
@@ -159,7 +160,12 @@ fn time_flag(flag: TimeFlag) -> impl IntoView {
 /// whatever the devices' clocks said), each with who did it; for
 /// officials, events whose device time was flagged show both times.
 #[component]
-pub fn Timeline(events: Vec<Event>, flags: BTreeMap<String, TimeFlag>, official: bool) -> impl IntoView {
+pub fn Timeline(
+    events: Vec<Event>,
+    flags: BTreeMap<String, TimeFlag>,
+    official: bool,
+    enterprise: Enterprise,
+) -> impl IntoView {
     let people = crate::people::use_people();
     view! {
         <ol class="timeline" data-testid="timeline">
@@ -168,12 +174,13 @@ pub fn Timeline(events: Vec<Event>, flags: BTreeMap<String, TimeFlag>, official:
                 .map(|e| {
                     let flag = flags.get(&e.id).copied().filter(|_| official);
                     let author = e.author.clone();
+                    let enterprise = enterprise.clone();
                     view! {
                         <li data-kind=e.kind.name() class:flagged=flag.is_some()>
                             <time>{labels::date_time(e.at_ms)}</time>
                             <span>{describe(&e.kind)}</span>
                             {files(&e.kind)}
-                            <span class="who">{move || crate::people::name_in(people, &author)}</span>
+                            <span class="who">{move || crate::people::name_on_case(people, &author, &enterprise)}</span>
                             {flag.map(time_flag)}
                         </li>
                     }

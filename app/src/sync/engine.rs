@@ -24,11 +24,11 @@ use domain::sync::{actor_for, heads_hex};
 mod documents;
 mod files;
 mod policy;
+mod status;
 
 use super::socket::{self, Socket};
-use super::{Input, Signals, SyncStatus};
+use super::{Input, Signals};
 use crate::api::{self, Identity};
-use crate::clock;
 use crate::error::AppError;
 use crate::storage::{self, CaseSummary, Device};
 
@@ -79,11 +79,17 @@ pub async fn run(
             return;
         }
     };
+    // Nothing to say about syncing before it is told who is signed in (the
+    // device's last sign-in is read as the app starts).
+    let mut told = false;
     while let Some(input) = rx.next().await {
+        told |= matches!(input, Input::Identity(_));
         if let Err(e) = engine.handle(input).await {
             leptos::logging::warn!("sync: {}", e.message());
         }
-        engine.update_status();
+        if told {
+            engine.update_status();
+        }
     }
 }
 
@@ -370,31 +376,8 @@ impl Engine {
         Ok(())
     }
 
-    fn update_status(&mut self) {
-        let waiting = self.summaries.values().filter(|s| s.unsynced && s.status != Status::Draft).count();
-        if waiting != self.signals.unsynced.get_untracked() {
-            self.signals.unsynced.set(waiting);
-        }
-        let unsynced = waiting > 0;
-        let next = if self.signed_out {
-            SyncStatus::SignedOut { unsynced }
-        } else if !self.joined() {
-            SyncStatus::Offline { unsynced }
-        } else if unsynced || self.exchanging() {
-            SyncStatus::Syncing
-        } else {
-            match self.signals.status.get_untracked() {
-                synced @ SyncStatus::Synced { .. } => synced,
-                _ => SyncStatus::Synced { at_ms: clock::now_ms() },
-            }
-        };
-        if next != self.signals.status.get_untracked() {
-            self.signals.status.set(next);
-        }
-    }
-
     /// Whether any document's heads differ from the server's last word.
-    fn exchanging(&mut self) -> bool {
+    pub(super) fn exchanging(&mut self) -> bool {
         self.peer.as_mut().is_some_and(ClientPeer::exchanging)
     }
 }

@@ -28,6 +28,9 @@ pub enum SyncStatus {
     Offline {
         unsynced: bool,
     },
+    /// Online, the first try to reach the server since the last under
+    /// way: not "offline" unless it fails.
+    Connecting,
     Syncing,
     Synced {
         at_ms: i64,
@@ -40,11 +43,17 @@ pub enum SyncStatus {
 }
 
 impl SyncStatus {
-    /// For tests and styles: offline, saved, syncing, synced.
+    /// Not joined: connecting on the first try (`first_try`), else offline.
+    pub fn unjoined(first_try: bool, unsynced: bool) -> SyncStatus {
+        if first_try { SyncStatus::Connecting } else { SyncStatus::Offline { unsynced } }
+    }
+
+    /// For tests and styles: offline, saved, connecting, syncing, synced.
     pub fn key(self) -> &'static str {
         match self {
             SyncStatus::Offline { unsynced: false } => "offline",
             SyncStatus::Offline { unsynced: true } => "saved",
+            SyncStatus::Connecting => "connecting",
             SyncStatus::Syncing => "syncing",
             SyncStatus::Synced { .. } => "synced",
             SyncStatus::SignedOut { .. } => "signed-out",
@@ -59,6 +68,7 @@ impl SyncStatus {
             SyncStatus::Offline { unsynced: true } => {
                 tr("离线 · 已保存在本设备", "Offline · saved on this device").into()
             }
+            SyncStatus::Connecting => tr("连接中…", "Connecting…").into(),
             SyncStatus::Syncing => tr("同步中…", "Syncing…").into(),
             SyncStatus::Synced { at_ms } => format!("{} {}", tr("已同步", "Synced"), crate::labels::time(at_ms)),
             SyncStatus::SignedOut { unsynced: false } => {
@@ -130,7 +140,8 @@ impl SyncHandle {
         let (inbox, rx) = unbounded();
         let handle = SyncHandle {
             inbox: inbox.clone(),
-            status: RwSignal::new(SyncStatus::Offline { unsynced: false }),
+            // Until the engine says otherwise: it is about to try, if it can.
+            status: RwSignal::new(SyncStatus::unjoined(socket::online(), false)),
             revision: RwSignal::new(0),
             sessions: RwSignal::new(Vec::new()),
             unsynced: RwSignal::new(0),

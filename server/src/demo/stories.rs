@@ -243,20 +243,22 @@ pub(super) fn tell(
     Ok(())
 }
 
-/// Two officers of the lead department, offline, one resolving and one
-/// asking for more time: the case shows the conflict for the coordinator.
+/// The lead department's officer on two devices, offline, resolving on
+/// one and asking for more time on the other: the case shows the conflict
+/// for the coordinator. (The author is a demo account, so the timeline
+/// names them.)
 fn concurrent_resolve_and_extension(s: &mut Story<'_>, officer: &str) -> Result<(), ServerError> {
     s.wait(3);
     if s.day > s.anchor {
         return Ok(());
     }
     let mut other = s.doc.fork();
-    // The other officer's request is written within the hour of the resolution.
+    // The other device's request is written within the hour of the resolution.
     let at = s.at_ms() + HOUR_MS;
     s.add(officer, EventKind::Resolve { summary: "已办结".into(), evidence: Vec::new() })?;
     let id = format!("{}-e{:02}x", s.case_id, s.count);
     let ext = EventKind::RequestExtension { working_days: 10, reason: "涉及多个部门,需延期".into() };
-    doc::record(&mut other, id, &format!("{officer}-2"), at, ext)?;
+    doc::record(&mut other, id, officer, at, ext)?;
     s.doc.merge(&mut other).map_err(domain::DomainError::from)?;
     s.case = doc::read(&s.doc)?;
     Ok(())
