@@ -58,6 +58,7 @@ test('the first screens need only the first load; Automerge and the sync engine 
   assert.ok(lazy.length > 0, 'the lazy chunks were asked for, and are still held back');
   // Online and about to sync: "connecting", neither offline nor synced.
   assert.equal(await page.getByTestId('sync-status').getAttribute('data-state'), 'connecting', 'no sync without the engine');
+  await screenshot(page, 'connecting', 390);
   release();
   await syncState(page, 'synced');
   await context.close();

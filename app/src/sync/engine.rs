@@ -377,7 +377,7 @@ impl Engine {
     }
 
     /// Whether any document's heads differ from the server's last word.
-    pub(super) fn exchanging(&mut self) -> bool {
+    fn exchanging(&mut self) -> bool {
         self.peer.as_mut().is_some_and(ClientPeer::exchanging)
     }
 }

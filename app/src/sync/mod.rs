@@ -28,8 +28,8 @@ pub enum SyncStatus {
     Offline {
         unsynced: bool,
     },
-    /// Online, the first try to reach the server since the last under
-    /// way: not "offline" unless it fails.
+    /// Online, trying to reach the server for the first time since it
+    /// was last reached (or the app opened): not "offline" unless that fails.
     Connecting,
     Syncing,
     Synced {
