@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use domain::case::Enterprise;
+use domain::permission::registrant_id;
 
 use crate::api::IdentitySignal;
 use crate::error::AppError;
@@ -68,13 +69,13 @@ pub fn name_in(people: Option<People>, user_id: &str) -> String {
 }
 
 /// As `name_in`, for someone acting on a case `enterprise` filed: the
-/// enterprise's own user id (`user-{enterprise id}`, the account its
+/// enterprise's own user id ([`registrant_id`], the account its
 /// registration makes) reads as the enterprise's name when no account
 /// has it — the demo's filings, or an account since closed.
 pub fn name_on_case(people: Option<People>, user_id: &str, enterprise: &Enterprise) -> String {
     match people.and_then(|people| people.known(user_id)) {
         Some(name) => name,
-        None if user_id.strip_prefix("user-") == Some(enterprise.id.as_str()) => enterprise.name.clone(),
+        None if user_id == registrant_id(&enterprise.id) => enterprise.name.clone(),
         None => user_id.to_string(),
     }
 }

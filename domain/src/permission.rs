@@ -34,8 +34,14 @@ impl User {
     /// Whether this is the account that registered its enterprise: the
     /// enterprise's own administrator, who invites colleagues.
     pub fn registered_enterprise(&self) -> bool {
-        self.role == Role::Enterprise && self.org.as_ref().is_some_and(|org| self.id == format!("user-{org}"))
+        self.role == Role::Enterprise && self.org.as_ref().is_some_and(|org| self.id == registrant_id(org))
     }
+}
+
+/// The user id of the account that registers enterprise `enterprise_id`
+/// (the one that files its appeals and invites its colleagues).
+pub fn registrant_id(enterprise_id: &str) -> String {
+    format!("user-{enterprise_id}")
 }
 
 /// Who a case belongs to and who works on it.

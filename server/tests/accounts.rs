@@ -25,7 +25,7 @@ fn every_author_in_the_demo_cases_is_a_demo_account_or_the_filer() {
     let mut strangers = std::collections::BTreeSet::new();
     server::demo::generate(common::anchor(), server::demo::DEMO_CASES, |doc, _| {
         let case = domain::doc::read(&doc).unwrap();
-        let filer = format!("user-{}", case.enterprise.id);
+        let filer = domain::permission::registrant_id(&case.enterprise.id);
         let unknown = case.events.values().filter(|e| e.author != filer && !ids.contains(&e.author));
         strangers.extend(unknown.map(|e| e.author.clone()));
         Ok(())

@@ -31,7 +31,8 @@ pub fn demo_accounts(enterprises: &[Profile]) -> Vec<Account> {
     for (i, profile) in enterprises.iter().enumerate() {
         let (id, name) = (&profile.enterprise.id, &profile.enterprise.name);
         let login = format!("qiye{:02}", i + 1);
-        let mut enterprise = account(login, name.clone(), format!("user-{id}"), Role::Enterprise, Some(id), None);
+        let mut enterprise =
+            account(login, name.clone(), domain::permission::registrant_id(id), Role::Enterprise, Some(id), None);
         enterprise.user.district = Some(profile.enterprise.district.clone());
         enterprise.profile = Some(profile.clone());
         all.push(enterprise);

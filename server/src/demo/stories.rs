@@ -106,7 +106,7 @@ pub(super) fn tell(
     rng: &mut Rng,
 ) -> Result<(), ServerError> {
     let district = case.district.as_str();
-    let filer = format!("user-{}", case.enterprise.id);
+    let filer = domain::permission::registrant_id(&case.enterprise.id);
     let coordinator = format!("coord-{district}");
     let leader = format!("leader-{district}");
     let directory = Directory::huizhou();

@@ -39,7 +39,7 @@ pub async fn register(State(state): State<AppState>, Body(r): Body<Registration>
         login: login.clone(),
         display_name: profile.enterprise.name.clone(),
         user: User {
-            id: format!("user-{enterprise_id}"),
+            id: domain::permission::registrant_id(&enterprise_id),
             role: Role::Enterprise,
             org: Some(enterprise_id.clone()),
             district: Some(profile.enterprise.district.clone()),

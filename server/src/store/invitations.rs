@@ -147,7 +147,7 @@ impl Store {
         enterprise_id: &str,
     ) -> Result<Option<domain::account::Profile>, ServerError> {
         let profile: Option<Option<String>> = sqlx::query_scalar("SELECT profile FROM users WHERE id = $1")
-            .bind(format!("user-{enterprise_id}"))
+            .bind(domain::permission::registrant_id(enterprise_id))
             .fetch_optional(&self.db.pool)
             .await?;
         Ok(profile.flatten().and_then(|p| serde_json::from_str(&p).ok()))
